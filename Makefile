@@ -1,0 +1,57 @@
+# Two commands for a fresh machine: `make run` (install, migrate, demo, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+BIN := .venv/bin
+export UV_PYTHON_DOWNLOADS := never
+
+# uv comes from PATH, or is bootstrapped with pip into .tools (no system site-packages touched).
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+
+.PHONY: run test install serve demo lint format typecheck layers migrations-check messages \
+	translations-check check
+
+.tools/bin/uv:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv
+
+$(BIN)/xiangcun: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(BIN)/xiangcun
+
+run: install
+	$(BIN)/xiangcun migrate --noinput
+	$(BIN)/xiangcun demo
+	PORT=$(PORT) $(BIN)/xiangcun serve
+
+test: install
+	$(BIN)/pytest -n auto
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy
+
+layers: install
+	PYTHONPATH=. $(BIN)/lint-imports
+
+migrations-check: install
+	$(BIN)/xiangcun makemigrations --check --dry-run
+
+# Extract every translatable string and compile; translate new zh-Hans entries before committing.
+messages: install
+	cd src/xiangcun && ../../$(BIN)/xiangcun makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore '*/migrations/*'
+	cd src/xiangcun && ../../$(BIN)/xiangcun compilemessages
+
+translations-check: install
+	$(BIN)/python tools/check_translations.py
+
+check: lint typecheck layers migrations-check translations-check

@@ -1,0 +1,3 @@
+from xiangcun.cli import main
+
+main()

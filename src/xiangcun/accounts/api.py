@@ -1,0 +1,5 @@
+"""Accounts API: token login."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,156 @@
+"""Users, households, resident profiles, login guards, one-time codes and API tokens."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.db import TimeStampedModel
+
+
+class UserManager(BaseUserManager["User"]):
+    """Only what `createsuperuser` and the auth backend need; writes live in services."""
+
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **fields: Any) -> "User":
+        user = self.model(phone=phone, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **fields: Any) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(phone, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    phone = models.CharField(_("mobile number"), max_length=11, unique=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("back-office access"),
+        default=False,
+        help_text=_("May log in to the administration site."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                name="accounts_user_phone_mainland_mobile",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone
+
+    def get_full_name(self) -> str:
+        return self.name or self.phone
+
+    def get_short_name(self) -> str:
+        return self.name or self.phone
+
+
+class Household(TimeStampedModel):
+    """A household in a village; the unit the poor-household register (建档立卡) counts."""
+
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, related_name="households"
+    )
+    head_name = models.CharField(_("head of household"), max_length=64)
+    registered_poor = models.BooleanField(
+        _("registered poor household (建档立卡)"), default=False
+    )
+    register_number = models.CharField(_("poverty register number"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.head_name
+
+
+class ResidentProfile(TimeStampedModel):
+    """A resident of the county. Many have no login: an agent registers them at a centre."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="resident_profile"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    phone = models.CharField(_("mobile number"), max_length=11, blank=True)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    # The ID number itself is never stored: a keyed hash finds a resident by it, the masked
+    # form is what screens show.
+    id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    id_number_masked = models.CharField(_("ID card number"), max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def registered_poor(self) -> bool:
+        return bool(self.household and self.household.registered_poor)
+
+
+class LoginGuard(models.Model):
+    """Failed logins per phone number, and the lockout they lead to."""
+
+    phone = models.CharField(max_length=11, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True)
+    locked_until = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("login guard")
+        verbose_name_plural = _("login guards")
+
+
+class OneTimeCode(models.Model):
+    """An SMS login code; only its hash is kept."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    used_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True)
+    revoked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

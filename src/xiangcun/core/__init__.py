@@ -1,0 +1,1 @@
+"""Shared kernel: errors, base models and small helpers every app may use."""

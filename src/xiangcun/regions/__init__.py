@@ -1,0 +1,1 @@
+"""County > township > village, programme sites (warehouse, service centre, stations), addresses."""

@@ -1,0 +1,5 @@
+"""Regions API: townships and programme sites."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Site shell: base templates, static files, home page, navigation, health check."""
