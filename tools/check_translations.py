@@ -16,8 +16,17 @@ LOCALE = APP_DIR / "locale"
 
 def main() -> int:
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "xiangcun"), "makemessages", "-l", "zh_Hans", "-l", "en",
-         "--no-obsolete", "--ignore", "*/migrations/*"],
+        [
+            str(ROOT / ".venv" / "bin" / "xiangcun"),
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--ignore",
+            "*/migrations/*",
+        ],
         cwd=APP_DIR,
         check=True,
     )
@@ -35,8 +44,10 @@ def main() -> int:
         compiled = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(mo_path))}
         for entry in catalogue.translated_entries():
             found = compiled.get((entry.msgctxt, entry.msgid))
-            if found is None or found.msgstr != entry.msgstr or (
-                found.msgstr_plural != entry.msgstr_plural and entry.msgid_plural
+            if (
+                found is None
+                or found.msgstr != entry.msgstr
+                or (found.msgstr_plural != entry.msgstr_plural and entry.msgid_plural)
             ):
                 problems.append(f"{mo_path.name}: stale for {entry.msgid!r}; run `make messages`")
     for problem in problems:

@@ -59,8 +59,15 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
-             404: "not_found", 405: "method_not_allowed", 409: "conflict", 429: "rate_limited"}
+    codes = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "rate_limited",
+    }
     body = {"code": codes.get(exc.status_code, "error"), "message": str(exc)}
     return _error(request, exc.status_code, body)
 

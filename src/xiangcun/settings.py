@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_tasks_rq",
+    "django_rq",
     "xiangcun.core",
     "xiangcun.regions",
     "xiangcun.accounts",
@@ -116,7 +118,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "xiangcun.sqlite3",
+            "NAME": str(DATA_DIR / "xiangcun.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so concurrent
                 # writers queue on the busy timeout instead of failing with "database is locked"
@@ -147,21 +149,26 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The database backend is the default everywhere: it needs nothing beyond the database, and
-# `xiangcun worker` (db_worker) runs the queue. TASKS_IMMEDIATE=1 runs tasks inline (tests).
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if env_bool("TASKS_IMMEDIATE", default=False)
-            else "django_tasks_db.DatabaseBackend"
-        ),
-        "QUEUES": ["default", "sms"],
-    }
+# Background work goes through Django's tasks API. The database queue is the default: it needs
+# nothing beyond the database. With REDIS_URL set, tasks go to Redis and RQ workers instead
+# (TASKS_BACKEND=database keeps them in the database). `xiangcun worker` runs whichever is set.
+# TASKS_BACKEND=immediate runs tasks inline, as the tests do.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise RuntimeError(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASK_QUEUES = ["default", "sms"]
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else (
-    "django.contrib.sessions.backends.db"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -170,8 +177,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

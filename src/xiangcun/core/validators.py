@@ -1,6 +1,7 @@
 """Validators for identifiers every app handles: mainland mobile numbers."""
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,8 @@ def mobile_normalize(raw: str) -> str:
 
     Accepts what people type: spaces, dashes, a +86 or 0086 prefix, full-width digits.
     """
-    text = "".join(chr(ord(ch) - 0xFEE0) if "０" <= ch <= "９" else ch for ch in str(raw))
-    digits = re.sub(r"[\s\-()（）]", "", text)
+    text = unicodedata.normalize("NFKC", str(raw))
+    digits = re.sub(r"[\s\-()]", "", text)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
