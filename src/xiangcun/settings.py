@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "xiangcun.core",
     "xiangcun.regions",
     "xiangcun.accounts",
+    "xiangcun.sellers",
+    "xiangcun.catalog",
+    "xiangcun.inventory",
     "xiangcun.web",
 ]
 

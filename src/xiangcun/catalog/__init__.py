@@ -1,0 +1,1 @@
+"""Categories, brands and certifications, products and variants, photos, and product search."""

@@ -1,0 +1,212 @@
+"""The catalogue: categories, brands and their certifications, products, variants, photos.
+
+Product text is in Chinese with an optional English version; prices are CNY with two places.
+What a buyer can find is kept in the search index (see `catalog/search/`).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.db import TimeStampedModel
+
+
+class Direction(models.TextChoices):
+    """Which way goods travel; decides where they are offered."""
+
+    UP = "up", _("Farm goods out to the cities")
+    DOWN = "down", _("Industrial goods into the villages")
+
+
+class Category(TimeStampedModel):
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(TimeStampedModel):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("Regional brand")
+        PRODUCT = "product", _("Product brand")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    story = models.TextField(_("story"), blank=True)
+    story_en = models.TextField(_("story in English"), blank=True)
+    origin_township = models.ForeignKey(
+        "regions.Township", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    origin_text = models.CharField(_("origin"), max_length=120, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="brands/", blank=True)
+    # A product brand belongs to a seller; a regional brand belongs to the county.
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        LISTED = "listed", _("Listed")
+        REJECTED = "rejected", _("Rejected")
+        DELISTED = "delisted", _("Delisted")
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="+")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
+    is_fresh = models.BooleanField(_("fresh food"), default=False)
+    needs_cold_chain = models.BooleanField(_("needs cold chain"), default=False)
+    shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
+    origin_village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    listed_at = models.DateTimeField(_("listed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "direction"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needs_cold_chain=False) | Q(is_fresh=True),
+                name="catalog_product_cold_chain_only_fresh",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(TimeStampedModel):
+    class Unit(models.TextChoices):
+        JIN = "jin", _("jin (500 g)")
+        KG = "kg", _("kg")
+        PIECE = "piece", _("piece")
+        BOX = "box", _("box")
+        BAG = "bag", _("bag")
+        BOTTLE = "bottle", _("bottle")
+        JAR = "jar", _("jar")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    net_weight_g = models.PositiveIntegerField(_("net weight (g)"), null=True, blank=True)
+    price = models.DecimalField(_("price (CNY)"), max_digits=14, decimal_places=2)
+    gtin = models.CharField(_("barcode (GTIN)"), max_length=14, blank=True)
+    is_active = models.BooleanField(_("on sale"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="catalog_variant_price_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} {self.name}" if self.product_id else self.name
+
+
+class ProductPhoto(TimeStampedModel):
+    """An uploaded photo and its resized copies (served at the size a page needs)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        _("photo"), upload_to="products/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True, editable=False)
+    medium = models.ImageField(upload_to="products/medium/", blank=True, editable=False)
+    alt = models.CharField(_("description of the photo"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+
+class Certification(TimeStampedModel):
+    """A certificate held by a brand or by one product (exactly one of the two)."""
+
+    class Kind(models.TextChoices):
+        POVERTY_ALLEVIATION = "poverty_alleviation", _("Certified poverty-alleviation product")
+        GREEN_FOOD = "green_food", _("Green food")
+        ORGANIC = "organic", _("Organic")
+        GEOGRAPHICAL_INDICATION = "geographical_indication", _("Geographical indication")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="certifications"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="certifications"
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=60)
+    issuer = models.CharField(_("issued by"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(brand__isnull=False) & Q(product__isnull=True))
+                | (Q(brand__isnull=True) & Q(product__isnull=False)),
+                name="catalog_certification_brand_xor_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="catalog_certification_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.certificate_number}"

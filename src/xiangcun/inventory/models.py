@@ -1,0 +1,137 @@
+"""Where goods are, how many, and every change to that, with reservations for open orders.
+
+Quantities are whole units of a variant. Database constraints make negative stock and
+over-reservation impossible whatever the code does.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.db import TimeStampedModel
+
+
+class Location(TimeStampedModel):
+    class Kind(models.TextChoices):
+        WAREHOUSE = "warehouse", _("County warehouse")
+        STATION = "station", _("Village station")
+        COUNTY_SHOP = "county_shop", _("County shop")
+        SERVICE_CENTRE = "service_centre", _("Service centre")
+        FARM = "farm", _("Seller's own farm or workshop")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    station = models.ForeignKey(
+        "regions.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Offline stores (county shop, service centres) sell the catalogue over the counter.
+    sells_over_counter = models.BooleanField(_("sells over the counter"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stock(TimeStampedModel):
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="stocks")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    low_stock_threshold = models.IntegerField(_("low-stock alert at"), default=0)
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "location"], name="inventory_stock_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="inventory_on_hand_gte_0"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="inventory_reserved_gte_0"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="inventory_reserved_lte_on_hand"
+            ),
+            models.CheckConstraint(
+                condition=Q(low_stock_threshold__gte=0), name="inventory_threshold_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}@{self.location_id}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """An append-only record of one change to on-hand stock."""
+
+    class Reason(models.TextChoices):
+        RECEIVE = "receive", _("Received")
+        ADJUST = "adjust", _("Adjusted (count)")
+        SELL = "sell", _("Sold")
+        RETURN = "return", _("Returned")
+        TRANSFER_OUT = "transfer_out", _("Transferred out")
+        TRANSFER_IN = "transfer_in", _("Transferred in")
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="movements")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    quantity = models.IntegerField(_("change"))
+    on_hand_after = models.IntegerField(_("on hand after"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="inventory_movement_nonzero"),
+            models.CheckConstraint(
+                condition=Q(on_hand_after__gte=0), name="inventory_movement_after_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.quantity:+d}"
+
+
+class Reservation(TimeStampedModel):
+    """Units held for an order until it is paid (consumed) or given up (released/expired)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CONSUMED = "consumed", _("Consumed")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    reference = models.CharField(_("reference"), max_length=60, db_index=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_reservation_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.quantity}"
