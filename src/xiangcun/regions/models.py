@@ -17,6 +17,11 @@ class County(TimeStampedModel):
     city = models.CharField(_("prefecture"), max_length=64)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
+    coordinates_approximate = models.BooleanField(
+        _("approximate coordinates"),
+        default=False,
+        help_text=_("The position is an estimate, not a survey."),
+    )
 
     class Meta:
         verbose_name = _("county")
@@ -40,6 +45,11 @@ class Township(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
+    coordinates_approximate = models.BooleanField(
+        _("approximate coordinates"),
+        default=False,
+        help_text=_("The position is an estimate, not a survey."),
+    )
 
     class Meta:
         verbose_name = _("township")
@@ -57,6 +67,11 @@ class Village(TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
+    coordinates_approximate = models.BooleanField(
+        _("approximate coordinates"),
+        default=False,
+        help_text=_("The position is an estimate, not a survey."),
+    )
     is_sample = models.BooleanField(
         _("sample data"),
         default=False,
@@ -93,12 +108,24 @@ class Station(TimeStampedModel):
     opening_hours = models.CharField(_("opening hours"), max_length=64, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
+    coordinates_approximate = models.BooleanField(
+        _("approximate coordinates"),
+        default=False,
+        help_text=_("The position is an estimate, not a survey."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["kind", "code"]
+        constraints = [
+            # A village station serves one village; county sites serve the whole county.
+            models.CheckConstraint(
+                condition=~models.Q(kind="village_station") | models.Q(village__isnull=False),
+                name="regions_station_village_station_has_village",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -126,6 +153,16 @@ class Address(TimeStampedModel):
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                name="regions_address_phone_mainland_mobile",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(postal_code="") | models.Q(postal_code__regex=r"^[0-9]{6}$"),
+                name="regions_address_postal_code_six_digits",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_text

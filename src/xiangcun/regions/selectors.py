@@ -1,0 +1,128 @@
+"""Reads of regions shaped for callers: townships, villages and programme sites as plain values.
+
+Each function runs a fixed number of queries, whatever the number of rows.
+"""
+
+from django.db.models import Count, QuerySet
+
+from xiangcun.regions.errors import (
+    CountyNotConfiguredError,
+    InvalidStationKindError,
+    StationNotFoundError,
+    TownshipNotFoundError,
+)
+from xiangcun.regions.models import County, Station, Township, Village
+from xiangcun.regions.types import CountySummary, StationSummary, TownshipSummary, VillageSummary
+
+
+def county_get_default() -> CountySummary:
+    """The county this installation serves (the one with the lowest code if there are several)."""
+    county = County.objects.order_by("code").first()
+    if county is None:
+        raise CountyNotConfiguredError
+    return CountySummary(
+        id=county.id,
+        code=county.code,
+        name=county.name,
+        name_en=county.name_en,
+        province=county.province,
+        city=county.city,
+        latitude=county.latitude,
+        longitude=county.longitude,
+        coordinates_approximate=county.coordinates_approximate,
+    )
+
+
+def townships_list() -> list[TownshipSummary]:
+    """Every township in division-code order, with how many villages it has. One query."""
+    rows = Township.objects.annotate(village_count=Count("villages")).order_by("code")
+    return [
+        TownshipSummary(
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            name_en=row.name_en,
+            kind=row.kind,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            coordinates_approximate=row.coordinates_approximate,
+            village_count=row.village_count,
+        )
+        for row in rows
+    ]
+
+
+def villages_for_township(*, township_code: str) -> list[VillageSummary]:
+    """The villages of one township in code order; TownshipNotFoundError if there is none."""
+    rows = list(Village.objects.filter(township__code=township_code).order_by("code"))
+    # Only an empty answer needs the second query, to tell "no villages" from "no township".
+    if not rows and not Township.objects.filter(code=township_code).exists():
+        raise TownshipNotFoundError(field="township_code")
+    return [
+        VillageSummary(
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            name_en=row.name_en,
+            township_code=township_code,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            coordinates_approximate=row.coordinates_approximate,
+            is_sample=row.is_sample,
+        )
+        for row in rows
+    ]
+
+
+def _station_summary(row: Station) -> StationSummary:
+    village = row.village
+    parts = [row.township.county.name, row.township.name, village.name if village else ""]
+    return StationSummary(
+        id=row.id,
+        code=row.code,
+        kind=row.kind,
+        name=row.name,
+        name_en=row.name_en,
+        township=row.township.name,
+        township_code=row.township.code,
+        village=village.name if village else "",
+        village_code=village.code if village else "",
+        address="".join(part for part in [*parts, row.address_detail] if part),
+        phone=row.phone,
+        opening_hours=row.opening_hours,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        coordinates_approximate=row.coordinates_approximate,
+    )
+
+
+def _stations() -> QuerySet[Station]:
+    return Station.objects.select_related("township__county", "village")
+
+
+def stations_list(
+    *, kind: str | None = None, township_code: str | None = None
+) -> list[StationSummary]:
+    """Active programme sites, county sites first (warehouse, service centre), then stations.
+
+    `kind` is one of Station.Kind's values; an unknown township code simply matches nothing.
+    One query.
+    """
+    rows = _stations().filter(is_active=True)
+    if kind:
+        if kind not in Station.Kind.values:
+            raise InvalidStationKindError(field="kind")
+        rows = rows.filter(kind=kind)
+    if township_code:
+        rows = rows.filter(township__code=township_code)
+    order: dict[str, int] = {Station.Kind.WAREHOUSE: 0, Station.Kind.SERVICE_CENTRE: 1}
+    summaries = [_station_summary(row) for row in rows.order_by("code")]
+    return sorted(summaries, key=lambda station: (order.get(station.kind, 2), station.code))
+
+
+def station_get(*, station_id: int) -> StationSummary:
+    """One programme site, active or not; StationNotFoundError if the id is unknown."""
+    row = _stations().filter(id=station_id).first()
+    if row is None:
+        raise StationNotFoundError
+    return _station_summary(row)

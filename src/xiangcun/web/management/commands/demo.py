@@ -1,0 +1,129 @@
+"""`xiangcun demo`: load the Danzhai demo (county, townships, stations, one login per role).
+
+Safe to run again: every step matches existing rows and creates only what is missing. Refuses
+to run with DEBUG off unless --force, because a production site must have no default logins.
+"""
+
+import sys
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from xiangcun.accounts import services as accounts_services
+from xiangcun.accounts.types import DemoUser
+from xiangcun.regions import services as regions_services
+from xiangcun.regions.types import DemoRegionsResult
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose: demo logins only, never production
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(row[col]) for row in [header, *rows]) for col in range(len(header))]
+    lines = [
+        "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+class Command(BaseCommand):
+    help = "Load the Danzhai demo: divisions, programme sites and one login per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. Creates logins with a published password.",
+        )
+        parser.add_argument(
+            "--quiet", action="store_true", help="Print nothing unless something goes wrong."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _(
+                    "DEBUG is off, so this looks like production, which must have no demo "
+                    "logins. Use --force if you really mean it."
+                )
+            )
+        quiet: bool = options["quiet"]
+        results: dict[str, Any] = {}
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("regions", regions_services.danzhai_demo_load),
+            ("roles", accounts_services.roles_sync),
+            ("users", lambda: accounts_services.demo_users_ensure(password=DEMO_PASSWORD)),
+        ]
+        labels = {
+            "regions": _("County, townships, villages and stations"),
+            "roles": _("Roles and permissions"),
+            "users": _("Demo logins"),
+        }
+        # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
+        # Django's OutputWrapper (which appends a newline to every write).
+        stream = options.get("stderr") or sys.stderr
+        with tqdm(
+            total=len(steps), desc=_("Loading demo"), unit=_("step"), file=stream, disable=quiet
+        ) as progress:
+            for name, step in steps:
+                progress.set_postfix_str(labels[name])
+                # One transaction per step: a failure leaves the earlier steps' rows in place,
+                # and running the command again picks up where it stopped.
+                with transaction.atomic():
+                    results[name] = step()
+                progress.update()
+        if not quiet:
+            self._report(results["regions"], results["roles"], results["users"])
+
+    def _report(
+        self, regions: DemoRegionsResult, missing_permissions: list[str], users: list[DemoUser]
+    ) -> None:
+        header = [_("Role"), _("Phone"), _("Password"), _("Name")]
+        rows = [[str(user.role.label), user.phone, DEMO_PASSWORD, user.name] for user in users]
+        self.stdout.write(_table(header, rows))
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Regions: county %(county)s, %(townships)d townships, %(villages)d sample "
+                "villages, %(stations)d stations (%(created)d rows created, %(updated)d "
+                "updated, %(unchanged)d unchanged). Coordinates are approximate."
+            )
+            % {
+                "county": regions.county_code,
+                "townships": regions.townships,
+                "villages": regions.villages,
+                "stations": regions.stations,
+                "created": regions.created,
+                "updated": regions.updated,
+                "unchanged": regions.unchanged,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Logins: %(count)d demo users. The password is %(password)s unless it was "
+                "changed after the first run."
+            )
+            % {"count": len(users), "password": DEMO_PASSWORD}
+        )
+        if missing_permissions:
+            self.stdout.write(
+                _("%(count)d role permissions wait for apps that are not built yet.")
+                % {"count": len(missing_permissions)}
+            )
+        self.stdout.write(self.style.SUCCESS(_("Demo ready.")))

@@ -1,0 +1,79 @@
+"""`xiangcun demo`: loads Danzhai and the demo logins, and a second run adds nothing."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+
+def _row_counts() -> dict[str, int]:
+    models = [
+        *apps.get_app_config("regions").get_models(),
+        *apps.get_app_config("accounts").get_models(),
+        *apps.get_app_config("auth").get_models(),
+    ]
+    return {model._meta.label: model._default_manager.count() for model in models}
+
+
+def _run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_loads_danzhai_and_prints_the_logins(settings):
+    settings.DEBUG = True
+
+    out, err = _run()
+
+    counts = _row_counts()
+    assert counts["regions.County"] == 1
+    assert counts["regions.Township"] == 7
+    assert counts["regions.Station"] >= 9
+    assert counts["accounts.User"] >= 1
+    assert "demo12345" in out
+    assert "13800000001" in out
+    assert "522636" in out
+    assert "100%" in err  # the progress bar goes to stderr, not into the table
+
+
+@pytest.mark.django_db
+def test_demo_twice_creates_no_new_rows(settings):
+    settings.DEBUG = True
+    _run("--quiet")
+    first = _row_counts()
+
+    _run("--quiet")
+
+    assert _row_counts() == first
+    assert first["regions.Township"] == 7
+
+
+@pytest.mark.django_db
+def test_demo_quiet_prints_nothing(settings):
+    settings.DEBUG = True
+
+    out, err = _run("--quiet")
+
+    assert (out, err) == ("", "")
+
+
+@pytest.mark.django_db
+def test_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        _run()
+
+    assert _row_counts()["regions.County"] == 0
+
+
+@pytest.mark.django_db
+def test_demo_runs_without_debug_when_forced(settings):
+    settings.DEBUG = False
+
+    _run("--force", "--quiet")
+
+    assert _row_counts()["regions.Township"] == 7
