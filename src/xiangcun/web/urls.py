@@ -1,3 +1,5 @@
+"""Site-shell pages: home and the role workspaces."""
+
 from django.urls import path
 
 from xiangcun.web import views
@@ -5,4 +7,5 @@ from xiangcun.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workspace/<slug:role>/", views.workspace, name="workspace"),
 ]

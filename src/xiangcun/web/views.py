@@ -1,15 +1,45 @@
-"""Home page and health check."""
+"""Home page, role workspaces (placeholders until each app builds its own) and health check."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from xiangcun.accounts.types import Role
+from xiangcun.web.context_processors import current_roles
+from xiangcun.web.navigation import WORKSPACES, workspaces_for
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    my_workspaces = []
+    if request.user.is_authenticated:
+        my_workspaces = [
+            {"role": role, "workspace": workspace}
+            for role, workspace in workspaces_for(current_roles(request))
+        ]
+    return render(request, "web/home.html", {"my_workspaces": my_workspaces})
+
+
+@require_GET
+@login_required
+def workspace(request: HttpRequest, role: str) -> HttpResponse:
+    try:
+        wanted = Role(role)
+    except ValueError:
+        raise Http404 from None
+    if wanted not in WORKSPACES:
+        raise Http404
+    if wanted not in current_roles(request):
+        raise PermissionDenied
+    return render(
+        request,
+        "web/workspace.html",
+        {"role": wanted, "workspace": WORKSPACES[wanted]},
+    )
 
 
 @never_cache

@@ -1,0 +1,213 @@
+"""Who sees which navigation entry: the one table from roles to workspaces, and the nav builder.
+
+Workspaces not built yet link to `web:workspace`, an honest placeholder page per role; when an
+app builds its real pages, change that role's `url_name` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.accounts.types import Role
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A role's room in the site: its nav label and icon, and what it will hold."""
+
+    key: str  # roles sharing a key (the logistics staff) share one nav entry
+    label: Promise
+    icon: str
+    summary: Promise
+    tasks: tuple[Promise, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url: str
+    icon: str
+
+
+# Buyers and residents have no workspace of their own: what they do (shop, collect parcels,
+# apply for jobs) happens on the public pages.
+WORKSPACES: dict[Role, Workspace] = {
+    Role.SELLER: Workspace(
+        key="shop",
+        label=_("My shop"),
+        icon="🏪",
+        summary=_("Sell your farm goods and crafts online."),
+        tasks=(
+            _("List your products with photos and prices."),
+            _("Record harvests so buyers can trace them."),
+            _("See your orders, sales and payouts."),
+        ),
+    ),
+    Role.AGENT: Workspace(
+        key="service_desk",
+        label=_("Service desk"),
+        icon="🤝",
+        summary=_("Help residents at the service centre."),
+        tasks=(
+            _("Place orders for residents and take cash."),
+            _("Hand out parcels and take returns."),
+            _("Count the cash drawer at the end of the day."),
+        ),
+    ),
+    Role.WAREHOUSE: Workspace(
+        key="logistics",
+        label=_("Logistics"),
+        icon="🚚",
+        summary=_("Run the county warehouse."),
+        tasks=(
+            _("Receive and grade goods from farm pickups."),
+            _("See stock in the warehouse and at stations."),
+            _("Plan the routes to the village stations."),
+        ),
+    ),
+    Role.PACKER: Workspace(
+        key="logistics",
+        label=_("Logistics"),
+        icon="🚚",
+        summary=_("Pack orders at the warehouse."),
+        tasks=(
+            _("See the orders waiting to be packed."),
+            _("Print labels and hand parcels to carriers."),
+        ),
+    ),
+    Role.DRIVER: Workspace(
+        key="logistics",
+        label=_("Logistics"),
+        icon="🚚",
+        summary=_("Drive the routes through the villages."),
+        tasks=(
+            _("See today's route and stops."),
+            _("Record farm pickups and deliveries to stations."),
+        ),
+    ),
+    Role.COURIER: Workspace(
+        key="logistics",
+        label=_("Logistics"),
+        icon="🚚",
+        summary=_("Deliver parcels to homes and stations."),
+        tasks=(
+            _("See the parcels to deliver today."),
+            _("Record each delivery with proof."),
+        ),
+    ),
+    Role.LOAN_OFFICER: Workspace(
+        key="loans",
+        label=_("Loans"),
+        icon="💴",
+        summary=_("Review and follow loans."),
+        tasks=(
+            _("Review loan applications with the applicant's sales."),
+            _("Approve and pay out loans."),
+            _("Follow repayments and late payments."),
+        ),
+    ),
+    Role.RECRUITER: Workspace(
+        key="jobs",
+        label=_("Jobs"),
+        icon="👷",
+        summary=_("Fill the programme's jobs."),
+        tasks=(
+            _("Post jobs and run career fairs."),
+            _("Move applicants from application to hire."),
+        ),
+    ),
+    Role.TRAINER: Workspace(
+        key="training",
+        label=_("Training"),
+        icon="🎓",
+        summary=_("Teach e-commerce and food-safety skills."),
+        tasks=(
+            _("Run courses online and at service centres."),
+            _("Take attendance and issue certificates."),
+        ),
+    ),
+    Role.PROGRAMME_MANAGER: Workspace(
+        key="impact",
+        label=_("Impact"),
+        icon="📊",
+        summary=_("See what the programme achieves."),
+        tasks=(
+            _("See people reached, income paid and jobs filled."),
+            _("Compare townships and villages."),
+            _("Export reports."),
+        ),
+    ),
+    Role.BRAND_MANAGER: Workspace(
+        key="brands",
+        label=_("Brands"),
+        icon="🏅",
+        summary=_("Build Danzhai's online brands."),
+        tasks=(
+            _("Write brand pages with their story and origin."),
+            _("Certify products under a brand."),
+            _("See sales per brand."),
+        ),
+    ),
+}
+
+HOME_ICON = "🏠"
+ADMIN_ICON = "🔧"
+LOGIN_ICON = "🔑"
+REGISTER_ICON = "📝"
+
+
+def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
+    """One entry per workspace the roles open, in the table's order (never per role)."""
+    held = set(roles)
+    seen: set[str] = set()
+    found: list[tuple[Role, Workspace]] = []
+    for role, workspace in WORKSPACES.items():
+        if role in held and workspace.key not in seen:
+            seen.add(workspace.key)
+            found.append((role, workspace))
+    return found
+
+
+def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool) -> list[NavItem]:
+    """Home for everybody; log in and register for visitors; each workspace the user's roles
+    open; the admin for back-office staff."""
+    roles = set(roles)
+    items = [NavItem(key="home", label=_("Home"), url=reverse("web:home"), icon=HOME_ICON)]
+    if not authenticated:
+        items.append(
+            NavItem(key="login", label=_("Log in"), url=reverse("accounts:login"), icon=LOGIN_ICON)
+        )
+        items.append(
+            NavItem(
+                key="register",
+                label=_("Register"),
+                url=reverse("accounts:register"),
+                icon=REGISTER_ICON,
+            )
+        )
+        return items
+    for role, workspace in workspaces_for(roles):
+        items.append(
+            NavItem(
+                key=workspace.key,
+                label=workspace.label,
+                url=reverse("web:workspace", kwargs={"role": role.value}),
+                icon=workspace.icon,
+            )
+        )
+    if is_staff or Role.ADMIN in roles:
+        items.append(
+            NavItem(
+                key="admin",
+                label=_("Administration"),
+                url=reverse("admin:index"),
+                icon=ADMIN_ICON,
+            )
+        )
+    return items
