@@ -1,1 +1,45 @@
 """Fixtures shared by every test folder."""
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from xiangcun.accounts.sms import MemorySmsSender, SmsMessage
+
+
+@pytest.fixture
+def sms_outbox() -> Iterator[list[SmsMessage]]:
+    """Texts sent during the test (tests run with SMS_SENDER = MemorySmsSender)."""
+    MemorySmsSender.outbox.clear()
+    yield MemorySmsSender.outbox
+    MemorySmsSender.outbox.clear()
+
+
+class Clock:
+    """A stopped clock for `django.utils.timezone.now`, moved forward by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    frozen = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
+    return frozen
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Locking tests prove nothing on SQLite (it ignores select_for_update): run them on PG only."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -71,9 +71,7 @@ class Household(TimeStampedModel):
         "regions.Village", on_delete=models.PROTECT, related_name="households"
     )
     head_name = models.CharField(_("head of household"), max_length=64)
-    registered_poor = models.BooleanField(
-        _("registered poor household (建档立卡)"), default=False
-    )
+    registered_poor = models.BooleanField(_("registered poor household (建档立卡)"), default=False)
     register_number = models.CharField(_("poverty register number"), max_length=32, blank=True)
 
     class Meta:
@@ -125,6 +123,9 @@ class LoginGuard(models.Model):
         verbose_name = _("login guard")
         verbose_name_plural = _("login guards")
 
+    def __str__(self) -> str:
+        return self.phone
+
 
 class OneTimeCode(models.Model):
     """An SMS login code; only its hash is kept."""
@@ -140,6 +141,9 @@ class OneTimeCode(models.Model):
         verbose_name = _("one-time code")
         verbose_name_plural = _("one-time codes")
 
+    def __str__(self) -> str:
+        return self.phone
+
 
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 is kept."""
@@ -154,3 +158,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key_hash[:8]}"

@@ -1,4 +1,7 @@
-"""Roles: each is a Django group of the same name with the permissions the role needs."""
+"""Roles (each a Django group of the same name) and the plain values accounts hands out."""
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,3 +36,20 @@ STAFF_ROLES = frozenset(
         Role.ADMIN,
     }
 )
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login, as the demo loader prints it."""
+
+    role: Role
+    phone: str
+    name: str
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    """A new API token: the secret is shown once, only its hash is kept."""
+
+    token: str
+    expires_at: datetime.datetime

@@ -1,0 +1,82 @@
+"""Which permissions each role's group holds: the one table to edit when an app adds a model.
+
+Names are "app_label.codename". Permissions of apps not built yet are skipped by `roles_sync`,
+so the table can name them already; they are granted once the app exists and roles_sync runs.
+"""
+
+from xiangcun.accounts.types import Role
+
+
+def _crud(model: str, *actions: str) -> list[str]:
+    app_label, model_name = model.split(".")
+    return [f"{app_label}.{action}_{model_name}" for action in actions]
+
+
+ALL = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.BUYER: [],
+    Role.RESIDENT: [],
+    Role.SELLER: [
+        *_crud("sellers.seller", "view", "change"),
+        *_crud("sellers.shopphoto", *ALL),
+        *_crud("catalog.product", *ALL),
+        *_crud("catalog.variant", *ALL),
+        *_crud("catalog.productphoto", *ALL),
+        *_crud("inventory.stock", "view"),
+        *_crud("traceability.lot", "view", "add", "change"),
+    ],
+    Role.AGENT: [
+        *_crud("accounts.residentprofile", "view", "add", "change"),
+        *_crud("accounts.household", "view", "add", "change"),
+        *_crud("regions.village", "view"),
+        *_crud("orders.order", "view", "add"),
+        *_crud("servicecenter.cashdrawer", "view", "change"),
+    ],
+    Role.WAREHOUSE: [
+        *_crud("regions.station", "view"),
+        *_crud("inventory.stock", "view", "change"),
+        *_crud("inventory.stockmovement", "view", "add"),
+        *_crud("inventory.location", "view"),
+        *_crud("logistics.shipment", "view", "change"),
+    ],
+    Role.PACKER: [
+        *_crud("inventory.stock", "view"),
+        *_crud("logistics.parcel", "view", "change"),
+    ],
+    Role.DRIVER: [
+        *_crud("logistics.route", "view"),
+        *_crud("logistics.shipment", "view", "change"),
+    ],
+    Role.COURIER: [
+        *_crud("logistics.parcel", "view", "change"),
+    ],
+    Role.BRAND_MANAGER: [
+        *_crud("catalog.brand", *ALL),
+        *_crud("catalog.category", *ALL),
+        *_crud("catalog.certification", *ALL),
+        *_crud("catalog.product", "view", "change"),
+        *_crud("sellers.seller", "view"),
+    ],
+    Role.LOAN_OFFICER: [
+        *_crud("finance.loan", "view", "change"),
+        *_crud("finance.repayment", "view", "add"),
+    ],
+    Role.RECRUITER: [
+        *_crud("jobs.posting", *ALL),
+        *_crud("jobs.application", "view", "change"),
+    ],
+    Role.TRAINER: [
+        *_crud("training.course", *ALL),
+        *_crud("training.session", *ALL),
+        *_crud("training.attendance", "view", "add", "change"),
+    ],
+    Role.PROGRAMME_MANAGER: [
+        *_crud("accounts.residentprofile", "view"),
+        *_crud("accounts.household", "view"),
+        *_crud("regions.village", "view"),
+        *_crud("regions.station", "view"),
+    ],
+    # Administrators are superusers (see demo_users_ensure); the group only names the role.
+    Role.ADMIN: [],
+}

@@ -1,0 +1,41 @@
+"""Reads of the accounts app, shaped for callers in other apps and in views."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group
+
+from xiangcun.accounts.idcards import id_number_hash, id_number_normalize
+from xiangcun.accounts.models import ResidentProfile, User
+from xiangcun.accounts.types import Role
+from xiangcun.core.validators import mobile_normalize
+
+_ROLE_VALUES = {role.value: role for role in Role}
+
+
+def user_roles(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+    """The roles a user holds (one query); empty for a visitor who is not logged in."""
+    if not user.is_authenticated:
+        return set()
+    names = Group.objects.filter(user__pk=user.pk).values_list("name", flat=True)
+    roles = {_ROLE_VALUES[name] for name in names if name in _ROLE_VALUES}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def user_has_role(*, user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
+    return role in user_roles(user=user)
+
+
+def user_by_phone(*, phone: str) -> User | None:
+    """The user with this mobile number; raises InvalidPhoneError when it is not one."""
+    return User.objects.filter(phone=mobile_normalize(phone)).first()
+
+
+def resident_by_id_number(*, id_number: str) -> ResidentProfile | None:
+    """The resident holding this ID card; raises InvalidIdNumberError when it is not valid."""
+    number_hash = id_number_hash(id_number_normalize(id_number))
+    return (
+        ResidentProfile.objects.select_related("village", "household", "user")
+        .filter(id_number_hash=number_hash)
+        .first()
+    )

@@ -1,0 +1,67 @@
+"""Login guards and code requests under concurrent requests, as several app servers send them."""
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from tests.factories import UserFactory
+from xiangcun.accounts.models import LoginGuard, OneTimeCode
+from xiangcun.accounts.services import otp_request, password_login
+from xiangcun.core.errors import XiangcunError
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WORKERS = 8
+
+
+def _all_at_once(action: Callable[[], Any]) -> list[str]:
+    """Run `action` in WORKERS threads released together; return each outcome's code."""
+    barrier = Barrier(WORKERS)
+
+    def run() -> str:
+        barrier.wait()
+        try:
+            action()
+        except XiangcunError as error:
+            return error.code
+        finally:
+            connection.close()
+        return "ok"
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(lambda _n: run(), range(WORKERS)))
+
+
+@override_settings(LOGIN_MAX_FAILURES=100)
+def test_concurrent_failures_are_all_counted() -> None:
+    UserFactory(phone="13800138000")
+
+    outcomes = _all_at_once(lambda: password_login(phone="13800138000", password="wrong"))
+
+    assert outcomes == ["invalid_credentials"] * WORKERS
+    assert LoginGuard.objects.get(phone="13800138000").failures == WORKERS
+
+
+@override_settings(LOGIN_MAX_FAILURES=3)
+def test_concurrent_guesses_get_no_more_tries_than_allowed() -> None:
+    UserFactory(phone="13800138000")
+
+    outcomes = _all_at_once(lambda: password_login(phone="13800138000", password="wrong"))
+
+    assert outcomes.count("invalid_credentials") == 2
+    assert outcomes.count("account_locked") == WORKERS - 2
+
+
+def test_concurrent_code_requests_send_one_code() -> None:
+    # An existing guard row: a first insert would serialise the requests on its unique index.
+    LoginGuard.objects.create(phone="13800138000")
+
+    outcomes = _all_at_once(lambda: otp_request(phone="13800138000"))
+
+    assert outcomes.count("ok") == 1
+    assert OneTimeCode.objects.filter(phone="13800138000").count() == 1
