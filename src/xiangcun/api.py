@@ -12,8 +12,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xiangcun.accounts.api import router as accounts_router
+from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.errors import XiangcunError
+from xiangcun.inventory.api import router as inventory_router
 from xiangcun.regions.api import router as regions_router
+from xiangcun.sellers.api import router as sellers_router
 
 api = NinjaAPI(
     title="Xiangcun API",
@@ -29,7 +32,11 @@ def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRespo
 
 @api.exception_handler(XiangcunError)
 def on_domain_error(request: HttpRequest, exc: XiangcunError) -> HttpResponse:
-    return _error(request, exc.status, exc.as_dict())
+    response = _error(request, exc.status, exc.as_dict())
+    retry_after = exc.details.get("retry_after")
+    if retry_after is not None:
+        response["Retry-After"] = str(int(retry_after))
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -74,3 +81,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/auth", accounts_router, tags=["accounts"])
 api.add_router("/regions", regions_router, tags=["regions"])
+api.add_router("/catalog", catalog_router, tags=["catalog"])
+api.add_router("/sellers", sellers_router, tags=["sellers"])
+api.add_router("/inventory", inventory_router, tags=["inventory"])

@@ -85,6 +85,7 @@ def test_locked_phone_answers_429_account_locked(client: Client) -> None:
     body = response.json()
     assert body["code"] == "account_locked"
     assert body["details"]["retry_after"] > 0
+    assert int(response["Retry-After"]) == body["details"]["retry_after"]
 
 
 @pytest.mark.parametrize("phone", ["12345", "", "+1 415 555 0100"])
