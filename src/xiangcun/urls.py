@@ -14,4 +14,3 @@ urlpatterns = [
     path("accounts/", include("xiangcun.accounts.urls")),
     path("", include("xiangcun.web.urls")),
 ]
-

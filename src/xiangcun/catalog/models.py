@@ -104,6 +104,7 @@ class Product(TimeStampedModel):
         verbose_name_plural = _("products")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "direction"])]
+        permissions = [("review_product", _("Can review products before they are listed"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(needs_cold_chain=False) | Q(is_fresh=True),
@@ -210,3 +211,81 @@ class Certification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.certificate_number}"
+
+
+# --- Search index (kept by `catalog.search.backend.DatabaseSearchBackend`) -----------------------
+
+
+class SearchTermField(models.CharField):
+    """A search term compared byte by byte on every database.
+
+    Prefix search is a range `term >= p AND term < p + U+FFFF`. That only matches what a
+    prefix should when the column sorts by code point: SQLite does by default, PostgreSQL only
+    with the "C" collation (a language collation may ignore U+FFFF and make the range empty).
+    """
+
+    def db_parameters(self, connection):  # type: ignore[no-untyped-def]
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
+class SearchTerm(models.Model):
+    """One (term, product) pair of the inverted index; weight says where the term came from.
+
+    Only listed products are in the index. Rows are replaced whole per product.
+    """
+
+    term = SearchTermField(max_length=64)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    weight = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        indexes = [
+            # Covering: a prefix range on term reads product and weight from the index alone.
+            models.Index(fields=["term", "product", "weight"], name="catalog_term_lookup"),
+            # Checking "does product P also match part 2" and deleting a product's rows.
+            models.Index(fields=["product", "term", "weight"], name="catalog_term_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}:{self.product_id}"
+
+
+class SearchRow(models.Model):
+    """One row per listed product with every filter and sort column, so a search needs no joins.
+
+    `township` is the origin village's township, else the seller's; `min_price` is the lowest
+    price among the product's active variants.
+    """
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    seller_id = models.BigIntegerField()
+    township_id = models.BigIntegerField(null=True)
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    min_price = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    listed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("search row")
+        verbose_name_plural = _("search rows")
+        indexes = [
+            models.Index(fields=["listed_at", "product"], name="catalog_row_new"),
+            models.Index(fields=["min_price", "product"], name="catalog_row_price"),
+            models.Index(fields=["category", "listed_at"], name="catalog_row_category"),
+            models.Index(fields=["brand", "listed_at"], name="catalog_row_brand"),
+            models.Index(fields=["township_id", "listed_at"], name="catalog_row_township"),
+            models.Index(fields=["direction", "listed_at"], name="catalog_row_direction"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product_id)

@@ -1,3 +1,5 @@
+"""Stock per variant per location, every change as a movement, reservations with expiry."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,11 @@ class InventoryConfig(AppConfig):
     name = "xiangcun.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        # Catalog (below us) shows availability on product cards; it asks us through its
+        # registry rather than importing inventory.
+        from xiangcun.catalog.selectors import register_availability_source
+        from xiangcun.inventory.selectors import available_by_variant
+
+        register_availability_source(available_by_variant)

@@ -57,6 +57,15 @@ class Seller(TimeStampedModel):
         verbose_name_plural = _("sellers")
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "kind"])]
+        permissions = [("review_seller", _("Can review, approve and suspend sellers"))]
+        constraints = [
+            # One application waiting for review per person: a second is a double submit.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(status="submitted"),
+                name="sellers_one_pending_application_per_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -42,6 +42,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'seller',
                 'verbose_name_plural': 'sellers',
                 'ordering': ['id'],
+                'permissions': [('review_seller', 'Can review, approve and suspend sellers')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'submitted')), fields=('owner',), name='sellers_one_pending_application_per_owner')],
             },
         ),
         migrations.CreateModel(
