@@ -1,0 +1,173 @@
+"""Inventory API: how many units a variant has, the offline stores, and stock changes by the
+people who manage a seller (or warehouse staff).
+
+Errors answer `{"code", "message"}` (see xiangcun.api): variant_not_found 404,
+location_not_found 404, permission_denied 403, insufficient_stock 409,
+stock_below_reserved 409, location_inactive 409, invalid_quantity / location_not_for_seller
+400, invalid_input 422.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.inventory import selectors, services
+from xiangcun.inventory.models import Stock
+
+router = Router()
+
+
+def _anonymous(request: HttpRequest) -> AnonymousUser:
+    """Fallback for public routes: a visitor without a (valid) token reads as anonymous."""
+    return AnonymousUser()
+
+
+PUBLIC = [ApiTokenAuth(), _anonymous]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: Any = None
+
+
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
+
+
+class StockLineOut(Schema):
+    location_id: int
+    location_code: str
+    location_name: str
+    location_kind: str
+    sells_over_counter: bool
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int
+
+
+class VariantStockOut(Schema):
+    variant_id: int
+    available: int
+    # Only for warehouse staff and the seller's managers; null for everyone else.
+    locations: list[StockLineOut] | None = None
+
+
+class StockOut(Schema):
+    variant_id: int
+    location_id: int
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class ReceiveIn(Schema):
+    variant_id: int
+    location_id: int
+    quantity: int
+    note: str = ""
+    reference: str = ""
+
+
+class AdjustIn(Schema):
+    variant_id: int
+    location_id: int
+    counted: int
+    note: str = ""
+
+
+class LocationOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    sells_over_counter: bool
+
+
+class LocationFilterIn(Schema):
+    over_counter: bool | None = None
+    kind: str | None = None
+
+
+def _stock_out(stock: Stock) -> StockOut:
+    return StockOut(
+        variant_id=stock.variant_id,
+        location_id=stock.location_id,
+        on_hand=stock.on_hand,
+        reserved=stock.reserved,
+        available=stock.on_hand - stock.reserved,
+    )
+
+
+@router.get(
+    "/variants/{variant_id}/stock",
+    auth=PUBLIC,
+    response={200: VariantStockOut, **ERRORS},
+    summary="Available units of a variant (per location for its managers)",
+)
+def variant_stock(request: HttpRequest, variant_id: int) -> VariantStockOut:
+    user = request.auth  # type: ignore[attr-defined]
+    selectors.variant_seller(variant_id=variant_id)  # 404 for an unknown variant
+    available = selectors.available_by_variant(variant_ids=[variant_id])[variant_id]
+    if not selectors.stock_can_view(user=user, variant_id=variant_id):
+        return VariantStockOut(variant_id=variant_id, available=available)
+    lines = [
+        StockLineOut(
+            location_id=line.location_id,
+            location_code=line.location_code,
+            location_name=line.location_name,
+            location_kind=line.location_kind,
+            sells_over_counter=line.sells_over_counter,
+            on_hand=line.on_hand,
+            reserved=line.reserved,
+            available=line.available,
+            low_stock_threshold=line.low_stock_threshold,
+        )
+        for line in selectors.stock_for_variant(variant_id=variant_id)
+    ]
+    return VariantStockOut(variant_id=variant_id, available=available, locations=lines)
+
+
+@router.post(
+    "/stock/receive",
+    auth=ApiTokenAuth(),
+    response={200: StockOut, **ERRORS},
+    summary="Record goods received",
+)
+def stock_receive(request: HttpRequest, payload: ReceiveIn) -> StockOut:
+    stock = services.stock_receive(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]
+    return _stock_out(stock)
+
+
+@router.post(
+    "/stock/adjust",
+    auth=ApiTokenAuth(),
+    response={200: StockOut, **ERRORS},
+    summary="Set on-hand stock to a count",
+)
+def stock_adjust(request: HttpRequest, payload: AdjustIn) -> StockOut:
+    stock = services.stock_adjust(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]
+    return _stock_out(stock)
+
+
+@router.get(
+    "/locations",
+    response={200: list[LocationOut], **ERRORS},
+    summary="Active stock locations; over_counter=true gives the offline stores",
+)
+def locations(request: HttpRequest, filters: Query[LocationFilterIn]) -> list[LocationOut]:
+    rows = selectors.locations_list(sells_over_counter=filters.over_counter, kind=filters.kind)
+    return [
+        LocationOut(
+            id=row.pk,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            sells_over_counter=row.sells_over_counter,
+        )
+        for row in rows
+    ]

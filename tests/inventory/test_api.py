@@ -1,0 +1,155 @@
+"""The inventory API: public availability, per-location stock for managers, stock writes."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from tests.sellers.factories import SellerFactory
+from xiangcun.accounts.models import User
+from xiangcun.catalog.models import Variant
+from xiangcun.inventory import services
+from xiangcun.inventory.models import Location, Stock
+
+pytestmark = pytest.mark.django_db
+
+Bearer = Callable[[User], dict[str, str]]
+
+
+@pytest.fixture
+def stocked(variant: Variant, farm: Location, owner: User) -> Stock:
+    stock = services.stock_receive(
+        actor=owner, variant_id=variant.pk, location_id=farm.pk, quantity=7
+    )
+    services.stock_reserve(lines=[(variant.pk, 2)], reference="order-1")
+    return stock
+
+
+def test_public_sees_only_the_available_total(
+    client: Client, variant: Variant, stocked: Stock
+) -> None:
+    body = client.get(f"/api/v1/inventory/variants/{variant.pk}/stock").json()
+    assert body == {"variant_id": variant.pk, "available": 5, "locations": None}
+
+
+def test_manager_sees_stock_per_location(
+    client: Client, bearer: Bearer, variant: Variant, stocked: Stock, owner: User, farm: Location
+) -> None:
+    body = client.get(
+        f"/api/v1/inventory/variants/{variant.pk}/stock", headers=bearer(owner)
+    ).json()
+
+    assert body["available"] == 5
+    assert [(row["location_id"], row["on_hand"], row["reserved"]) for row in body["locations"]] == [
+        (farm.pk, 7, 2)
+    ]
+
+
+def test_another_seller_sees_only_the_total(
+    client: Client, bearer: Bearer, variant: Variant, stocked: Stock
+) -> None:
+    stranger = SellerFactory().owner
+    body = client.get(
+        f"/api/v1/inventory/variants/{variant.pk}/stock", headers=bearer(stranger)
+    ).json()
+    assert body["locations"] is None
+
+
+def test_unknown_variant_is_not_found(client: Client, db: None) -> None:
+    response = client.get("/api/v1/inventory/variants/999999/stock")
+    assert (response.status_code, response.json()["code"]) == (404, "variant_not_found")
+
+
+def test_seller_receives_and_counts_over_the_api(
+    client: Client, bearer: Bearer, variant: Variant, farm: Location, owner: User
+) -> None:
+    headers = bearer(owner)
+    received = client.post(
+        "/api/v1/inventory/stock/receive",
+        {"variant_id": variant.pk, "location_id": farm.pk, "quantity": 9},
+        content_type="application/json",
+        headers=headers,
+    )
+    counted = client.post(
+        "/api/v1/inventory/stock/adjust",
+        {"variant_id": variant.pk, "location_id": farm.pk, "counted": 8},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert received.status_code == 200
+    assert received.json()["on_hand"] == 9
+    assert counted.json() == {
+        "variant_id": variant.pk,
+        "location_id": farm.pk,
+        "on_hand": 8,
+        "reserved": 0,
+        "available": 8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "status", "code"),
+    [
+        ("receive", {"quantity": 0}, 400, "invalid_quantity"),
+        ("receive", {"quantity": "lots"}, 422, "invalid_input"),
+        ("adjust", {"counted": -5}, 400, "invalid_quantity"),
+        ("adjust", {"counted": 1}, 409, "stock_below_reserved"),
+        ("receive", {"quantity": 1, "location_id": 999999}, 404, "location_not_found"),
+        ("receive", {"quantity": 1, "variant_id": 999999}, 404, "variant_not_found"),
+    ],
+)
+def test_bad_stock_writes_answer_a_code(
+    client: Client,
+    bearer: Bearer,
+    variant: Variant,
+    farm: Location,
+    owner: User,
+    stocked: Stock,
+    path: str,
+    extra: dict,
+    status: int,
+    code: str,
+) -> None:
+    payload = {"variant_id": variant.pk, "location_id": farm.pk, **extra}
+    response = client.post(
+        f"/api/v1/inventory/stock/{path}",
+        payload,
+        content_type="application/json",
+        headers=bearer(owner),
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert Stock.objects.get(pk=stocked.pk).on_hand == 7
+
+
+def test_another_seller_cannot_write_this_stock(
+    client: Client, bearer: Bearer, variant: Variant, farm: Location
+) -> None:
+    response = client.post(
+        "/api/v1/inventory/stock/receive",
+        {"variant_id": variant.pk, "location_id": farm.pk, "quantity": 1},
+        content_type="application/json",
+        headers=bearer(SellerFactory().owner),
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert not Stock.objects.exists()
+
+
+def test_stock_writes_need_a_login(client: Client, variant: Variant, farm: Location) -> None:
+    response = client.post(
+        "/api/v1/inventory/stock/receive",
+        {"variant_id": variant.pk, "location_id": farm.pk, "quantity": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def test_offline_stores_are_listed(client: Client, db: None) -> None:
+    services.location_create(
+        kind="county_shop", code="DZ-SHOP", name="县展销馆", sells_over_counter=True
+    )
+    services.location_create(kind="warehouse", code="DZ-WH", name="仓库")
+
+    body = client.get("/api/v1/inventory/locations?over_counter=true").json()
+
+    assert [row["code"] for row in body] == ["DZ-SHOP"]

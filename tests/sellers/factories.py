@@ -1,0 +1,27 @@
+"""Factories for shops; users and places come from the shared tests/factories.py."""
+
+import factory
+
+from tests.factories import UserFactory, VillageFactory
+from xiangcun.sellers.models import Seller
+
+
+class SellerFactory(factory.django.DjangoModelFactory):
+    """A local farmer's approved shop unless told otherwise."""
+
+    class Meta:
+        model = Seller
+
+    owner = factory.SubFactory(UserFactory)
+    kind = Seller.Kind.FARMER
+    status = Seller.Status.APPROVED
+    name = factory.Sequence(lambda n: f"Shop {n}")
+    village = factory.SubFactory(VillageFactory)
+    township = factory.LazyAttribute(
+        lambda seller: seller.village.township if seller.village else None
+    )
+
+    class Params:
+        outside = factory.Trait(
+            kind=Seller.Kind.INDUSTRIAL_MAKER, village=None, origin_text="浙江省义乌市"
+        )
