@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("catalog.category", *ALL),
         *_crud("catalog.certification", *ALL),
         *_crud("catalog.product", "view", "change"),
+        "catalog.review_product",
         *_crud("sellers.seller", "view"),
     ],
     Role.LOAN_OFFICER: [
@@ -72,6 +73,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("training.attendance", "view", "add", "change"),
     ],
     Role.PROGRAMME_MANAGER: [
+        "sellers.review_seller",
+        "catalog.review_product",
+        *_crud("sellers.seller", "view"),
         *_crud("accounts.residentprofile", "view"),
         *_crud("accounts.household", "view"),
         *_crud("regions.village", "view"),
