@@ -1,9 +1,12 @@
 """URL map: pages per app, the API under /api/v1, the admin, and the health check."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from xiangcun.api import api
+from xiangcun.catalog.urls import console_urls, shop_urls
 from xiangcun.web.views import healthz
 
 urlpatterns = [
@@ -12,5 +15,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("xiangcun.accounts.urls")),
+    path("shop/", include(shop_urls)),
+    path("console/stock/", include("xiangcun.inventory.urls")),
+    path("console/", include(console_urls)),
+    path("sellers/", include("xiangcun.sellers.urls")),
     path("", include("xiangcun.web.urls")),
 ]
+
+# Uploaded photos: served by Django only in development; production serves MEDIA_ROOT from
+# nginx or object storage (docs/deploy.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -25,6 +25,10 @@ class Workspace:
     icon: str
     summary: Promise
     tasks: tuple[Promise, ...]
+    # The page the nav entry opens; None for the placeholder `web:workspace` page.
+    url_name: str | None = None
+    # Pages built already that the placeholder links to: (label, url name).
+    links: tuple[tuple[Promise, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Record harvests so buyers can trace them."),
             _("See your orders, sales and payouts."),
         ),
+        url_name="console:home",
     ),
     Role.AGENT: Workspace(
         key="service_desk",
@@ -59,6 +64,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Hand out parcels and take returns."),
             _("Count the cash drawer at the end of the day."),
         ),
+        links=((_("Help a farmer list products"), "console:home"),),
     ),
     Role.WAREHOUSE: Workspace(
         key="logistics",
@@ -157,9 +163,16 @@ WORKSPACES: dict[Role, Workspace] = {
 }
 
 HOME_ICON = "🏠"
+MARKET_ICON = "🛒"
 ADMIN_ICON = "🔧"
 LOGIN_ICON = "🔑"
 REGISTER_ICON = "📝"
+
+
+def workspace_url(role: Role, workspace: Workspace) -> str:
+    if workspace.url_name:
+        return reverse(workspace.url_name)
+    return reverse("web:workspace", kwargs={"role": role.value})
 
 
 def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
@@ -175,10 +188,13 @@ def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
 
 
 def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool) -> list[NavItem]:
-    """Home for everybody; log in and register for visitors; each workspace the user's roles
-    open; the admin for back-office staff."""
+    """Home and the shop for everybody; log in and register for visitors; each workspace the
+    user's roles open; the admin for back-office staff."""
     roles = set(roles)
-    items = [NavItem(key="home", label=_("Home"), url=reverse("web:home"), icon=HOME_ICON)]
+    items = [
+        NavItem(key="home", label=_("Home"), url=reverse("web:home"), icon=HOME_ICON),
+        NavItem(key="market", label=_("Shop"), url=reverse("shop:home"), icon=MARKET_ICON),
+    ]
     if not authenticated:
         items.append(
             NavItem(key="login", label=_("Log in"), url=reverse("accounts:login"), icon=LOGIN_ICON)
@@ -197,7 +213,7 @@ def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool)
             NavItem(
                 key=workspace.key,
                 label=workspace.label,
-                url=reverse("web:workspace", kwargs={"role": role.value}),
+                url=workspace_url(role, workspace),
                 icon=workspace.icon,
             )
         )

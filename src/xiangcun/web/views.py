@@ -1,4 +1,5 @@
-"""Home page, role workspaces (placeholders until each app builds its own) and health check."""
+"""Home page (with the storefront's shelves), role workspaces (placeholders until each app
+builds its own) and health check."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,8 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from xiangcun.accounts.types import Role
+from xiangcun.catalog.selectors import brands_list, products_search
 from xiangcun.web.context_processors import current_roles
-from xiangcun.web.navigation import WORKSPACES, workspaces_for
+from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
+
+# Products per storefront shelf on the home page: one screen of cards on a phone.
+HOME_SHELF = 4
 
 
 @require_GET
@@ -18,10 +23,16 @@ def home(request: HttpRequest) -> HttpResponse:
     my_workspaces = []
     if request.user.is_authenticated:
         my_workspaces = [
-            {"role": role, "workspace": workspace}
+            {"role": role, "workspace": workspace, "url": workspace_url(role, workspace)}
             for role, workspace in workspaces_for(current_roles(request))
         ]
-    return render(request, "web/home.html", {"my_workspaces": my_workspaces})
+    context = {
+        "my_workspaces": my_workspaces,
+        "local_goods": products_search(direction="up", sort="new", page_size=HOME_SHELF),
+        "incoming_goods": products_search(direction="down", sort="new", page_size=HOME_SHELF),
+        "brands": brands_list()[:HOME_SHELF],
+    }
+    return render(request, "web/home.html", context)
 
 
 @require_GET
