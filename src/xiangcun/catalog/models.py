@@ -216,7 +216,7 @@ class Certification(TimeStampedModel):
 # --- Search index (kept by `catalog.search.backend.DatabaseSearchBackend`) -----------------------
 
 
-class SearchTermField(models.CharField):
+class SearchTermField(models.CharField):  # type: ignore[type-arg]
     """A search term compared byte by byte on every database.
 
     Prefix search is a range `term >= p AND term < p + U+FFFF`. That only matches what a
@@ -240,13 +240,18 @@ class SearchTerm(models.Model):
     term = SearchTermField(max_length=64)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
     weight = models.PositiveSmallIntegerField()
+    # Minutes since the epoch when the product was listed, copied here so "newest first" among
+    # equally relevant products needs no join with SearchRow.
+    recency = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         indexes = [
-            # Covering: a prefix range on term reads product and weight from the index alone.
-            models.Index(fields=["term", "product", "weight"], name="catalog_term_lookup"),
+            # Covering: a prefix range on term reads product, weight and recency from the index.
+            models.Index(
+                fields=["term", "product", "weight", "recency"], name="catalog_term_lookup"
+            ),
             # Checking "does product P also match part 2" and deleting a product's rows.
             models.Index(fields=["product", "term", "weight"], name="catalog_term_product"),
         ]

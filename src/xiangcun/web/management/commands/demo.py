@@ -1,4 +1,5 @@
-"""`xiangcun demo`: load the Danzhai demo (county, townships, stations, one login per role).
+"""`xiangcun demo`: load the Danzhai demo: county, townships, stations, one login per role,
+demo shops with their products and stock; `--products N` adds N generated products.
 
 Safe to run again: every step matches existing rows and creates only what is missing. Refuses
 to run with DEBUG off unless --force, because a production site must have no default logins.
@@ -6,7 +7,7 @@ to run with DEBUG off unless --force, because a production site must have no def
 
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,13 @@ from tqdm import tqdm
 
 from xiangcun.accounts import services as accounts_services
 from xiangcun.accounts.types import DemoUser
+from xiangcun.catalog import selectors as catalog_selectors
+from xiangcun.catalog import services as catalog_services
+from xiangcun.catalog.types import CatalogDemoResult
+from xiangcun.inventory import services as inventory_services
 from xiangcun.regions import services as regions_services
 from xiangcun.regions.types import DemoRegionsResult
+from xiangcun.sellers import services as sellers_services
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose: demo logins only, never production
 
@@ -42,8 +48,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _demo_variant_ids(sellers: Iterable[Any]) -> list[int]:
+    """Every variant of the demo shops' products, for the demo stock."""
+    return [
+        variant.id
+        for seller in sellers
+        for product in catalog_selectors.products_for_seller(seller_id=seller.id)
+        for variant in product.variants.all()
+    ]
+
+
 class Command(BaseCommand):
-    help = "Load the Danzhai demo: divisions, programme sites and one login per role."
+    help = "Load the Danzhai demo: divisions, sites, one login per role, shops, products, stock."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -54,6 +70,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="Print nothing unless something goes wrong."
         )
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also generate N plausible listed products (a large catalogue for benchmarks).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -63,17 +86,32 @@ class Command(BaseCommand):
                     "logins. Use --force if you really mean it."
                 )
             )
+        if options["products"] < 0:
+            raise CommandError(_("--products must be zero or more."))
         quiet: bool = options["quiet"]
         results: dict[str, Any] = {}
+        # Order matters: the demo seller login must exist (with its password) before the
+        # shops are created, because one shop belongs to it.
         steps: list[tuple[str, Callable[[], Any]]] = [
             ("regions", regions_services.danzhai_demo_load),
             ("roles", accounts_services.roles_sync),
             ("users", lambda: accounts_services.demo_users_ensure(password=DEMO_PASSWORD)),
+            ("sellers", sellers_services.sellers_demo_load),
+            ("catalog", lambda: catalog_services.catalog_demo_load(sellers=results["sellers"])),
+            (
+                "stock",
+                lambda: inventory_services.inventory_demo_load(
+                    variant_ids=_demo_variant_ids(results["sellers"].values())
+                ),
+            ),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
             "roles": _("Roles and permissions"),
             "users": _("Demo logins"),
+            "sellers": _("Shops"),
+            "catalog": _("Brands and products"),
+            "stock": _("Stock"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
@@ -88,8 +126,41 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     results[name] = step()
                 progress.update()
+        generated = 0
+        if options["products"]:
+            with tqdm(
+                total=options["products"],
+                desc=_("Generating products"),
+                unit=_("product"),
+                file=stream,
+                disable=quiet,
+            ) as progress:
+                generated = catalog_services.catalog_demo_generate(
+                    count=options["products"], progress=progress.update
+                )
         if not quiet:
             self._report(results["regions"], results["roles"], results["users"])
+            self._report_marketplace(results["catalog"], results["stock"], generated)
+            self.stdout.write(self.style.SUCCESS(_("Demo ready.")))
+
+    def _report_marketplace(
+        self, catalog: CatalogDemoResult, stock: dict[str, int], generated: int
+    ) -> None:
+        self.stdout.write(
+            _(
+                "Marketplace: %(brands)d brands, %(products)d demo products (%(created)d "
+                "created), stock at %(locations)d locations (%(stocked)d new stock rows), "
+                "%(generated)d generated products."
+            )
+            % {
+                "brands": catalog.brands,
+                "products": catalog.products,
+                "created": catalog.created,
+                "locations": stock["locations"],
+                "stocked": stock["stocked"],
+                "generated": generated,
+            }
+        )
 
     def _report(
         self, regions: DemoRegionsResult, missing_permissions: list[str], users: list[DemoUser]
@@ -126,4 +197,3 @@ class Command(BaseCommand):
                 _("%(count)d role permissions wait for apps that are not built yet.")
                 % {"count": len(missing_permissions)}
             )
-        self.stdout.write(self.style.SUCCESS(_("Demo ready.")))

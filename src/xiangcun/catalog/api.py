@@ -1,0 +1,598 @@
+"""Catalog API under /api/v1/catalog: search and product pages for anyone, writes for sellers.
+
+Reads need no login. Writes take a bearer token (`ApiTokenAuth`) and the services check that
+the caller manages the product's shop (403 `permission_denied` otherwise). Prices are decimal
+strings in yuan ("12.50"), never floats.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.catalog import selectors, services
+from xiangcun.catalog.models import Brand, Category, Certification, Product, ProductPhoto, Variant
+
+router = Router()
+
+Price = Field(gt=0, max_digits=14, decimal_places=2)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: Any = None
+
+
+_READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+_WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                 422: ErrorOut}  # fmt: skip
+
+
+# --- output schemas ----------------------------------------------------------------------------
+
+
+class BrandRefOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+
+
+class SellerRefOut(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
+class CategoryRefOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+
+
+class VillageOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    township: str
+    township_code: str
+
+
+class VariantOut(Schema):
+    id: int
+    sku: str
+    name: str
+    name_en: str
+    unit: str
+    price: Decimal
+    net_weight_g: int | None
+    gtin: str
+    is_active: bool
+    available: int
+
+
+class PhotoOut(Schema):
+    id: int
+    image: str
+    thumbnail: str
+    medium: str
+    width: int | None
+    height: int | None
+    alt: str
+
+
+class CertificationOut(Schema):
+    kind: str
+    kind_label: str
+    certificate_number: str
+    issuer: str
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    holder: Literal["brand", "product"]
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    status: str
+    direction: str
+    brand: BrandRefOut | None
+    seller: SellerRefOut
+    category: CategoryRefOut
+    price: Decimal | None = Field(description="Lowest price among variants on sale, in CNY.")
+    variants: list[VariantOut]
+    photo: PhotoOut | None
+    certified: bool
+    origin_village: VillageOut | None
+    is_fresh: bool
+    needs_cold_chain: bool
+
+
+class ProductDetailOut(ProductOut):
+    description: str
+    description_en: str
+    shelf_life_days: int | None
+    photos: list[PhotoOut]
+    certifications: list[CertificationOut]
+    review_note: str
+    listed_at: datetime.datetime | None
+
+
+class ProductPageOut(Schema):
+    items: list[ProductOut]
+    count: int
+    page: int
+    pages: int
+
+
+class BrandOut(Schema):
+    slug: str
+    kind: str
+    name: str
+    name_en: str
+    story: str
+    story_en: str
+    origin_text: str
+    logo: str
+    certified: bool
+    certifications: list[CertificationOut]
+    products_count: int
+    sellers_count: int
+
+
+class BrandDetailOut(BrandOut):
+    products: list[ProductOut]
+
+
+class BrandListOut(Schema):
+    items: list[BrandOut]
+    count: int
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    direction: str
+    children: list["CategoryOut"]
+
+
+class CategoryListOut(Schema):
+    items: list[CategoryOut]
+
+
+# --- input schemas -----------------------------------------------------------------------------
+
+
+class ProductFilters(Schema):
+    q: str = Field("", max_length=100)
+    category: str | None = None
+    brand: str | None = None
+    township: str | None = None
+    certified: bool | None = None
+    direction: Literal["up", "down"] | None = None
+    price_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    price_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    sort: Literal["relevance", "price", "-price", "new"] = "relevance"
+    page: int = Field(1, ge=1, le=10000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class ProductCreateIn(Schema):
+    seller_id: int
+    category_id: int
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field("", max_length=120)
+    description: str = Field("", max_length=5000)
+    description_en: str = Field("", max_length=5000)
+    direction: Literal["up", "down"] | None = None
+    brand_id: int | None = None
+    is_fresh: bool = False
+    needs_cold_chain: bool = False
+    shelf_life_days: int | None = Field(None, gt=0)
+    origin_village_id: int | None = None
+
+
+class ProductUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_en: str | None = Field(None, max_length=120)
+    description: str | None = Field(None, max_length=5000)
+    description_en: str | None = Field(None, max_length=5000)
+    category_id: int | None = None
+    direction: Literal["up", "down"] | None = None
+    brand_id: int | None = None
+    is_fresh: bool | None = None
+    needs_cold_chain: bool | None = None
+    shelf_life_days: int | None = Field(None, gt=0)
+    origin_village_id: int | None = None
+
+
+class VariantCreateIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=60)
+    name_en: str = Field("", max_length=60)
+    unit: Literal["jin", "kg", "piece", "box", "bag", "bottle", "jar"]
+    price: Decimal = Price
+    net_weight_g: int | None = Field(None, gt=0)
+    gtin: str = Field("", max_length=14)
+
+
+class VariantUpdateIn(Schema):
+    sku: str | None = Field(None, min_length=1, max_length=40)
+    name: str | None = Field(None, min_length=1, max_length=60)
+    name_en: str | None = Field(None, max_length=60)
+    unit: Literal["jin", "kg", "piece", "box", "bag", "bottle", "jar"] | None = None
+    price: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+    net_weight_g: int | None = Field(None, gt=0)
+    gtin: str | None = Field(None, max_length=14)
+    is_active: bool | None = None
+
+
+class ReviewIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=200)
+
+
+# --- shaping -----------------------------------------------------------------------------------
+
+
+def _url(field: Any) -> str:
+    return field.url if field and field.name else ""
+
+
+def _photo_out(photo: ProductPhoto) -> dict[str, Any]:
+    return {
+        "id": photo.pk,
+        "image": _url(photo.image),
+        "thumbnail": _url(photo.thumbnail),
+        "medium": _url(photo.medium),
+        "width": photo.width,
+        "height": photo.height,
+        "alt": photo.alt,
+    }
+
+
+def _variant_out(variant: Variant, available: dict[int, int]) -> dict[str, Any]:
+    return {
+        "id": variant.pk,
+        "sku": variant.sku,
+        "name": variant.name,
+        "name_en": variant.name_en,
+        "unit": variant.unit,
+        "price": variant.price,
+        "net_weight_g": variant.net_weight_g,
+        "gtin": variant.gtin,
+        "is_active": variant.is_active,
+        "available": available.get(variant.pk, 0),
+    }
+
+
+def _certification_out(cert: Certification) -> CertificationOut:
+    return CertificationOut(
+        kind=cert.kind,
+        kind_label=str(cert.get_kind_display()),
+        certificate_number=cert.certificate_number,
+        issuer=cert.issuer,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        holder="brand" if cert.brand_id else "product",
+    )
+
+
+def _product_fields(
+    product: Product, available: dict[int, int], *, all_variants: bool = False
+) -> dict[str, Any]:
+    village = product.origin_village
+    brand = product.brand
+    photo = selectors.product_first_photo(product)
+    variants = (
+        list(product.variants.all()) if all_variants else selectors.product_active_variants(product)
+    )
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "name_en": product.name_en,
+        "status": product.status,
+        "direction": product.direction,
+        "brand": {"slug": brand.slug, "name": brand.name, "name_en": brand.name_en}
+        if brand
+        else None,
+        "seller": {
+            "id": product.seller.pk,
+            "name": product.seller.name,
+            "name_en": product.seller.name_en,
+        },
+        "category": {
+            "slug": product.category.slug,
+            "name": product.category.name,
+            "name_en": product.category.name_en,
+        },
+        "price": selectors.product_display_price(product),
+        "variants": [_variant_out(variant, available) for variant in variants],
+        "photo": _photo_out(photo) if photo else None,
+        "certified": selectors.product_is_certified(product),
+        "origin_village": {
+            "code": village.code,
+            "name": village.name,
+            "name_en": village.name_en,
+            "township": village.township.name,
+            "township_code": village.township.code,
+        }
+        if village
+        else None,
+        "is_fresh": product.is_fresh,
+        "needs_cold_chain": product.needs_cold_chain,
+    }
+
+
+def _availability(products: list[Product]) -> dict[int, int]:
+    return selectors.variant_availability(
+        variant_ids=[variant.pk for product in products for variant in product.variants.all()]
+    )
+
+
+def _products_out(products: list[Product]) -> list[dict[str, Any]]:
+    available = _availability(products)
+    return [_product_fields(product, available) for product in products]
+
+
+def _product_detail(product: Product, *, for_manager: bool = False) -> ProductDetailOut:
+    available = _availability([product])
+    return ProductDetailOut(
+        **_product_fields(product, available, all_variants=for_manager),
+        description=product.description,
+        description_en=product.description_en,
+        shelf_life_days=product.shelf_life_days,
+        photos=[_photo_out(photo) for photo in product.photos.all()],  # type: ignore[misc]
+        certifications=[_certification_out(c) for c in selectors.product_certifications(product)],
+        review_note=product.review_note,
+        listed_at=product.listed_at,
+    )
+
+
+def _brand_fields(brand: Brand, counts: dict[int, Any]) -> dict[str, Any]:
+    today = timezone.localdate()
+    valid = [
+        cert
+        for cert in brand.certifications.all()
+        if selectors.certification_is_valid(cert, on=today)
+    ]
+    figures = counts[brand.pk]
+    return {
+        "slug": brand.slug,
+        "kind": brand.kind,
+        "name": brand.name,
+        "name_en": brand.name_en,
+        "story": brand.story,
+        "story_en": brand.story_en,
+        "origin_text": brand.origin_text,
+        "logo": _url(brand.logo),
+        "certified": bool(valid),
+        "certifications": [_certification_out(cert) for cert in valid],
+        "products_count": figures.products,
+        "sellers_count": figures.sellers,
+    }
+
+
+def _caller(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _anonymous(request: HttpRequest) -> AnonymousUser:
+    # Lets a route accept a token when one is sent and a visitor when none is.
+    return AnonymousUser()
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/products",
+    response={200: ProductPageOut, **_READ_ERRORS},
+    summary="Search listed products (Chinese, pinyin, initials, English) with filters",
+)
+def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[str, Any]:
+    page = selectors.products_search(
+        query=filters.q,
+        category=filters.category,
+        brand=filters.brand,
+        township=filters.township,
+        certified=filters.certified,
+        direction=filters.direction,
+        price_min=filters.price_min,
+        price_max=filters.price_max,
+        sort=filters.sort,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return {
+        "items": _products_out(page.items),
+        "count": page.count,
+        "page": page.page,
+        "pages": page.pages,
+    }
+
+
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductDetailOut, **_READ_ERRORS},
+    auth=[ApiTokenAuth(), _anonymous],
+    summary="One product; unlisted ones only for the shop's managers and reviewers",
+)
+def product_detail(request: HttpRequest, product_id: int) -> ProductDetailOut:
+    user = _caller(request)
+    product = selectors.product_get(product_id=product_id, for_user=user)
+    manager = selectors.product_can_see_unlisted(user=user, product=product)
+    return _product_detail(product, for_manager=manager)
+
+
+@router.get(
+    "/sellers/{seller_id}/products",
+    response={200: list[ProductOut], **_READ_ERRORS},
+    summary="A shop's listed products",
+)
+def seller_products(request: HttpRequest, seller_id: int) -> list[dict[str, Any]]:
+    return _products_out(selectors.products_for_seller(seller_id=seller_id, listed_only=True))
+
+
+@router.get("/brands", response=BrandListOut, summary="Active brands with their certificates")
+def brands(request: HttpRequest) -> BrandListOut:
+    rows = selectors.brands_list()
+    counts = selectors.brand_counts(brand_ids=[brand.pk for brand in rows])
+    items = [BrandOut(**_brand_fields(brand, counts)) for brand in rows]
+    return BrandListOut(items=items, count=len(items))
+
+
+@router.get(
+    "/brands/{slug}",
+    response={200: BrandDetailOut, **_READ_ERRORS},
+    summary="A brand page: story, certificates, figures and its newest products",
+)
+def brand_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    brand = selectors.brand_get(slug=slug)
+    counts = selectors.brand_counts(brand_ids=[brand.pk])
+    page = selectors.products_search(brand=brand.slug, sort="new")
+    return {**_brand_fields(brand, counts), "products": _products_out(page.items)}
+
+
+@router.get("/categories", response=CategoryListOut, summary="The category tree")
+def categories(request: HttpRequest) -> CategoryListOut:
+    rows = selectors.categories_list()
+    children: dict[int | None, list[Category]] = {}
+    for category in rows:
+        children.setdefault(category.parent_id, []).append(category)
+
+    def node(category: Category) -> CategoryOut:
+        return CategoryOut(
+            slug=category.slug,
+            name=category.name,
+            name_en=category.name_en,
+            direction=category.direction,
+            children=[node(child) for child in children.get(category.pk, [])],
+        )
+
+    return CategoryListOut(items=[node(category) for category in children.get(None, [])])
+
+
+# --- writes (sellers, agents for farmers, staff) -------------------------------------------------
+
+
+def _detail_for(request: HttpRequest, product_id: int) -> ProductDetailOut:
+    product = selectors.product_get(product_id=product_id, for_user=_caller(request))
+    return _product_detail(product, for_manager=True)
+
+
+@router.post(
+    "/products",
+    response={201: ProductDetailOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Create a product (draft) for a shop you manage",
+)
+def product_create(request: HttpRequest, payload: ProductCreateIn) -> Status[ProductDetailOut]:
+    product = services.product_create(actor=_caller(request), **payload.dict())
+    return Status(201, _detail_for(request, product.pk))
+
+
+@router.patch(
+    "/products/{product_id}",
+    response={200: ProductDetailOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Change a product of a shop you manage",
+)
+def product_update(
+    request: HttpRequest, product_id: int, payload: ProductUpdateIn
+) -> ProductDetailOut:
+    services.product_update(
+        actor=_caller(request), product_id=product_id, **payload.dict(exclude_unset=True)
+    )
+    return _detail_for(request, product_id)
+
+
+@router.post(
+    "/products/{product_id}/variants",
+    response={201: VariantOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Add a variant (SKU, unit, price)",
+)
+def variant_create(
+    request: HttpRequest, product_id: int, payload: VariantCreateIn
+) -> Status[dict[str, Any]]:
+    variant = services.variant_create(
+        actor=_caller(request), product_id=product_id, **payload.dict()
+    )
+    available = selectors.variant_availability(variant_ids=[variant.pk])
+    return Status(201, _variant_out(variant, available))
+
+
+@router.patch(
+    "/variants/{variant_id}",
+    response={200: VariantOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Change a variant: price, unit, on sale or not",
+)
+def variant_update(
+    request: HttpRequest, variant_id: int, payload: VariantUpdateIn
+) -> dict[str, Any]:
+    variant = services.variant_update(
+        actor=_caller(request), variant_id=variant_id, **payload.dict(exclude_unset=True)
+    )
+    available = selectors.variant_availability(variant_ids=[variant.pk])
+    return _variant_out(variant, available)
+
+
+@router.post(
+    "/products/{product_id}/submit",
+    response={200: ProductDetailOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Send a product to staff review",
+)
+def product_submit(request: HttpRequest, product_id: int) -> ProductDetailOut:
+    services.product_submit(actor=_caller(request), product_id=product_id)
+    return _detail_for(request, product_id)
+
+
+@router.post(
+    "/products/{product_id}/delist",
+    response={200: ProductDetailOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Take a listed product off sale",
+)
+def product_delist(request: HttpRequest, product_id: int) -> ProductDetailOut:
+    services.product_delist(actor=_caller(request), product_id=product_id)
+    return _detail_for(request, product_id)
+
+
+@router.post(
+    "/products/{product_id}/review",
+    response={200: ProductDetailOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Staff: list a product in review, or reject it with a note",
+)
+def product_review(request: HttpRequest, product_id: int, payload: ReviewIn) -> ProductDetailOut:
+    services.product_review(
+        reviewer=_caller(request), product_id=product_id, approve=payload.approve, note=payload.note
+    )
+    return _detail_for(request, product_id)
+
+
+@router.post(
+    "/products/{product_id}/photos",
+    response={201: PhotoOut, 413: ErrorOut, **_WRITE_ERRORS},
+    auth=ApiTokenAuth(),
+    summary="Upload a photo (multipart field `image`: JPEG, PNG or WebP, at most 8 MB)",
+)
+def product_photo_add(
+    request: HttpRequest, product_id: int, image: File[UploadedFile], alt: Form[str] = ""
+) -> Status[dict[str, Any]]:
+    photo = services.product_photo_add(
+        actor=_caller(request), product_id=product_id, image=image, alt=alt
+    )
+    return Status(201, _photo_out(photo))

@@ -1,0 +1,315 @@
+"""Reads of the catalogue shaped for pages and the API: search, product pages, brands, categories.
+
+Every list comes with what a product card shows (seller, brand, category, origin village, first
+photo, variants, certifications) fetched in a fixed number of queries, whatever the page size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from xiangcun.catalog.errors import (
+    BrandNotFoundError,
+    CategoryNotFoundError,
+    InvalidDirectionError,
+    InvalidPageError,
+    InvalidPriceRangeError,
+    InvalidSortError,
+    ProductNotFoundError,
+)
+from xiangcun.catalog.models import (
+    Brand,
+    Category,
+    Certification,
+    Direction,
+    Product,
+    ProductPhoto,
+    Variant,
+)
+from xiangcun.catalog.search.backend import SORTS, SearchQuery, search_backend
+from xiangcun.catalog.types import BrandCounts
+from xiangcun.core.types import Page
+from xiangcun.regions.selectors import townships_list
+from xiangcun.sellers.selectors import seller_can_manage
+
+if TYPE_CHECKING:
+    from xiangcun.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+AvailabilitySource = Callable[..., dict[int, int]]
+
+REVIEW_PERMISSION = "catalog.review_product"
+PAGE_SIZE_MAX = 100
+_FIRST_PHOTO = "first_photo_prefetched"
+
+# Inventory sits above catalog, so it tells us how many units are available by registering
+# `source(*, variant_ids) -> {variant_id: available}` in its AppConfig.ready().
+_availability_source: list[AvailabilitySource] = []
+
+
+def register_availability_source(source: AvailabilitySource) -> None:
+    """Inventory registers the function that answers `variant_availability` (one only)."""
+    _availability_source[:] = [source]
+
+
+def variant_availability(*, variant_ids: Iterable[int]) -> dict[int, int]:
+    """Units available per variant; 0 for every variant until inventory has registered."""
+    ids = list(variant_ids)
+    available = dict.fromkeys(ids, 0)
+    if ids and _availability_source:
+        available.update(_availability_source[0](variant_ids=ids))
+    return available
+
+
+# --- product cards -----------------------------------------------------------------------------
+
+
+def _with_card(rows: QuerySet[Product], *, all_photos: bool = False) -> QuerySet[Product]:
+    photos = ProductPhoto.objects.order_by("position", "id")
+    return rows.select_related(
+        "seller", "brand", "category__parent", "origin_village__township"
+    ).prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+        # Cards show one photo: a sliced prefetch fetches only each product's first.
+        Prefetch("photos", queryset=photos)
+        if all_photos
+        else Prefetch("photos", queryset=photos[:1], to_attr=_FIRST_PHOTO),
+        Prefetch("certifications", queryset=Certification.objects.order_by("valid_from", "id")),
+        Prefetch(
+            "brand__certifications", queryset=Certification.objects.order_by("valid_from", "id")
+        ),
+    )
+
+
+def product_active_variants(product: Product) -> list[Variant]:
+    """Variants on sale, from the prefetched variants when there are."""
+    return [variant for variant in product.variants.all() if variant.is_active]
+
+
+def product_display_price(product: Product) -> Decimal | None:
+    """The "from" price of a card: the lowest price among variants on sale (None if none)."""
+    prices = [variant.price for variant in product_active_variants(product)]
+    return min(prices) if prices else None
+
+
+def product_first_photo(product: Product) -> ProductPhoto | None:
+    """The photo a card shows (prefetched by every selector here)."""
+    prefetched: list[ProductPhoto] | None = getattr(product, _FIRST_PHOTO, None)
+    photos = prefetched if prefetched is not None else list(product.photos.all())
+    return photos[0] if photos else None
+
+
+def certification_is_valid(certification: Certification, *, on: datetime.date) -> bool:
+    return certification.valid_from <= on and (
+        certification.valid_until is None or certification.valid_until >= on
+    )
+
+
+def product_certifications(
+    product: Product, *, on: datetime.date | None = None
+) -> list[Certification]:
+    """Certificates valid on a day (today by default): the product's own, then its brand's."""
+    day = on or timezone.localdate()
+    certifications = list(product.certifications.all())
+    if product.brand is not None:
+        certifications += list(product.brand.certifications.all())
+    return [cert for cert in certifications if certification_is_valid(cert, on=day)]
+
+
+def product_is_certified(product: Product, *, on: datetime.date | None = None) -> bool:
+    return bool(product_certifications(product, on=on))
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def _category_ids(slug: str) -> tuple[int, ...] | None:
+    """The category and its children (two levels, as the catalogue has); None if unknown."""
+    rows = list(
+        Category.objects.filter(
+            Q(slug=slug) | Q(parent__slug=slug) | Q(parent__parent__slug=slug)
+        ).values_list("pk", "slug")
+    )
+    if not any(row_slug == slug for _, row_slug in rows):
+        return None
+    return tuple(sorted(pk for pk, _ in rows))
+
+
+def _township_id(code: str) -> int | None:
+    return next((t.id for t in townships_list() if t.code == code), None)
+
+
+def _products_in_order(ids: list[int]) -> list[Product]:
+    by_id = {product.pk: product for product in _with_card(Product.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def products_search(
+    *,
+    query: str = "",
+    category: str | None = None,
+    brand: str | None = None,
+    township: str | None = None,
+    certified: bool | None = None,
+    direction: str | None = None,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+) -> Page[Product]:
+    """Listed products matching the text (Chinese, pinyin, initials or English) and filters.
+
+    `category` is a slug and includes its children, `brand` a slug, `township` a division
+    code (the origin village's township, else the shop's); `certified` keeps products whose
+    brand or self holds a certificate valid today; prices filter on the lowest active price.
+    Unknown slugs and codes match nothing. Sorts: relevance, price, -price, new.
+    """
+    if sort not in SORTS:
+        raise InvalidSortError(field="sort")
+    if page < 1:
+        raise InvalidPageError(field="page")
+    if direction and direction not in Direction.values:
+        raise InvalidDirectionError(field="direction")
+    if price_min is not None and price_max is not None and price_min > price_max:
+        raise InvalidPriceRangeError(field="price_min")
+    page_size = max(1, min(page_size, PAGE_SIZE_MAX))
+    empty = Page[Product](items=[], count=0, page=page, page_size=page_size)
+    category_ids: tuple[int, ...] = ()
+    if category:
+        found = _category_ids(category)
+        if found is None:
+            return empty
+        category_ids = found
+    brand_id = None
+    if brand:
+        brand_id = Brand.objects.filter(slug=brand).values_list("pk", flat=True).first()
+        if brand_id is None:
+            return empty
+    township_id = None
+    if township:
+        township_id = _township_id(township)
+        if township_id is None:
+            return empty
+    hits = search_backend().search(
+        SearchQuery(
+            text=query.strip()[:100],
+            category_ids=category_ids,
+            brand_id=brand_id,
+            township_id=township_id,
+            certified=bool(certified),
+            direction=direction or None,
+            price_min=price_min,
+            price_max=price_max,
+            sort=sort,
+            offset=(page - 1) * page_size,
+            limit=page_size,
+        )
+    )
+    items = _products_in_order(hits.product_ids) if hits.product_ids else []
+    return Page(items=items, count=hits.count, page=page, page_size=page_size)
+
+
+# --- one product, a shop's products --------------------------------------------------------------
+
+
+def product_can_see_unlisted(*, user: AnyUser | None, product: Product) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.has_perm(REVIEW_PERMISSION):
+        return True
+    return seller_can_manage(user=user, seller_id=product.seller_id)
+
+
+def product_get(*, product_id: int, for_user: AnyUser | None = None) -> Product:
+    """A product with everything its page shows. Unlisted products only for those who manage
+    the shop and for reviewers; anyone else gets ProductNotFoundError (nothing to probe)."""
+    product = _with_card(Product.objects.filter(pk=product_id), all_photos=True).first()
+    if product is None:
+        raise ProductNotFoundError
+    if product.status != Product.Status.LISTED and not product_can_see_unlisted(
+        user=for_user, product=product
+    ):
+        raise ProductNotFoundError
+    return product
+
+
+def products_for_seller(*, seller_id: int, listed_only: bool = False) -> list[Product]:
+    """A shop's products, newest first, every status unless `listed_only` (the shop page)."""
+    rows = Product.objects.filter(seller_id=seller_id)
+    if listed_only:
+        rows = rows.filter(status=Product.Status.LISTED)
+    return list(_with_card(rows.order_by("-id")))
+
+
+def listed_product_counts(*, seller_ids: Iterable[int]) -> dict[int, int]:
+    """Listed products per shop (registered with sellers for its shop lists)."""
+    rows = (
+        Product.objects.filter(seller_id__in=list(seller_ids), status=Product.Status.LISTED)
+        .values("seller_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["seller_id"]: row["count"] for row in rows}
+
+
+# --- brands and categories ---------------------------------------------------------------------
+
+
+def brands_list() -> list[Brand]:
+    """Active brands by name, certifications prefetched."""
+    return list(
+        Brand.objects.filter(is_active=True)
+        .select_related("origin_township")
+        .prefetch_related(
+            Prefetch("certifications", queryset=Certification.objects.order_by("valid_from"))
+        )
+        .order_by("name")
+    )
+
+
+def brand_get(*, slug: str) -> Brand:
+    brand = (
+        Brand.objects.filter(slug=slug, is_active=True)
+        .select_related("origin_township")
+        .prefetch_related(
+            Prefetch("certifications", queryset=Certification.objects.order_by("valid_from"))
+        )
+        .first()
+    )
+    if brand is None:
+        raise BrandNotFoundError
+    return brand
+
+
+def brand_counts(*, brand_ids: Iterable[int]) -> dict[int, BrandCounts]:
+    """Listed products and distinct shops per brand, in one query."""
+    ids = list(brand_ids)
+    counts = dict.fromkeys(ids, BrandCounts(products=0, sellers=0))
+    rows = (
+        Product.objects.filter(brand_id__in=ids, status=Product.Status.LISTED)
+        .values("brand_id")
+        .annotate(products=Count("id"), sellers=Count("seller_id", distinct=True))
+    )
+    for row in rows:
+        counts[row["brand_id"]] = BrandCounts(products=row["products"], sellers=row["sellers"])
+    return counts
+
+
+def categories_list() -> list[Category]:
+    """Every category in display order (parents and children; build the tree from `parent`)."""
+    return list(Category.objects.order_by("position", "id"))
+
+
+def category_get(*, slug: str) -> Category:
+    category = Category.objects.select_related("parent").filter(slug=slug).first()
+    if category is None:
+        raise CategoryNotFoundError
+    return category

@@ -1,0 +1,213 @@
+"""Search: Chinese, pinyin, initials and English find the demo goods; filters, sorts, and an
+index that follows every product change."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from tests.catalog.conftest import Committed
+from xiangcun.accounts.models import User
+from xiangcun.catalog import selectors, services
+from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
+from xiangcun.catalog.models import Brand, Product, SearchTerm
+from xiangcun.sellers.models import Seller
+
+pytestmark = pytest.mark.django_db
+
+
+def _categories(query: str, **filters: object) -> list[str]:
+    return [p.category.slug for p in selectors.products_search(query=query, **filters).items]
+
+
+@pytest.mark.parametrize("query", ["fm", "fengmi", "蜂蜜", "FengMi", "fengm", "feng mi"])
+def test_honey_is_found_by_chinese_pinyin_and_initials(
+    demo_catalogue: dict[str, Seller], query: str
+) -> None:
+    categories = _categories(query)
+    assert categories
+    assert categories[0] == "honey"
+
+
+@pytest.mark.parametrize("query", ["laran", "lr", "蜡染", "batik"])
+def test_batik_is_found(demo_catalogue: dict[str, Seller], query: str) -> None:
+    assert _categories(query)[0] == "batik"
+
+
+def test_every_part_of_a_mixed_query_must_match(demo_catalogue: dict[str, Seller]) -> None:
+    page = selectors.products_search(query="丹寨 dami")
+    assert page.count >= 1
+    assert {p.category.slug for p in page.items} == {"rice"}
+    assert page.items[0].name == "丹寨硒锌大米"
+
+
+def test_any_single_character_finds(demo_catalogue: dict[str, Seller]) -> None:
+    assert "honey" in _categories("蜜")
+
+
+def test_name_ranks_above_description(demo_catalogue: dict[str, Seller]) -> None:
+    # "蜂蜡" is only in the batik descriptions, "蜂蜜" in honey names: honey comes first for 蜂.
+    assert _categories("蜂")[0] == "honey"
+
+
+def test_nothing_matches_nonsense(demo_catalogue: dict[str, Seller]) -> None:
+    page = selectors.products_search(query="zzzqqq")
+    assert (page.count, page.items) == (0, [])
+
+
+def test_category_filter_includes_children(demo_catalogue: dict[str, Seller]) -> None:
+    page = selectors.products_search(category="crafts", page_size=100)
+    assert page.count > 0
+    assert {p.category.slug for p in page.items} <= {"batik", "paper", "silver", "embroidery"}
+    assert selectors.products_search(category="no-such-category").count == 0
+
+
+def test_brand_township_and_direction_filters(demo_catalogue: dict[str, Seller]) -> None:
+    batik = selectors.products_search(brand="paidiao-batik", page_size=100)
+    assert batik.count == 3
+    paidiao = selectors.products_search(township="522636102", page_size=100)
+    assert {p.category.slug for p in paidiao.items} == {"batik"}
+    down = selectors.products_search(direction="down", page_size=100)
+    assert down.count > 0
+    assert all(p.direction == "down" for p in down.items)
+
+
+def test_certified_only(demo_catalogue: dict[str, Seller]) -> None:
+    page = selectors.products_search(certified=True, page_size=100)
+    assert page.count > 0
+    assert all(selectors.product_is_certified(p) for p in page.items)
+    assert "fertiliser" not in {p.category.slug for p in page.items}
+
+
+def test_price_range_uses_the_lowest_active_price(demo_catalogue: dict[str, Seller]) -> None:
+    page = selectors.products_search(
+        price_min=Decimal("40"), price_max=Decimal("50"), page_size=100
+    )
+    prices = [selectors.product_display_price(p) for p in page.items]
+    assert prices
+    assert all(Decimal("40") <= price <= Decimal("50") for price in prices if price)
+
+
+@pytest.mark.parametrize("query", ["", "丹寨"])
+def test_sorts(demo_catalogue: dict[str, Seller], query: str) -> None:
+    cheap = [
+        selectors.product_display_price(p)
+        for p in selectors.products_search(query=query, sort="price", page_size=100).items
+    ]
+    assert cheap == sorted(cheap)  # type: ignore[type-var]
+    dear = [
+        selectors.product_display_price(p)
+        for p in selectors.products_search(query=query, sort="-price", page_size=100).items
+    ]
+    assert dear == sorted(dear, reverse=True)  # type: ignore[type-var]
+    new = selectors.products_search(query=query, sort="new", page_size=100).items
+    assert [p.listed_at for p in new] == sorted((p.listed_at for p in new), reverse=True)  # type: ignore[type-var]
+
+
+def test_bad_sort_and_price_range_are_refused(db: None) -> None:
+    with pytest.raises(InvalidSortError):
+        selectors.products_search(sort="cheapest")
+    with pytest.raises(InvalidPriceRangeError):
+        selectors.products_search(price_min=Decimal(10), price_max=Decimal(5))
+
+
+def test_pages(demo_catalogue: dict[str, Seller]) -> None:
+    first = selectors.products_search(page_size=10)
+    second = selectors.products_search(page=2, page_size=10)
+    assert first.count == second.count >= 25
+    assert first.pages == -(-first.count // 10)
+    assert not {p.pk for p in first.items} & {p.pk for p in second.items}
+    beyond = selectors.products_search(query="丹寨", page=50)
+    assert beyond.items == []
+    assert beyond.count == selectors.products_search(query="丹寨").count
+
+
+def test_unlisted_products_are_not_found(
+    make_product: Callable[..., Product], committed: Committed
+) -> None:
+    with committed():
+        make_product(name="雅灰百花蜜")
+    assert selectors.products_search(query="雅灰").count == 0
+
+
+def test_index_follows_listing_edits_and_delisting(
+    make_product: Callable[..., Product], committed: Committed, shop: Seller
+) -> None:
+    with committed():
+        product = make_product(name="雅灰百花蜜", listed=True)
+    assert [p.pk for p in selectors.products_search(query="yahui").items] == [product.pk]
+    with committed():
+        services.product_update(actor=shop.owner, product_id=product.pk, name="高山蓝莓")
+    assert selectors.products_search(query="yahui").count == 0
+    assert [p.pk for p in selectors.products_search(query="lm").items] == [product.pk]
+    with committed():
+        services.product_delist(actor=shop.owner, product_id=product.pk)
+    assert selectors.products_search(query="lm").count == 0
+    assert not SearchTerm.objects.filter(product_id=product.pk).exists()
+
+
+def test_price_change_reaches_the_price_filter(
+    make_product: Callable[..., Product], committed: Committed, shop: Seller
+) -> None:
+    with committed():
+        product = make_product(listed=True, price="88.00")
+    assert selectors.products_search(price_max=Decimal("50")).count == 0
+    with committed():
+        services.variant_update(
+            actor=shop.owner, variant_id=product.variants.get().pk, price="45.00"
+        )
+    assert [p.pk for p in selectors.products_search(price_max=Decimal("50")).items] == [product.pk]
+
+
+def test_brand_rename_and_certification_reindex_its_products(
+    make_product: Callable[..., Product], committed: Committed, admin: User
+) -> None:
+    brand = services.brand_create(actor=admin, kind="regional", slug="miaoling", name="苗岭")
+    with committed():
+        product = make_product(listed=True, brand_id=brand.pk)
+    assert selectors.products_search(query="miaoling").count == 1
+    assert selectors.products_search(certified=True).count == 0
+    with committed():
+        services.brand_update(actor=admin, brand_id=brand.pk, name="蜂语")
+        services.certification_add(
+            actor=admin, kind="poverty_alleviation", certificate_number="FP-9", issuer="扶贫办",
+            valid_from=product.created_at.date(), brand_id=brand.pk,
+        )  # fmt: skip
+    assert selectors.products_search(query="miaoling").count == 0
+    assert [p.pk for p in selectors.products_search(query="fy").items] == [product.pk]
+    assert selectors.products_search(certified=True).count == 1
+
+
+def test_reindex_command_rebuilds_the_index(demo_catalogue: dict[str, Seller]) -> None:
+    SearchTerm.objects.all().delete()
+    assert selectors.products_search(query="fm").count == 0
+    call_command("search_reindex", "--quiet")
+    assert _categories("fm")[0] == "honey"
+
+
+def test_search_costs_a_fixed_number_of_queries(
+    demo_catalogue: dict[str, Seller], django_assert_num_queries: Callable[..., object]
+) -> None:
+    services.catalog_demo_generate(count=200)
+    for query in ["", "fm", "丹寨 dami"]:
+        small = selectors.products_search(query=query, page_size=2)
+        assert len(small.items) == 2
+        # Two for the index (page and count; a multi-part query also estimates its parts),
+        # then products, variants, first photos, product and brand certificates.
+        expected = 8 if query == "丹寨 dami" else 7
+        with django_assert_num_queries(expected) as context:  # type: ignore[attr-defined]
+            page = selectors.products_search(query=query, page_size=20)
+            for product in page.items:
+                selectors.product_display_price(product)
+                selectors.product_first_photo(product)
+                selectors.product_is_certified(product)
+                str(product.seller), str(product.category), str(product.origin_village)
+        assert len(page.items) == 20, context
+
+
+def test_brand_counts(demo_catalogue: dict[str, Seller]) -> None:
+    brand = Brand.objects.get(slug="miaoling-honey")
+    counts = selectors.brand_counts(brand_ids=[brand.pk])[brand.pk]
+    assert counts.products == 3
+    assert counts.sellers == 1
