@@ -73,8 +73,11 @@ INSTALLED_APPS = [
     "xiangcun.regions",
     "xiangcun.accounts",
     "xiangcun.sellers",
+    "xiangcun.ledger",
     "xiangcun.catalog",
     "xiangcun.inventory",
+    "xiangcun.payments",
+    "xiangcun.orders",
     "xiangcun.web",
 ]
 

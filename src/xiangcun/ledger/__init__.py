@@ -1,0 +1,1 @@
+"""Double-entry bookkeeping: accounts, balanced journal entries, balances and statements."""

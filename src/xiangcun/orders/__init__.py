@@ -1,0 +1,1 @@
+"""Carts, checkout, orders with lines per seller, the order lifecycle and returns."""

@@ -1,0 +1,269 @@
+"""Carts, orders with lines grouped by seller, the order timeline and returns.
+
+An order copies what the buyer saw (product name, variant, unit price, address) at the moment
+of ordering, so later catalogue edits never change a placed order.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.db import TimeStampedModel
+
+
+class Cart(TimeStampedModel):
+    """A signed-in user's cart is kept; a guest's lives with the session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cart",
+    )
+    session_key = models.CharField(max_length=40, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False),
+                name="orders_cart_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"cart {self.pk}"
+
+
+class CartLine(TimeStampedModel):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="orders_cart_line_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_cart_line_qty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} x {self.quantity}"
+
+
+class Order(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        AWAITING_CASH = "awaiting_cash", _("Awaiting cash")
+        PAID = "paid", _("Paid")
+        PACKING = "packing", _("Packing")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        RETURN_REQUESTED = "return_requested", _("Return requested")
+        REFUNDED = "refunded", _("Refunded")
+
+    class Delivery(models.TextChoices):
+        HOME = "home", _("Home delivery")
+        STATION_PICKUP = "station_pickup", _("Pick up at a village station")
+        SHOP_PICKUP = "shop_pickup", _("Pick up at the county shop")
+
+    class PaymentMethod(models.TextChoices):
+        CASH = "cash", _("Cash")
+        SANDBOX = "sandbox", _("Sandbox (demo)")
+        WECHAT = "wechat", _("WeChat Pay")
+
+    number = models.CharField(_("order number"), max_length=24, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    # Who pressed the button: the buyer, or a service-centre agent ordering for a resident.
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=10, choices=PaymentMethod.choices
+    )
+    payment_number = models.CharField(_("payment number"), max_length=32, blank=True)
+    delivery_method = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
+    station = models.ForeignKey(
+        "regions.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient = models.CharField(_("recipient"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=11)
+    address_text = models.CharField(_("address"), max_length=300, blank=True)
+    township = models.ForeignKey(
+        "regions.Township", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    goods_total = models.DecimalField(_("goods"), max_digits=14, decimal_places=2)
+    delivery_fee = models.DecimalField(_("delivery fee"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    # A retried checkout with the same key returns this order instead of creating another.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["buyer", "-id"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("goods_total") + F("delivery_fee")),
+                name="orders_total_is_goods_plus_delivery",
+            ),
+            models.CheckConstraint(
+                condition=Q(goods_total__gt=0) & Q(delivery_fee__gte=0),
+                name="orders_amounts_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_method="home") | Q(station__isnull=False),
+                name="orders_pickup_needs_station",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    product_id = models.BigIntegerField()
+    product_name = models.CharField(_("product"), max_length=120)
+    variant_name = models.CharField(_("option"), max_length=60)
+    sku = models.CharField(_("SKU"), max_length=40)
+    unit = models.CharField(_("unit"), max_length=10)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+    returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["seller_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_line_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(line_total=F("unit_price") * F("quantity")),
+                name="orders_line_total_is_price_times_qty",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_quantity__lte=F("quantity")),
+                name="orders_line_returned_within_qty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} {self.variant_name} x {self.quantity}"
+
+
+class OrderEvent(models.Model):
+    """One step of the order's timeline, shown to the buyer."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status}"
+
+
+class ReturnRequest(TimeStampedModel):
+    class Reason(models.TextChoices):
+        DAMAGED = "damaged", _("Arrived damaged")
+        SPOILED = "spoiled", _("Spoiled or not fresh")
+        WRONG_ITEM = "wrong_item", _("Wrong item")
+        NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+        CHANGED_MIND = "changed_mind", _("Changed my mind")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        REFUNDED = "refunded", _("Refunded")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.CharField(_("details"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    amount = models.DecimalField(_("refund amount"), max_digits=14, decimal_places=2)
+    refund_number = models.CharField(_("refund number"), max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_return_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"return {self.pk} of {self.order_id}"
+
+
+class ReturnLine(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_return_line_qty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} x {self.quantity}"

@@ -1,0 +1,1 @@
+"""Payment providers (cash, sandbox, WeChat Pay), payment intents, notifications, refunds."""
