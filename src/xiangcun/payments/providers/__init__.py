@@ -1,0 +1,1 @@
+"""Payment providers behind one interface; `provider_for(name)` picks one."""
