@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "xiangcun.core.middleware.XiangcunErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiangcun.urls"

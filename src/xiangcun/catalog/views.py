@@ -4,7 +4,6 @@ Views parse forms and call catalog services and selectors; rules live there. Eve
 works without JavaScript; with htmx the search results update in place.
 """
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,7 +55,7 @@ from xiangcun.catalog.services import (
     variant_update,
 )
 from xiangcun.catalog.templatetags.shop import local
-from xiangcun.core.errors import NotFoundError, PermissionDeniedError, XiangcunError
+from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.types import Page
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.errors import SellerNotFoundError
@@ -342,22 +341,6 @@ def _unit_choices() -> list[tuple[str, Any]]:
     return list(Variant.Unit.choices)
 
 
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Service refusals become the site's 403 and 404 pages instead of a 500."""
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except NotFoundError:
-            raise Http404 from None
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
 @login_required
 @require_GET
 def console_home(request: HttpRequest) -> HttpResponse:
@@ -383,7 +366,6 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def console_product_create(request: HttpRequest) -> HttpResponse:
     seller = console_seller(request)
     if seller is None:
@@ -426,7 +408,6 @@ def console_product(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def console_product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     initial = {
@@ -458,7 +439,6 @@ def console_product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def console_variant_create(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     form = VariantForm(request.POST or None, units=_unit_choices())
@@ -477,7 +457,6 @@ def console_variant_create(request: HttpRequest, product_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def console_variant_edit(request: HttpRequest, product_id: int, variant_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     variant = next((v for v in product.variants.all() if v.pk == variant_id), None)
@@ -514,7 +493,6 @@ def console_variant_edit(request: HttpRequest, product_id: int, variant_id: int)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def console_photo_add(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     form = PhotoForm(request.POST or None, request.FILES or None)
@@ -538,7 +516,6 @@ def console_photo_add(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_guarded
 def console_product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     try:
@@ -556,7 +533,6 @@ def console_product_submit(request: HttpRequest, product_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-@_guarded
 def console_product_delist(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _managed_product(request, product_id)
     try:
@@ -606,7 +582,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def review_product(request: HttpRequest, product_id: int) -> HttpResponse:
     _require_reviewer(request)
     try:
