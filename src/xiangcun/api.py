@@ -15,6 +15,7 @@ from xiangcun.accounts.api import router as accounts_router
 from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.errors import XiangcunError
 from xiangcun.inventory.api import router as inventory_router
+from xiangcun.orders.api import router as orders_router
 from xiangcun.regions.api import router as regions_router
 from xiangcun.sellers.api import router as sellers_router
 
@@ -84,3 +85,4 @@ api.add_router("/regions", regions_router, tags=["regions"])
 api.add_router("/catalog", catalog_router, tags=["catalog"])
 api.add_router("/sellers", sellers_router, tags=["sellers"])
 api.add_router("/inventory", inventory_router, tags=["inventory"])
+api.add_router("/orders", orders_router, tags=["orders"])

@@ -270,3 +270,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Orders -----------------------------------------------------------------------------------
+from decimal import Decimal  # noqa: E402 (kept with the only block that needs it)
+
+# Money in CNY as Decimal; override from the environment (e.g. ORDER_DELIVERY_FEE_HOME=6.00).
+ORDER_DELIVERY_FEE_HOME = Decimal(os.environ.get("ORDER_DELIVERY_FEE_HOME", "8.00"))
+ORDER_FREE_DELIVERY_OVER = Decimal(os.environ.get("ORDER_FREE_DELIVERY_OVER", "99.00"))
+# The platform's share of each seller's goods, rounded ROUND_HALF_UP per seller per order.
+ORDER_COMMISSION_RATE = Decimal(os.environ.get("ORDER_COMMISSION_RATE", "0.05"))
+# Unpaid online orders are cancelled after the payment window; cash orders are held longer.
+PAYMENT_WINDOW_MINUTES = int(os.environ.get("PAYMENT_WINDOW_MINUTES", "30"))
+ORDER_CASH_HOLD_HOURS = int(os.environ.get("ORDER_CASH_HOLD_HOURS", "72"))

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from xiangcun.api import api
 from xiangcun.catalog.urls import console_urls, shop_urls
+from xiangcun.orders.urls import cart_urls, order_urls
 from xiangcun.web.views import healthz
 
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("console/stock/", include("xiangcun.inventory.urls")),
     path("console/", include(console_urls)),
     path("sellers/", include("xiangcun.sellers.urls")),
+    path("pay/", include("xiangcun.payments.urls")),
+    path("cart/", include(cart_urls)),
+    path("orders/", include(order_urls)),
     path("", include("xiangcun.web.urls")),
 ]
 

@@ -1,3 +1,5 @@
+"""Carts, checkout, orders with lines per seller, their timeline, and returns."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,15 @@ class OrdersConfig(AppConfig):
     name = "xiangcun.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        # Payments (below us) learns of orders only through these callbacks, which it calls
+        # inside the transaction that records a payment or a refund.
+        from xiangcun.orders.services import payment_succeeded_handle, refund_succeeded_handle
+        from xiangcun.payments.services import (
+            payment_succeeded_register,
+            refund_succeeded_register,
+        )
+
+        payment_succeeded_register(payment_succeeded_handle)
+        refund_succeeded_register(refund_succeeded_handle)

@@ -7,6 +7,7 @@ of ordering, so later catalogue edits never change a placed order.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.db import TimeStampedModel
@@ -126,6 +127,9 @@ class Order(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
+    # Not stored: set by `order_place` when a retried request answers the order already placed.
+    replayed = False
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
@@ -136,7 +140,8 @@ class Order(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=F("goods_total") + F("delivery_fee")),
+                # Rounded: SQLite keeps decimals as floats, where 63.63 + 8 != 71.63.
+                condition=Q(total=Round(F("goods_total") + F("delivery_fee"), 2)),
                 name="orders_total_is_goods_plus_delivery",
             ),
             models.CheckConstraint(
@@ -174,7 +179,7 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_line_qty_positive"),
             models.CheckConstraint(
-                condition=Q(line_total=F("unit_price") * F("quantity")),
+                condition=Q(line_total=Round(F("unit_price") * F("quantity"), 2)),
                 name="orders_line_total_is_price_times_qty",
             ),
             models.CheckConstraint(

@@ -118,6 +118,13 @@ class Refund(TimeStampedModel):
     )
     provider_refund_id = models.CharField(_("provider refund id"), max_length=64, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # A cash refund is paid out at a station; the staff member who handed it over confirms it.
+    confirmed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    station = models.ForeignKey(
+        "regions.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("refund")

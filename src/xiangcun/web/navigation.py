@@ -53,6 +53,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See your orders, sales and payouts."),
         ),
         url_name="console:home",
+        links=((_("Orders for my shop"), "orders:shop"),),
     ),
     Role.AGENT: Workspace(
         key="service_desk",
@@ -64,7 +65,10 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Hand out parcels and take returns."),
             _("Count the cash drawer at the end of the day."),
         ),
-        links=((_("Help a farmer list products"), "console:home"),),
+        links=(
+            (_("Help a farmer list products"), "console:home"),
+            (_("Take cash for an order"), "orders:cash_find"),
+        ),
     ),
     Role.WAREHOUSE: Workspace(
         key="logistics",
@@ -76,6 +80,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See stock in the warehouse and at stations."),
             _("Plan the routes to the village stations."),
         ),
+        links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.PACKER: Workspace(
         key="logistics",
@@ -96,6 +101,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See today's route and stops."),
             _("Record farm pickups and deliveries to stations."),
         ),
+        links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.COURIER: Workspace(
         key="logistics",
@@ -106,6 +112,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See the parcels to deliver today."),
             _("Record each delivery with proof."),
         ),
+        links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.LOAN_OFFICER: Workspace(
         key="loans",

@@ -1,0 +1,325 @@
+"""Orders API under /api/v1/orders: checkout with an Idempotency-Key, the buyer's orders, one
+order with its timeline, cancel, pay again, return, and the next step for sellers and staff.
+
+Errors answer `{"code", "message"}` (see xiangcun.api): insufficient_stock 409,
+idempotency_conflict 409, invalid_transition 409, order_not_cancellable 409, invalid_input 422
+(the body's shape), invalid_quantity / variant_unavailable / station_required /
+invalid_address / invalid_phone / invalid_payment_method ... 400, permission_denied 403,
+order_not_found 404, not_authenticated 401.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.orders import selectors, services
+from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
+from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
+from xiangcun.payments.selectors import payment_get
+
+router = Router(auth=ApiTokenAuth())
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: Any = None
+
+
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422, 502), ErrorOut)
+
+
+class LineIn(Schema):
+    variant: int
+    quantity: int
+
+
+class AddressIn(Schema):
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: int | None = None
+    village: int | None = None
+    detail: str = ""
+    recipient: str = ""
+    phone: str = ""
+
+
+class DeliveryIn(Schema):
+    method: str
+    station: int | None = None
+    address: AddressIn | None = None
+
+
+class OrderIn(Schema):
+    lines: list[LineIn]
+    delivery: DeliveryIn
+    payment_method: str
+    wechat_channel: str = ""
+    # For pickup: who collects the order (default: the buyer).
+    recipient: str = ""
+    phone: str = ""
+
+
+class LineOut(Schema):
+    id: int
+    seller: int
+    variant: int
+    product: int
+    product_name: str
+    variant_name: str
+    unit: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+    returned_quantity: int
+
+
+class PaymentOut(Schema):
+    number: str
+    provider: str
+    status: str
+    client_data: dict[str, Any]
+
+
+class EventOut(Schema):
+    status: str
+    note: str
+    at: datetime
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: str
+    payment_method: str
+    delivery_method: str
+    station: int | None
+    recipient: str
+    address: str
+    total: Decimal
+    goods_total: Decimal
+    delivery_fee: Decimal
+    created_at: datetime
+    expires_at: datetime | None
+    paid_at: datetime | None
+    lines: list[LineOut]
+
+
+class OrderDetailOut(OrderOut):
+    payment: PaymentOut | None = None
+    timeline: list[EventOut] = Field(default_factory=list)
+
+
+class OrderListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[OrderOut]
+
+
+class PageIn(Schema):
+    page: int = 1
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class StatusIn(Schema):
+    status: str
+    note: str = ""
+
+
+class ReturnLineIn(Schema):
+    line: int
+    quantity: int
+
+
+class ReturnIn(Schema):
+    lines: list[ReturnLineIn]
+    reason: str
+    detail: str = ""
+
+
+class ReturnOut(Schema):
+    id: int
+    order: int
+    status: str
+    reason: str
+    amount: Decimal
+
+
+def _line_out(line: OrderLine) -> LineOut:
+    return LineOut(
+        id=line.pk,
+        seller=line.seller_id,
+        variant=line.variant_id,
+        product=line.product_id,
+        product_name=line.product_name,
+        variant_name=line.variant_name,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        quantity=line.quantity,
+        line_total=line.line_total,
+        returned_quantity=line.returned_quantity,
+    )
+
+
+def _order_fields(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "payment_method": order.payment_method,
+        "delivery_method": order.delivery_method,
+        "station": order.station_id,
+        "recipient": order.recipient,
+        "address": order.address_text,
+        "total": order.total,
+        "goods_total": order.goods_total,
+        "delivery_fee": order.delivery_fee,
+        "created_at": order.created_at,
+        "expires_at": order.expires_at,
+        "paid_at": order.paid_at,
+        "lines": [_line_out(line) for line in lines],
+    }
+
+
+def _payment_out(order: Order) -> PaymentOut | None:
+    if not order.payment_number:
+        return None
+    intent = payment_get(number=order.payment_number)
+    return PaymentOut(
+        number=intent.number,
+        provider=intent.provider,
+        status=intent.status,
+        client_data=dict(intent.client_data or {}),
+    )
+
+
+def _detail(
+    order: Order, lines: list[OrderLine], events: list[OrderEvent] | None = None
+) -> OrderDetailOut:
+    return OrderDetailOut(
+        **_order_fields(order, lines),
+        payment=_payment_out(order),
+        timeline=[
+            EventOut(status=event.status, note=event.note, at=event.created_at)
+            for event in (events or [])
+        ],
+    )
+
+
+@router.post(
+    "",
+    response={200: OrderDetailOut, 201: OrderDetailOut, **ERRORS},
+    summary="Place an order (send an Idempotency-Key header so a retry cannot order twice)",
+)
+def order_create(request: HttpRequest, payload: OrderIn) -> tuple[int, OrderDetailOut]:
+    address = payload.delivery.address.dict() if payload.delivery.address is not None else None
+    order = services.order_place(
+        buyer=request.auth,  # type: ignore[attr-defined]
+        lines=[(line.variant, line.quantity) for line in payload.lines],
+        delivery_method=payload.delivery.method,
+        station_id=payload.delivery.station,
+        address=address,
+        payment_method=payload.payment_method,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+        recipient=payload.recipient,
+        phone=payload.phone,
+        wechat_channel=payload.wechat_channel,
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+    )
+    lines = list(order.lines.order_by("seller_id", "id"))
+    events = list(order.events.order_by("id"))
+    return (200 if order.replayed else 201), _detail(order, lines, events)
+
+
+@router.get("", response={200: OrderListOut, **ERRORS}, summary="My orders, newest first")
+def order_list(request: HttpRequest, query: Query[PageIn]) -> OrderListOut:
+    page = selectors.orders_for_buyer(user=request.auth, page=query.page)  # type: ignore[attr-defined]
+    return OrderListOut(
+        count=page.count,
+        page=page.page,
+        pages=page.pages,
+        items=[OrderOut(**_order_fields(order, list(order.lines.all()))) for order in page.items],
+    )
+
+
+def _get(request: HttpRequest, order_id: int) -> Order:
+    return selectors.order_get(order_id=order_id, for_user=request.auth)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/{order_id}", response={200: OrderDetailOut, **ERRORS}, summary="One order with its timeline"
+)
+def order_detail(request: HttpRequest, order_id: int) -> OrderDetailOut:
+    order = _get(request, order_id)
+    return _detail(order, order.visible_lines, selectors.order_timeline(order=order))  # type: ignore[attr-defined]
+
+
+@router.post("/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="Cancel")
+def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> OrderDetailOut:
+    _get(request, order_id)
+    services.order_cancel(actor=request.auth, order_id=order_id, reason=payload.reason)  # type: ignore[attr-defined]
+    return order_detail(request, order_id)
+
+
+@router.post(
+    "/{order_id}/pay",
+    response={200: PaymentOut, **ERRORS},
+    summary="What the buyer's device needs to pay (again)",
+)
+def order_pay(request: HttpRequest, order_id: int) -> PaymentOut:
+    order = _get(request, order_id)
+    if order.viewer != "buyer":  # type: ignore[attr-defined]
+        raise OrderPermissionDeniedError
+    if order.status == Order.Status.PENDING_PAYMENT:
+        order = services.order_payment_renew(actor=request.auth, order_id=order_id)  # type: ignore[attr-defined]
+    elif order.status != Order.Status.AWAITING_CASH:
+        raise OrderNotPayableError
+    payment = _payment_out(order)
+    if payment is None:
+        raise OrderNotPayableError
+    return payment
+
+
+@router.post(
+    "/{order_id}/status",
+    response={200: OrderDetailOut, **ERRORS},
+    summary="Move the order one step (sellers and staff: packing, shipped, delivered...)",
+)
+def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> OrderDetailOut:
+    _get(request, order_id)
+    services.order_transition(
+        actor=request.auth,  # type: ignore[attr-defined]
+        order_id=order_id,
+        to_status=payload.status,
+        note=payload.note,
+    )
+    return order_detail(request, order_id)
+
+
+@router.post("/{order_id}/return", response={201: ReturnOut, **ERRORS}, summary="Ask for a return")
+def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> tuple[int, ReturnOut]:
+    _get(request, order_id)
+    request_row: ReturnRequest = services.return_request(
+        actor=request.auth,  # type: ignore[attr-defined]
+        order_id=order_id,
+        lines=[(line.line, line.quantity) for line in payload.lines],
+        reason=payload.reason,
+        detail=payload.detail,
+    )
+    return 201, ReturnOut(
+        id=request_row.pk,
+        order=order_id,
+        status=request_row.status,
+        reason=request_row.reason,
+        amount=request_row.amount,
+    )

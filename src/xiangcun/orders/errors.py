@@ -1,0 +1,134 @@
+"""Errors the orders app raises, each with a stable code API clients can branch on."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+
+
+class OrderNotFoundError(NotFoundError):
+    code = "order_not_found"
+    default_message = _("This order does not exist.")
+
+
+class ReturnNotFoundError(NotFoundError):
+    code = "return_not_found"
+    default_message = _("This return does not exist.")
+
+
+class IdempotencyConflictError(ConflictError):
+    # The same Idempotency-Key came with a different order: a client bug, never a retry.
+    code = "idempotency_conflict"
+    default_message = _(
+        "This request key was already used for a different order. Use a new key for a new order."
+    )
+
+
+class InvalidIdempotencyKeyError(InvalidInputError):
+    code = "invalid_idempotency_key"
+    default_message = _("The request key must be 1 to 64 letters, digits, dashes or underscores.")
+
+
+class InvalidOrderLinesError(InvalidInputError):
+    code = "invalid_lines"
+    default_message = _("Add between 1 and 50 products to the order.")
+
+
+class InvalidQuantityError(InvalidInputError):
+    code = "invalid_quantity"
+    default_message = _("Enter a whole number of units from 1 to 999.")
+
+
+class VariantUnavailableError(InvalidInputError):
+    # details: variant_id. Unknown, not on sale, or its product is not listed.
+    code = "variant_unavailable"
+    default_message = _("This product option is not on sale.")
+
+
+class InvalidDeliveryMethodError(InvalidInputError):
+    code = "invalid_delivery_method"
+    default_message = _("Choose home delivery, pickup at a village station or at the county shop.")
+
+
+class StationRequiredError(InvalidInputError):
+    code = "station_required"
+    default_message = _("Choose the station where you will pick up the order.")
+
+
+class StationUnavailableError(InvalidInputError):
+    code = "station_unavailable"
+    default_message = _("This station does not exist or is closed. Choose another one.")
+
+
+class AddressRequiredError(InvalidInputError):
+    code = "address_required"
+    default_message = _("Enter the delivery address.")
+
+
+class InvalidAddressError(InvalidInputError):
+    code = "invalid_address"
+    default_message = _("Check the delivery address.")
+
+
+class InvalidPaymentMethodError(InvalidInputError):
+    code = "invalid_payment_method"
+    default_message = _("Choose to pay in cash, with WeChat Pay or in the sandbox.")
+
+
+class InvalidRecipientError(InvalidInputError):
+    code = "invalid_recipient"
+    default_message = _("Enter the name of the person who receives the order.")
+
+
+class OrderPermissionDeniedError(PermissionDeniedError):
+    default_message = _("You cannot change this order.")
+
+
+class InvalidTransitionError(ConflictError):
+    # details: from_status, to_status.
+    code = "invalid_transition"
+    default_message = _("The order cannot move to that step from where it is now.")
+
+
+class OrderNotCancellableError(ConflictError):
+    code = "order_not_cancellable"
+    default_message = _("This order can no longer be cancelled: it has been paid or sent.")
+
+
+class OrderNotPayableError(ConflictError):
+    code = "order_not_payable"
+    default_message = _("This order is not waiting for payment.")
+
+
+class ReturnNotAllowedError(ConflictError):
+    code = "return_not_allowed"
+    default_message = _("A return can be asked for once the order has been delivered.")
+
+
+class InvalidReturnLinesError(InvalidInputError):
+    code = "invalid_return_lines"
+    default_message = _("Choose products of this order and no more units than were bought.")
+
+
+class InvalidReturnReasonError(InvalidInputError):
+    code = "invalid_return_reason"
+    default_message = _("Choose a reason for the return from the list.")
+
+
+class ReturnAlreadyDecidedError(ConflictError):
+    code = "return_already_decided"
+    default_message = _("This return has already been decided.")
+
+
+class CartLineNotFoundError(NotFoundError):
+    code = "cart_line_not_found"
+    default_message = _("This product is not in the cart.")
+
+
+class CashNotCollectedError(ConflictError):
+    code = "cash_not_collected"
+    default_message = _("Take the cash and confirm it before handing the order over.")

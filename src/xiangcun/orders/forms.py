@@ -1,0 +1,222 @@
+"""Form fields of the cart, checkout, returns and the staff pages: parsing only, services judge.
+
+Choices that come from other apps (stations, townships, villages) are passed in by the view,
+read through their selectors.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.validators import mobile_normalize
+from xiangcun.orders.models import Order, ReturnRequest
+
+Choices = list[tuple[Any, Any]]
+
+_NUMERIC = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+MAX_QUANTITY = 99
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(
+        label=_("How many"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        widget=forms.NumberInput(attrs=_NUMERIC),
+        error_messages={"invalid": _("Enter a number, like 2.")},
+    )
+
+
+class CartQuantityForm(forms.Form):
+    """0 takes the line out of the cart."""
+
+    quantity = forms.IntegerField(
+        label=_("How many"),
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        widget=forms.NumberInput(attrs=_NUMERIC),
+        error_messages={"invalid": _("Enter a number, like 2.")},
+    )
+
+
+class CheckoutForm(forms.Form):
+    """Where the order goes, who takes it, and how it is paid.
+
+    The address fields are required only for home delivery and the station only for pickup
+    at a village station; `clean` says which one is missing, next to that field.
+    """
+
+    delivery_method = forms.ChoiceField(
+        label=_("How do you want to get your order?"),
+        choices=Order.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to get your order.")},
+    )
+    station = forms.TypedChoiceField(
+        label=_("Village station"), coerce=int, required=False, empty_value=None
+    )
+    # The county we deliver in, filled in and shown as text: nobody should have to type it.
+    province = forms.CharField(
+        label=_("Province"), max_length=32, required=False, widget=forms.HiddenInput
+    )
+    city = forms.CharField(
+        label=_("Prefecture"), max_length=64, required=False, widget=forms.HiddenInput
+    )
+    county = forms.CharField(
+        label=_("County"), max_length=64, required=False, widget=forms.HiddenInput
+    )
+    township = forms.TypedChoiceField(
+        label=_("Town or township"), coerce=int, required=False, empty_value=None
+    )
+    village = forms.TypedChoiceField(
+        label=_("Village"), coerce=int, required=False, empty_value=None
+    )
+    detail = forms.CharField(
+        label=_("House and street"),
+        help_text=_("Group, house number or the name of the house, so the courier finds it."),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    recipient = forms.CharField(
+        label=_("Name of the person who receives it"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter the name of the person who receives the order.")},
+    )
+    phone = forms.CharField(
+        label=_("Their mobile number"),
+        help_text=_("We text the pickup code and delivery news to this number."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter a mobile number: 11 digits starting with 1.")},
+    )
+    payment_method = forms.ChoiceField(
+        label=_("How will you pay?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you will pay.")},
+    )
+    # Made when the page is drawn: pressing the button twice, or again after the network
+    # dropped, sends the same key and the service answers with the same order.
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        stations: Choices,
+        townships: Choices,
+        villages: Choices,
+        payment_methods: Choices,
+        village_townships: dict[int, int],
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.village_townships = village_townships
+        self.fields["station"].choices = [("", _("Choose a station")), *stations]  # type: ignore[attr-defined]
+        self.fields["township"].choices = [("", _("Choose a town")), *townships]  # type: ignore[attr-defined]
+        self.fields["village"].choices = [("", _("Choose a village")), *villages]  # type: ignore[attr-defined]
+        self.fields["payment_method"].choices = payment_methods  # type: ignore[attr-defined]
+
+    def clean_phone(self) -> str:
+        try:
+            return mobile_normalize(self.cleaned_data["phone"])
+        except InvalidInputError as error:
+            raise forms.ValidationError(str(error.message)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("delivery_method")
+        if method == Order.Delivery.STATION_PICKUP and not data.get("station"):
+            self.add_error("station", _("Choose the station where you will collect the order."))
+        if method == Order.Delivery.HOME:
+            for name, message in (
+                ("township", _("Choose your town or township.")),
+                ("detail", _("Enter the house and street, so the courier finds you.")),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+            village = data.get("village")
+            township = data.get("township")
+            if village and township and self.village_townships.get(village) != township:
+                self.add_error("village", _("This village is not in the town you chose."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why? (you may leave this empty)"), max_length=200, required=False
+    )
+
+
+class ReturnForm(forms.Form):
+    """One quantity box per order line (`line_<id>`), a reason and optional details."""
+
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=ReturnRequest.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what is wrong.")},
+    )
+    detail = forms.CharField(
+        label=_("Tell us more (you may leave this empty)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data: Any = None, *, lines: list[Any]) -> None:
+        super().__init__(data)
+        self.lines = lines
+        for line in lines:
+            left = line.quantity - line.returned_quantity
+            self.fields[f"line_{line.pk}"] = forms.TypedChoiceField(
+                label=_("%(name)s: how many to send back")
+                % {"name": f"{line.product_name} {line.variant_name}"},
+                choices=[(number, str(number)) for number in range(left + 1)],
+                coerce=int,
+                initial=0,
+                required=False,
+                empty_value=None,
+            )
+
+    def line_fields(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(line, self[f"line_{line.pk}"]) for line in self.lines]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f"line_{line.pk}") for line in self.lines):
+            raise forms.ValidationError(_("Choose how many of which goods you send back."))
+        return data
+
+    def chosen_lines(self) -> list[tuple[int, int]]:
+        return [
+            (line.pk, self.cleaned_data[f"line_{line.pk}"])
+            for line in self.lines
+            if self.cleaned_data.get(f"line_{line.pk}")
+        ]
+
+
+class CashConfirmForm(forms.Form):
+    station = forms.TypedChoiceField(
+        label=_("Where was the cash taken?"),
+        coerce=int,
+        error_messages={"required": _("Choose the station that holds the cash now.")},
+    )
+
+    def __init__(self, data: Any = None, *, stations: Choices, initial: Any = None) -> None:
+        super().__init__(data, initial=initial)
+        self.fields["station"].choices = [("", _("Choose a station")), *stations]  # type: ignore[attr-defined]
+
+
+class OrderNumberForm(forms.Form):
+    number = forms.CharField(
+        label=_("Order number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": _("Enter the order number from the buyer's order page.")},
+    )

@@ -1,0 +1,193 @@
+"""Reads of the orders app shaped for pages and the API: a buyer's orders, one order with its
+timeline, a seller's lines, the cart. Each runs a fixed number of queries whatever the rows.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.catalog.selectors import variant_availability
+from xiangcun.core.types import Page
+from xiangcun.orders.errors import OrderNotFoundError
+from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
+from xiangcun.orders.services import ORDER_VIEW_STAFF, TRANSITIONS
+from xiangcun.orders.types import CartItem, CartSummary
+from xiangcun.sellers.selectors import sellers_managed_by
+from xiangcun.sellers.types import AnyUser
+
+PAGE_SIZE_MAX = 100
+
+
+def _lines() -> Prefetch[Any]:
+    return Prefetch(
+        "lines", queryset=OrderLine.objects.select_related("seller").order_by("seller_id", "id")
+    )
+
+
+def orders_for_buyer(*, user: AnyUser, page: int = 1, page_size: int = 20) -> Page[Order]:
+    """The orders a user placed (or had placed for them), newest first, lines prefetched.
+    Three queries: count, orders, lines."""
+    page = max(1, page)
+    page_size = max(1, min(page_size, PAGE_SIZE_MAX))
+    if not user.is_authenticated:
+        return Page(items=[], count=0, page=page, page_size=page_size)
+    rows = Order.objects.filter(buyer_id=user.pk)
+    count = rows.count()
+    start = (page - 1) * page_size
+    items = list(rows.prefetch_related(_lines()).order_by("-id")[start : start + page_size])
+    return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+def order_viewer(*, user: AnyUser, order: Order) -> str:
+    """How `user` relates to an order: "buyer", "staff", "seller" (sees their lines only) or
+    "" (may not see it)."""
+    if not user.is_authenticated or not user.is_active:
+        return ""
+    if user.pk in (order.buyer_id, order.placed_by_id):
+        return "buyer"
+    if getattr(user, "is_superuser", False) or {str(r) for r in user_roles(user=user)} & {
+        str(r) for r in ORDER_VIEW_STAFF
+    }:
+        return "staff"
+    if set(order_seller_ids(order=order)) & {s.pk for s in sellers_managed_by(user=user)}:
+        return "seller"
+    return ""
+
+
+def order_seller_ids(*, order: Order) -> list[int]:
+    return sorted({line.seller_id for line in order.lines.all()})
+
+
+def order_get(*, order_id: int, for_user: AnyUser) -> Order:
+    """One order with lines (seller joined) and timeline prefetched, for its buyer, staff, or a
+    seller with lines in it. `order.visible_lines` holds what this user may see: every line,
+    or only the seller's own. Anyone else gets OrderNotFoundError (nothing to probe)."""
+    order = (
+        Order.objects.filter(pk=order_id)
+        .select_related("station")
+        .prefetch_related(_lines(), Prefetch("events", queryset=OrderEvent.objects.order_by("id")))
+        .first()
+    )
+    if order is None:
+        raise OrderNotFoundError
+    viewer = order_viewer(user=for_user, order=order)
+    if not viewer:
+        raise OrderNotFoundError
+    lines = list(order.lines.all())
+    if viewer == "seller":
+        mine = {seller.pk for seller in sellers_managed_by(user=for_user)}
+        lines = [line for line in lines if line.seller_id in mine]
+    order.visible_lines = lines  # type: ignore[attr-defined]
+    order.viewer = viewer  # type: ignore[attr-defined]
+    return order
+
+
+def order_timeline(*, order: Order) -> list[OrderEvent]:
+    """The order's steps, oldest first (from the prefetch when `order_get` made it)."""
+    return sorted(order.events.all(), key=lambda event: event.pk)
+
+
+def order_next_statuses(*, order: Order) -> list[str]:
+    """Steps the table allows from here through `order_transition` (pages show buttons)."""
+    return [to for (src, to), move in TRANSITIONS.items() if src == order.status and not move.via]
+
+
+def order_lines_for_seller(
+    *, seller_id: int, status: str | None = None, page: int = 1, page_size: int = 50
+) -> Page[OrderLine]:
+    """A shop's lines of every order, newest order first, with the order joined; only its
+    own lines (never another seller's). Unpaid and cancelled orders are left out unless
+    asked for by `status`."""
+    page = max(1, page)
+    page_size = max(1, min(page_size, PAGE_SIZE_MAX))
+    rows: QuerySet[OrderLine] = OrderLine.objects.filter(seller_id=seller_id)
+    if status:
+        rows = rows.filter(order__status=status)
+    else:
+        rows = rows.exclude(
+            order__status__in=(Order.Status.PENDING_PAYMENT, Order.Status.CANCELLED)
+        )
+    count = rows.count()
+    start = (page - 1) * page_size
+    items = list(
+        rows.select_related("order", "order__station").order_by("-order_id", "id")[
+            start : start + page_size
+        ]
+    )
+    return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+def order_by_number(*, number: str) -> Order:
+    order = Order.objects.filter(number=number).first()
+    if order is None:
+        raise OrderNotFoundError
+    return order
+
+
+def order_for_idempotency_key(*, buyer: AnyUser, idempotency_key: str) -> Order | None:
+    """The order this buyer placed with this checkout key, if any (pages use it to answer a
+    double submit)."""
+    if not buyer.is_authenticated:
+        return None
+    return Order.objects.filter(idempotency_key=f"{buyer.pk}:{idempotency_key}").first()
+
+
+def returns_for_order(*, order_id: int) -> list[ReturnRequest]:
+    return list(
+        ReturnRequest.objects.filter(order_id=order_id).prefetch_related("lines").order_by("id")
+    )
+
+
+def orders_awaiting_cash(*, station_id: int | None = None) -> list[Order]:
+    """Cash orders not yet paid, oldest first (the staff cash page)."""
+    rows = Order.objects.filter(
+        payment_method=Order.PaymentMethod.CASH, paid_at__isnull=True
+    ).exclude(status=Order.Status.CANCELLED)
+    if station_id is not None:
+        rows = rows.filter(station_id=station_id)
+    return list(rows.order_by("id"))
+
+
+# --- Cart -------------------------------------------------------------------------------------
+
+
+def cart_get(*, user: AnyUser | None = None, session_key: str | None = None) -> Cart | None:
+    """The cart of a user or a guest session, without creating one."""
+    if user is not None and user.is_authenticated:
+        return Cart.objects.filter(user_id=user.pk).first()
+    if session_key:
+        return Cart.objects.filter(session_key=session_key).first()
+    return None
+
+
+def cart_summary(*, cart: Cart | None) -> CartSummary:
+    """The cart's lines with today's names, prices and stock. Two queries plus availability."""
+    if cart is None:
+        return CartSummary(items=[], goods_total=Decimal("0.00"), count=0)
+    lines = list(
+        CartLine.objects.filter(cart=cart).select_related("variant__product").order_by("id")
+    )
+    available = variant_availability(variant_ids=[line.variant_id for line in lines])
+    items = []
+    for line in lines:
+        variant: Any = line.variant
+        on_sale = bool(variant.is_active and variant.product.status == "listed")
+        items.append(
+            CartItem(
+                line_id=line.pk,
+                variant_id=line.variant_id,
+                product_id=variant.product_id,
+                product_name=variant.product.name,
+                variant_name=variant.name,
+                unit=variant.unit,
+                unit_price=variant.price,
+                quantity=line.quantity,
+                line_total=variant.price * line.quantity,
+                available=available.get(line.variant_id, 0),
+                on_sale=on_sale,
+            )
+        )
+    total = sum((item.line_total for item in items if item.on_sale), Decimal("0.00"))
+    return CartSummary(items=items, goods_total=total, count=sum(i.quantity for i in items))

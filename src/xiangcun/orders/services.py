@@ -1,0 +1,1187 @@
+"""Every write of the orders app: the cart, checkout, payment, the order's steps and returns.
+
+Rules every function keeps:
+- checks first, then writes, all in one transaction; a failed checkout writes nothing;
+- stock rows are locked by `inventory.services.stock_reserve` as the LAST step of a checkout,
+  so the rows every buyer of a flash sale queues on are held only for the reservation itself;
+- lock order is payment intent, then order (the payments callback runs with the intent
+  locked, so every path here that also touches the payment calls payments before it locks
+  the order), then stock rows;
+- SMS and other side effects are queued with `transaction.on_commit`.
+"""
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeGuard
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.services import sms_queue
+from xiangcun.accounts.types import Role
+from xiangcun.catalog.selectors import variant_availability
+from xiangcun.core.errors import InvalidInputError, XiangcunError
+from xiangcun.core.validators import mobile_normalize
+from xiangcun.inventory.errors import (
+    InsufficientStockError,
+    ReservationExpiredError,
+    ReservationNotFoundError,
+)
+from xiangcun.inventory.services import (
+    reservation_consume,
+    reservation_release,
+    stock_reserve,
+)
+from xiangcun.ledger.services import entry_post
+from xiangcun.ledger.types import (
+    BUYER_PAYMENTS_CLEARING,
+    COMMISSION_INCOME,
+    DELIVERY_INCOME,
+    EntryKind,
+    seller_payable_account,
+)
+from xiangcun.orders.errors import (
+    AddressRequiredError,
+    CartLineNotFoundError,
+    CashNotCollectedError,
+    IdempotencyConflictError,
+    InvalidAddressError,
+    InvalidDeliveryMethodError,
+    InvalidIdempotencyKeyError,
+    InvalidOrderLinesError,
+    InvalidPaymentMethodError,
+    InvalidQuantityError,
+    InvalidRecipientError,
+    InvalidReturnLinesError,
+    InvalidReturnReasonError,
+    InvalidTransitionError,
+    OrderNotCancellableError,
+    OrderNotFoundError,
+    OrderNotPayableError,
+    OrderPermissionDeniedError,
+    ReturnAlreadyDecidedError,
+    ReturnNotAllowedError,
+    ReturnNotFoundError,
+    StationRequiredError,
+    StationUnavailableError,
+    VariantUnavailableError,
+)
+from xiangcun.orders.models import (
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    ReturnLine,
+    ReturnRequest,
+)
+from xiangcun.orders.types import Move
+from xiangcun.payments.errors import PaymentNotPendingError
+from xiangcun.payments.selectors import payment_get
+from xiangcun.payments.services import (
+    payment_cancel,
+    payment_confirm_cash,
+    payment_create,
+    refund_create,
+)
+from xiangcun.payments.types import PaymentResult, RefundCompleted
+from xiangcun.regions.errors import StationNotFoundError
+from xiangcun.regions.selectors import station_get
+from xiangcun.regions.services import address_create
+from xiangcun.sellers.selectors import seller_can_manage
+from xiangcun.sellers.types import AnyUser
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+MAX_LINES = 50
+MAX_QUANTITY = 999
+# Ids beyond a 64-bit integer would make the database raise instead of finding nothing.
+MAX_ID = 2**62
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
+# The stock hold outlives the payment window a little, so `orders_expire` (which cancels the
+# order and releases the hold together) normally runs before inventory's own expiry does.
+RESERVATION_GRACE = timedelta(minutes=5)
+# Ledger entry kinds: the allocation of a paid order and the reversal of a refunded return.
+ALLOCATION_KIND = EntryKind.PAYMENT
+REVERSAL_KIND = EntryKind.REFUND
+
+Status = Order.Status
+
+# --- Who may move an order where: the one table ------------------------------------------------
+
+_PACKING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.ADMIN})
+_SHIPPING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COURIER, Role.ADMIN})
+_DELIVERY_STAFF = frozenset({Role.DRIVER, Role.COURIER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
+_CANCEL_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
+_RETURN_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
+# Staff who may open any order (to pack, carry, hand over or help a buyer).
+ORDER_VIEW_STAFF = _PACKING_STAFF | _SHIPPING_STAFF | _DELIVERY_STAFF | {Role.PROGRAMME_MANAGER}
+
+TRANSITIONS: dict[tuple[str, str], Move] = {
+    (Status.PENDING_PAYMENT, Status.PAID): Move(system=True, via="order_mark_paid"),
+    (Status.PENDING_PAYMENT, Status.CANCELLED): Move(
+        buyer=True, staff=_CANCEL_STAFF, system=True, via="order_cancel"
+    ),
+    (Status.AWAITING_CASH, Status.PAID): Move(system=True, via="order_mark_paid"),
+    (Status.AWAITING_CASH, Status.CANCELLED): Move(
+        buyer=True, staff=_CANCEL_STAFF, system=True, via="order_cancel"
+    ),
+    # Cash on delivery: packed and sent before the cash, which is taken at the hand-over.
+    (Status.AWAITING_CASH, Status.PACKING): Move(seller=True, staff=_PACKING_STAFF),
+    (Status.PAID, Status.PACKING): Move(seller=True, staff=_PACKING_STAFF),
+    (Status.PACKING, Status.SHIPPED): Move(seller=True, staff=_SHIPPING_STAFF),
+    (Status.SHIPPED, Status.DELIVERED): Move(staff=_DELIVERY_STAFF),
+    (Status.DELIVERED, Status.COMPLETED): Move(
+        buyer=True, staff=frozenset({Role.ADMIN}), system=True
+    ),
+    (Status.DELIVERED, Status.RETURN_REQUESTED): Move(buyer=True, via="return_request"),
+    (Status.COMPLETED, Status.RETURN_REQUESTED): Move(buyer=True, via="return_request"),
+    # A partial refund leaves units that may still be returned.
+    (Status.REFUNDED, Status.RETURN_REQUESTED): Move(buyer=True, via="return_request"),
+    (Status.RETURN_REQUESTED, Status.REFUNDED): Move(system=True, via="return_decide"),
+    # A rejected return puts the order back where it was.
+    (Status.RETURN_REQUESTED, Status.DELIVERED): Move(staff=_RETURN_STAFF, via="return_decide"),
+    (Status.RETURN_REQUESTED, Status.COMPLETED): Move(staff=_RETURN_STAFF, via="return_decide"),
+    # A payment that lands after the order expired revives it if the stock is still there.
+    (Status.CANCELLED, Status.PAID): Move(system=True, via="order_mark_paid"),
+}
+
+_SMS_STATUSES = {
+    Status.PAID,
+    Status.SHIPPED,
+    Status.DELIVERED,
+    Status.REFUNDED,
+    Status.CANCELLED,
+}
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def _decimal_setting(name: str, default: str) -> Decimal:
+    return Decimal(str(getattr(settings, name, default)))
+
+
+def delivery_fee_home() -> Decimal:
+    return _decimal_setting("ORDER_DELIVERY_FEE_HOME", "8.00")
+
+
+def free_delivery_over() -> Decimal:
+    return _decimal_setting("ORDER_FREE_DELIVERY_OVER", "99.00")
+
+
+def commission_rate() -> Decimal:
+    return _decimal_setting("ORDER_COMMISSION_RATE", "0.05")
+
+
+def payment_window() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "PAYMENT_WINDOW_MINUTES", 30)))
+
+
+def cash_hold() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "ORDER_CASH_HOLD_HOURS", 72)))
+
+
+def delivery_fee_for(*, delivery_method: str, goods_total: Decimal) -> Decimal:
+    """Home delivery costs the flat fee unless the goods reach the free-delivery amount;
+    pickup at a station or the county shop is free."""
+    if delivery_method != Order.Delivery.HOME:
+        return Decimal("0.00")
+    if goods_total >= free_delivery_over():
+        return Decimal("0.00")
+    return delivery_fee_home().quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def commission_for(goods: Decimal) -> Decimal:
+    """The platform's commission on one seller's goods: the rate, ROUND_HALF_UP to the fen."""
+    return (goods * commission_rate()).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- Small helpers ----------------------------------------------------------------------------
+
+
+def _variant_model() -> Any:
+    # Catalog has no selector that returns variants by id with their product and seller; ask
+    # through our own foreign key's model so that orders does not import catalog.models.
+    return OrderLine._meta.get_field("variant").related_model
+
+
+def _is_id(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def _quantity(value: object, *, field: str = "quantity") -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
+        raise InvalidQuantityError(field=field)
+    return value
+
+
+def _roles(actor: AnyUser | None) -> set[str]:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return set()
+    return {str(role) for role in user_roles(user=actor)}
+
+
+def _actor_id(actor: AnyUser | None) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
+def _is_buyer(actor: AnyUser | None, order: Order) -> bool:
+    actor_id = _actor_id(actor)
+    return actor_id is not None and actor_id in (order.buyer_id, order.placed_by_id)
+
+
+def _is_seller_of(actor: AnyUser | None, order: Order) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    seller_ids = set(OrderLine.objects.filter(order=order).values_list("seller_id", flat=True))
+    return any(seller_can_manage(user=actor, seller_id=seller_id) for seller_id in seller_ids)
+
+
+def _may_move(actor: AnyUser | None, order: Order, move: Move) -> bool:
+    if actor is None:
+        return move.system
+    if move.staff and _roles(actor) & move.staff:
+        return True
+    if move.buyer and _is_buyer(actor, order):
+        return True
+    return move.seller and _is_seller_of(actor, order)
+
+
+def _order_locked(order_id: int) -> Order:
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    return order
+
+
+def _event(order: Order, *, actor: AnyUser | None, note: str = "") -> None:
+    OrderEvent.objects.create(
+        order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
+    )
+
+
+def _sms(order: Order, message: str) -> None:
+    if order.phone:
+        sms_queue(phone=order.phone, message=message)
+
+
+def _status_sms(order: Order) -> None:
+    if order.status not in _SMS_STATUSES:
+        return
+    label = str(Status(order.status).label)
+    _sms(
+        order,
+        gettext("Xiangcun order %(number)s: %(status)s.")
+        % {"number": order.number, "status": label},
+    )
+
+
+def _set_status(
+    order: Order,
+    *,
+    to_status: str,
+    actor: AnyUser | None,
+    note: str = "",
+    via: str = "",
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """Move a locked order along the table, record the step and text the buyer."""
+    move = TRANSITIONS.get((order.status, to_status))
+    if move is None or move.via != via:
+        raise InvalidTransitionError(from_status=order.status, to_status=to_status)
+    if not _may_move(actor, order, move):
+        raise OrderPermissionDeniedError
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at", *extra_fields])
+    _event(order, actor=actor, note=note)
+    _status_sms(order)
+
+
+def _stock_reference(order: Order) -> str:
+    return f"order:{order.number}"
+
+
+def _order_id_from_reference(reference: str) -> int | None:
+    prefix, _sep, rest = (reference or "").partition(":")
+    if prefix != "order" or not rest.isdigit():
+        return None
+    return int(rest)
+
+
+# --- Cart -------------------------------------------------------------------------------------
+
+
+def _variant_on_sale(variant_id: object) -> int:
+    if not _is_id(variant_id):
+        raise VariantUnavailableError(field="variant_id")
+    on_sale = (
+        _variant_model()
+        .objects.filter(pk=variant_id, is_active=True, product__status="listed")
+        .exists()
+    )
+    if not on_sale:
+        raise VariantUnavailableError(field="variant_id", variant_id=variant_id)
+    return variant_id
+
+
+@transaction.atomic
+def cart_for(*, user: AnyUser | None = None, session_key: str | None = None) -> Cart:
+    """The signed-in user's cart, or the guest cart of this session; created when missing."""
+    if user is not None and user.is_authenticated:
+        cart, _created = Cart.objects.get_or_create(user_id=user.pk)
+        return cart
+    if not session_key:
+        raise InvalidInputError(_("Open the cart from a browser session."), field="session_key")
+    cart, _created = Cart.objects.get_or_create(session_key=session_key[:40])
+    return cart
+
+
+@transaction.atomic
+def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """Put units in the cart; adding a product already there adds to its quantity."""
+    quantity = _quantity(quantity)
+    variant_id = _variant_on_sale(variant_id)
+    line, created = CartLine.objects.get_or_create(
+        cart=cart, variant_id=variant_id, defaults={"quantity": quantity}
+    )
+    if not created:
+        line = CartLine.objects.select_for_update().get(pk=line.pk)
+        line.quantity = _quantity(line.quantity + quantity)
+        line.save(update_fields=["quantity", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine | None:
+    """Set a cart line's quantity; 0 takes the product out of the cart (answers None)."""
+    if quantity == 0:
+        cart_remove(cart=cart, variant_id=variant_id)
+        return None
+    quantity = _quantity(quantity)
+    line = CartLine.objects.select_for_update().filter(cart=cart, variant_id=variant_id).first()
+    if line is None:
+        raise CartLineNotFoundError(field="variant_id")
+    line.quantity = quantity
+    line.save(update_fields=["quantity", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_remove(*, cart: Cart, variant_id: int) -> None:
+    CartLine.objects.filter(cart=cart, variant_id=variant_id).delete()
+
+
+@transaction.atomic
+def cart_clear(*, cart: Cart) -> None:
+    """Empty the cart (after a checkout)."""
+    CartLine.objects.filter(cart=cart).delete()
+
+
+@transaction.atomic
+def cart_merge(*, session_key: str, user: AnyUser) -> Cart:
+    """At login: the guest cart's lines join the user's cart (quantities add up, at most the
+    per-line limit) and the guest cart goes."""
+    cart = cart_for(user=user)
+    guest = Cart.objects.filter(session_key=session_key, user__isnull=True).first()
+    if guest is None or not session_key:
+        return cart
+    mine = {
+        line.variant_id: line for line in CartLine.objects.select_for_update().filter(cart=cart)
+    }
+    for line in CartLine.objects.filter(cart=guest).order_by("pk"):
+        existing = mine.get(line.variant_id)
+        if existing is None:
+            CartLine.objects.create(cart=cart, variant_id=line.variant_id, quantity=line.quantity)
+        else:
+            existing.quantity = min(MAX_QUANTITY, existing.quantity + line.quantity)
+            existing.save(update_fields=["quantity", "updated_at"])
+    guest.delete()
+    return cart
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+
+
+def _lines_normalized(lines: object) -> list[tuple[int, int]]:
+    """(variant_id, quantity) pairs, repeated variants added together, first order kept."""
+    if not isinstance(lines, list | tuple) or not 1 <= len(lines) <= MAX_LINES:
+        raise InvalidOrderLinesError(field="lines")
+    merged: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        if not isinstance(line, list | tuple) or len(line) != 2:
+            raise InvalidOrderLinesError(field=f"lines.{index}")
+        variant_id, quantity = line
+        if not _is_id(variant_id):
+            raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=variant_id)
+        merged[variant_id] = merged.get(variant_id, 0) + _quantity(
+            quantity, field=f"lines.{index}.quantity"
+        )
+        if merged[variant_id] > MAX_QUANTITY:
+            raise InvalidQuantityError(field=f"lines.{index}.quantity")
+    return list(merged.items())
+
+
+_ADDRESS_FIELDS = ("province", "city", "county", "detail", "recipient", "phone")
+
+
+def _address_normalized(address: object) -> dict[str, Any]:
+    if not isinstance(address, dict):
+        raise AddressRequiredError(field="address")
+    clean: dict[str, Any] = {}
+    for name in _ADDRESS_FIELDS:
+        value = address.get(name, "")
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidAddressError(field=f"address.{name}")
+        clean[name] = value.strip()
+    for name in ("township", "village"):
+        value = address.get(name)
+        if value is not None and not _is_id(value):
+            raise InvalidAddressError(field=f"address.{name}")
+        clean[name] = value
+    clean["phone"] = mobile_normalize(clean["phone"])
+    return clean
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _order_number() -> str:
+    # XC + date + 10 random digits: unguessable from the previous order, 22 characters.
+    return f"XC{timezone.localdate():%y%m%d}{secrets.randbelow(10**10):010d}"
+
+
+def _replay(existing: Order, fingerprint: str) -> Order:
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyConflictError(field="idempotency_key")
+    existing.replayed = True
+    return existing
+
+
+def _variants_for(lines: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
+    rows = (
+        _variant_model()
+        .objects.filter(pk__in=[variant_id for variant_id, _q in lines])
+        .values(
+            "pk",
+            "name",
+            "sku",
+            "unit",
+            "price",
+            "is_active",
+            "product_id",
+            "product__name",
+            "product__status",
+            "product__seller_id",
+        )
+    )
+    variants = {row["pk"]: row for row in rows}
+    for index, (variant_id, _units) in enumerate(lines):
+        row = variants.get(variant_id)
+        if row is None or not row["is_active"] or row["product__status"] != "listed":
+            raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=variant_id)
+    return variants
+
+
+@transaction.atomic
+def order_place(
+    *,
+    buyer: AnyUser | None,
+    lines: list[tuple[int, int]],
+    delivery_method: str,
+    station_id: int | None,
+    address: dict[str, Any] | None,
+    payment_method: str,
+    idempotency_key: str | None,
+    placed_by: AnyUser | None = None,
+    recipient: str = "",
+    phone: str = "",
+    wechat_channel: str = "",
+    client_ip: str = "",
+    return_url: str = "",
+) -> Order:
+    """Check out: one order for goods from several sellers, stock held, a payment started.
+
+    Idempotent on `idempotency_key` (per buyer): the same key with the same request answers
+    the order already placed (`order.replayed` is True), with a different request raises
+    IdempotencyConflictError. Short stock raises inventory's InsufficientStockError and
+    writes nothing.
+    """
+    # --- checks of the request's shape (deterministic, no database) ---
+    normalized = _lines_normalized(lines)
+    if delivery_method not in Order.Delivery.values:
+        raise InvalidDeliveryMethodError(field="delivery.method")
+    if payment_method not in Order.PaymentMethod.values:
+        raise InvalidPaymentMethodError(field="payment_method")
+    channel = ""
+    if payment_method == Order.PaymentMethod.WECHAT:
+        channel = wechat_channel or "native"
+        if channel not in ("native", "jsapi", "h5"):
+            raise InvalidPaymentMethodError(field="wechat_channel")
+    elif payment_method == Order.PaymentMethod.CASH:
+        channel = "delivery" if delivery_method == Order.Delivery.HOME else "station"
+    clean_address: dict[str, Any] | None = None
+    if delivery_method == Order.Delivery.HOME:
+        clean_address = _address_normalized(address)
+        station_id = None
+    elif station_id is None:
+        raise StationRequiredError(field="delivery.station")
+    elif not _is_id(station_id):
+        raise StationUnavailableError(field="delivery.station")
+    if buyer is not None and not buyer.is_authenticated:
+        buyer = None
+    buyer_id = buyer.pk if buyer is not None else None
+    scoped_key = None
+    if idempotency_key is not None:
+        if not IDEMPOTENCY_KEY.match(idempotency_key):
+            raise InvalidIdempotencyKeyError(field="idempotency_key")
+        scoped_key = f"{buyer_id or 'guest'}:{idempotency_key}"
+    fingerprint = _fingerprint(
+        {
+            "lines": normalized,
+            "delivery": delivery_method,
+            "station": station_id,
+            "address": clean_address,
+            "payment": payment_method,
+            "channel": channel,
+            "recipient": recipient.strip(),
+            "phone": phone.strip(),
+        }
+    )
+
+    # --- a retry answers the order it already placed ---
+    if scoped_key is not None:
+        existing = Order.objects.filter(idempotency_key=scoped_key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+
+    # --- checks against the database ---
+    variants = _variants_for(normalized)
+    if station_id is not None:
+        try:
+            station_get(station_id=station_id)
+        except StationNotFoundError as error:
+            raise StationUnavailableError(field="delivery.station") from error
+    # A read without locks: a sold-out flash sale turns buyers away here, before any write.
+    available = variant_availability(variant_ids=[variant_id for variant_id, _q in normalized])
+    for variant_id, quantity in normalized:
+        if available.get(variant_id, 0) < quantity:
+            raise InsufficientStockError(
+                variant_id=variant_id, requested=quantity, available=available.get(variant_id, 0)
+            )
+
+    township_id = village_id = None
+    if clean_address is not None:
+        try:
+            saved = address_create(
+                province=clean_address["province"],
+                city=clean_address["city"],
+                county=clean_address["county"],
+                detail=clean_address["detail"],
+                recipient=clean_address["recipient"],
+                phone=clean_address["phone"],
+                township_id=clean_address["township"],
+                village_id=clean_address["village"],
+            )
+        except XiangcunError as error:
+            raise InvalidAddressError(
+                error.message, field=f"address.{error.field or 'detail'}"
+            ) from error
+        recipient_name, recipient_phone = saved.recipient, saved.phone
+        township_id, village_id = saved.township_id, saved.village_id
+        address_text = "".join(
+            part
+            for part in (
+                saved.province,
+                saved.city,
+                saved.county,
+                saved.township_name,
+                saved.village_name,
+                saved.detail,
+            )
+            if part
+        )
+    else:
+        address_text = ""
+        recipient_phone = phone.strip() or str(getattr(buyer, "phone", "") or "")
+        # A buyer who never gave a name collects the order by their phone number.
+        recipient_name = (
+            recipient.strip() or str(getattr(buyer, "name", "") or "") or recipient_phone
+        )
+        if not recipient_name or len(recipient_name) > 64:
+            raise InvalidRecipientError(field="recipient")
+        recipient_phone = mobile_normalize(recipient_phone)
+
+    # --- amounts: prices copied now, so catalogue edits never change a placed order ---
+    goods_total = sum(
+        (variants[variant_id]["price"] * quantity for variant_id, quantity in normalized),
+        Decimal("0.00"),
+    ).quantize(CENT)
+    fee = delivery_fee_for(delivery_method=delivery_method, goods_total=goods_total)
+    now = timezone.now()
+    is_cash = payment_method == Order.PaymentMethod.CASH
+    hold = cash_hold() if is_cash else payment_window()
+
+    order = Order(
+        buyer_id=buyer_id,
+        placed_by_id=_actor_id(placed_by) or buyer_id,
+        status=Status.AWAITING_CASH if is_cash else Status.PENDING_PAYMENT,
+        payment_method=payment_method,
+        delivery_method=delivery_method,
+        station_id=station_id,
+        recipient=recipient_name,
+        phone=recipient_phone,
+        address_text=address_text[:300],
+        township_id=township_id,
+        village_id=village_id,
+        goods_total=goods_total,
+        delivery_fee=fee,
+        total=goods_total + fee,
+        idempotency_key=scoped_key,
+        request_fingerprint=fingerprint,
+        expires_at=now + hold,
+    )
+    for _attempt in range(3):
+        order.number = _order_number()
+        try:
+            # A savepoint: a concurrent request with the same key waits here on the unique
+            # index until the first commits, then reads the order that one placed.
+            with transaction.atomic():
+                order.save()
+            break
+        except IntegrityError:
+            if scoped_key is not None:
+                existing = Order.objects.filter(idempotency_key=scoped_key).first()
+                if existing is not None:
+                    return _replay(existing, fingerprint)
+    else:  # pragma: no cover - three random 10-digit collisions in a row
+        raise IntegrityError("could not find a free order number")
+
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                seller_id=variants[variant_id]["product__seller_id"],
+                variant_id=variant_id,
+                product_id=variants[variant_id]["product_id"],
+                product_name=variants[variant_id]["product__name"][:120],
+                variant_name=variants[variant_id]["name"][:60],
+                sku=variants[variant_id]["sku"],
+                unit=variants[variant_id]["unit"],
+                unit_price=variants[variant_id]["price"],
+                quantity=quantity,
+                line_total=variants[variant_id]["price"] * quantity,
+            )
+            for variant_id, quantity in sorted(
+                normalized, key=lambda line: (variants[line[0]]["product__seller_id"], line[0])
+            )
+        ]
+    )
+    intent = payment_create(
+        provider=payment_method,
+        reference=f"order:{order.pk}",
+        amount=order.total,
+        description=gettext("Xiangcun order %(number)s") % {"number": order.number},
+        channel=channel,
+        # Cash waits for the hand-over; the order's own hold decides when it lapses.
+        expires_at=None if is_cash else order.expires_at,
+        client_ip=client_ip,
+        return_url=return_url,
+    )
+    order.payment_number = intent.number
+    order.save(update_fields=["payment_number", "updated_at"])
+    _event(order, actor=placed_by or buyer, note=gettext("Order placed"))
+    # Last, so the stock rows every buyer queues on are locked as briefly as possible.
+    stock_reserve(
+        lines=normalized,
+        reference=_stock_reference(order),
+        ttl_seconds=int((hold + RESERVATION_GRACE).total_seconds()),
+    )
+    if is_cash:
+        message = gettext(
+            "Xiangcun order %(number)s placed: ¥%(total)s, to be paid in cash on delivery "
+            "or at pickup."
+        ) % {"number": order.number, "total": order.total}
+    else:
+        message = gettext(
+            "Xiangcun order %(number)s placed: ¥%(total)s. Please pay within %(minutes)d minutes."
+        ) % {
+            "number": order.number,
+            "total": order.total,
+            "minutes": int(payment_window().total_seconds() // 60),
+        }
+    _sms(order, message)
+    return order
+
+
+# --- Payment ----------------------------------------------------------------------------------
+
+
+def _stock_consume(order: Order) -> bool:
+    """Take the held units out of stock; hold them again first if the hold lapsed. False when
+    the stock has gone to someone else meanwhile."""
+    reference = _stock_reference(order)
+    try:
+        reservation_consume(reference=reference)
+        return True
+    except (ReservationExpiredError, ReservationNotFoundError):
+        pass
+    lines = [(line.variant_id, line.quantity) for line in order.lines.all()]
+    try:
+        with transaction.atomic():
+            reservation_release(reference=reference)
+            stock_reserve(lines=lines, reference=reference, ttl_seconds=60)
+            reservation_consume(reference=reference)
+    except InsufficientStockError:
+        return False
+    return True
+
+
+def _allocation_lines(order: Order) -> list[tuple[str, Decimal]]:
+    """Dr clearing for the whole payment; Cr each seller their goods less commission, Cr the
+    platform's commission and the delivery fee. Sums to zero by construction."""
+    goods: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in order.lines.all():
+        goods[line.seller_id] += line.line_total
+    entries: list[tuple[str, Decimal]] = [(BUYER_PAYMENTS_CLEARING, order.total)]
+    commission_total = Decimal("0.00")
+    for seller_id in sorted(goods):
+        commission = commission_for(goods[seller_id])
+        commission_total += commission
+        entries.append((seller_payable_account(seller_id), -(goods[seller_id] - commission)))
+    if commission_total:
+        entries.append((COMMISSION_INCOME, -commission_total))
+    if order.delivery_fee:
+        entries.append((DELIVERY_INCOME, -order.delivery_fee))
+    return entries
+
+
+@transaction.atomic
+def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> Order | None:
+    """A payment for `order:<id>` succeeded (called by payments, inside its transaction).
+
+    The order becomes paid, its held stock is sold, and the money is allocated in the ledger.
+    A second call for the same order changes nothing. Answers None for payments of anything
+    other than an order.
+    """
+    order_id = _order_id_from_reference(reference)
+    if order_id is None:
+        return None
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        logger.error("Payment %s names order %s, which does not exist", payment_number, order_id)
+        return None
+    if order.paid_at is not None:
+        return order
+    if amount != order.total:
+        logger.error(
+            "Payment %s of %s for order %s due %s",
+            payment_number,
+            amount,
+            order.number,
+            order.total,
+        )
+    order.paid_at = timezone.now()
+    order.payment_number = payment_number or order.payment_number
+    in_stock = _stock_consume(order)
+    if order.status == Status.CANCELLED and not in_stock:
+        # Money arrived for an order that expired and whose goods are gone: keep the money in
+        # clearing for a refund by staff rather than sell stock that is not there.
+        order.save(update_fields=["paid_at", "payment_number", "updated_at"])
+        _event(order, actor=None, note=gettext("Paid after cancellation: the money is refunded."))
+        logger.error("Order %s paid after cancellation with no stock left", order.number)
+        return order
+    entry_post(
+        kind=ALLOCATION_KIND,
+        reference=f"order:{order.number}",
+        lines=_allocation_lines(order),
+        memo=f"order {order.number}"[:200],
+    )
+    if order.status in (Status.PENDING_PAYMENT, Status.AWAITING_CASH, Status.CANCELLED):
+        order.expires_at = None
+        order.cancelled_at = None
+        _set_status(
+            order,
+            to_status=Status.PAID,
+            actor=None,
+            via="order_mark_paid",
+            note=gettext("Payment received"),
+            extra_fields=("paid_at", "payment_number", "expires_at", "cancelled_at"),
+        )
+    else:
+        # Cash on delivery: the order is already on its way; only the money is new.
+        order.save(update_fields=["paid_at", "payment_number", "updated_at"])
+        _event(order, actor=None, note=gettext("Cash received"))
+    return order
+
+
+def payment_succeeded_handle(result: PaymentResult) -> None:
+    """Registered with payments: runs inside the transaction that records the payment."""
+    order_mark_paid(reference=result.reference, payment_number=result.number, amount=result.amount)
+
+
+@transaction.atomic
+def order_confirm_cash(*, actor: AnyUser, order_id: int, station_id: int) -> Order:
+    """Staff took the cash for an order (at the station or at the door): the payment is
+    confirmed with payments, whose callback makes the order paid."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    if order.payment_method != Order.PaymentMethod.CASH or order.paid_at is not None:
+        raise OrderNotPayableError
+    if order.status == Status.CANCELLED:
+        raise OrderNotPayableError
+    payment_confirm_cash(actor=actor, number=order.payment_number, station_id=station_id)
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_payment_renew(*, actor: AnyUser, order_id: int, return_url: str = "") -> Order:
+    """The buyer pays again after a declined or lapsed attempt: while the order still waits
+    for payment, a pending payment is kept and a failed or expired one is replaced."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    if not _is_buyer(actor, order):
+        raise OrderPermissionDeniedError
+    now = timezone.now()
+    if order.status != Status.PENDING_PAYMENT or (order.expires_at and order.expires_at <= now):
+        raise OrderNotPayableError
+    intent = payment_get(number=order.payment_number)
+    if str(intent.status) == "pending" and (intent.expires_at is None or intent.expires_at > now):
+        return order
+    if str(intent.status) not in ("pending", "failed", "cancelled"):
+        raise OrderNotPayableError
+    renewed = payment_create(
+        provider=order.payment_method,
+        reference=f"order:{order.pk}",
+        amount=order.total,
+        description=gettext("Xiangcun order %(number)s") % {"number": order.number},
+        channel=intent.channel,
+        expires_at=order.expires_at,
+        return_url=return_url,
+    )
+    order = _order_locked(order_id)
+    order.payment_number = renewed.number
+    order.save(update_fields=["payment_number", "updated_at"])
+    return order
+
+
+# --- Steps of the order -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_transition(
+    *, actor: AnyUser | None, order_id: int, to_status: str, note: str = ""
+) -> Order:
+    """Move an order one step along the table (packing, shipped, delivered, completed), if
+    `actor` may. Payment, cancellation and returns have their own services."""
+    if to_status not in Status.values:
+        raise InvalidTransitionError(to_status=to_status)
+    order = _order_locked(order_id)
+    move = TRANSITIONS.get((order.status, to_status))
+    if move is None:
+        raise InvalidTransitionError(from_status=order.status, to_status=to_status)
+    if move.via:
+        raise InvalidTransitionError(from_status=order.status, to_status=to_status, use=move.via)
+    if not _may_move(actor, order, move):
+        raise OrderPermissionDeniedError
+    if (
+        to_status == Status.DELIVERED
+        and order.payment_method == Order.PaymentMethod.CASH
+        and order.paid_at is None
+    ):
+        raise CashNotCollectedError
+    extra: tuple[str, ...] = ()
+    if to_status == Status.PACKING and order.status == Status.AWAITING_CASH:
+        # Cash on delivery: the goods leave stock now; the hold must not lapse on the road.
+        reservation_consume(reference=_stock_reference(order))
+        order.expires_at = None
+        extra = ("expires_at",)
+    if to_status == Status.COMPLETED:
+        order.completed_at = timezone.now()
+        extra = ("completed_at",)
+    _set_status(order, to_status=to_status, actor=actor, note=note, extra_fields=extra)
+    return order
+
+
+def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str) -> None:
+    reservation_release(reference=_stock_reference(order))
+    order.cancelled_at = timezone.now()
+    order.expires_at = None
+    _set_status(
+        order,
+        to_status=Status.CANCELLED,
+        actor=actor,
+        via="order_cancel",
+        note=reason or gettext("Order cancelled"),
+        extra_fields=("cancelled_at", "expires_at"),
+    )
+
+
+def _payment_stop(order: Order) -> bool:
+    """Close the pending payment before the order is locked (intent, then order). False if the
+    payment went through meanwhile (payments then recorded it and our callback ran)."""
+    if not order.payment_number:
+        return True
+    try:
+        intent = payment_cancel(number=order.payment_number)
+    except PaymentNotPendingError:
+        return False
+    return str(intent.status) in ("cancelled", "failed")
+
+
+@transaction.atomic
+def order_cancel(*, actor: AnyUser, order_id: int, reason: str = "") -> Order:
+    """The buyer (while unpaid) or staff cancel an order: the payment is closed and the held
+    stock released. Paid orders go back through a return instead."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    if order.status not in (Status.PENDING_PAYMENT, Status.AWAITING_CASH):
+        raise OrderNotCancellableError
+    move = TRANSITIONS[(order.status, Status.CANCELLED)]
+    if not _may_move(actor, order, move):
+        raise OrderPermissionDeniedError
+    reason = (reason or "").strip()[:200]
+    if not _payment_stop(order):
+        raise OrderNotCancellableError
+    order = _order_locked(order_id)
+    if order.status not in (Status.PENDING_PAYMENT, Status.AWAITING_CASH) or order.paid_at:
+        raise OrderNotCancellableError
+    _cancel_locked(order, actor=actor, reason=reason)
+    return order
+
+
+def orders_expire(*, now: datetime | None = None) -> int:
+    """Cancel unpaid orders past their payment window (cash orders have a longer one) and
+    release their stock. Each order in its own transaction, so one stuck payment does not
+    hold back the rest. Returns how many were cancelled."""
+    now = now or timezone.now()
+    due = list(
+        Order.objects.filter(
+            status__in=(Status.PENDING_PAYMENT, Status.AWAITING_CASH),
+            paid_at__isnull=True,
+            expires_at__lte=now,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    cancelled = 0
+    for order_id in due:
+        try:
+            with transaction.atomic():
+                order = Order.objects.get(pk=order_id)
+                if not _payment_stop(order):
+                    continue
+                order = _order_locked(order_id)
+                if order.status not in (Status.PENDING_PAYMENT, Status.AWAITING_CASH):
+                    continue
+                if order.paid_at is not None or order.expires_at is None:
+                    continue
+                _cancel_locked(order, actor=None, reason=gettext("Not paid in time"))
+                cancelled += 1
+        except XiangcunError:
+            logger.exception("Could not expire order %s", order_id)
+    return cancelled
+
+
+# --- Returns ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def return_request(
+    *,
+    actor: AnyUser,
+    order_id: int,
+    lines: list[tuple[int, int]],
+    reason: str,
+    detail: str = "",
+) -> ReturnRequest:
+    """The buyer asks to send back units of a delivered order, saying why."""
+    if reason not in ReturnRequest.Reason.values:
+        raise InvalidReturnReasonError(field="reason")
+    detail = (detail or "").strip()
+    if len(detail) > 300:
+        raise InvalidInputError(_("Say it in at most 300 characters."), field="detail")
+    if not isinstance(lines, list | tuple) or not lines:
+        raise InvalidReturnLinesError(field="lines")
+    order = _order_locked(order_id)
+    if not _is_buyer(actor, order):
+        raise OrderPermissionDeniedError
+    move = TRANSITIONS.get((order.status, Status.RETURN_REQUESTED))
+    if move is None or order.paid_at is None:
+        raise ReturnNotAllowedError
+    order_lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
+    wanted: dict[int, int] = defaultdict(int)
+    for index, line in enumerate(lines):
+        if not isinstance(line, list | tuple) or len(line) != 2:
+            raise InvalidReturnLinesError(field=f"lines.{index}")
+        line_id, quantity = line
+        wanted[line_id] += _quantity(quantity, field=f"lines.{index}.quantity")
+    amount = Decimal("0.00")
+    for line_id, quantity in wanted.items():
+        order_line = order_lines.get(line_id)
+        if order_line is None or quantity > order_line.quantity - order_line.returned_quantity:
+            raise InvalidReturnLinesError(field="lines", order_line_id=line_id)
+        amount += order_line.unit_price * quantity
+    request = ReturnRequest.objects.create(order=order, reason=reason, detail=detail, amount=amount)
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(request=request, order_line_id=line_id, quantity=quantity)
+            for line_id, quantity in sorted(wanted.items())
+        ]
+    )
+    _set_status(
+        order,
+        to_status=Status.RETURN_REQUESTED,
+        actor=actor,
+        via="return_request",
+        note=str(ReturnRequest.Reason(reason).label),
+    )
+    return request
+
+
+def _refund_number(request: ReturnRequest, order: Order) -> str:
+    return f"{order.number}R{request.pk}"
+
+
+@transaction.atomic
+def return_decide(
+    *, actor: AnyUser, return_id: int, approve: bool, note: str = ""
+) -> ReturnRequest:
+    """Staff accept or refuse a return. Accepted: the money goes back through the way it was
+    paid (the sandbox and WeChat at once; cash is paid out at a station and confirmed there),
+    and the ledger reverses the refunded goods when the refund succeeds."""
+    if not _roles(actor) & _RETURN_STAFF:
+        raise OrderPermissionDeniedError
+    request = ReturnRequest.objects.filter(pk=return_id).first()
+    if request is None:
+        raise ReturnNotFoundError
+    order = Order.objects.get(pk=request.order_id)
+    note = (note or "").strip()[:200]
+    if not approve:
+        order = _order_locked(order.pk)
+        request = ReturnRequest.objects.select_for_update().get(pk=return_id)
+        if request.status != ReturnRequest.Status.REQUESTED:
+            raise ReturnAlreadyDecidedError
+        request.status = ReturnRequest.Status.REJECTED
+        request.decided_by_id = _actor_id(actor)
+        request.save(update_fields=["status", "decided_by", "updated_at"])
+        back = Status.COMPLETED if order.completed_at else Status.DELIVERED
+        _set_status(
+            order,
+            to_status=back,
+            actor=actor,
+            via="return_decide",
+            note=note or gettext("Return refused"),
+        )
+        return request
+    if request.status != ReturnRequest.Status.REQUESTED:
+        raise ReturnAlreadyDecidedError
+    request = ReturnRequest.objects.select_for_update().get(pk=return_id)
+    if request.status != ReturnRequest.Status.REQUESTED:
+        raise ReturnAlreadyDecidedError
+    for return_line in ReturnLine.objects.filter(request=request).order_by("order_line_id"):
+        OrderLine.objects.filter(pk=return_line.order_line_id).update(
+            returned_quantity=F("returned_quantity") + return_line.quantity
+        )
+    request.status = ReturnRequest.Status.APPROVED
+    request.decided_by_id = _actor_id(actor)
+    request.refund_number = _refund_number(request, order)
+    request.save(update_fields=["status", "decided_by", "refund_number", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        status=order.status,
+        note=(note or gettext("Return accepted: refund started"))[:200],
+        actor_id=_actor_id(actor),
+    )
+    # The intent is locked by payments first; a refund that succeeds at once calls
+    # `refund_succeeded_handle` inside it, which locks the order after.
+    refund_create(
+        number=order.payment_number,
+        amount=request.amount,
+        reason=str(ReturnRequest.Reason(request.reason).label)[:80],
+        refund_number=request.refund_number,
+    )
+    request.refresh_from_db()
+    return request
+
+
+def _reversal_lines(request: ReturnRequest) -> list[tuple[str, Decimal]]:
+    """Dr each seller's payable and the commission for the refunded goods, Cr clearing.
+
+    Commission is reversed as the difference of the rounded commission on everything returned
+    so far and before, so many partial returns never reverse more than was charged."""
+    returned_before: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in ReturnLine.objects.filter(
+        request__order_id=request.order_id,
+        request__status=ReturnRequest.Status.REFUNDED,
+    ).select_related("order_line"):
+        returned_before[line.order_line.seller_id] += line.order_line.unit_price * line.quantity
+    now_returned: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in ReturnLine.objects.filter(request=request).select_related("order_line"):
+        now_returned[line.order_line.seller_id] += line.order_line.unit_price * line.quantity
+    entries: list[tuple[str, Decimal]] = []
+    commission_total = Decimal("0.00")
+    for seller_id in sorted(now_returned):
+        before = returned_before[seller_id]
+        after = before + now_returned[seller_id]
+        commission = commission_for(after) - commission_for(before)
+        commission_total += commission
+        payable = now_returned[seller_id] - commission
+        if payable:
+            entries.append((seller_payable_account(seller_id), payable))
+    if commission_total:
+        entries.append((COMMISSION_INCOME, commission_total))
+    entries.append((BUYER_PAYMENTS_CLEARING, -request.amount))
+    return entries
+
+
+@transaction.atomic
+def return_refunded(*, refund_number: str) -> ReturnRequest | None:
+    """The refund of a return succeeded (called by payments inside its transaction): reverse
+    the allocation for the refunded goods and move the order to refunded. Idempotent."""
+    request = ReturnRequest.objects.filter(refund_number=refund_number).first()
+    if request is None:
+        return None
+    order = _order_locked(request.order_id)
+    request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == ReturnRequest.Status.REFUNDED:
+        return request
+    entry_post(
+        kind=REVERSAL_KIND,
+        reference=f"return:{request.pk}",
+        lines=_reversal_lines(request),
+        memo=f"return {request.pk} of order {order.number}"[:200],
+    )
+    request.status = ReturnRequest.Status.REFUNDED
+    request.save(update_fields=["status", "updated_at"])
+    _set_status(
+        order,
+        to_status=Status.REFUNDED,
+        actor=None,
+        via="return_decide",
+        note=gettext("Refunded ¥%(amount)s") % {"amount": request.amount},
+    )
+    return request
+
+
+def refund_succeeded_handle(refund: RefundCompleted) -> None:
+    """Registered with payments: runs inside the transaction that records the refund."""
+    return_refunded(refund_number=refund.refund_number)

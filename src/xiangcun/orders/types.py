@@ -1,0 +1,45 @@
+"""Plain values the orders app hands out: who may move an order, and what a cart line shows."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Move:
+    """Who may move an order along one edge of the state machine.
+
+    `staff` names the roles (accounts.types.Role values) allowed; `system` is the platform
+    itself (a payment callback, the expiry task). `via` names the service that makes the move
+    when it needs more than a status change (a payment, a return), so `order_transition`
+    refuses it.
+    """
+
+    buyer: bool = False
+    seller: bool = False
+    staff: frozenset[str] = field(default_factory=frozenset)
+    system: bool = False
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class CartItem:
+    """One cart line as the cart page shows it, with the price and stock of today."""
+
+    line_id: int
+    variant_id: int
+    product_id: int
+    product_name: str
+    variant_name: str
+    unit: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+    available: int
+    on_sale: bool
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    items: list[CartItem]
+    goods_total: Decimal
+    count: int

@@ -1,0 +1,781 @@
+"""Cart, checkout and order pages (/cart/, /orders/), the seller's "orders for my shop" page
+and the staff page that confirms cash.
+
+Views parse forms and call the orders, payments and regions services and selectors; the rules
+live there. Every page works without JavaScript.
+"""
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import Role
+from xiangcun.catalog.selectors import variant_availability
+from xiangcun.core.errors import NotFoundError, XiangcunError
+from xiangcun.orders import selectors, services
+from xiangcun.orders.errors import OrderNotFoundError
+from xiangcun.orders.forms import (
+    AddToCartForm,
+    CancelForm,
+    CartQuantityForm,
+    CashConfirmForm,
+    CheckoutForm,
+    OrderNumberForm,
+    ReturnForm,
+)
+from xiangcun.orders.models import Cart, CartLine, Order, OrderLine
+from xiangcun.orders.templatetags.order_pages import local, yuan
+from xiangcun.payments.selectors import payment_get
+from xiangcun.regions.errors import CountyNotConfiguredError
+from xiangcun.regions.selectors import (
+    county_get_default,
+    station_get,
+    stations_list,
+    townships_list,
+    villages_for_township,
+)
+from xiangcun.regions.types import StationSummary
+from xiangcun.sellers.selectors import sellers_managed_by
+
+# A guest's cart is keyed by a token kept in the session, not by the session key itself:
+# Django gives the session a new key at login, and the token lets us find the cart to merge.
+CART_SESSION_KEY = "orders_cart_key"
+# The shop the console works on, shared with catalog's and inventory's console pages.
+CONSOLE_SELLER_KEY = "console_seller_id"
+CASH_ROLES = frozenset({Role.AGENT, Role.COURIER, Role.DRIVER, Role.WAREHOUSE, Role.ADMIN})
+# Steps a seller takes on the "orders for my shop" page, from the step the order is at.
+SELLER_NEXT_STEP: dict[str, str] = {
+    Order.Status.PAID: Order.Status.PACKING,
+    Order.Status.AWAITING_CASH: Order.Status.PACKING,
+    Order.Status.PACKING: Order.Status.SHIPPED,
+}
+UNPAID = frozenset({Order.Status.PENDING_PAYMENT, Order.Status.AWAITING_CASH})
+RETURNABLE = frozenset({Order.Status.DELIVERED, Order.Status.COMPLETED})
+DEFAULT_PROVINCE = "贵州省"
+DEFAULT_CITY = "黔东南苗族侗族自治州"
+DEFAULT_COUNTY = "丹寨县"
+# Service errors that belong next to a checkout field (when the error does not name one).
+CHECKOUT_ERROR_FIELDS = {
+    "invalid_delivery_method": "delivery_method",
+    "station_required": "station",
+    "station_unavailable": "station",
+    "address_required": "detail",
+    "invalid_address": "detail",
+    "invalid_recipient": "recipient",
+    "invalid_phone": "phone",
+    "invalid_payment_method": "payment_method",
+    "provider_not_configured": "payment_method",
+    "unknown_provider": "payment_method",
+}
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _show_error(form: Form, error: XiangcunError, fields: dict[str, str] | None = None) -> None:
+    """Put a service's message next to the field it is about (`address.township_id` ->
+    `township`), else next to the field its code belongs to, else above the form."""
+    last = (error.field or "").rsplit(".", 1)[-1]
+    for name in (last, last.removesuffix("_id"), (fields or {}).get(error.code, "")):
+        # Hidden fields (the checkout key, the fixed county) have nowhere to show a message.
+        if name and name in form.fields and not form.fields[name].widget.is_hidden:
+            form.add_error(name, str(error.message))
+            return
+    form.add_error(None, str(error.message))
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "count": page.count,
+        "previous_url": url(page.page - 1) if page.page > 1 else "",
+        "next_url": url(page.page + 1) if page.page < page.pages else "",
+    }
+
+
+def _wechat_enabled() -> bool:
+    return bool(getattr(settings, "WECHATPAY_MCHID", ""))
+
+
+def _delivery_fee(method: str, goods_total: Decimal) -> Decimal:
+    return services.delivery_fee_for(delivery_method=method, goods_total=goods_total)
+
+
+def _roles(request: HttpRequest) -> set[Role]:
+    cached: set[Role] | None = getattr(request, "_xiangcun_roles", None)
+    if cached is None:
+        cached = set(user_roles(user=request.user)) if request.user.is_authenticated else set()
+        request._xiangcun_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _cash_due(order: Order) -> bool:
+    """A cash order whose money nobody has taken yet (cash on delivery may already be on the
+    road: packing or shipped)."""
+    return (
+        order.payment_method == Order.PaymentMethod.CASH
+        and order.paid_at is None
+        and order.status
+        not in {Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.RETURN_REQUESTED}
+    )
+
+
+def _is_cash_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and (user.is_superuser or _roles(request) & CASH_ROLES))
+
+
+# --- the cart ----------------------------------------------------------------------------------
+
+
+def _cart(request: HttpRequest) -> Cart | None:
+    """The user's cart, with the guest cart they filled before logging in folded in; for a
+    guest the session's cart. Looking never makes a cart; None when there is none yet."""
+    if request.user.is_authenticated:
+        guest_key = request.session.pop(CART_SESSION_KEY, None)
+        if guest_key:
+            return services.cart_merge(session_key=guest_key, user=request.user)
+        return selectors.cart_get(user=request.user)
+    key = request.session.get(CART_SESSION_KEY)
+    return selectors.cart_get(session_key=key) if key else None
+
+
+def _cart_to_fill(request: HttpRequest) -> Cart:
+    """The cart to put goods in, made on the first add."""
+    cart = _cart(request)
+    if cart is not None:
+        return cart
+    if request.user.is_authenticated:
+        return services.cart_for(user=request.user)
+    key = request.session.get(CART_SESSION_KEY) or secrets.token_urlsafe(24)
+    request.session[CART_SESSION_KEY] = key
+    return services.cart_for(session_key=key)
+
+
+@dataclass
+class SellerGroup:
+    seller: Any
+    lines: list[Any] = field(default_factory=list)
+    subtotal: Decimal = Decimal("0.00")
+
+
+@dataclass
+class CartRow:
+    """One cart line with today's price and stock."""
+
+    variant_id: int
+    variant: Any
+    quantity: int
+    available: int
+    line_total: Decimal
+    on_sale: bool
+
+
+@dataclass
+class CartSummary:
+    groups: list[SellerGroup]
+    goods_total: Decimal
+    count: int
+    problems: list[str]
+
+    @property
+    def lines(self) -> list[Any]:
+        return [line for group in self.groups for line in group.lines]
+
+
+def _cart_summary(cart: Cart | None) -> CartSummary:
+    """The cart's lines grouped by shop, with today's prices and what is still in stock."""
+    if cart is None:
+        return CartSummary(groups=[], goods_total=Decimal("0.00"), count=0, problems=[])
+    rows = list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product__seller")
+        .order_by("variant__product__seller_id", "id")
+    )
+    available = variant_availability(variant_ids=[row.variant_id for row in rows])
+    groups: dict[int, SellerGroup] = {}
+    problems: list[str] = []
+    total = Decimal("0.00")
+    for line in rows:
+        product = line.variant.product
+        row = CartRow(
+            variant_id=line.variant_id,
+            variant=line.variant,
+            quantity=line.quantity,
+            available=available.get(line.variant_id, 0),
+            line_total=line.variant.price * line.quantity,
+            on_sale=bool(line.variant.is_active and product.status == "listed"),
+        )
+        if not row.on_sale:
+            problems.append(
+                _("%(name)s is no longer on sale: take it out of the cart.")
+                % {"name": local(product)}
+            )
+        elif row.quantity > row.available:
+            problems.append(
+                _("Only %(count)s of %(name)s left: lower the number.")
+                % {"count": row.available, "name": local(product)}
+            )
+        group = groups.setdefault(product.seller_id, SellerGroup(seller=product.seller))
+        group.lines.append(row)
+        if row.on_sale:
+            group.subtotal += row.line_total
+            total += row.line_total
+    return CartSummary(
+        groups=list(groups.values()),
+        goods_total=total,
+        count=sum(row.quantity for row in rows),
+        problems=problems,
+    )
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    summary = _cart_summary(_cart(request))
+    context = {
+        "summary": summary,
+        "home_fee": _delivery_fee(Order.Delivery.HOME, summary.goods_total),
+        "free_over": services.free_delivery_over(),
+    }
+    return render(request, "orders/cart.html", context)
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = AddToCartForm(request.POST)
+    back = _next_url(request, reverse("cart:detail"))
+    if not form.is_valid():
+        messages.error(request, _("Choose an option and how many you want (1 to 99)."))
+        return redirect(back)
+    cart = _cart_to_fill(request)
+    try:
+        services.cart_add(
+            cart=cart,
+            variant_id=form.cleaned_data["variant"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except XiangcunError as error:
+        messages.error(request, str(error.message))
+        return redirect(back)
+    messages.success(request, _("Added to your cart."))
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
+    form = CartQuantityForm(request.POST)
+    cart = _cart(request)
+    if cart is None:
+        return redirect("cart:detail")
+    if not form.is_valid():
+        messages.error(request, _("Enter how many you want: a number from 0 to 99."))
+        return redirect("cart:detail")
+    quantity = form.cleaned_data["quantity"]
+    try:
+        if quantity == 0:
+            services.cart_remove(cart=cart, variant_id=variant_id)
+        else:
+            services.cart_set_quantity(cart=cart, variant_id=variant_id, quantity=quantity)
+    except XiangcunError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Cart updated."))
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_remove(request: HttpRequest, variant_id: int) -> HttpResponse:
+    cart = _cart(request)
+    if cart is not None:
+        try:
+            services.cart_remove(cart=cart, variant_id=variant_id)
+        except XiangcunError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Taken out of your cart."))
+    return redirect("cart:detail")
+
+
+# --- checkout ----------------------------------------------------------------------------------
+
+
+def _station_label(station: StationSummary) -> str:
+    return f"{station.name}（{station.address}）" if station.address else station.name
+
+
+def _checkout_form(request: HttpRequest, data: Any = None) -> tuple[CheckoutForm, dict[str, Any]]:
+    """The checkout form with its choices, and what the page shows about the pickup places."""
+    stations = stations_list()
+    village_stations = [s for s in stations if s.kind == "village_station"]
+    shops = [s for s in stations if s.kind == "service_centre"]
+    townships = townships_list()
+    villages: list[tuple[Any, Any]] = []
+    village_townships: dict[int, int] = {}
+    for township in townships:
+        rows = villages_for_township(township_code=township.code)
+        villages.append((township.name, [(row.id, row.name) for row in rows]))
+        village_townships.update((row.id, township.id) for row in rows)
+    payment_methods: list[tuple[str, Any]] = [
+        (Order.PaymentMethod.CASH, _("Cash when you get the goods")),
+        (Order.PaymentMethod.SANDBOX, _("Pay online now (demo payment)")),
+    ]
+    if _wechat_enabled():
+        payment_methods.append((Order.PaymentMethod.WECHAT, _("WeChat Pay")))
+    try:
+        county = county_get_default()
+        place = {"province": county.province, "city": county.city, "county": county.name}
+    except CountyNotConfiguredError:
+        place = {"province": DEFAULT_PROVINCE, "city": DEFAULT_CITY, "county": DEFAULT_COUNTY}
+    user = request.user
+    initial = {
+        **place,
+        "recipient": getattr(user, "name", "") or "",
+        "phone": getattr(user, "phone", "") or "",
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    form = CheckoutForm(
+        data,
+        stations=[(s.id, _station_label(s)) for s in village_stations],
+        townships=[(t.id, t.name) for t in townships],
+        villages=villages,
+        village_townships=village_townships,
+        payment_methods=payment_methods,
+        initial=initial,
+    )
+    return form, {"shop": shops[0] if shops else None, "stations": village_stations}
+
+
+def _order_arguments(form: CheckoutForm, shop: StationSummary | None) -> dict[str, Any]:
+    data = form.cleaned_data
+    method = data["delivery_method"]
+    station_id: int | None = None
+    address: dict[str, Any] | None = None
+    if method == Order.Delivery.STATION_PICKUP:
+        station_id = data["station"]
+    elif method == Order.Delivery.SHOP_PICKUP:
+        station_id = shop.id if shop else None
+    else:
+        address = {
+            "province": data["province"],
+            "city": data["city"],
+            "county": data["county"],
+            "township": data["township"],
+            "village": data["village"],
+            "detail": data["detail"],
+            "recipient": data["recipient"],
+            "phone": data["phone"],
+        }
+    return {
+        "delivery_method": method,
+        "station_id": station_id,
+        "address": address,
+        "payment_method": data["payment_method"],
+        # A phone browser outside WeChat pays through WeChat's H5 page.
+        "wechat_channel": "h5" if data["payment_method"] == Order.PaymentMethod.WECHAT else "",
+        "recipient": data["recipient"],
+        "phone": data["phone"],
+    }
+
+
+def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
+    """Online payment: to the payment page, back to the order after; cash: the order page."""
+    order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
+    if order.status == Order.Status.PENDING_PAYMENT:
+        return redirect(_payment_url(order) or order_url)
+    return redirect(order_url)
+
+
+def _payment_url(order: Order) -> str:
+    """Where the buyer pays: the sandbox approval page (or WeChat's H5 page), coming back to
+    the order page; "" when there is nothing to open (cash, or a QR code shown on the page)."""
+    if not order.payment_number:
+        return ""
+    order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
+    if order.payment_method == Order.PaymentMethod.SANDBOX:
+        try:
+            intent = payment_get(number=order.payment_number)
+        except NotFoundError:
+            return ""
+        data = intent.client_data or {}
+        base = data.get("approve_url") or data.get("url") or ""
+        if not base:
+            base = reverse("payments:sandbox", kwargs={"number": order.payment_number})
+        base = base.split("?", 1)[0]
+        return f"{base}?{urlencode({'next': order_url})}"
+    if order.payment_method == Order.PaymentMethod.WECHAT:
+        try:
+            intent = payment_get(number=order.payment_number)
+        except NotFoundError:
+            return ""
+        return str((intent.client_data or {}).get("h5_url") or "")
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    summary = _cart_summary(_cart(request))
+    form, places = _checkout_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["idempotency_key"]
+        # Pressed twice, or sent again after the connection dropped: the first press placed
+        # the order and emptied the cart, so show that order rather than an empty cart.
+        placed = selectors.order_for_idempotency_key(buyer=request.user, idempotency_key=key)
+        if placed is not None:
+            return _after_placing(request, placed)
+        if not summary.lines:
+            messages.error(request, _("Your cart is empty."))
+            return redirect("cart:detail")
+        try:
+            order = services.order_place(
+                buyer=request.user,
+                lines=[(line.variant_id, line.quantity) for line in summary.lines],
+                idempotency_key=key,
+                client_ip=request.META.get("REMOTE_ADDR", "") or "",
+                **_order_arguments(form, places["shop"]),
+            )
+        except XiangcunError as error:
+            _show_error(form, error, CHECKOUT_ERROR_FIELDS)
+        else:
+            cart = _cart(request)
+            if cart is not None:
+                services.cart_clear(cart=cart)
+            return _after_placing(request, order)
+    if not summary.lines and request.method == "GET":
+        return redirect("cart:detail")
+    home_fee = _delivery_fee(Order.Delivery.HOME, summary.goods_total)
+    shop = places["shop"]
+    delivery_hints = [
+        (
+            Order.Delivery.HOME,
+            _("%(fee)s, free when the goods cost %(free)s or more")
+            % {"fee": yuan(home_fee), "free": yuan(services.free_delivery_over())}
+            if home_fee
+            else _("Free"),
+        ),
+        (Order.Delivery.STATION_PICKUP, _("Free. We text you a pickup code when it arrives.")),
+        (
+            Order.Delivery.SHOP_PICKUP,
+            _("Free. %(place)s") % {"place": _station_label(shop)} if shop else _("Free"),
+        ),
+    ]
+    payment_hints = [
+        (
+            Order.PaymentMethod.CASH,
+            _("Pay the courier when the goods arrive, or pay at the station when you collect."),
+        ),
+        (Order.PaymentMethod.SANDBOX, _("A practice payment page: no real money is taken.")),
+        (Order.PaymentMethod.WECHAT, _("Pay now with WeChat.")),
+    ]
+    context = {
+        "form": form,
+        "summary": summary,
+        "shop": shop,
+        "home_fee": home_fee,
+        "home_total": summary.goods_total + home_fee,
+        "delivery_hints": delivery_hints,
+        "payment_hints": payment_hints,
+    }
+    return render(request, "orders/checkout.html", context)
+
+
+# --- the buyer's orders ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.orders_for_buyer(user=request.user, page=_page_number(request))
+    context = {"orders": page, "pagination": _pagination(request, page)}
+    return render(request, "orders/order_list.html", context)
+
+
+def _order_for(request: HttpRequest, order_id: int) -> Order:
+    try:
+        return selectors.order_get(order_id=order_id, for_user=request.user)
+    except OrderNotFoundError:
+        raise Http404 from None
+
+
+def _group_lines(lines: Iterable[OrderLine]) -> list[SellerGroup]:
+    groups: dict[int, SellerGroup] = {}
+    for line in lines:
+        group = groups.setdefault(line.seller_id, SellerGroup(seller=line.seller))
+        group.lines.append(line)
+        group.subtotal += line.line_total
+    return list(groups.values())
+
+
+def _order_page(
+    request: HttpRequest,
+    order: Order,
+    *,
+    return_form: ReturnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    lines: list[OrderLine] = order.visible_lines  # type: ignore[attr-defined]
+    whole = order.viewer != "seller"  # type: ignore[attr-defined]
+    is_buyer = order.viewer == "buyer"  # type: ignore[attr-defined]
+    returnable = is_buyer and order.status in RETURNABLE
+    if returnable and return_form is None:
+        return_form = ReturnForm(
+            lines=[line for line in lines if line.returned_quantity < line.quantity]
+        )
+    station = None
+    if order.station_id:
+        try:
+            station = station_get(station_id=order.station_id)
+        except NotFoundError:
+            station = None
+    context = {
+        "order": order,
+        "station": station,
+        "groups": _group_lines(lines),
+        "whole": whole,
+        "is_buyer": is_buyer,
+        "timeline": selectors.order_timeline(order=order),
+        "can_pay": is_buyer and order.status == Order.Status.PENDING_PAYMENT,
+        "can_cancel": is_buyer and order.status in UNPAID,
+        "cancel_form": CancelForm(),
+        "return_form": return_form if returnable else None,
+        "can_confirm_cash": _cash_due(order) and _is_cash_staff(request),
+    }
+    return render(request, "orders/order_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_page(request, _order_for(request, order_id))
+
+
+@login_required
+@require_POST
+def order_pay(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_for(request, order_id)
+    if order.viewer != "buyer" or order.status != Order.Status.PENDING_PAYMENT:  # type: ignore[attr-defined]
+        messages.error(request, _("This order is not waiting for payment."))
+        return redirect("orders:detail", order_id=order.pk)
+    url = _payment_url(order)
+    if not url:
+        messages.error(request, _("This order cannot be paid online. Ask at your service centre."))
+        return redirect("orders:detail", order_id=order.pk)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_for(request, order_id)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.order_cancel(actor=request.user, order_id=order.pk, reason=reason)
+    except XiangcunError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The order is cancelled."))
+    return redirect("orders:detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_return(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order_for(request, order_id)
+    if order.viewer != "buyer" or order.status not in RETURNABLE:  # type: ignore[attr-defined]
+        messages.error(request, _("A return can be asked for once the order has been delivered."))
+        return redirect("orders:detail", order_id=order.pk)
+    lines = [line for line in order.lines.all() if line.returned_quantity < line.quantity]
+    form = ReturnForm(request.POST, lines=lines)
+    if form.is_valid():
+        try:
+            services.return_request(
+                actor=request.user,
+                order_id=order.pk,
+                lines=form.chosen_lines(),
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except XiangcunError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("We have your return request. We will text you."))
+            return redirect("orders:detail", order_id=order.pk)
+    return _order_page(request, order, return_form=form)
+
+
+# --- sellers: orders for my shop ---------------------------------------------------------------
+
+
+def _console_seller(request: HttpRequest) -> tuple[Any | None, list[Any]]:
+    managed = sellers_managed_by(user=request.user)
+    wanted = request.GET.get("seller") or request.session.get(CONSOLE_SELLER_KEY)
+    if wanted:
+        for seller in managed:
+            if str(seller.pk) == str(wanted):
+                request.session[CONSOLE_SELLER_KEY] = seller.pk
+                return seller, managed
+    return (managed[0] if len(managed) == 1 else None), managed
+
+
+@dataclass
+class ShopOrder:
+    order: Any
+    lines: list[Any] = field(default_factory=list)
+    subtotal: Decimal = Decimal("0.00")
+    next_step: str = ""
+    next_label: str = ""
+
+
+@login_required
+@require_GET
+def shop_orders(request: HttpRequest) -> HttpResponse:
+    seller, managed = _console_seller(request)
+    if not managed:
+        raise PermissionDenied
+    shop_rows: list[ShopOrder] = []
+    pagination = None
+    if seller is not None:
+        page = selectors.order_lines_for_seller(seller_id=seller.pk, page=_page_number(request))
+        by_order: dict[int, ShopOrder] = {}
+        for line in page.items:
+            row = by_order.setdefault(line.order_id, ShopOrder(order=line.order))
+            row.lines.append(line)
+            row.subtotal += line.line_total
+        for row in by_order.values():
+            step = SELLER_NEXT_STEP.get(row.order.status, "")
+            move = services.TRANSITIONS.get((row.order.status, step))
+            step = step if move is not None and move.seller and not move.via else ""
+            row.next_step = step
+            row.next_label = str(Order.Status(step).label) if step else ""
+        shop_rows = list(by_order.values())
+        pagination = _pagination(request, page)
+    context = {
+        "seller": seller,
+        "managed": managed,
+        "rows": shop_rows,
+        "pagination": pagination,
+    }
+    return render(request, "orders/shop_orders.html", context)
+
+
+@login_required
+@require_POST
+def shop_order_step(request: HttpRequest, order_id: int) -> HttpResponse:
+    to_status = request.POST.get("to_status", "")
+    if to_status not in {Order.Status.PACKING, Order.Status.SHIPPED}:
+        messages.error(request, _("Choose packing or shipped."))
+        return redirect("orders:shop")
+    try:
+        services.order_transition(actor=request.user, order_id=order_id, to_status=to_status)
+    except XiangcunError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Order marked as: %(status)s.") % {"status": Order.Status(to_status).label},
+        )
+    return redirect("orders:shop")
+
+
+# --- staff: confirm cash -----------------------------------------------------------------------
+
+
+def _require_cash_staff(request: HttpRequest) -> None:
+    if not _is_cash_staff(request):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cash_find(request: HttpRequest) -> HttpResponse:
+    """Staff type the number the buyer shows them and land on that order's cash page."""
+    _require_cash_staff(request)
+    form = OrderNumberForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["number"].strip().upper()
+        try:
+            order = selectors.order_by_number(number=number)
+        except OrderNotFoundError:
+            form.add_error("number", _("No order has this number. Check it with the buyer."))
+        else:
+            return redirect("orders:cash", order_id=order.pk)
+    return render(request, "orders/cash_find.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cash_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
+    _require_cash_staff(request)
+    order = _order_for(request, order_id)
+    stations = stations_list()
+    initial = {"station": order.station_id} if order.station_id else None
+    form = CashConfirmForm(
+        request.POST or None,
+        stations=[(s.id, _station_label(s)) for s in stations],
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        if not _cash_due(order):
+            form.add_error(None, _("This order is not waiting for cash."))
+        else:
+            try:
+                services.order_confirm_cash(
+                    actor=request.user, order_id=order.pk, station_id=form.cleaned_data["station"]
+                )
+            except XiangcunError as error:
+                _show_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Cash received for order %(number)s. The order is paid.")
+                    % {"number": order.number},
+                )
+                return redirect("orders:cash", order_id=order.pk)
+    lines: list[OrderLine] = order.visible_lines  # type: ignore[attr-defined]
+    context = {
+        "order": order,
+        "form": form,
+        "groups": _group_lines(lines),
+        "cash_due": _cash_due(order),
+    }
+    return render(request, "orders/cash_confirm.html", context)

@@ -1,0 +1,61 @@
+"""Fixtures for the payments tests: a station, cash staff, and handler lists of their own."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.factories import TownshipFactory, UserFactory
+from xiangcun.accounts.models import User
+from xiangcun.accounts.services import role_grant
+from xiangcun.accounts.types import Role
+from xiangcun.payments import services
+from xiangcun.payments.types import PaymentResult, RefundCompleted
+from xiangcun.regions.models import Station
+
+
+@pytest.fixture(autouse=True)
+def handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list, list]]:
+    """Payment and refund handlers seen by these tests: only what a test registers (the
+    orders app's own handlers would look for orders these tests do not make)."""
+    payment_handlers: list = []
+    refund_handlers: list = []
+    monkeypatch.setattr(services, "_payment_handlers", payment_handlers)
+    monkeypatch.setattr(services, "_refund_handlers", refund_handlers)
+    return payment_handlers, refund_handlers
+
+
+@pytest.fixture
+def paid_results() -> list[PaymentResult]:
+    results: list[PaymentResult] = []
+    services.payment_succeeded_register(results.append)
+    return results
+
+
+@pytest.fixture
+def refund_results() -> list[RefundCompleted]:
+    results: list[RefundCompleted] = []
+    services.refund_succeeded_register(results.append)
+    return results
+
+
+@pytest.fixture
+def station(db: None) -> Station:
+    township = TownshipFactory()
+    return Station.objects.create(
+        kind=Station.Kind.SERVICE_CENTRE,
+        code="DZ-SC-1",
+        name="丹寨县电商服务中心",
+        township=township,
+    )
+
+
+@pytest.fixture
+def courier(db: None) -> User:
+    user = UserFactory()
+    role_grant(user=user, role=Role.COURIER)
+    return user
+
+
+@pytest.fixture
+def buyer(db: None) -> User:
+    return UserFactory()
