@@ -62,7 +62,7 @@ def test_language_switch_offers_each_language_in_its_own_name(client: Client) ->
 
 def test_visitor_sees_home_log_in_and_register(client: Client) -> None:
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert nav_keys(html) == {"home", "market", "login", "register"}
+    assert nav_keys(html) == {"home", "market", "cart", "login", "register"}
     assert reverse("accounts:login") in html
     assert reverse("accounts:register") in html
     assert "Log out" not in html
@@ -95,8 +95,8 @@ def test_nav_shows_the_workspaces_of_the_users_roles(
     # Back-office staff (whoever accounts marks is_staff) also get the admin; nobody else does.
     if user.is_staff:
         expected = expected | {"admin"}
-    # Everybody has the shop (market) tab.
-    assert nav_keys(html) == expected | {"market"}
+    # Everybody has the shop (market) and cart tabs; signed-in people have their orders.
+    assert nav_keys(html) == expected | {"market", "cart", "orders"}
 
 
 def test_logistics_roles_share_one_nav_entry(client: Client, make_user: MakeUser) -> None:

@@ -170,7 +170,9 @@ WORKSPACES: dict[Role, Workspace] = {
 }
 
 HOME_ICON = "🏠"
-MARKET_ICON = "🛒"
+MARKET_ICON = "🏪"
+CART_ICON = "🛒"
+ORDERS_ICON = "📦"
 ADMIN_ICON = "🔧"
 LOGIN_ICON = "🔑"
 REGISTER_ICON = "📝"
@@ -195,12 +197,13 @@ def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
 
 
 def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool) -> list[NavItem]:
-    """Home and the shop for everybody; log in and register for visitors; each workspace the
-    user's roles open; the admin for back-office staff."""
+    """Home, the shop and the cart for everybody; log in and register for visitors; their
+    orders, each workspace the user's roles open and the admin for those who have them."""
     roles = set(roles)
     items = [
         NavItem(key="home", label=_("Home"), url=reverse("web:home"), icon=HOME_ICON),
         NavItem(key="market", label=_("Shop"), url=reverse("shop:home"), icon=MARKET_ICON),
+        NavItem(key="cart", label=_("Cart"), url=reverse("cart:detail"), icon=CART_ICON),
     ]
     if not authenticated:
         items.append(
@@ -215,6 +218,9 @@ def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool)
             )
         )
         return items
+    items.append(
+        NavItem(key="orders", label=_("My orders"), url=reverse("orders:list"), icon=ORDERS_ICON)
+    )
     for role, workspace in workspaces_for(roles):
         items.append(
             NavItem(
