@@ -76,8 +76,10 @@ INSTALLED_APPS = [
     "xiangcun.ledger",
     "xiangcun.catalog",
     "xiangcun.inventory",
+    "xiangcun.traceability",
     "xiangcun.payments",
     "xiangcun.orders",
+    "xiangcun.logistics",
     "xiangcun.web",
 ]
 

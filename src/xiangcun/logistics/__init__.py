@@ -1,0 +1,1 @@
+"""Fleet and staff, farm pickups, packing, parcels, last-mile delivery and route planning."""
