@@ -70,6 +70,8 @@ def server_environment(database_url: str) -> dict[str, str]:
         SECRET_KEY="bench-" + uuid.uuid4().hex,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
+        # Buyers pay in the sandbox, which production turns off.
+        PAYMENTS_SANDBOX_ENABLED="1",
         LOG_LEVEL="ERROR",
         PYTHONPATH=f"{PROJECT}{os.pathsep}{PROJECT / 'src'}",
         XIANGCUN_DATA_DIR=str(PROJECT / "data" / "bench"),

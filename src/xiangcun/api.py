@@ -15,9 +15,11 @@ from xiangcun.accounts.api import router as accounts_router
 from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.errors import XiangcunError
 from xiangcun.inventory.api import router as inventory_router
+from xiangcun.logistics.api import router as logistics_router
 from xiangcun.orders.api import router as orders_router
 from xiangcun.regions.api import router as regions_router
 from xiangcun.sellers.api import router as sellers_router
+from xiangcun.traceability.api import router as epcis_router
 
 api = NinjaAPI(
     title="Xiangcun API",
@@ -86,3 +88,5 @@ api.add_router("/catalog", catalog_router, tags=["catalog"])
 api.add_router("/sellers", sellers_router, tags=["sellers"])
 api.add_router("/inventory", inventory_router, tags=["inventory"])
 api.add_router("/orders", orders_router, tags=["orders"])
+api.add_router("/logistics", logistics_router, tags=["logistics"])
+api.add_router("/epcis", epcis_router, tags=["epcis"])

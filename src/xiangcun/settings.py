@@ -6,6 +6,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and usually REDIS_URL (see docs
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -273,8 +274,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Orders -----------------------------------------------------------------------------------
-from decimal import Decimal  # noqa: E402 (kept with the only block that needs it)
+# --- Orders and payments ------------------------------------------------------------------------
 
 # Money in CNY as Decimal; override from the environment (e.g. ORDER_DELIVERY_FEE_HOME=6.00).
 ORDER_DELIVERY_FEE_HOME = Decimal(os.environ.get("ORDER_DELIVERY_FEE_HOME", "8.00"))
@@ -284,3 +284,27 @@ ORDER_COMMISSION_RATE = Decimal(os.environ.get("ORDER_COMMISSION_RATE", "0.05"))
 # Unpaid online orders are cancelled after the payment window; cash orders are held longer.
 PAYMENT_WINDOW_MINUTES = int(os.environ.get("PAYMENT_WINDOW_MINUTES", "30"))
 ORDER_CASH_HOLD_HOURS = int(os.environ.get("ORDER_CASH_HOLD_HOURS", "72"))
+# The sandbox provider lets anyone holding a payment number approve it: demos only.
+PAYMENTS_SANDBOX_ENABLED = env_bool("PAYMENTS_SANDBOX_ENABLED", default=DEBUG)
+# WeChat Pay API v3 is on when a merchant id is set (see docs/deploy.md for the other keys).
+WECHATPAY_MCHID = os.environ.get("WECHATPAY_MCHID", "")
+WECHATPAY_APPID = os.environ.get("WECHATPAY_APPID", "")
+WECHATPAY_PRIVATE_KEY = os.environ.get("WECHATPAY_PRIVATE_KEY", "")
+WECHATPAY_CERT_SERIAL_NO = os.environ.get("WECHATPAY_CERT_SERIAL_NO", "")
+WECHATPAY_APIV3_KEY = os.environ.get("WECHATPAY_APIV3_KEY", "")
+WECHATPAY_PUBLIC_KEY = os.environ.get("WECHATPAY_PUBLIC_KEY", "")
+WECHATPAY_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_PUBLIC_KEY_ID", "")
+WECHATPAY_CERT_DIR = os.environ.get("WECHATPAY_CERT_DIR", "")
+WECHATPAY_NOTIFY_URL = os.environ.get("WECHATPAY_NOTIFY_URL", "")
+
+# --- Traceability ---------------------------------------------------------------------------------
+# Our GS1 company prefix (GTINs, SGLNs, lot EPCs). The default is a placeholder for the demo:
+# a real deployment sets the prefix GS1 China assigned to the programme.
+GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "6975858")
+# The host printed in QR codes (GS1 Digital Link); our own site answers /01/<gtin>/10/<lot>.
+DIGITAL_LINK_RESOLVER = os.environ.get(
+    "DIGITAL_LINK_RESOLVER",
+    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    if DEBUG
+    else "https://id.xiangcun.example",
+)

@@ -8,6 +8,7 @@ from django.urls import include, path
 from xiangcun.api import api
 from xiangcun.catalog.urls import console_urls, shop_urls
 from xiangcun.orders.urls import cart_urls, order_urls
+from xiangcun.traceability.views import trace_page
 from xiangcun.web.views import healthz
 
 urlpatterns = [
@@ -23,6 +24,10 @@ urlpatterns = [
     path("pay/", include("xiangcun.payments.urls")),
     path("cart/", include(cart_urls)),
     path("orders/", include(order_urls)),
+    path("logistics/", include("xiangcun.logistics.urls")),
+    path("trace/", include("xiangcun.traceability.urls")),
+    # GS1 Digital Link resolver: the QR code on a lot's label opens its public trace page.
+    path("01/<str:gtin>/10/<str:lot>", trace_page, name="digital_link"),
     path("", include("xiangcun.web.urls")),
 ]
 

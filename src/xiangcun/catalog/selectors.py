@@ -23,6 +23,7 @@ from xiangcun.catalog.errors import (
     InvalidPriceRangeError,
     InvalidSortError,
     ProductNotFoundError,
+    VariantNotFoundError,
 )
 from xiangcun.catalog.models import (
     Brand,
@@ -313,3 +314,20 @@ def category_get(*, slug: str) -> Category:
     if category is None:
         raise CategoryNotFoundError
     return category
+
+
+# --- variants by id or SKU (traceability labels and demo lots) -------------------------------
+
+
+def variant_get(*, variant_id: int) -> Variant:
+    """One variant with its product and shop, whatever their status; VariantNotFoundError."""
+    variant = Variant.objects.select_related("product__seller").filter(pk=variant_id).first()
+    if variant is None:
+        raise VariantNotFoundError
+    return variant
+
+
+def variants_by_sku(*, skus: Iterable[str]) -> dict[str, Variant]:
+    """{sku: variant} (product and shop joined) for the SKUs that exist; one query."""
+    rows = Variant.objects.select_related("product__seller").filter(sku__in=list(skus))
+    return {variant.sku: variant for variant in rows}

@@ -20,3 +20,9 @@ class OrdersConfig(AppConfig):
 
         payment_succeeded_register(payment_succeeded_handle)
         refund_succeeded_register(refund_succeeded_handle)
+
+        # Traceability (below us) finds the buyers of a recalled lot through this callback.
+        from xiangcun.orders.selectors import recall_contacts
+        from xiangcun.traceability.selectors import recall_contacts_register
+
+        recall_contacts_register(recall_contacts)

@@ -16,6 +16,7 @@ from xiangcun.orders.services import ORDER_VIEW_STAFF, TRANSITIONS
 from xiangcun.orders.types import CartItem, CartSummary
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.sellers.types import AnyUser
+from xiangcun.traceability.types import RecallContact
 
 PAGE_SIZE_MAX = 100
 
@@ -150,6 +151,13 @@ def orders_awaiting_cash(*, station_id: int | None = None) -> list[Order]:
     return list(rows.order_by("id"))
 
 
+def orders_to_pack(*, limit: int = 200) -> list[Order]:
+    """Orders the warehouse should pack, oldest first, lines prefetched: paid ones, and cash
+    orders that are paid on delivery or at the station (logistics' packing list)."""
+    rows = Order.objects.filter(status__in=(Order.Status.PAID, Order.Status.AWAITING_CASH))
+    return list(rows.prefetch_related(_lines()).order_by("id")[: max(1, limit)])
+
+
 # --- Cart -------------------------------------------------------------------------------------
 
 
@@ -191,3 +199,23 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
         )
     total = sum((item.line_total for item in items if item.on_sale), Decimal("0.00"))
     return CartSummary(items=items, goods_total=total, count=sum(i.quantity for i in items))
+
+
+def recall_contacts(*, order_line_ids: list[int]) -> list[RecallContact]:
+    """The order and buyer of each of these order lines, one per order (registered with
+    traceability, which names the lines a recalled lot was packed into). The phone is the
+    order's contact phone, given at checkout. One query."""
+    orders = (
+        Order.objects.filter(lines__id__in=list(order_line_ids))
+        .select_related("buyer")
+        .distinct()
+        .order_by("number")
+    )
+    return [
+        RecallContact(
+            order_number=order.number,
+            buyer_name=(getattr(order.buyer, "name", "") if order.buyer else "") or order.recipient,
+            phone=order.phone,
+        )
+        for order in orders
+    ]

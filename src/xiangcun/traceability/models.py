@@ -53,6 +53,7 @@ class Lot(TimeStampedModel):
         verbose_name_plural = _("lots")
         ordering = ["-id"]
         indexes = [models.Index(fields=["gtin", "code"])]
+        permissions = [("recall_lot", _("Can recall a lot and notify its buyers"))]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="traceability_lot_qty"),
             models.CheckConstraint(
@@ -110,3 +111,107 @@ class LotCertificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class EventCapture(TimeStampedModel):
+    """One accepted capture: a whole EPCIS document (or single event), or a platform event."""
+
+    class Source(models.TextChoices):
+        API = "api", _("EPCIS capture interface")
+        PLATFORM = "platform", _("Recorded by the platform")
+
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    document_id = models.CharField(_("document id"), max_length=300, blank=True)
+    event_count = models.PositiveIntegerField(_("events"))
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("EPCIS capture")
+        verbose_name_plural = _("EPCIS captures")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pk} ({self.event_count})"
+
+
+class Event(models.Model):
+    """An EPCIS 2.0 event as captured, with its CBV 2.0 hash ID and its place in the lot's
+    hash chain. The indexed columns are copies of what `data` says, for queries."""
+
+    capture = models.ForeignKey(EventCapture, on_delete=models.PROTECT, related_name="events")
+    # The event's own eventID, or its hash ID when it came without one.
+    event_id = models.CharField(_("event ID"), max_length=300, unique=True)
+    event_type = models.CharField(_("event type"), max_length=32)
+    event_time = models.DateTimeField(_("event time"))
+    event_time_zone_offset = models.CharField(_("time zone offset"), max_length=6)
+    record_time = models.DateTimeField(_("record time"))
+    action = models.CharField(_("action"), max_length=8, blank=True)
+    # CBV values in their web URI form (https://ref.gs1.org/cbv/BizStep-shipping).
+    biz_step = models.CharField(_("business step"), max_length=300, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=300, blank=True)
+    read_point = models.CharField(_("read point"), max_length=300, blank=True)
+    biz_location = models.CharField(_("business location"), max_length=300, blank=True)
+    data = models.JSONField(_("event as captured"))
+    context = models.JSONField(_("JSON-LD context"))
+    event_hash = models.CharField(_("event hash"), max_length=100)
+    # The hash of the lot's event before this one ("" for the first): the chain.
+    previous_hash = models.CharField(_("previous hash"), max_length=100, blank=True)
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    # Set by packing events: which order line the lot went into (orders is a higher layer).
+    order_line_id = models.PositiveBigIntegerField(_("order line"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("EPCIS event")
+        verbose_name_plural = _("EPCIS events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["event_time"]),
+            models.Index(fields=["biz_step"]),
+            models.Index(fields=["lot", "id"]),
+            models.Index(fields=["order_line_id"]),
+        ]
+        constraints = [
+            # One linear chain per lot: no two events follow the same predecessor.
+            models.UniqueConstraint(
+                fields=["lot", "previous_hash"],
+                condition=Q(lot__isnull=False),
+                name="traceability_event_one_chain_per_lot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class EventEpc(models.Model):
+    """Every identifier an event names, with its role, for the MATCH_* queries."""
+
+    class Role(models.TextChoices):
+        EPC = "epc", _("EPC")
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        INPUT = "input", _("input")
+        OUTPUT = "output", _("output")
+        QUANTITY = "quantity", _("quantity class")
+        CHILD_QUANTITY = "child_qty", _("child quantity class")
+        INPUT_QUANTITY = "input_qty", _("input quantity class")
+        OUTPUT_QUANTITY = "output_qty", _("output quantity class")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="epcs")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    value = models.CharField(_("identifier"), max_length=300)
+
+    class Meta:
+        verbose_name = _("EPC of an event")
+        verbose_name_plural = _("EPCs of events")
+        indexes = [models.Index(fields=["value", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.value}"

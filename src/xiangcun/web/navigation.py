@@ -68,6 +68,7 @@ WORKSPACES: dict[Role, Workspace] = {
         links=(
             (_("Help a farmer list products"), "console:home"),
             (_("Take cash for an order"), "orders:cash_find"),
+            (_("Hand over a parcel (pickup code)"), "logistics:handover"),
         ),
     ),
     Role.WAREHOUSE: Workspace(
@@ -80,6 +81,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See stock in the warehouse and at stations."),
             _("Plan the routes to the village stations."),
         ),
+        url_name="logistics:dispatch",
         links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.PACKER: Workspace(
@@ -91,6 +93,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See the orders waiting to be packed."),
             _("Print labels and hand parcels to carriers."),
         ),
+        url_name="logistics:packing",
     ),
     Role.DRIVER: Workspace(
         key="logistics",
@@ -101,6 +104,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See today's route and stops."),
             _("Record farm pickups and deliveries to stations."),
         ),
+        url_name="logistics:route",
         links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.COURIER: Workspace(
@@ -112,6 +116,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See the parcels to deliver today."),
             _("Record each delivery with proof."),
         ),
+        url_name="logistics:route",
         links=((_("Take cash for an order"), "orders:cash_find"),),
     ),
     Role.LOAN_OFFICER: Workspace(

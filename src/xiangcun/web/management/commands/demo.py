@@ -22,9 +22,13 @@ from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.inventory import services as inventory_services
+from xiangcun.logistics import services as logistics_services
+from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.regions import services as regions_services
 from xiangcun.regions.types import DemoRegionsResult
 from xiangcun.sellers import services as sellers_services
+from xiangcun.traceability import selectors as traceability_selectors
+from xiangcun.traceability import services as traceability_services
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose: demo logins only, never production
 
@@ -104,6 +108,8 @@ class Command(BaseCommand):
                     variant_ids=_demo_variant_ids(results["sellers"].values())
                 ),
             ),
+            ("lots", traceability_services.traceability_demo_load),
+            ("logistics", lambda: logistics_services.logistics_demo_load(password=DEMO_PASSWORD)),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
@@ -112,6 +118,8 @@ class Command(BaseCommand):
             "sellers": _("Shops"),
             "catalog": _("Brands and products"),
             "stock": _("Stock"),
+            "lots": _("Harvest lots and their journeys"),
+            "logistics": _("Vans, today's orders, route plan and parcels at stations"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
@@ -141,7 +149,32 @@ class Command(BaseCommand):
         if not quiet:
             self._report(results["regions"], results["roles"], results["users"])
             self._report_marketplace(results["catalog"], results["stock"], generated)
+            self._report_lots(results["lots"])
+            self._report_logistics(results["logistics"])
             self.stdout.write(self.style.SUCCESS(_("Demo ready.")))
+
+    def _report_logistics(self, logistics: LogisticsDemoResult) -> None:
+        self.stdout.write(
+            _(
+                "Logistics for %(day)s: %(vehicles)d vans, %(orders)d orders, %(routes)d routes "
+                "planned, %(parcels)d parcels waiting at stations. Pickup codes:"
+            )
+            % {
+                "day": logistics.day.isoformat(),
+                "vehicles": logistics.vehicles,
+                "orders": logistics.orders,
+                "routes": logistics.routes,
+                "parcels": logistics.parcels_at_stations,
+            }
+        )
+        for code in logistics.codes:
+            self.stdout.write(f"  {code.order_number}  {code.station}  {code.code}")
+
+    def _report_lots(self, lots: list[Any]) -> None:
+        self.stdout.write(_("Harvest lots with their journeys (scan or open the link):"))
+        for lot in lots:
+            link = traceability_selectors.lot_digital_link(lot=lot)
+            self.stdout.write(f"  {lot.code}  {link}")
 
     def _report_marketplace(
         self, catalog: CatalogDemoResult, stock: dict[str, int], generated: int

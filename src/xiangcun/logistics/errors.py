@@ -1,0 +1,123 @@
+"""What can go wrong in the warehouse, on the road and at the station counter."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
+
+
+class LogisticsPermissionDeniedError(PermissionDeniedError):
+    code = "logistics_permission_denied"
+    default_message = _("Only logistics staff may do this.")
+
+
+class ParcelNotFoundError(NotFoundError):
+    code = "parcel_not_found"
+    default_message = _("There is no such parcel.")
+
+
+class RouteNotFoundError(NotFoundError):
+    code = "route_not_found"
+    default_message = _("There is no such route.")
+
+
+class StopNotFoundError(NotFoundError):
+    code = "stop_not_found"
+    default_message = _("There is no such stop.")
+
+
+class PackingTaskNotFoundError(NotFoundError):
+    code = "packing_task_not_found"
+    default_message = _("There is no such packing task.")
+
+
+class PickupNotFoundError(NotFoundError):
+    code = "farm_pickup_not_found"
+    default_message = _("There is no such farm pickup.")
+
+
+class VehicleNotFoundError(NotFoundError):
+    code = "vehicle_not_found"
+    default_message = _("There is no such vehicle.")
+
+
+class WrongPickupCodeError(InvalidInputError):
+    code = "wrong_pickup_code"
+    default_message = _("That pickup code does not match a parcel waiting here.")
+
+
+class PickupCodeLockedError(RateLimitedError):
+    code = "pickup_code_locked"
+    default_message = _(
+        "Too many wrong pickup codes at this station. Wait %(minutes)d minutes and try again."
+    )
+
+
+class InvalidParcelStateError(ConflictError):
+    code = "invalid_parcel_state"
+    default_message = _("The parcel cannot do that now.")
+
+
+class OrderNotPackableError(ConflictError):
+    code = "order_not_packable"
+    default_message = _("Only a paid order can be packed.")
+
+
+class TaskAlreadyPackedError(ConflictError):
+    code = "already_packed"
+    default_message = _("This order is packed already.")
+
+
+class CashFirstError(ConflictError):
+    code = "cash_not_collected"
+    default_message = _("Take the cash for this order before handing the parcel over.")
+
+
+class InvalidIntakeError(InvalidInputError):
+    code = "invalid_intake"
+    default_message = _("Check the weights, units and grade.")
+
+
+class InvalidPickupRequestError(InvalidInputError):
+    code = "invalid_farm_pickup"
+    default_message = _("Check the place, time window and weight of the pickup.")
+
+
+class InvalidDeliveryProofError(InvalidInputError):
+    code = "invalid_delivery_proof"
+    default_message = _("Write the name of the person who took the parcel.")
+
+
+class InvalidFailureReasonError(InvalidInputError):
+    code = "invalid_failure_reason"
+    default_message = _("Choose why the delivery failed.")
+
+
+class InvalidHandoffError(InvalidInputError):
+    code = "invalid_carrier_handoff"
+    default_message = _("Choose the carrier and type its tracking number.")
+
+
+class TrackingNumberTakenError(ConflictError):
+    code = "tracking_number_taken"
+    default_message = _("This tracking number is on another parcel already.")
+
+
+class NothingToPlanError(ConflictError):
+    code = "nothing_to_plan"
+    default_message = _("There are no stops to plan for this day.")
+
+
+class NoVehiclesError(ConflictError):
+    code = "no_vehicles"
+    default_message = _("No van with a driver on shift is available for this day.")
+
+
+class DemoPrerequisiteError(ConflictError):
+    code = "demo_prerequisite_missing"
+    default_message = _("Load the regions, demo users, shops and stock first.")

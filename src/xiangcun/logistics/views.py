@@ -1,0 +1,498 @@
+"""Logistics pages: the driver's route, the station's hand-over counter, packing with its slip
+and label, intake grading, and the dispatch board that plans the day's routes.
+
+Views parse and show; the services decide. Expected refusals are shown next to the form; any
+other service error reaches the error middleware (403/404/400 page).
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import Role
+from xiangcun.core.errors import XiangcunError
+from xiangcun.logistics import selectors, services
+from xiangcun.logistics.errors import LogisticsPermissionDeniedError
+from xiangcun.logistics.forms import (
+    CarrierHandoffForm,
+    DeliveryProofForm,
+    IntakeForm,
+    PackingCompleteForm,
+    PickupCodeForm,
+    ReplanForm,
+    StopFailForm,
+)
+from xiangcun.logistics.labels import parcel_label_pdf, parcel_trace_links
+from xiangcun.logistics.models import Parcel, RouteStop
+from xiangcun.logistics.types import (
+    HANDOVER_ROLES,
+    PACKING_ROLES,
+    ROAD_ROLES,
+    WAREHOUSE_ROLES,
+)
+from xiangcun.orders.selectors import order_get
+from xiangcun.regions.selectors import stations_list
+from xiangcun.traceability.selectors import lots_for_seller
+
+STATION_SESSION_KEY = "logistics_station_id"
+
+
+def _allow(request: HttpRequest, roles: frozenset[Role]) -> None:
+    if not selectors.user_has_any_role(user=request.user, roles=roles):
+        raise LogisticsPermissionDeniedError
+
+
+def _hhmm(minutes: float) -> str:
+    whole = round(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The logistics nav entry: each job's main page."""
+    roles = user_roles(user=request.user)
+    if request.user.is_superuser or roles & {Role.WAREHOUSE, Role.ADMIN}:
+        return redirect("logistics:dispatch")
+    if roles & {Role.DRIVER, Role.COURIER}:
+        return redirect("logistics:route")
+    if Role.PACKER in roles:
+        return redirect("logistics:packing")
+    if Role.AGENT in roles:
+        return redirect("logistics:handover")
+    raise LogisticsPermissionDeniedError
+
+
+# --- Driver ------------------------------------------------------------------------------------
+
+
+def _stop_rows(route: Any) -> list[dict[str, Any]]:
+    stops = list(route.stops.all())
+    returns = selectors.returns_at_stations(
+        station_ids=[stop.station_id for stop in stops if stop.station_id]
+    )
+    rows = []
+    for stop in stops:
+        parcels = list(stop.parcels.all())
+        collect: list[str] = []
+        if stop.kind == RouteStop.Kind.FARM and stop.pickup is not None:
+            collect.append(
+                _("%(product)s, about %(kg)d kg in %(crates)d crates")
+                % {
+                    "product": stop.pickup.variant.product.name,
+                    "kg": stop.pickup_kg,
+                    "crates": stop.pickup_crates,
+                }
+            )
+        back = returns.get(stop.station_id or 0, [])
+        if back:
+            collect.append(_("%(count)d returned parcels") % {"count": len(back)})
+        rows.append(
+            {
+                "stop": stop,
+                "window": f"{_hhmm(stop.window_start_min)}\u2013{_hhmm(stop.window_end_min)}",
+                "arrive": _hhmm(stop.arrive_min),
+                "drop": parcels,
+                "collect": collect,
+                "open": stop.status in (RouteStop.Status.PENDING, RouteStop.Status.ARRIVED),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def driver_route(request: HttpRequest) -> HttpResponse:
+    """Today's route on the driver's phone: stops in order, arrival windows, what to drop and
+    collect, and a button for each step."""
+    _allow(request, ROAD_ROLES)
+    route = None
+    route_id = request.GET.get("route", "")
+    if route_id.isdigit() and selectors.user_has_any_role(user=request.user, roles=WAREHOUSE_ROLES):
+        route = selectors.route_get(route_id=int(route_id))
+    else:
+        route = selectors.route_for_driver(user=request.user)
+    context = {
+        "route": route,
+        "rows": _stop_rows(route) if route else [],
+        "start": _hhmm(route.start_min) if route else "",
+        "end": _hhmm(route.end_min) if route else "",
+        "today": timezone.localdate(),
+        "fail_form": StopFailForm(),
+        "proof_form": DeliveryProofForm(),
+    }
+    return render(request, "logistics/driver_route.html", context)
+
+
+def _back_to_route(request: HttpRequest) -> HttpResponse:
+    return redirect(request.POST.get("next") or "logistics:route")
+
+
+@login_required
+@require_POST
+def stop_action(request: HttpRequest, stop_id: int) -> HttpResponse:
+    action = request.POST.get("action", "")
+    try:
+        if action == "arrive":
+            services.stop_arrive(actor=request.user, stop_id=stop_id)
+            messages.success(request, _("Arrival recorded."))
+        elif action == "done":
+            services.stop_complete(actor=request.user, stop_id=stop_id)
+            messages.success(request, _("Stop done."))
+        elif action == "fail":
+            form = StopFailForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose why the stop failed."))
+            else:
+                services.stop_fail(
+                    actor=request.user,
+                    stop_id=stop_id,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.warning(request, _("Recorded: the parcels go into the next plan."))
+    except XiangcunError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    return _back_to_route(request)
+
+
+@login_required
+@require_POST
+def parcel_deliver(request: HttpRequest, parcel_id: int) -> HttpResponse:
+    form = DeliveryProofForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write the name of the person who took the parcel."))
+        return _back_to_route(request)
+    try:
+        services.parcel_deliver(
+            actor=request.user,
+            parcel_id=parcel_id,
+            recipient_name=form.cleaned_data["recipient_name"],
+            photo=form.cleaned_data.get("photo"),
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Delivered."))
+    except XiangcunError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    return _back_to_route(request)
+
+
+@login_required
+@require_POST
+def parcel_fail(request: HttpRequest, parcel_id: int) -> HttpResponse:
+    form = StopFailForm(request.POST)
+    if form.is_valid():
+        try:
+            services.parcel_delivery_fail(
+                actor=request.user,
+                parcel_id=parcel_id,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            messages.warning(request, _("Recorded: the parcel goes into the next plan."))
+        except XiangcunError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, str(error.message))
+    return _back_to_route(request)
+
+
+# --- Station hand-over -------------------------------------------------------------------------
+
+
+def _station_choices() -> list[tuple[int, str]]:
+    return [
+        (station.id, station.name)
+        for station in stations_list()
+        if station.kind in ("village_station", "service_centre")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request: HttpRequest) -> HttpResponse:
+    """The station counter: type the customer's pickup code, see the parcel and recipient,
+    confirm the hand-over. Wrong codes are counted; five lock the counter for 15 minutes."""
+    _allow(request, HANDOVER_ROLES)
+    choices = _station_choices()
+    member = selectors.staff_member_for(user=request.user)
+    default_station = request.session.get(STATION_SESSION_KEY) or (
+        member.station_id if member else None
+    )
+    found = None
+    done = None
+    if request.method == "POST":
+        form = PickupCodeForm(request.POST, stations=choices)
+        if form.is_valid():
+            station_id = form.cleaned_data["station"]
+            request.session[STATION_SESSION_KEY] = station_id
+            code = form.cleaned_data["code"]
+            try:
+                if request.POST.get("confirm") == "1":
+                    done = services.parcel_handover(
+                        actor=request.user, station_id=station_id, code=code
+                    )
+                    form = PickupCodeForm(initial={"station": station_id}, stations=choices)
+                else:
+                    found = services.parcel_code_check(
+                        actor=request.user, station_id=station_id, code=code
+                    )
+            except XiangcunError as error:
+                if error.status in (403, 404) and error.code != "parcel_not_found":
+                    raise
+                form.add_error("code", str(error.message))
+    else:
+        form = PickupCodeForm(initial={"station": default_station}, stations=choices)
+    station_id = request.session.get(STATION_SESSION_KEY) or default_station
+    waiting = selectors.parcels_at_station(station_id=station_id) if station_id else []
+    context = {
+        "form": form,
+        "found": found,
+        "found_order": order_get(order_id=found.order_id, for_user=request.user) if found else None,
+        "done": done,
+        "waiting": waiting,
+    }
+    return render(request, "logistics/handover.html", context)
+
+
+# --- Packing -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def packing_list(request: HttpRequest) -> HttpResponse:
+    _allow(request, PACKING_ROLES)
+    context = {
+        "waiting": selectors.orders_waiting_for_packing(),
+        "open_tasks": selectors.packing_tasks_open(),
+        "recent": selectors.packing_tasks_recent(),
+    }
+    return render(request, "logistics/packing_list.html", context)
+
+
+@login_required
+@require_POST
+def packing_open(request: HttpRequest, order_id: int) -> HttpResponse:
+    task = services.packing_task_open(actor=request.user, order_id=order_id)
+    return redirect("logistics:packing_task", task_id=task.pk)
+
+
+def _lot_choices(order: Any) -> list[tuple[int, str, list[tuple[str, str]]]]:
+    lots_by_seller: dict[int, list[Any]] = {}
+    lines = []
+    for line in order.lines.all():
+        if line.seller_id not in lots_by_seller:
+            lots_by_seller[line.seller_id] = lots_for_seller(seller_id=line.seller_id)
+        lots = [
+            (str(lot.pk), f"{lot.code} · {lot.harvested_on:%Y-%m-%d}")
+            for lot in lots_by_seller[line.seller_id]
+            if lot.product_id == line.product_id and lot.status == "active"
+        ]
+        lines.append((line.pk, f"{line.product_name} {line.variant_name}", lots))
+    return lines
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The pick list and packing slip of one order, and the form that closes the box."""
+    _allow(request, PACKING_ROLES)
+    task = selectors.packing_task_get(task_id=task_id)
+    order = order_get(order_id=task.order_id, for_user=request.user)
+    form = PackingCompleteForm(
+        request.POST or None, lines=_lot_choices(order) if task.status == "open" else []
+    )
+    if request.method == "POST" and task.status == "open" and form.is_valid():
+        try:
+            services.packing_complete(
+                actor=request.user,
+                task_id=task.pk,
+                weight_g=int(form.cleaned_data["weight_kg"] * Decimal(1000)),
+                crates=form.cleaned_data["crates"],
+                lots=form.lots(),
+                needs_cold_chain=form.cleaned_data["needs_cold_chain"],
+            )
+            messages.success(request, _("Packed. Print the label and stick it on the box."))
+            return redirect("logistics:packing_task", task_id=task.pk)
+        except XiangcunError as error:
+            if error.status in (403, 404):
+                raise
+            form.add_error(None, str(error.message))
+    parcel = getattr(task, "parcel", None) if task.status == "packed" else None
+    context = {
+        "task": task,
+        "order": order,
+        "lines": list(order.lines.all()),
+        "form": form,
+        "parcel": parcel,
+        "handoff_form": CarrierHandoffForm()
+        if parcel
+        and parcel.destination == Parcel.Destination.CARRIER
+        and parcel.status == Parcel.Status.PACKED
+        else None,
+        "trace_links": parcel_trace_links(parcel=parcel) if parcel else [],
+    }
+    return render(request, "logistics/packing_task.html", context)
+
+
+@login_required
+@require_GET
+def packing_label(request: HttpRequest, task_id: int) -> HttpResponse:
+    _allow(request, PACKING_ROLES)
+    task = selectors.packing_task_get(task_id=task_id)
+    parcel = getattr(task, "parcel", None)
+    if parcel is None:
+        messages.error(request, _("Pack the order first."))
+        return redirect("logistics:packing_task", task_id=task.pk)
+    order = order_get(order_id=task.order_id, for_user=request.user)
+    lines = [
+        f"{line.product_name} {line.variant_name} x{line.quantity}" for line in order.lines.all()
+    ]
+    pdf = parcel_label_pdf(parcel=parcel, order_number=order.number, lines=lines)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{parcel.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def carrier_handoff(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.packing_task_get(task_id=task_id)
+    form = CarrierHandoffForm(request.POST)
+    parcel = getattr(task, "parcel", None)
+    if parcel is None or not form.is_valid():
+        messages.error(request, _("Choose the carrier and type its tracking number."))
+    else:
+        try:
+            services.carrier_handoff(
+                actor=request.user,
+                parcel_id=parcel.pk,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+            messages.success(request, _("Handed to the carrier."))
+        except XiangcunError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, str(error.message))
+    return redirect("logistics:packing_task", task_id=task.pk)
+
+
+# --- Intake ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    """Grade what a farm pickup brought in: accepted units go into warehouse stock."""
+    _allow(request, WAREHOUSE_ROLES)
+    pickups = selectors.farm_pickups_to_receive()
+    choices = [
+        (
+            pickup.pk,
+            f"{pickup.seller.name} · {pickup.variant.product.name} · {pickup.day:%m-%d}",
+        )
+        for pickup in pickups
+    ]
+    by_id = {pickup.pk: pickup for pickup in pickups}
+    form = IntakeForm(request.POST or None, pickups=choices)
+    if request.method == "POST" and form.is_valid():
+        pickup = by_id[form.cleaned_data["pickup"]]
+        try:
+            services.intake_record(
+                actor=request.user,
+                pickup_id=pickup.pk,
+                seller_id=pickup.seller_id,
+                variant_id=pickup.variant_id,
+                grade=form.cleaned_data["grade"],
+                weight_kg=form.cleaned_data["weight_kg"],
+                accepted_units=form.cleaned_data["accepted_units"],
+                rejected_units=form.cleaned_data["rejected_units"] or 0,
+                reject_reason=form.cleaned_data["reject_reason"] or "",
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Received into the warehouse stock."))
+            return redirect("logistics:intake")
+        except XiangcunError as error:
+            if error.status in (403, 404):
+                raise
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error.message))
+    context = {"form": form, "recent": selectors.intakes_recent()}
+    return render(request, "logistics/intake.html", context)
+
+
+# --- Dispatch ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """Today's plan: routes per van with their stops, anything the planner left out and any
+    violation the independent checker found; buttons to plan and re-plan."""
+    _allow(request, WAREHOUSE_ROLES)
+    today = timezone.localdate()
+    plan = selectors.plan_active(day=today)
+    routes = selectors.routes_for_plan(plan=plan) if plan else []
+    vehicles = selectors.vehicles_list()
+    context = {
+        "today": today,
+        "plan": plan,
+        "routes": [
+            {
+                "route": route,
+                "start": _hhmm(route.start_min),
+                "end": _hhmm(route.end_min),
+                "km": route.distance_m / 1000,
+                "stops": [
+                    {"stop": stop, "arrive": _hhmm(stop.arrive_min)} for stop in route.stops.all()
+                ],
+            }
+            for route in routes
+        ],
+        "vehicles": vehicles,
+        "to_dispatch": len(selectors.parcels_to_dispatch()),
+        "pickups": selectors.farm_pickups_for_day(day=today),
+        "replan_form": ReplanForm(
+            vehicles=[(v.pk, v.plate) for v in vehicles if v.status == "active"]
+        ),
+    }
+    return render(request, "logistics/dispatch.html", context)
+
+
+@login_required
+@require_POST
+def dispatch_plan(request: HttpRequest) -> HttpResponse:
+    _allow(request, WAREHOUSE_ROLES)
+    today = timezone.localdate()
+    vehicles = [(v.pk, v.plate) for v in selectors.vehicles_list()]
+    form = ReplanForm(request.POST, vehicles=vehicles)
+    broken = form.cleaned_data.get("broken_vehicle") if form.is_valid() else None
+    try:
+        if request.POST.get("mode") == "replan":
+            plan = services.route_replan(actor=request.user, day=today, broken_vehicle_id=broken)
+        else:
+            plan = services.route_plan_day(
+                actor=request.user, day=today, reason=_("Planned from the dispatch page")
+            )
+        if plan.violations:
+            messages.warning(request, _("The plan breaks some limits: see below."))
+        else:
+            messages.success(request, _("Routes planned."))
+    except XiangcunError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    return redirect("logistics:dispatch")

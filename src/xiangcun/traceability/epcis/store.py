@@ -1,0 +1,250 @@
+"""Store validated EPCIS events: business rules for our own lots, hash IDs, per-lot chains.
+
+Called inside the services' transaction. Either every event is stored or a `RuleViolation`
+says which event broke which rule (nothing is written before all checks pass).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from xiangcun.traceability.epcis.hashing import ContextNotAvailableError, event_hashes
+from xiangcun.traceability.epcis.records import (
+    COMMISSIONING,
+    DESTROYED,
+    DESTROYING,
+    NEEDS_COMMISSIONING,
+    EventRecord,
+    event_record,
+)
+from xiangcun.traceability.models import Event, EventCapture, EventEpc, Lot
+
+
+class RuleViolation(Exception):  # noqa: N818 - an outcome of checking, not a crash
+    """kind: "not_commissioned", "destroyed", "unknown_lot", "time_order", "duplicate",
+    "not_permitted" or "invalid"."""
+
+    def __init__(self, *, kind: str, reason: str, index: int, event_id: str | None) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.index = index
+        self.event_id = event_id
+
+
+@dataclass
+class _LotState:
+    commissioned: bool
+    destroyed: bool
+    last_time: datetime.datetime | None
+    last_hash: str
+
+
+def _lot_states(lots: dict[int, Lot]) -> dict[int, _LotState]:
+    if not lots:
+        return {}
+    rows = (
+        Event.objects.filter(lot_id__in=lots)
+        .values("lot_id")
+        .annotate(
+            last_id=Max("id"),
+            last_time=Max("event_time"),
+            commissioned=Count("id", filter=Q(biz_step=COMMISSIONING)),
+            destroyed=Count("id", filter=Q(biz_step=DESTROYING) | Q(disposition=DESTROYED)),
+        )
+    )
+    summary = {row["lot_id"]: row for row in rows}
+    last_hashes = dict(
+        Event.objects.filter(id__in=[row["last_id"] for row in summary.values()]).values_list(
+            "lot_id", "event_hash"
+        )
+    )
+    states = {}
+    for lot_id, lot in lots.items():
+        row = summary.get(lot_id)
+        states[lot_id] = _LotState(
+            commissioned=bool(row and row["commissioned"]),
+            destroyed=bool(row and row["destroyed"]) or lot.status == Lot.Status.DESTROYED,
+            last_time=row["last_time"] if row else None,
+            last_hash=last_hashes.get(lot_id, ""),
+        )
+    return states
+
+
+def _our_lots(records: list[EventRecord]) -> tuple[dict[tuple[str, str], Lot], list[int]]:
+    """Our lots the events name, keyed (gtin, code), locked in primary-key order."""
+    wanted = {
+        (item.gtin, item.lot)
+        for record in records
+        for item in record.trade_items()
+        if item.ours and item.lot
+    }
+    if not wanted:
+        return {}, []
+    query = Q()
+    for gtin, code in wanted:
+        query |= Q(gtin=gtin, code=code)
+    ids = sorted(Lot.objects.filter(query).values_list("id", flat=True))
+    lots = list(Lot.objects.select_for_update().filter(id__in=ids).order_by("id"))
+    return {(lot.gtin, lot.code): lot for lot in lots}, ids
+
+
+def events_store(
+    *,
+    events: list[dict[str, Any]],
+    context: Any,
+    source: str,
+    actor: Any = None,
+    document_id: str = "",
+    lot: Lot | None = None,
+    order_line_id: int | None = None,
+    enforce_time_order: bool = True,
+    may_record_lot: Callable[[Lot], bool] | None = None,
+) -> tuple[EventCapture, list[Event]]:
+    """Check and store events read with `context`. `lot` (platform events) names the lot
+    the event belongs to; captured events find our lots from their identifiers."""
+    records = [event_record(event) for event in events]
+    by_code, _ids = _our_lots(records)
+    lots: dict[int, Lot] = {known.pk: known for known in by_code.values()}
+    if lot is not None:
+        lots[lot.pk] = Lot.objects.select_for_update().get(pk=lot.pk)
+    states = _lot_states(lots)
+    try:
+        hashes = event_hashes(events=events, context=context)
+    except ContextNotAvailableError as error:
+        raise RuleViolation(
+            kind="invalid",
+            reason=f"@context names {error} which this repository does not hold; use the "
+            "GS1 EPCIS 2.0 context URL or an inline context",
+            index=0,
+            event_id=None,
+        ) from error
+
+    chain: list[tuple[int | None, str]] = []
+    for index, record in enumerate(records):
+        given_id = record.data.get("eventID")
+
+        def violation(kind: str, reason: str, index: int = index, given: Any = given_id) -> None:
+            raise RuleViolation(kind=kind, reason=reason, index=index, event_id=given)
+
+        named: list[Lot] = []
+        if lot is not None:
+            named.append(lots[lot.pk])
+        for item in record.trade_items():
+            if not (item.ours and item.lot):
+                continue
+            known = by_code.get((item.gtin, item.lot))
+            if known is None:
+                violation(
+                    "unknown_lot",
+                    f"lot {item.lot!r} of GTIN {item.gtin} is under our company prefix but "
+                    "no such lot was recorded",
+                )
+            elif known not in named:
+                named.append(known)
+        for each in named:
+            state = states[each.pk]
+            if may_record_lot is not None and not may_record_lot(each):
+                violation("not_permitted", f"you may not record events for lot {each.code}")
+            if state.destroyed:
+                violation("destroyed", f"lot {each.code} was destroyed; no further events")
+            if (
+                record.biz_step in NEEDS_COMMISSIONING
+                and not state.commissioned
+                and record.biz_step != COMMISSIONING
+            ):
+                violation(
+                    "not_commissioned",
+                    f"lot {each.code} must be commissioned before it is packed or shipped",
+                )
+            if enforce_time_order and state.last_time and record.event_time < state.last_time:
+                violation(
+                    "time_order",
+                    f"eventTime {record.data['eventTime']} is before the last event of lot "
+                    f"{each.code}; events of a lot must come in time order",
+                )
+        for each in named:
+            state = states[each.pk]
+            state.commissioned = state.commissioned or record.biz_step == COMMISSIONING
+            state.destroyed = state.destroyed or record.disposition == DESTROYED
+            state.destroyed = state.destroyed or record.biz_step == DESTROYING
+            if state.last_time is None or record.event_time > state.last_time:
+                state.last_time = record.event_time
+        previous = ""
+        chained = named[0] if named else None
+        if chained is not None:
+            state = states[chained.pk]
+            previous = state.last_hash
+            if previous == hashes[index]:
+                violation("duplicate", "this event repeats the lot's previous event")
+            state.last_hash = hashes[index]
+        chain.append((chained.pk if chained else None, previous))
+
+    event_ids = [
+        str(record.data.get("eventID") or hashes[index]) for index, record in enumerate(records)
+    ]
+    seen: set[str] = set()
+    for index, event_id in enumerate(event_ids):
+        if event_id in seen:
+            raise RuleViolation(
+                kind="duplicate",
+                reason=f"eventID {event_id} appears twice in the document",
+                index=index,
+                event_id=event_id,
+            )
+        seen.add(event_id)
+    existing = set(Event.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
+    if existing:
+        index = next(i for i, event_id in enumerate(event_ids) if event_id in existing)
+        raise RuleViolation(
+            kind="duplicate",
+            reason=f"an event with eventID {event_ids[index]} was already captured",
+            index=index,
+            event_id=event_ids[index],
+        )
+
+    capture = EventCapture.objects.create(
+        source=source,
+        document_id=document_id[:300],
+        event_count=len(records),
+        captured_by=actor if getattr(actor, "pk", None) else None,
+    )
+    now = timezone.now()
+    stored = Event.objects.bulk_create(
+        [
+            Event(
+                capture=capture,
+                event_id=event_ids[index],
+                event_type=record.event_type,
+                event_time=record.event_time,
+                event_time_zone_offset=record.event_time_zone_offset,
+                record_time=now,
+                action=record.action,
+                biz_step=record.biz_step,
+                disposition=record.disposition,
+                read_point=record.read_point,
+                biz_location=record.biz_location,
+                data=record.data,
+                context=context,
+                event_hash=hashes[index],
+                previous_hash=chain[index][1],
+                lot_id=chain[index][0],
+                order_line_id=order_line_id,
+            )
+            for index, record in enumerate(records)
+        ],
+        batch_size=500,
+    )
+    EventEpc.objects.bulk_create(
+        [
+            EventEpc(event_id=event.pk, role=role, value=value[:300])
+            for event, record in zip(stored, records, strict=True)
+            for role, value in record.epcs
+        ],
+        batch_size=1000,
+    )
+    return capture, stored

@@ -1,0 +1,82 @@
+"""Refusals of the traceability app, each with a stable code for API clients."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+
+
+class LotNotFoundError(NotFoundError):
+    code = "lot_not_found"
+    default_message = _("There is no such lot.")
+
+
+class LotPermissionError(PermissionDeniedError):
+    code = "lot_permission_denied"
+    default_message = _("Only the farm, its agent or warehouse staff may record this lot.")
+
+
+class RecallPermissionError(PermissionDeniedError):
+    code = "recall_permission_denied"
+    default_message = _("Only staff allowed to recall lots may do this.")
+
+
+class InvalidLotError(InvalidInputError):
+    code = "invalid_lot"
+    default_message = _("Some of the lot's details are not valid.")
+
+
+class InvalidInspectionError(InvalidInputError):
+    code = "invalid_inspection"
+    default_message = _("Some of the inspection's details are not valid.")
+
+
+class InvalidCertificateError(InvalidInputError):
+    code = "invalid_certificate"
+    default_message = _("Some of the certificate's details are not valid.")
+
+
+class InvalidGtinError(InvalidInputError):
+    code = "invalid_gtin"
+    default_message = _("This is not a valid GTIN barcode number.")
+
+
+class LotAlreadyRecalledError(ConflictError):
+    code = "lot_already_recalled"
+    default_message = _("This lot has already been recalled.")
+
+
+class LotNotActiveError(ConflictError):
+    code = "lot_not_active"
+    default_message = _("This lot has been recalled or destroyed.")
+
+
+class InvalidEpcisDocumentError(InvalidInputError):
+    """details: event_index, event_id (None for the document itself) and reason (English)."""
+
+    code = "invalid_epcis_document"
+    default_message = _("The EPCIS document was not accepted; nothing was stored.")
+
+
+class InvalidEpcisQueryError(InvalidInputError):
+    code = "invalid_epcis_query"
+    default_message = _("The EPCIS query is not valid.")
+
+
+class EpcisPermissionError(PermissionDeniedError):
+    code = "epcis_permission_denied"
+    default_message = _("Only logistics staff and sellers may record or read EPCIS events.")
+
+
+class LotNotCommissionedError(ConflictError):
+    code = "lot_not_commissioned"
+    default_message = _("This lot has no harvest record yet, so it cannot be packed or shipped.")
+
+
+class LotDestroyedError(ConflictError):
+    code = "lot_destroyed"
+    default_message = _("This lot was destroyed; nothing more can be recorded for it.")

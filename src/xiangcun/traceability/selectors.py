@@ -1,0 +1,376 @@
+"""Reads of the traceability app: lots, their journey, identifiers (GTIN, Digital Link) and who
+may act on a lot."""
+
+import json
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import Role
+from xiangcun.catalog.selectors import variant_get
+from xiangcun.core.types import Page
+from xiangcun.regions.errors import StationNotFoundError
+from xiangcun.regions.selectors import county_get_default, station_get
+from xiangcun.sellers.selectors import seller_can_manage, sellers_managed_by, user_has_permission
+from xiangcun.sellers.types import AnyUser
+from xiangcun.traceability import identifiers
+from xiangcun.traceability.epcis.hashing import ContextNotAvailableError, event_hashes
+from xiangcun.traceability.epcis.query import QueryProblem, events_queryset, next_page_token
+from xiangcun.traceability.epcis.records import event_record
+from xiangcun.traceability.epcis.serialise import events_as_json
+from xiangcun.traceability.epcis.vocab import CBV_BASE, sgln_parts
+from xiangcun.traceability.errors import InvalidEpcisQueryError, InvalidGtinError, LotNotFoundError
+from xiangcun.traceability.models import Event, Inspection, Lot, LotCertificate
+from xiangcun.traceability.types import EventVerifyProblem, JourneyStep, QueryPage, RecallContact
+
+RECALL_PERMISSION = "traceability.recall_lot"
+# Staff who may record lots and inspections for any farm (besides the farm's own managers).
+RECORDING_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.BRAND_MANAGER, Role.ADMIN})
+
+# --- lots: permissions ---------------------------------------------------------------------
+
+
+def lot_may_record(*, user: AnyUser, seller_id: int) -> bool:
+    """The farm's managers (owner, agent, superuser: `seller_can_manage`) and warehouse staff,
+    brand managers and administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if seller_can_manage(user=user, seller_id=seller_id):
+        return True
+    return bool(user_roles(user=user) & RECORDING_STAFF_ROLES)
+
+
+def lot_may_recall(*, user: AnyUser) -> bool:
+    """Staff holding `traceability.recall_lot` (programme and brand managers, superusers)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user_has_permission(user=user, permission=RECALL_PERMISSION)
+    )
+
+
+# --- lots: reads ---------------------------------------------------------------------------
+
+
+def _lots() -> QuerySet[Lot]:
+    return Lot.objects.select_related(
+        "product__brand", "variant", "seller__owner", "village__township"
+    )
+
+
+def _with_records(rows: QuerySet[Lot]) -> QuerySet[Lot]:
+    return rows.prefetch_related(
+        Prefetch("inspections", queryset=Inspection.objects.order_by("inspected_at", "id")),
+        Prefetch("certificates", queryset=LotCertificate.objects.order_by("issued_on", "id")),
+    )
+
+
+def lot_get(*, lot_id: int) -> Lot:
+    """A lot with product, brand, option, farm and village joined, inspections and
+    certificates prefetched; LotNotFoundError if there is none."""
+    lot = _with_records(_lots()).filter(pk=lot_id).first()
+    if lot is None:
+        raise LotNotFoundError
+    return lot
+
+
+def lot_by_code(*, gtin: str, code: str) -> Lot:
+    """The lot a Digital Link names (any valid GTIN form is padded to 14 digits), with the
+    same joins as `lot_get`; LotNotFoundError when the GTIN is not valid or nothing matches."""
+    normalized = identifiers.gtin14(gtin)
+    if normalized is None or not code or len(code) > 20:
+        raise LotNotFoundError
+    lot = _with_records(_lots()).filter(gtin=normalized, code=code).first()
+    if lot is None:
+        raise LotNotFoundError
+    return lot
+
+
+def lot_by_lot_code(*, code: str) -> Lot:
+    """A lot by its code alone (codes are unique; the staff recall page finds lots by it)."""
+    cleaned = "".join(str(code or "").split()).upper()
+    lot = _with_records(_lots()).filter(code=cleaned).first() if cleaned else None
+    if lot is None:
+        raise LotNotFoundError
+    return lot
+
+
+def lots_for_seller(*, seller_id: int) -> list[Lot]:
+    """A farm's lots, newest first (product and option joined)."""
+    return list(_lots().filter(seller_id=seller_id).order_by("-id"))
+
+
+def lots_for_sellers(*, seller_ids: Iterable[int], page: int = 1, page_size: int = 20) -> Page[Lot]:
+    """One page of the lots of several farms (an agent's or a farmer's "my lots"), newest
+    first."""
+    rows = _lots().filter(seller_id__in=list(seller_ids)).order_by("-id")
+    count = rows.count()
+    page = max(1, page)
+    items = list(rows[(page - 1) * page_size : page * page_size])
+    return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+def lot_farmer_name(*, lot: Lot) -> str:
+    """The farmer's own name, only when they agreed to be named on the trace page."""
+    if not lot.farmer_consents_to_publish:
+        return ""
+    owner = lot.seller.owner
+    return str(getattr(owner, "name", "") or "")
+
+
+# --- identifiers ---------------------------------------------------------------------------
+
+gtin_check_digit = identifiers.gtin_check_digit
+gtin_is_valid = identifiers.gtin_is_valid
+
+
+def gtin_for_variant(*, variant_id: int) -> str:
+    """The GTIN-14 a variant is labelled with: its own barcode when it has a valid one, else
+    one under our GS1 company prefix (settings.GS1_COMPANY_PREFIX) with the variant's id as
+    the item reference."""
+    variant = variant_get(variant_id=variant_id)
+    if variant.gtin:
+        own = identifiers.gtin14(variant.gtin)
+        if own is None:
+            raise InvalidGtinError(field="gtin")
+        return own
+    return identifiers.gtin_from_item_number(variant.pk)
+
+
+def digital_link(*, gtin: str, lot_code: str) -> str:
+    """`https://<resolver host>/01/<gtin14>/10/<lot>` (settings.DIGITAL_LINK_RESOLVER; the lot
+    percent-encoded as GS1 Digital Link requires)."""
+    try:
+        return identifiers.digital_link(gtin=gtin, lot_code=lot_code)
+    except ValueError:
+        raise InvalidGtinError(field="gtin") from None
+
+
+def lot_digital_link(*, lot: Lot) -> str:
+    return digital_link(gtin=lot.gtin, lot_code=lot.code)
+
+
+def lot_qr_svg(*, lot: Lot, scale: int = 4) -> str:
+    """The lot's Digital Link as an inline SVG QR code, for pages."""
+    return identifiers.qr_svg(lot_digital_link(lot=lot), scale=scale, title=lot.code)
+
+
+# --- recall: who bought from a lot ----------------------------------------------------------
+
+# Orders sits above us: it registers `fn(order_line_ids) -> list[RecallContact]` in its
+# AppConfig.ready(), so a recall can reach the buyers without us importing orders.
+RecallContactSource = Callable[..., list[RecallContact]]
+_recall_contact_sources: list[RecallContactSource] = []
+
+
+def recall_contacts_register(source: RecallContactSource) -> None:
+    """Orders (and later logistics) register `source(order_line_ids=[...])`, which names the
+    order and buyer of each order line it knows."""
+    if source not in _recall_contact_sources:
+        _recall_contact_sources.append(source)
+
+
+def recall_contacts_for(*, order_line_ids: Iterable[int]) -> list[RecallContact]:
+    """The buyers of these order lines, one per order and phone, in order-number order."""
+    ids = sorted(set(order_line_ids))
+    if not ids:
+        return []
+    seen: dict[tuple[str, str], RecallContact] = {}
+    for source in _recall_contact_sources:
+        for contact in source(order_line_ids=ids):
+            seen.setdefault((contact.order_number, contact.phone), contact)
+    return sorted(seen.values(), key=lambda contact: contact.order_number)
+
+
+def lot_recall_contacts(*, lot_id: int) -> list[RecallContact]:
+    """Every order and buyer a lot reached (through its packing events)."""
+    return recall_contacts_for(order_line_ids=order_line_ids_for_lot(lot_id=lot_id))
+
+
+# --- EPCIS events ----------------------------------------------------------------------------
+
+# Staff who move goods and may record EPCIS events for any lot; sellers may for their own.
+EPCIS_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COURIER, Role.ADMIN})
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def epcis_is_staff(*, user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user_roles(user=user) & EPCIS_STAFF_ROLES)
+
+
+def epcis_may_capture(*, user: AnyUser) -> bool:
+    """Logistics staff (warehouse, packer, driver, courier), administrators and sellers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    roles = user_roles(user=user)
+    if roles & EPCIS_STAFF_ROLES or Role.SELLER in roles:
+        return True
+    return bool(sellers_managed_by(user=user))
+
+
+def events_query(**params: Sequence[str] | str) -> QueryPage:
+    """EPCIS SimpleEventQuery: eventType, GE_eventTime, LT_eventTime, EQ_bizStep,
+    EQ_disposition, EQ_bizLocation, EQ_readPoint, MATCH_epc, MATCH_anyEPC, MATCH_epcClass
+    (GS1 `urn:epc:idpat:` patterns), perPage, nextPageToken. Two queries per page.
+    InvalidEpcisQueryError (details.reason) for anything else."""
+    try:
+        rows, per_page, _after = events_queryset(params)
+    except QueryProblem as problem:
+        raise InvalidEpcisQueryError(reason=str(problem)) from problem
+    page = list(rows[: per_page + 1])
+    more = len(page) > per_page
+    page = page[:per_page]
+    context, events = events_as_json(page)
+    token = next_page_token(params, page[-1].pk) if more else None
+    return QueryPage(events=events, context=context, next_page_token=token)
+
+
+def order_line_ids_for_lot(*, lot_id: int) -> list[int]:
+    """The order lines a lot was packed into (from its packing events), ascending."""
+    rows = Event.objects.filter(lot_id=lot_id, order_line_id__isnull=False)
+    values = rows.values_list("order_line_id", flat=True)
+    return sorted({int(value) for value in values if value is not None})
+
+
+_STEP_TEXT = {
+    "commissioning": gettext_lazy("Harvested and recorded as a lot"),
+    "receiving": gettext_lazy("Received"),
+    "packing": gettext_lazy("Packed for an order"),
+    "shipping": gettext_lazy("Sent on its way to the buyer"),
+    "accepting": gettext_lazy("Delivered to the buyer"),
+    "destroying": gettext_lazy("Destroyed"),
+}
+_INSPECTION_TEXT = {
+    "conformant": gettext_lazy("Inspected: passed"),
+    "non_conformant": gettext_lazy("Inspected: failed"),
+}
+_OTHER_STEP = gettext_lazy("Recorded")
+
+
+def _bare(uri: str, kind: str) -> str:
+    prefix = f"{CBV_BASE}{kind}-"
+    return uri[len(prefix) :] if uri.startswith(prefix) else uri
+
+
+def lot_journey(*, lot: Lot) -> list[JourneyStep]:
+    """The lot's events as plain steps, oldest first: time (Asia/Shanghai), place (our
+    station, village or county name; "" when unknown), what happened (translated)."""
+    events = list(Event.objects.filter(lot=lot).order_by("event_time", "id"))
+    places: dict[str, str] = {}
+
+    def place(location: str) -> str:
+        if location in places:
+            return places[location]
+        name = ""
+        parts = sgln_parts(location) if location else None
+        if parts is not None:
+            reference, extension = parts
+            village = getattr(lot, "village", None)
+            if reference:
+                try:
+                    name = station_get(station_id=reference).name
+                except StationNotFoundError:
+                    name = ""
+            elif village is not None and extension == village.code:
+                name = village.name
+            else:
+                name = county_get_default().name
+        places[location] = name
+        return name
+
+    steps = []
+    for event in events:
+        step = _bare(event.biz_step, "BizStep")
+        disposition = _bare(event.disposition, "Disp")
+        if step == "inspecting":
+            what = _INSPECTION_TEXT.get(disposition, _STEP_TEXT.get(step, _OTHER_STEP))
+        else:
+            what = _STEP_TEXT.get(step, _OTHER_STEP)
+        steps.append(
+            JourneyStep(
+                time=event.event_time.astimezone(SHANGHAI),
+                what=str(what),
+                place=place(event.biz_location or event.read_point),
+                biz_step=step,
+                disposition=disposition,
+                event_id=event.event_id,
+            )
+        )
+    return steps
+
+
+def _columns_differ(event: Event) -> bool:
+    try:
+        record = event_record(event.data)
+    except (KeyError, TypeError, ValueError):
+        return True
+    expected: dict[str, Any] = {
+        "event_type": record.event_type,
+        "event_time": record.event_time,
+        "action": record.action,
+        "biz_step": record.biz_step,
+        "disposition": record.disposition,
+        "read_point": record.read_point,
+        "biz_location": record.biz_location,
+    }
+    return any(getattr(event, name) != value for name, value in expected.items())
+
+
+def events_verify(*, batch_size: int = 500) -> tuple[int, list[EventVerifyProblem]]:
+    """(events checked, problems): recompute each stored event's CBV 2.0 hash from its stored
+    JSON and check every lot's chain of previous hashes."""
+    problems: list[EventVerifyProblem] = []
+    last_hash: dict[int, str] = {}
+    checked = 0
+    rows = Event.objects.select_related("lot").order_by("id")
+    last_pk = 0
+    while True:
+        batch = list(rows.filter(id__gt=last_pk)[:batch_size])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        groups: dict[str, list[Event]] = {}
+        for event in batch:
+            groups.setdefault(json.dumps(event.context, sort_keys=True), []).append(event)
+        computed: dict[int, str] = {}
+        for members in groups.values():
+            try:
+                hashes = event_hashes(
+                    events=[member.data for member in members], context=members[0].context
+                )
+            except (ContextNotAvailableError, ValueError, KeyError, TypeError):
+                hashes = []
+                for member in members:
+                    try:
+                        hashes.extend(event_hashes(events=[member.data], context=member.context))
+                    except (ContextNotAvailableError, ValueError, KeyError, TypeError):
+                        hashes.append("")
+            computed.update({m.pk: h for m, h in zip(members, hashes, strict=True)})
+        for event in batch:
+            checked += 1
+            lot_code = event.lot.code if event.lot else ""
+
+            def report(problem: str, event: Event = event, lot_code: str = lot_code) -> None:
+                problems.append(
+                    EventVerifyProblem(
+                        event_pk=event.pk,
+                        event_id=event.event_id,
+                        lot_code=lot_code,
+                        problem=problem,
+                    )
+                )
+
+            if computed[event.pk] != event.event_hash:
+                report("stored content no longer matches its event hash")
+            elif _columns_differ(event):
+                report("indexed columns no longer match the stored event")
+            if event.lot_id is not None:
+                expected = last_hash.get(event.lot_id, "")
+                if event.previous_hash != expected:
+                    report("chain broken: previous hash does not match the lot's prior event")
+                last_hash[event.lot_id] = event.event_hash
+    return checked, problems

@@ -1,0 +1,68 @@
+"""Plain values the traceability app hands to other apps and to its pages."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecallContact:
+    """A buyer to tell about a recall: filled by orders through `recall_contacts_register`."""
+
+    order_number: str
+    buyer_name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    """What `lot_recall` did: the lot, the order lines it reached and the buyers told by SMS."""
+
+    lot: Any
+    order_line_ids: list[int]
+    contacts: list[RecallContact] = field(default_factory=list)
+    notified: int = 0
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    """An accepted EPCIS capture: every event of the document was stored."""
+
+    capture_id: int
+    event_count: int
+    event_ids: list[str]
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    """One page of an EPCIS query: events as EPCIS 2.0 JSON-LD, and the cursor of the next."""
+
+    events: list[dict[str, Any]]
+    context: list[Any]
+    next_page_token: str | None
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step of a lot's journey in plain words, for the trace page.
+
+    `time` is aware, in Asia/Shanghai; `what` is a translated sentence; `biz_step` the CBV
+    bare name (e.g. "shipping") for icons; `place` "" when unknown.
+    """
+
+    time: datetime.datetime
+    what: str
+    place: str
+    biz_step: str
+    disposition: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class EventVerifyProblem:
+    """A stored EPCIS event whose content no longer matches its hash, or a broken chain."""
+
+    event_pk: int
+    event_id: str
+    lot_code: str
+    problem: str

@@ -1,0 +1,86 @@
+"""Logistics in a real browser at phone size (360 x 740): the driver opens today's route and
+sees the stops; the station agent hands a parcel over by its pickup code; the buyer opens the
+order and sees the parcel's timeline."""
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.logistics.conftest import PASSWORD, marketplace_load
+from xiangcun.logistics import services
+from xiangcun.logistics.models import Parcel
+from xiangcun.logistics.types import LogisticsDemoResult
+
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
+
+
+@pytest.fixture
+def demo(transactional_db: Any, settings: Any) -> LogisticsDemoResult:
+    settings.LOGISTICS_PLANNER_SECONDS = 0.5
+    marketplace_load()
+    return services.logistics_demo_load(password=PASSWORD)
+
+
+def log_in(page: Any, base: str, phone: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
+    form.locator('input[name="phone"]').fill(phone)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.locator('button[type="submit"]').click()
+    expect(page.locator(".account-bar")).to_be_visible()
+
+
+def fits_the_phone(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_driver_route_station_hand_over_and_buyer_timeline(
+    phone_page: Any, live_server: Any, demo: LogisticsDemoResult
+) -> None:
+    page, base = phone_page, live_server.url
+
+    # The driver opens today's route from the nav.
+    log_in(page, base, "13800000007")
+    page.locator('a[data-nav="logistics"]').click()
+    expect(page).to_have_url(f"{base}/logistics/route/")
+    # (English until the lead adds the zh-Hans translations of the new strings.)
+    expect(page.locator('[data-testid="route-summary"]')).to_contain_text("贵H·D1001")
+    stops = page.locator('[data-testid="stop"]')
+    expect(stops.first).to_be_visible()
+    assert stops.count() >= 2
+    fits_the_phone(page)
+    page.screenshot(path=SCREENSHOT_DIR / "logistics-driver-route-360.png", full_page=True)
+
+    # The station agent hands a parcel over by its pickup code.
+    item = demo.codes[0]
+    parcel = Parcel.objects.get(task__order__number=item.order_number)
+    log_in(page, base, "13800000004")
+    page.goto(f"{base}/logistics/handover/")
+    code_box = page.locator('input[name="code"]')
+    assert code_box.get_attribute("inputmode") == "numeric"
+    code_box.fill(item.code)
+    fits_the_phone(page)
+    page.screenshot(path=SCREENSHOT_DIR / "logistics-handover-360.png", full_page=True)
+    page.locator('[data-testid="find-parcel"]').click()
+    expect(page.locator('[data-testid="found-parcel"]')).to_contain_text(parcel.recipient)
+    page.screenshot(path=SCREENSHOT_DIR / "logistics-handover-found-360.png", full_page=True)
+    page.locator('[data-testid="confirm-handover"]').click()
+    expect(page.locator('[data-testid="handover-done"]')).to_be_visible()
+    parcel.refresh_from_db()
+    assert parcel.status == "collected"
+
+    # The buyer sees the parcel's timeline on the order page.
+    log_in(page, base, "13800000001")
+    page.goto(f"{base}/orders/{parcel.order_id}/")
+    timeline = page.locator('[data-testid="parcel-timeline"]')
+    expect(timeline).to_be_visible()
+    expect(timeline.locator(".timeline-event")).to_have_count(3)
+    expect(timeline.locator('.timeline-event[data-status="collected"]')).to_be_visible()
+    fits_the_phone(page)
+    timeline.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT_DIR / "logistics-buyer-timeline-360.png", full_page=True)

@@ -1,0 +1,32 @@
+"""Demo lots: every demo fresh product gets a lot with its whole journey, once."""
+
+from typing import Any
+
+from xiangcun.traceability.models import Event, Lot
+from xiangcun.traceability.selectors import lot_journey
+from xiangcun.traceability.services import traceability_demo_load
+
+
+def test_demo_lots_have_a_whole_journey_in_time_order(demo_sellers: dict[str, Any]) -> None:
+    lots = traceability_demo_load()
+    assert {lot.product.name for lot in lots} == {
+        "丹寨硒锌大米",
+        "丹寨高山蓝莓",
+        "丹寨土蜂蜜",
+        "丹寨明前绿茶",
+        "黑毛猪鲜肉（五花）",
+    }
+    for lot in lots:
+        steps = lot_journey(lot=lot)
+        assert len(steps) >= 6
+        assert [step.time for step in steps] == sorted(step.time for step in steps)
+        assert lot.inspections.get().result == "pass"
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_sellers: dict[str, Any]) -> None:
+    first = traceability_demo_load()
+    events = Event.objects.count()
+    second = traceability_demo_load()
+    assert [lot.pk for lot in second] == [lot.pk for lot in first]
+    assert Lot.objects.count() == 5
+    assert Event.objects.count() == events
