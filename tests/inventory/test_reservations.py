@@ -1,8 +1,10 @@
 """Holding stock for orders: all or nothing, consumed on payment, released or lapsed otherwise."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from tests.inventory.factories import LocationFactory, VariantFactory
@@ -156,3 +158,13 @@ def test_low_stock_task_texts_the_seller(
 
     assert [item["variant_id"] for item in result.return_value] == [variant.pk]
     assert [m.phone for m in MemorySmsSender.outbox] == [owner.phone]
+
+
+def test_the_periodic_command_expires_lapsed_reservations(variant: Variant, stocked: Stock) -> None:
+    services.stock_reserve(lines=[(variant.pk, 3)], reference="order-2", ttl_seconds=1)
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    call_command("periodic", stdout=StringIO())
+
+    assert _stock(stocked) == (10, 0)
+    assert Reservation.objects.get(reference="order-2").status == Reservation.Status.EXPIRED

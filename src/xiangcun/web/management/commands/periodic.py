@@ -1,0 +1,34 @@
+"""`xiangcun periodic`: queue the housekeeping tasks; run it every minute from cron or a timer.
+
+Django's tasks API has no scheduler of its own. This command only enqueues; `xiangcun worker`
+runs the tasks, so a slow run never piles up inside cron.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
+from xiangcun.orders.tasks import orders_expire
+
+
+class Command(BaseCommand):
+    help = "Queue periodic tasks: expire unpaid orders and reservations; daily low-stock texts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--daily-hour",
+            type=int,
+            default=8,
+            help="Local hour (Asia/Shanghai) in which the daily low-stock texts are queued.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Orders first: cancelling an unpaid order releases its reservation itself; the
+        # reservation sweep then catches holds that belong to no order.
+        queued = [orders_expire.enqueue(), reservations_expire.enqueue()]
+        now = timezone.localtime()
+        if now.hour == options["daily_hour"] and now.minute == 0:
+            queued.append(low_stock_notify.enqueue())
+        self.stdout.write(f"queued {len(queued)} task(s)")
