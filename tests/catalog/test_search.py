@@ -12,6 +12,7 @@ from xiangcun.accounts.models import User
 from xiangcun.catalog import selectors, services
 from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
 from xiangcun.catalog.models import Brand, Product, SearchTerm
+from xiangcun.catalog.search import backend
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +205,76 @@ def test_search_costs_a_fixed_number_of_queries(
                 selectors.product_is_certified(product)
                 str(product.seller), str(product.category), str(product.origin_village)
         assert len(page.items) == 20, context
+
+
+def _ids(page_size: int = 100, **arguments: object) -> list[int]:
+    page = selectors.products_search(page_size=page_size, **arguments)  # type: ignore[arg-type]
+    return [p.pk for p in page.items]
+
+
+def test_count_stops_at_the_cap_and_pages_beyond_it_are_empty(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = ["", "丹寨", "fm", "丹寨 mi"]
+    assert all(selectors.products_search(query=query).count > 2 for query in queries)
+    monkeypatch.setattr(backend, "COUNT_CAP", 2)
+    for query in queries:
+        first = selectors.products_search(query=query, page_size=1)
+        # "At least 2": the count says so, and pages stop there.
+        assert first.count == 2
+        assert first.count_capped
+        assert first.pages == 2
+        assert len(selectors.products_search(query=query, page=2, page_size=1).items) == 1
+        assert selectors.products_search(query=query, page=3, page_size=1).items == []
+    # Below the cap the count is exact.
+    assert selectors.products_search(query="zzzqqq").count == 0
+    assert selectors.products_search(query="丹寨 fm").count == 1
+    assert not selectors.products_search(query="丹寨 fm").count_capped
+
+
+def test_a_product_with_several_terms_of_a_prefix_counts_once(
+    demo_catalogue: dict[str, Seller],
+) -> None:
+    # "蜂" is a term (every character is) and a prefix of 蜂蜜 and 蜂蜡: honey has both.
+    assert SearchTerm.objects.filter(term__startswith="蜂").values("term").distinct().count() > 1
+    page = selectors.products_search(query="蜂", page_size=100)
+    ids = [p.pk for p in page.items]
+    assert len(ids) == len(set(ids)) == page.count
+
+
+@pytest.mark.parametrize("query", ["丹寨", "fm", "蜂", "f", "d"])
+def test_walking_the_index_ranks_as_reading_it_whole(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    walked = [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)]
+    # One range read and sorted (as for a prefix with many terms) gives the same pages.
+    monkeypatch.setattr(backend, "MAX_TERMS", 0)
+    assert [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)] == walked
+    # Pages walked one by one join up into the first page of a larger size.
+    assert _ids(query=query)[:21] == [pk for page in walked for pk in page]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"sort": "price"},
+        {"sort": "-price"},
+        {"sort": "new"},
+        {"query": "丹寨", "sort": "price"},
+        {"query": "丹寨", "sort": "-price", "category": "farm"},
+        {"query": "丹寨 dami", "sort": "new"},
+        {"direction": "up", "sort": "price"},
+    ],
+)
+def test_sorting_many_matches_walks_the_sort_index_with_the_same_order(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]
+) -> None:
+    few = _ids(**arguments)
+    assert len(few) > 2
+    # A cap below the match count makes the search walk the sort index (the "many" plan).
+    monkeypatch.setattr(backend, "COUNT_CAP", 2)
+    many = [_ids(**arguments, page=page, page_size=1)[0] for page in (1, 2)]
+    assert many == few[:2]
 
 
 def test_brand_counts(demo_catalogue: dict[str, Seller]) -> None:

@@ -128,7 +128,13 @@ class ProductDetailOut(ProductOut):
 
 class ProductPageOut(Schema):
     items: list[ProductOut]
-    count: int
+    count: int = Field(
+        description="Matching products, exact up to 1,000; 1,000 means at least that many "
+        "(counting stops there and pages end there)."
+    )
+    count_capped: bool = Field(
+        description="True when counting stopped at the cap: `count` is then a lower bound."
+    )
     page: int
     pages: int
 
@@ -416,6 +422,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
     return {
         "items": _products_out(page.items),
         "count": page.count,
+        "count_capped": page.count_capped,
         "page": page.page,
         "pages": page.pages,
     }

@@ -248,9 +248,10 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         indexes = [
-            # Covering: a prefix range on term reads product, weight and recency from the index.
+            # Covering, and in rank order: one term's products best first (weight, then
+            # newest), so a search page walks a few entries instead of ranking every match.
             models.Index(
-                fields=["term", "product", "weight", "recency"], name="catalog_term_lookup"
+                fields=["term", "weight", "recency", "product"], name="catalog_term_lookup"
             ),
             # Checking "does product P also match part 2" and deleting a product's rows.
             models.Index(fields=["product", "term", "weight"], name="catalog_term_product"),

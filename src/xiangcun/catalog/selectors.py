@@ -34,6 +34,7 @@ from xiangcun.catalog.models import (
     ProductPhoto,
     Variant,
 )
+from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.backend import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.types import BrandCounts
 from xiangcun.core.types import Page
@@ -216,7 +217,13 @@ def products_search(
         )
     )
     items = _products_in_order(hits.product_ids) if hits.product_ids else []
-    return Page(items=items, count=hits.count, page=page, page_size=page_size)
+    return Page(
+        items=items,
+        count=hits.count,
+        page=page,
+        page_size=page_size,
+        count_capped=hits.count >= search_index.COUNT_CAP,
+    )
 
 
 # --- one product, a shop's products --------------------------------------------------------------

@@ -14,6 +14,8 @@ class Page(Generic[T]):
     count: int
     page: int
     page_size: int
+    # True when counting stopped early: `count` is then a lower bound ("1,000 or more").
+    count_capped: bool = False
 
     @property
     def pages(self) -> int:

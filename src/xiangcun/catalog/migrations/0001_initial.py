@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='searchterm',
-            index=models.Index(fields=['term', 'product', 'weight', 'recency'], name='catalog_term_lookup'),
+            index=models.Index(fields=['term', 'weight', 'recency', 'product'], name='catalog_term_lookup'),
         ),
         migrations.AddIndex(
             model_name='searchterm',

@@ -9,9 +9,9 @@ index without touching the services that keep it current or the selectors that q
 The built-in index is two tables: `SearchTerm` (term, product, weight) and `SearchRow` (one row
 per listed product with the filter and sort columns). A query is cut into parts; each part
 matches a term exactly or as a prefix, written as the range `term >= p AND term < p+U+FFFF` so
-the (term, product, weight) btree answers it on SQLite and PostgreSQL alike; a product must
-match every part and ranks by the summed weights of its best match per part, newest first
-among equals.
+the term btree answers it on SQLite and PostgreSQL alike; a product must match every part and
+ranks by the summed weights of its best match per part (by the rarest part's weight when that
+part is broad, see PROBE_LIMIT), newest first among equals. `count` is exact up to COUNT_CAP.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +38,12 @@ ESTIMATE_CAP = 20000
 # Multi-part queries whose rarest part has at most this many index entries get the exact
 # summed rank (one probe per candidate); broader ones rank by the rarest part (see _match).
 PROBE_LIMIT = 3000
+# Counting stops here: `count` is exact up to COUNT_CAP and COUNT_CAP when more match (the API
+# documents it as "at least"). Pages beyond it are not served.
+COUNT_CAP = 1000
+# A prefix with more distinct terms than this (say a single pinyin letter) is read as one
+# range and sorted, instead of one ordered index walk per term.
+MAX_TERMS = 8
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Forget every product (before a full rebuild)."""
 
+    def optimize(self) -> None:
+        """Bring the query planner up to date after a bulk (re)index (may do nothing)."""
+
 
 @lru_cache(maxsize=4)
 def _backend_for(path: str) -> SearchBackend:
@@ -116,6 +125,20 @@ class DatabaseSearchBackend:
         with transaction.atomic():
             SearchTerm.objects.all().delete()
             SearchRow.objects.all().delete()
+
+    def optimize(self) -> None:
+        # Without statistics the planners guess at the millions of term rows: SQLite then
+        # picks the wrong index where no INDEXED BY names one, PostgreSQL a hash join over a
+        # whole term range. A sampled ANALYZE (SQLite reads 1,000 rows per index) is cheap.
+        tables = [SearchTerm._meta.db_table, SearchRow._meta.db_table]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA analysis_limit = 1000")
+                for table in tables:
+                    cursor.execute(f"ANALYZE {table}")
+                cursor.execute("PRAGMA optimize")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def _delete(self, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -164,20 +187,34 @@ class DatabaseSearchBackend:
                 )
 
     # --- reading ---------------------------------------------------------------------------
+    #
+    # Every query is answered by bounded walks, never by ranking or counting every match:
+    #
+    # - the count stops at COUNT_CAP (a LIMIT-ed subquery), so counting 18,000 honey products
+    #   costs what counting 1,001 does;
+    # - relevance walks each term of the rarest part in (weight, recency, product) order on the
+    #   lookup index and stops at the page, probing the other parts and the filters per row;
+    # - a sort by price or date over many matches walks the SearchRow sort index and stops at
+    #   the page; over few matches (the capped count said so) it sorts them;
+    # - pages beyond COUNT_CAP are not served (they would be OFFSET scans of the whole set).
 
     def search(self, query: SearchQuery) -> SearchHits:
         where, params = self._filters(query)
         parts = query_parts(query.text)
         if not parts:
-            return self._browse(query, where, params)
-        hits = self._match(parts, query, where, params)
-        if hits.count == 0:
-            # A Chinese word the index never cut out (say 蜂糖 inside 土蜂糖浆) is still found
-            # by its characters, each of which is a term.
-            characters = characters_of(parts)
-            if characters != parts:
-                hits = self._match(characters, query, where, params)
-        return hits
+            hits = self._browse(query, where, params)
+        else:
+            hits = self._match(parts, query, where, params)
+            if hits.count == 0:
+                # A Chinese word the index never cut out (say 蜂糖 inside 土蜂糖浆) is still
+                # found by its characters, each of which is a term.
+                characters = characters_of(parts)
+                if characters != parts:
+                    hits = self._match(characters, query, where, params)
+        # Results end where the count does, so the last page agrees with it.
+        return SearchHits(
+            product_ids=hits.product_ids[: max(0, COUNT_CAP - query.offset)], count=hits.count
+        )
 
     @staticmethod
     def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
@@ -217,119 +254,290 @@ class DatabaseSearchBackend:
             params.extend([today, today, today, today])
         return where, params
 
-    @staticmethod
-    def _order(sort: str, *, scored: bool) -> str:
-        if sort == "price":
-            return "(r.min_price IS NULL), r.min_price, r.product_id DESC"
-        if sort == "-price":
-            return "(r.min_price IS NULL), r.min_price DESC, r.product_id DESC"
-        if sort == "relevance" and scored:
-            return "m.score DESC, r.listed_at DESC, r.product_id DESC"
-        return "r.listed_at DESC, r.product_id DESC"
-
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def _browse(self, query: SearchQuery, where: list[str], params: list[Any]) -> SearchHits:
-        rows_table = SearchRow._meta.db_table
-        condition = f"WHERE {' AND '.join(where)}" if where else ""
-        order = self._order(query.sort, scored=False)
-        ids = self._fetch(
-            f"SELECT r.product_id FROM {rows_table} r {condition} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, query.limit, query.offset],
+    def _count(self, rows_sql: str, params: list[Any]) -> int:
+        """How many rows `SELECT 1 {rows_sql}` gives, counting no further than COUNT_CAP + 1."""
+        found = self._fetch(
+            f"SELECT COUNT(*) FROM (SELECT 1 {rows_sql} LIMIT %s) c", [*params, COUNT_CAP + 1]
         )
-        count = self._fetch(f"SELECT COUNT(*) FROM {rows_table} r {condition}", params)
-        return SearchHits(product_ids=[row[0] for row in ids], count=int(count[0][0]))
-
-    def _estimates(self, parts: list[str]) -> list[int]:
-        terms_table = SearchTerm._meta.db_table
-        selects = ", ".join(
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {terms_table}{self._hint('lookup')} "
-            f"WHERE term >= %s AND term < %s LIMIT {ESTIMATE_CAP}) e{i})"
-            for i in range(len(parts))
-        )
-        params: list[Any] = []
-        for part in parts:
-            params.extend([part, part + PREFIX_END])
-        return [int(value) for value in self._fetch(f"SELECT {selects}", params)[0]]
+        return int(found[0][0])
 
     @staticmethod
     def _hint(index: str) -> str:
-        # SQLite's planner prefers the (product, term) index for GROUP BY product_id and then
-        # scans it whole (120 ms instead of 5 ms at 100,000 products); name the index it should
-        # use. PostgreSQL chooses well on its own and has no such syntax.
+        # SQLite's planner does not know how a prefix range or a LIMIT-ed walk will turn out
+        # and picks, say, the (product, term) index for a term range (a whole-index scan);
+        # name the index each walk is written for. PostgreSQL has no such syntax.
         if connection.vendor == "sqlite":
-            return f" INDEXED BY catalog_term_{index}"
+            return f" INDEXED BY {index}"
         return ""
+
+    def _sorted_page(
+        self, condition: str, params: list[Any], query: SearchQuery, *, walk: bool
+    ) -> list[int]:
+        """One page of SearchRow `r` rows meeting `condition`, in the query's sort (not relevance).
+
+        `walk`: many rows match, so read the sort index in order and stop at the page (SQLite
+        is told to); otherwise let the planner start from the filters and sort what they give.
+        """
+        rows_table = SearchRow._meta.db_table
+        end = [query.offset + query.limit]
+        if query.sort not in ("price", "-price"):
+            hint = self._hint("catalog_row_new") if walk else ""
+            rows = self._fetch(
+                f"SELECT r.product_id FROM {rows_table} r{hint} WHERE {condition} "
+                "ORDER BY r.listed_at DESC, r.product_id DESC LIMIT %s",
+                [*params, *end],
+            )
+            return [row[0] for row in rows[query.offset :]]
+        # Products without a price go last in both directions. Written as two LIMIT-ed arms
+        # so each can walk the (min_price, product) index; `(min_price IS NULL), min_price`
+        # as one ORDER BY would sort every match.
+        hint = self._hint("catalog_row_price") if walk else ""
+        direction = "DESC" if query.sort == "-price" else "ASC"
+        rows = self._fetch(
+            f"SELECT product_id, k, min_price FROM (SELECT r.product_id, 0 AS k, r.min_price "
+            f"FROM {rows_table} r{hint} WHERE {condition} AND r.min_price IS NOT NULL "
+            f"ORDER BY r.min_price {direction}, r.product_id DESC LIMIT %s) priced "
+            f"UNION ALL SELECT product_id, k, min_price FROM (SELECT r.product_id, 1 AS k, "
+            f"r.min_price FROM {rows_table} r WHERE {condition} AND r.min_price IS NULL "
+            f"ORDER BY r.product_id DESC LIMIT %s) unpriced",
+            [*params, *end, *params, *end],
+        )
+        sign = -1 if query.sort == "-price" else 1
+        rows.sort(key=lambda row: (row[1], sign * (row[2] or 0), -row[0]))
+        return [row[0] for row in rows[query.offset : query.offset + query.limit]]
+
+    def _browse(self, query: SearchQuery, where: list[str], params: list[Any]) -> SearchHits:
+        rows_table = SearchRow._meta.db_table
+        condition = " AND ".join(where) if where else "1 = 1"
+        count = self._count(f"FROM {rows_table} r WHERE {condition}", params)
+        ids: list[int] = []
+        if query.offset < min(count, COUNT_CAP):
+            ids = self._sorted_page(condition, params, query, walk=count > COUNT_CAP)
+        return SearchHits(product_ids=ids, count=min(count, COUNT_CAP))
+
+    def _plan(
+        self, parts: list[str], count: tuple[str, list[Any]] | None = None
+    ) -> tuple[list[list[str]], list[int], int]:
+        """Each part's terms (at most MAX_TERMS + 1: more means "many"), for a query of several
+        parts how many index entries each has (counted up to ESTIMATE_CAP), and the capped
+        count of `SELECT 1 {count}` when given (saves a round trip for one-part queries).
+
+        The terms come from a loose index scan: one index seek per distinct term, however
+        many products each has.
+        """
+        terms_table = SearchTerm._meta.db_table
+        lookup = self._hint("catalog_term_lookup")
+        ctes: list[str] = []
+        selects: list[str] = []
+        params: list[Any] = []
+        for i, part in enumerate(parts):
+            ctes.append(
+                f"p{i}(term, depth) AS (SELECT (SELECT term FROM {terms_table}{lookup} "
+                f"WHERE term >= %s AND term < %s ORDER BY term LIMIT 1), 1 "
+                f"UNION ALL SELECT (SELECT term FROM {terms_table}{lookup} "
+                f"WHERE term > p{i}.term AND term < %s ORDER BY term LIMIT 1), depth + 1 "
+                f"FROM p{i} WHERE p{i}.term IS NOT NULL AND depth <= {MAX_TERMS})"
+            )
+            params.extend([part, part + PREFIX_END, part + PREFIX_END])
+        for i in range(len(parts)):
+            selects.append(f"SELECT {i}, term, 0 FROM p{i} WHERE term IS NOT NULL")
+        if len(parts) > 1:
+            for i, part in enumerate(parts):
+                selects.append(
+                    f"SELECT {i}, NULL, (SELECT COUNT(*) FROM (SELECT 1 FROM "
+                    f"{terms_table}{lookup} WHERE term >= %s AND term < %s "
+                    f"LIMIT {ESTIMATE_CAP}) e)"
+                )
+                params.extend([part, part + PREFIX_END])
+        if count is not None:
+            selects.append(
+                f"SELECT -1, NULL, (SELECT COUNT(*) FROM (SELECT 1 {count[0]} LIMIT %s) c)"
+            )
+            params.extend([*count[1], COUNT_CAP + 1])
+        sql = f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(selects)}"
+        terms: list[list[str]] = [[] for _ in parts]
+        estimates = [0 for _ in parts]
+        counted = 0
+        for index, term, value in self._fetch(sql, params):
+            if index < 0:
+                counted = int(value)
+            elif term is None:
+                estimates[index] = int(value)
+            else:
+                terms[index].append(term)
+        return terms, estimates, counted
 
     def _match(
         self, parts: list[str], query: SearchQuery, where: list[str], params: list[Any]
     ) -> SearchHits:
         terms_table = SearchTerm._meta.db_table
         rows_table = SearchRow._meta.db_table
+        lookup = self._hint("catalog_term_lookup")
+        probe = self._hint("catalog_term_product")
         estimates = [0]
         if len(parts) > 1:
-            # Drive from the rarest part: every other part only filters its candidates.
-            estimates = self._estimates(parts)
-            ordered = sorted(zip(estimates, parts, strict=True))
-            estimates, parts = [e for e, _ in ordered], [p for _, p in ordered]
+            terms, estimates, _ = self._plan(parts)
+            # Drive from the rarest part: every other part only filters its rows.
+            order = sorted(range(len(parts)), key=lambda i: estimates[i])
+            parts = [parts[i] for i in order]
+            terms = [terms[i] for i in order]
+            estimates = [estimates[i] for i in order]
         driver, others = parts[0], parts[1:]
-        lookup = self._hint("lookup")
+
+        # The other parts and the filters, as conditions on a row `t` of the driver.
         also = "".join(
-            f" AND product_id IN (SELECT product_id FROM {terms_table}{lookup} "
-            f"WHERE term >= %s AND term < %s)"
+            f" AND EXISTS (SELECT 1 FROM {terms_table} x{probe} WHERE x.product_id = "
+            "t.product_id AND x.term >= %s AND x.term < %s)"
             for _ in others
         )
         also_params: list[Any] = []
         for part in others:
             also_params.extend([part, part + PREFIX_END])
-        candidates = (
-            f"SELECT product_id, MAX(weight) AS w, MAX(recency) AS n FROM {terms_table}{lookup} "
-            f"WHERE term >= %s AND term < %s{also} GROUP BY product_id"
+        if where:
+            also += (
+                f" AND EXISTS (SELECT 1 FROM {rows_table} r WHERE r.product_id = t.product_id "
+                f"AND {' AND '.join(where)})"
+            )
+            also_params.extend(params)
+        driver_range = "t.term >= %s AND t.term < %s"
+        driver_params: list[Any] = [driver, driver + PREFIX_END]
+        # Count each product once: under the first term of the driver's range it has (a
+        # product may have several, say 丹寨 and 丹寨县). The first term of the range is looked
+        # up once, so only rows of later terms pay for the probe.
+        once = (
+            f" AND (t.term = (SELECT y.term FROM {terms_table} y{lookup} WHERE y.term >= %s "
+            f"AND y.term < %s ORDER BY y.term LIMIT 1) OR NOT EXISTS (SELECT 1 FROM "
+            f"{terms_table} y{probe} WHERE y.product_id = t.product_id AND y.term >= %s "
+            "AND y.term < t.term))"
         )
-        candidate_params: list[Any] = [driver, driver + PREFIX_END, *also_params]
-        score = "d.w"
+        counted = (
+            f"FROM {terms_table} t{lookup} WHERE {driver_range}{once}{also}",
+            [*driver_params, *driver_params, driver, *also_params],
+        )
+        if len(parts) > 1:
+            count = self._count(*counted)
+        else:
+            terms, _, count = self._plan(parts, counted)
+        driver_terms = terms[0]
+        shown = min(count, COUNT_CAP)
+        if count == 0 or query.offset >= shown:
+            return SearchHits(product_ids=[], count=shown)
+
+        if query.sort == "relevance" and others and estimates[0] <= PROBE_LIMIT:
+            ids = self._exact_rank(
+                parts=others,
+                query=query,
+                also=also,
+                also_params=also_params,
+                driver_params=driver_params,
+            )
+        elif query.sort == "relevance":
+            ids = self._walk_rank(driver, driver_terms, query, also, also_params)
+        else:
+            # By price or date: probe the text per SearchRow row when matches are many,
+            # otherwise fetch the (at most COUNT_CAP) matches and sort them.
+            dense = count > COUNT_CAP
+            text = [driver, *others]
+            if dense:
+                condition = " AND ".join(
+                    [
+                        *where,
+                        *(
+                            f"EXISTS (SELECT 1 FROM {terms_table} x{probe} WHERE x.product_id "
+                            "= r.product_id AND x.term >= %s AND x.term < %s)"
+                            for _ in text
+                        ),
+                    ]
+                )
+                condition_params = [*params]
+                for part in text:
+                    condition_params.extend([part, part + PREFIX_END])
+            else:
+                condition = (
+                    f"r.product_id IN (SELECT t.product_id FROM {terms_table} t{lookup} "
+                    f"WHERE {driver_range}{also})"
+                )
+                condition_params = [*driver_params, *also_params]
+            ids = self._sorted_page(condition, condition_params, query, walk=dense)
+        return SearchHits(product_ids=ids, count=shown)
+
+    def _walk_rank(
+        self,
+        driver: str,
+        driver_terms: list[str],
+        query: SearchQuery,
+        also: str,
+        also_params: list[Any],
+    ) -> list[int]:
+        """Rank by the driver's best weight, newest first among equals: walk each of its terms
+        in (weight, recency, product) order and stop at the page.
+
+        A product has one index row per term, so the first `offset + limit` rows of each term
+        hold every product of the page; merging them and keeping each product's first (best)
+        row gives the page. A part with more than MAX_TERMS terms is read as one range, sorted
+        (not walked), and may hold a product twice: then read further until the page is full.
+        """
+        terms_table = SearchTerm._meta.db_table
+        lookup = self._hint("catalog_term_lookup")
+        want = query.offset + query.limit
+        if len(driver_terms) <= MAX_TERMS:
+            arms = [("t.term = %s", [term]) for term in driver_terms]
+        else:
+            arms = [("t.term >= %s AND t.term < %s", [driver, driver + PREFIX_END])]
+        limit = want
+        while True:
+            sql = " UNION ALL ".join(
+                f"SELECT product_id, weight, recency FROM (SELECT t.product_id, t.weight, "
+                f"t.recency FROM {terms_table} t{lookup} WHERE {condition}{also} "
+                f"ORDER BY t.weight DESC, t.recency DESC, t.product_id DESC LIMIT %s) a{i}"
+                for i, (condition, _) in enumerate(arms)
+            )
+            arm_params: list[Any] = []
+            for _, values in arms:
+                arm_params.extend([*values, *also_params, limit])
+            rows = self._fetch(sql, arm_params)
+            rows.sort(key=lambda row: (-row[1], -row[2], -row[0]))
+            ids = list(dict.fromkeys(row[0] for row in rows))
+            if len(ids) >= want or len(arms) > 1 or len(rows) < limit:
+                return ids[query.offset : want]
+            limit *= 4
+
+    def _exact_rank(
+        self,
+        *,
+        parts: list[str],
+        query: SearchQuery,
+        also: str,
+        also_params: list[Any],
+        driver_params: list[Any],
+    ) -> list[int]:
+        """Rank a multi-part query by the summed best weight of every part (few candidates:
+        the driver has at most PROBE_LIMIT index entries, one probe per part each)."""
+        terms_table = SearchTerm._meta.db_table
+        lookup = self._hint("catalog_term_lookup")
+        probe = self._hint("catalog_term_product")
+        score = "d.w" + "".join(
+            f" + COALESCE((SELECT MAX(x{i}.weight) FROM {terms_table} x{i}{probe} "
+            f"WHERE x{i}.product_id = d.product_id AND x{i}.term >= %s AND x{i}.term < %s)"
+            ", 0)"
+            for i in range(len(parts))
+        )
         score_params: list[Any] = []
-        if others and estimates[0] <= PROBE_LIMIT:
-            # Few candidates: add every part's best weight (the exact summed rank). Above the
-            # limit, per-candidate probes would cost more than the page is worth, so a broad
-            # query ranks by its rarest part's weight, then newest.
-            probe = self._hint("product")
-            score += "".join(
-                f" + COALESCE((SELECT MAX(x{i}.weight) FROM {terms_table} x{i}{probe} "
-                f"WHERE x{i}.product_id = d.product_id AND x{i}.term >= %s AND x{i}.term < %s)"
-                ", 0)"
-                for i in range(len(others))
-            )
-            score_params = list(also_params)
-        if not where and query.sort in ("relevance", "new"):
-            # No filter needs the row table: rank straight from the index.
-            order = "score DESC, d.n DESC, d.product_id DESC"
-            if query.sort == "new":
-                order = "d.n DESC, d.product_id DESC"
-            ids = self._fetch(
-                f"SELECT d.product_id, {score} AS score FROM ({candidates}) d "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*score_params, *candidate_params, query.limit, query.offset],
-            )
-            count = self._fetch(f"SELECT COUNT(*) FROM ({candidates}) d", candidate_params)
-            return SearchHits(product_ids=[row[0] for row in ids], count=int(count[0][0]))
-        filters = "".join(f" AND {clause}" for clause in where)
-        matched = (
-            f"FROM (SELECT d.product_id, {score} AS score FROM ({candidates}) d) m "
-            f"JOIN {rows_table} r ON r.product_id = m.product_id WHERE 1 = 1{filters}"
+        for part in parts:
+            score_params.extend([part, part + PREFIX_END])
+        rows = self._fetch(
+            f"SELECT d.product_id, {score} AS score FROM (SELECT t.product_id, "
+            f"MAX(t.weight) AS w, MAX(t.recency) AS n FROM {terms_table} t{lookup} "
+            f"WHERE t.term >= %s AND t.term < %s{also} GROUP BY t.product_id) d "
+            "ORDER BY score DESC, d.n DESC, d.product_id DESC LIMIT %s OFFSET %s",
+            [*score_params, *driver_params, *also_params, query.limit, query.offset],
         )
-        matched_params = [*score_params, *candidate_params, *params]
-        order = self._order(query.sort, scored=True)
-        ids = self._fetch(
-            f"SELECT m.product_id {matched} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*matched_params, query.limit, query.offset],
-        )
-        count = self._fetch(f"SELECT COUNT(*) {matched}", matched_params)
-        return SearchHits(product_ids=[row[0] for row in ids], count=int(count[0][0]))
+        return [row[0] for row in rows]
 
 
 def reindex_all(*, batch_size: int = 1000, progress: Callable[[int], object] | None = None) -> int:
@@ -341,4 +549,5 @@ def reindex_all(*, batch_size: int = 1000, progress: Callable[[int], object] | N
         backend.index_products(batch)
         if progress is not None:
             progress(len(batch))
+    backend.optimize()
     return len(ids)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Orders first: cancelling an unpaid order releases its reservation itself; the
         # reservation sweep then catches holds that belong to no order.
-        queued = [orders_expire.enqueue(), reservations_expire.enqueue()]
+        queued: list[object] = [orders_expire.enqueue(), reservations_expire.enqueue()]
         now = timezone.localtime()
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())
