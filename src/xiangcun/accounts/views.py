@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +15,7 @@ from xiangcun.accounts.forms import OtpLoginForm, OtpRequestForm, PasswordLoginF
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import otp_login, otp_request, password_login, user_register
 from xiangcun.core.errors import XiangcunError
+from xiangcun.core.forms import form_add_service_error
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -27,12 +27,6 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return ""
-
-
-def _show_error(form: Form, error: XiangcunError) -> None:
-    """Put the message next to the field it is about, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 def _log_in(request: HttpRequest, user: User) -> HttpResponseRedirect:
@@ -52,7 +46,7 @@ def login_password(request: HttpRequest) -> HttpResponse:
                 phone=form.cleaned_data["phone"], password=form.cleaned_data["password"]
             )
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             return _log_in(request, user)
     context = {"form": form, "next": _next_url(request)}
@@ -78,7 +72,7 @@ def login_sms(request: HttpRequest) -> HttpResponse:
             code_form = OtpLoginForm(initial={"phone": phone})
             notice = str(error.message)
         except XiangcunError as error:
-            _show_error(request_form, error)
+            form_add_service_error(request_form, error)
         else:
             code_form = OtpLoginForm(initial={"phone": phone})
     elif request.method == "POST" and step == "verify":
@@ -89,7 +83,7 @@ def login_sms(request: HttpRequest) -> HttpResponse:
                     phone=code_form.cleaned_data["phone"], code=code_form.cleaned_data["code"]
                 )
             except XiangcunError as error:
-                _show_error(code_form, error)
+                form_add_service_error(code_form, error)
             else:
                 return _log_in(request, user)
     context = {
@@ -126,7 +120,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             return _log_in(request, user)
     context = {"form": form, "next": _next_url(request)}

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +55,7 @@ from xiangcun.catalog.services import (
 )
 from xiangcun.catalog.templatetags.shop import local
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
 from xiangcun.core.types import Page
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.errors import SellerNotFoundError
@@ -73,16 +73,6 @@ CONSOLE_SELLER_KEY = "console_seller_id"
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _show_error(form: Form, error: XiangcunError) -> None:
-    """Put a service's message next to the field it is about (`brand_id` -> `brand`)."""
-    field = error.field or ""
-    for name in (field, field.removesuffix("_id")):
-        if name and name in form.fields:
-            form.add_error(name, str(error.message))
-            return
-    form.add_error(None, str(error.message))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -175,7 +165,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 page_size=PAGE_SIZE,
             )
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
     elif not form.is_bound:
         results = products_search(sort="new", page_size=PAGE_SIZE)
     context = {
@@ -381,7 +371,7 @@ def console_product_create(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Product saved. Now add an option with its price."))
             return redirect("console:variant_create", product_id=product.pk)
@@ -429,7 +419,7 @@ def console_product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("console:product", product_id=product.pk)
@@ -448,7 +438,7 @@ def console_variant_create(request: HttpRequest, product_id: int) -> HttpRespons
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Option saved."))
             return redirect("console:product", product_id=product.pk)
@@ -480,7 +470,7 @@ def console_variant_edit(request: HttpRequest, product_id: int, variant_id: int)
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Option saved."))
             return redirect("console:product", product_id=product.pk)
@@ -507,7 +497,7 @@ def console_photo_add(request: HttpRequest, product_id: int) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Photo added."))
             return redirect("console:product", product_id=product.pk)
@@ -601,7 +591,7 @@ def review_product(request: HttpRequest, product_id: int) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Listed for sale.") if approve else _("Sent back to the seller.")

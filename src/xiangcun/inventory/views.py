@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
 from xiangcun.inventory.forms import StockCountForm, StockReceiveForm
 from xiangcun.inventory.selectors import movements_for_stock, stock_get
 from xiangcun.inventory.services import location_for_seller, stock_adjust, stock_receive
@@ -30,11 +30,6 @@ def _console_seller(request: HttpRequest) -> Any | None:
         if wanted and seller.pk == wanted:
             return seller
     return managed[0] if len(managed) == 1 else None
-
-
-def _show_error(form: Form, error: XiangcunError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 @login_required
@@ -102,7 +97,7 @@ def stock_variant(request: HttpRequest, variant_id: int) -> HttpResponse:
             except XiangcunError as error:
                 if isinstance(error, PermissionDeniedError):
                     raise
-                _show_error(count_form, error)
+                form_add_service_error(count_form, error)
             else:
                 messages.success(request, _("Stock count saved."))
                 return redirect("inventory:stock")
@@ -118,7 +113,7 @@ def stock_variant(request: HttpRequest, variant_id: int) -> HttpResponse:
             except XiangcunError as error:
                 if isinstance(error, PermissionDeniedError):
                     raise
-                _show_error(receive_form, error)
+                form_add_service_error(receive_form, error)
             else:
                 messages.success(request, _("Goods received."))
                 return redirect("inventory:stock")

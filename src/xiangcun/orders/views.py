@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import variant_availability
 from xiangcun.core.errors import NotFoundError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.forms import (
@@ -96,18 +96,6 @@ def _next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
-
-
-def _show_error(form: Form, error: XiangcunError, fields: dict[str, str] | None = None) -> None:
-    """Put a service's message next to the field it is about (`address.township_id` ->
-    `township`), else next to the field its code belongs to, else above the form."""
-    last = (error.field or "").rsplit(".", 1)[-1]
-    for name in (last, last.removesuffix("_id"), (fields or {}).get(error.code, "")):
-        # Hidden fields (the checkout key, the fixed county) have nowhere to show a message.
-        if name and name in form.fields and not form.fields[name].widget.is_hidden:
-            form.add_error(name, str(error.message))
-            return
-    form.add_error(None, str(error.message))
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -474,7 +462,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 **_order_arguments(form, places["shop"]),
             )
         except XiangcunError as error:
-            _show_error(form, error, CHECKOUT_ERROR_FIELDS)
+            form_add_service_error(form, error, fields=CHECKOUT_ERROR_FIELDS)
         else:
             cart = _cart(request)
             if cart is not None:
@@ -636,7 +624,7 @@ def order_return(request: HttpRequest, order_id: int) -> HttpResponse:
                 detail=form.cleaned_data["detail"],
             )
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("We have your return request. We will text you."))
             return redirect("orders:detail", order_id=order.pk)
@@ -763,7 +751,7 @@ def cash_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
                     actor=request.user, order_id=order.pk, station_id=form.cleaned_data["station"]
                 )
             except XiangcunError as error:
-                _show_error(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(
                     request,

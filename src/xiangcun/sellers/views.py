@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.errors import SellerNotFoundError
 from xiangcun.sellers.forms import SellerApplyForm, SellerReviewForm
@@ -25,15 +25,6 @@ from xiangcun.sellers.selectors import (
 from xiangcun.sellers.services import seller_apply, seller_review
 
 PAGE_SIZE = 20
-
-
-def _show_error(form: Form, error: XiangcunError) -> None:
-    field = error.field or ""
-    for name in (field, field.removesuffix("_id")):
-        if name and name in form.fields:
-            form.add_error(name, str(error.message))
-            return
-    form.add_error(None, str(error.message))
 
 
 def _village_choices() -> list[tuple[Any, Any]]:
@@ -65,7 +56,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -111,7 +102,7 @@ def review(request: HttpRequest, seller_id: int) -> HttpResponse:
         except PermissionDeniedError:
             raise PermissionDenied from None
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Shop approved.") if approve else _("Application turned down.")

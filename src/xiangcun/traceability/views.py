@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.forms import HarvestForm, RecallForm
@@ -86,12 +87,8 @@ def _farm_for(request: HttpRequest) -> Any | None:
     return managed[0] if len(managed) == 1 else None
 
 
-def _show_error(form: HarvestForm, error: XiangcunError) -> None:
-    field = (error.field or "").removesuffix("_id")
-    field = {"harvested_on": "harvested_on", "farmer_consents_to_publish": "consent"}.get(
-        field, field
-    )
-    form.add_error(field if field in form.fields else None, str(error.message))
+# The service's names for two fields of the harvest form.
+HARVEST_ERROR_FIELDS = {"farmer_consents_to_publish": "consent"}
 
 
 @login_required
@@ -130,7 +127,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
         except PermissionDeniedError:
             raise
         except XiangcunError as error:
-            _show_error(form, error)
+            form_add_service_error(form, error, fields=HARVEST_ERROR_FIELDS)
         else:
             message = _("Harvest recorded as lot %(code)s. Print its label.")
             messages.success(request, message % {"code": lot.code})
