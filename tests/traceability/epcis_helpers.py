@@ -13,7 +13,6 @@ from xiangcun.accounts.services import api_token_issue
 
 # GS1's standards and examples, shared beside the checkout (../shared), read by path.
 STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "epcis"
-PACKAGED = Path(__file__).resolve().parents[2] / "src/xiangcun/traceability/standards"
 GS1_EXAMPLES = [
     "Example_9.6.1-ObjectEvent.jsonld",
     "Example_9.6.3-AggregationEvent.jsonld",
