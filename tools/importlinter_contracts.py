@@ -1,9 +1,9 @@
 """An import-linter contract for the house rule "another app is used only through its public face".
 
 For every import from one Xiangcun app into another, the imported module must be one of the
-target app's public modules: services, selectors, errors, types (plus the extras an app
-declares, e.g. core's small helper modules). Project-level modules outside the apps (urls, api,
-settings) wire the apps together and are not checked.
+target app's public modules (`public` in the contract: services, selectors, errors, types,
+tasks) or the extras an app declares (e.g. core's small helper modules). Project-level modules
+outside the apps (urls, api, settings) wire the apps together and are not checked.
 """
 
 from __future__ import annotations
@@ -53,5 +53,5 @@ class PublicFaceContract(Contract):
             output.print_error(line)
         output.new_line()
         output.print(
-            "Import another app only through its services, selectors, errors or types module."
+            "Import another app only through its public modules: " + ", ".join(self.public) + "."
         )
