@@ -101,9 +101,10 @@ def test_buyer_types_fm_finds_honey_and_sees_its_brand_and_certificate(
     expect(page.locator(".seller-link")).to_have_text("王家蜂场")
     gallery = page.locator(".gallery-photo").first
     expect(gallery).to_be_visible()
-    # Wait for the photo itself (it may still be decoding), then check it is the 720 px copy.
-    page.wait_for_function("document.querySelector('.gallery-photo').complete")
-    assert page.evaluate("document.querySelector('.gallery-photo').naturalWidth") == 720
+    # The photo is the 720 px copy. The assertion retries while the image is still loading;
+    # it reads the property without evaluating a string, which the page's CSP (no unsafe-eval)
+    # would refuse (`wait_for_function` with an expression polls through eval).
+    expect(gallery).to_have_js_property("naturalWidth", 720)
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "marketplace-product-360.png", full_page=True)
     page.screenshot(path=SCREENSHOT_DIR / "marketplace-product-360-top.png")
