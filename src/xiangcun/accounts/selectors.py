@@ -4,7 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
 
 from xiangcun.accounts.idcards import id_number_hash, id_number_normalize
-from xiangcun.accounts.models import ResidentProfile, User
+from xiangcun.accounts.models import Household, ResidentProfile, User
 from xiangcun.accounts.types import Role
 from xiangcun.core.validators import mobile_normalize
 
@@ -29,6 +29,13 @@ def user_has_role(*, user: AbstractBaseUser | AnonymousUser, role: Role) -> bool
 def user_by_phone(*, phone: str) -> User | None:
     """The user with this mobile number; raises InvalidPhoneError when it is not one."""
     return User.objects.filter(phone=mobile_normalize(phone)).first()
+
+
+def household_registered_poor(*, household_id: int) -> bool | None:
+    """Whether a household is on the poverty register (建档立卡); None if it does not exist."""
+    return (
+        Household.objects.filter(pk=household_id).values_list("registered_poor", flat=True).first()
+    )
 
 
 def resident_by_id_number(*, id_number: str) -> ResidentProfile | None:

@@ -338,3 +338,9 @@ def variants_by_sku(*, skus: Iterable[str]) -> dict[str, Variant]:
     """{sku: variant} (product and shop joined) for the SKUs that exist; one query."""
     rows = Variant.objects.select_related("product__seller").filter(sku__in=list(skus))
     return {variant.sku: variant for variant in rows}
+
+
+def variant_sellers(*, variant_ids: Iterable[int]) -> dict[int, int]:
+    """{variant_id: seller_id} for the variants that exist, whatever their status; one query."""
+    rows = Variant.objects.filter(pk__in=list(variant_ids)).values_list("pk", "product__seller_id")
+    return {int(variant_id): int(seller_id) for variant_id, seller_id in rows}

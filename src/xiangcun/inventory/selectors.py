@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q, Sum
 
+from xiangcun.catalog.selectors import variant_sellers
 from xiangcun.inventory.errors import LocationNotFoundError, VariantNotFoundError
 from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
 from xiangcun.inventory.types import LowStockItem, StockLine
@@ -17,17 +18,6 @@ from xiangcun.sellers.types import AnyUser
 # Warehouse staff hold these through their role's group (see accounts.roles); superusers too.
 VIEW_PERMISSION = "inventory.view_stock"
 CHANGE_PERMISSION = "inventory.change_stock"
-
-
-def variant_sellers(*, variant_ids: Iterable[int]) -> dict[int, int]:
-    """{variant_id: seller_id} for the variants that exist (one query)."""
-    # Catalog has no selector for this yet; ask through our own foreign key's model so that
-    # inventory does not import catalog.models. Replace with catalog.selectors when it exists.
-    variant_model = Stock._meta.get_field("variant").related_model
-    rows = variant_model._default_manager.filter(  # type: ignore[union-attr]
-        pk__in=list(variant_ids)
-    ).values_list("pk", "product__seller_id")
-    return {int(variant_id): int(seller_id) for variant_id, seller_id in rows}
 
 
 def variant_seller(*, variant_id: int) -> int:

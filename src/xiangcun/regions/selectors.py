@@ -74,6 +74,11 @@ def villages_for_township(*, township_code: str) -> list[VillageSummary]:
     ]
 
 
+def village_township_id(*, village_id: int) -> int | None:
+    """The township of one village; None if there is no such village."""
+    return Village.objects.filter(pk=village_id).values_list("township_id", flat=True).first()
+
+
 def _station_summary(row: Station) -> StationSummary:
     village = row.village
     parts = [row.township.county.name, row.township.name, village.name if village else ""]

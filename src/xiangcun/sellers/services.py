@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from xiangcun.accounts.selectors import household_registered_poor
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.regions.errors import TownshipNotFoundError
-from xiangcun.regions.selectors import villages_for_township
+from xiangcun.regions.selectors import village_township_id, villages_for_township
 from xiangcun.sellers.errors import (
     HouseholdLinkExistsError,
     HouseholdNotRegisteredPoorError,
@@ -88,14 +89,7 @@ def _phone(value: str) -> str:
 
 def _township_of(village_id: int) -> int:
     """The township of a village; UnknownVillageError if the village does not exist."""
-    # Regions offers no selector for one village by id yet; ask through our own foreign key's
-    # model so that sellers does not import regions.models.
-    village_model = Seller._meta.get_field("village").related_model
-    township_id = (
-        village_model._default_manager.filter(pk=village_id)  # type: ignore[union-attr]
-        .values_list("township_id", flat=True)
-        .first()
-    )
+    township_id = village_township_id(village_id=village_id)
     if township_id is None:
         raise UnknownVillageError(field="village_id")
     return int(township_id)
@@ -301,14 +295,7 @@ def household_link_add(
     _manage_check(actor=actor, seller_id=seller_id)
     if relation not in PoorHouseholdLink.Relation.values:
         raise InvalidInputError(_("Choose supplier or employee."), field="relation")
-    # Accounts offers no selector for one household yet; ask through our own foreign key's
-    # model so that sellers does not import accounts.models.
-    household_model = PoorHouseholdLink._meta.get_field("household").related_model
-    registered_poor = (
-        household_model._default_manager.filter(pk=household_id)  # type: ignore[union-attr]
-        .values_list("registered_poor", flat=True)
-        .first()
-    )
+    registered_poor = household_registered_poor(household_id=household_id)
     if registered_poor is None:
         raise UnknownHouseholdError(field="household_id")
     if not registered_poor:
