@@ -51,6 +51,7 @@ from xiangcun.accounts.types import STAFF_ROLES, DemoUser, IssuedApiToken, Role
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.regions.errors import UnknownVillageError
+from xiangcun.regions.selectors import village_exists
 
 logger = logging.getLogger(__name__)
 
@@ -207,10 +208,7 @@ def demo_users_ensure(*, password: str) -> list[DemoUser]:
 
 
 def _village_check(village_id: int) -> None:
-    # Until regions offers a selector for this, ask through our own foreign key's model, so
-    # accounts does not import regions.models.
-    village_model = ResidentProfile._meta.get_field("village").related_model
-    if not village_model._default_manager.filter(pk=village_id).exists():  # type: ignore[union-attr]
+    if not village_exists(village_id=village_id):
         raise UnknownVillageError(field="village_id")
 
 

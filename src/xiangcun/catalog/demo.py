@@ -17,7 +17,7 @@ from xiangcun.catalog.models import Brand, Category, Certification, Product, Var
 from xiangcun.catalog.search.backend import search_backend
 from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.regions.errors import TownshipNotFoundError
-from xiangcun.regions.selectors import villages_for_township
+from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.selectors import sellers_list
 
 _LOCAL_KINDS = ("farmer", "cooperative", "craft_maker")
@@ -60,10 +60,7 @@ def _categories() -> dict[str, Category]:
 
 
 def _township_ids(codes: set[str]) -> dict[str, int]:
-    # Brands name their origin township; ids come through our own foreign key's model.
-    township_model = Brand._meta.get_field("origin_township").related_model
-    manager = township_model._default_manager  # type: ignore[union-attr]
-    return dict(manager.filter(code__in=codes).values_list("code", "pk"))
+    return {t.code: t.id for t in townships_list() if t.code in codes}
 
 
 def _brands() -> dict[str, Brand]:
@@ -201,8 +198,7 @@ def demo_generate(
         raise DemoSellersMissingError
     local = [s for s in sellers if s.kind in _LOCAL_KINDS] or sellers
     outside = [s for s in sellers if s.kind in _OUTSIDE_KINDS] or sellers
-    village_model = Product._meta.get_field("origin_village").related_model
-    villages = list(village_model._default_manager.order_by("code"))  # type: ignore[union-attr]
+    villages = [v for t in townships_list() for v in villages_for_township(township_code=t.code)]
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not secrets
     run = uuid.uuid4().hex[:8]
     now = timezone.now()
@@ -234,7 +230,7 @@ def demo_generate(
                     is_fresh=template.is_fresh,
                     needs_cold_chain=template.needs_cold_chain,
                     shelf_life_days=template.shelf_life_days,
-                    origin_village=village,
+                    origin_village_id=village.id if village is not None else None,
                     status=Product.Status.LISTED,
                     submitted_at=now,
                     listed_at=now - timedelta(minutes=rng.randrange(0, 60 * 24 * 365)),

@@ -57,6 +57,7 @@ from xiangcun.catalog.models import (
 )
 from xiangcun.catalog.search.backend import search_backend
 from xiangcun.catalog.types import CatalogDemoResult
+from xiangcun.regions.selectors import village_exists
 from xiangcun.sellers.selectors import seller_can_manage, seller_get
 
 if TYPE_CHECKING:
@@ -164,13 +165,6 @@ def _brand(brand_id: int | None) -> Brand | None:
     if brand is None:
         raise BrandNotFoundError(field="brand_id")
     return brand
-
-
-def _village_exists(village_id: int) -> bool:
-    # Regions is below us; the village is reached through our own foreign key's model, so no
-    # module of regions other than its public face is imported.
-    village_model = Product._meta.get_field("origin_village").related_model
-    return bool(village_model._default_manager.filter(pk=village_id).exists())  # type: ignore[union-attr]
 
 
 def _product_locked(product_id: int) -> Product:
@@ -385,7 +379,11 @@ def _product_apply(product: Product, fields: dict[str, Any]) -> None:
             value = bool(value)
         elif name == "shelf_life_days":
             value = _positive_int(value, field=name)
-        elif name == "origin_village_id" and value is not None and not _village_exists(value):
+        elif (
+            name == "origin_village_id"
+            and value is not None
+            and not village_exists(village_id=value)
+        ):
             raise InvalidFieldError(field=name)
         setattr(product, name, value)
     if product.needs_cold_chain and not product.is_fresh:

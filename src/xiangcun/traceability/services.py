@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.accounts.services import sms_queue
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
+from xiangcun.regions.selectors import village_exists
 from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis import platform as epcis_platform
@@ -106,13 +107,6 @@ def _harvest_date(value: object) -> datetime.date:
     return value
 
 
-def _village_exists(village_id: int) -> bool:
-    # Regions has no village getter; the village is reached through our own foreign key's
-    # model, so no module of regions other than its public face is imported.
-    village_model: Any = Lot._meta.get_field("village").related_model
-    return bool(village_model._default_manager.filter(pk=village_id).exists())
-
-
 def _lot_code_next(month: datetime.date) -> str:
     """`DZ2611-0042`: county, year and month of the harvest, then a number within the month."""
     prefix = f"{LOT_CODE_PREFIX}{month:%y%m}-"
@@ -173,7 +167,7 @@ def lot_record(
             )
     if village_id is None:
         village_id = product.origin_village_id or product.seller.village_id
-    elif not _village_exists(village_id):
+    elif not village_exists(village_id=village_id):
         raise InvalidLotError(_("Choose a village from the list."), field="village_id")
     harvested_on = _harvest_date(harvested_on)
     amount = _quantity(quantity)
