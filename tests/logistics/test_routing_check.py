@@ -93,3 +93,13 @@ def test_times_and_distance_that_disagree_with_the_matrix_are_reported():
     problems = plan_check(Plan([wrong]), STOPS, [VAN], MATRIX)
     assert any("said to reach stop a at 475.00" in p for p in problems)
     assert any("said to drive 9000 m" in p for p in problems)
+
+
+def test_a_stop_that_needs_the_cold_chain_on_an_ambient_van_is_named():
+    chilled = [STOPS[0], Stop("b", 0, 0, delivery_kg=20, pickup_kg=70, delivery_crates=2,
+                              pickup_crates=1, window_start_min=500, window_end_min=600,
+                              service_min=5, cold_chain=True)]  # fmt: skip
+    problems = plan_check(Plan([good_route()]), chilled, [VAN], MATRIX)
+    assert problems == ["vehicle van has no cold chain but serves stop b, which needs it"]
+    cold_van = VehicleSpec("van", 100, 3, 470, 600, cold_chain=True)
+    assert plan_check(Plan([good_route()]), chilled, [cold_van], MATRIX) == []

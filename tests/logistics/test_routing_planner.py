@@ -150,3 +150,29 @@ def test_bad_input_is_refused():
     elsewhere = van(depot=Depot("other", 26.0, 107.0))
     with pytest.raises(RoutingInputError):
         PyVrpPlanner().plan(DEPOT, [Stop("a", 0, 0)], [elsewhere], uniform_matrix(1), SECONDS)
+
+
+def test_chilled_stops_ride_only_in_the_cold_chain_van():
+    stops = [
+        Stop(f"s{i}", 0, 0, delivery_kg=10, pickup_kg=5 if i == 3 else 0, cold_chain=i % 2 == 1)
+        for i in range(6)
+    ]
+    vans = [van("ambient"), van("cold", cold_chain=True)]
+    matrix = uniform_matrix(len(stops))
+    plan = PyVrpPlanner().plan(DEPOT, stops, vans, matrix, SECONDS)
+    assert plan.unassigned == []
+    assert plan_check(plan, stops, vans, matrix) == []
+    by_van = {r.vehicle_id: {s.stop_id for s in r.stops} for r in plan.routes}
+    assert {"s1", "s3", "s5"} <= by_van["cold"]
+    assert not {"s1", "s3", "s5"} & by_van.get("ambient", set())
+
+
+def test_without_a_cold_chain_van_chilled_stops_are_left_unassigned():
+    stops = [
+        Stop("warm", 0, 0, delivery_kg=10),
+        Stop("chilled", 0, 0, pickup_kg=10, cold_chain=True),
+    ]
+    matrix = uniform_matrix(2)
+    plan = PyVrpPlanner().plan(DEPOT, stops, [van()], matrix, SECONDS)
+    assert plan.unassigned == ["chilled"]
+    assert [s.stop_id for r in plan.routes for s in r.stops] == ["warm"]

@@ -155,3 +155,20 @@ def test_only_the_warehouse_plans(
 ) -> None:
     with pytest.raises(LogisticsPermissionDeniedError):
         services.route_plan_day(actor=driver, day=day)
+
+
+def test_chilled_goods_are_planned_onto_the_cold_chain_van(
+    demo: LogisticsDemoResult, warehouse: User, day: datetime.date
+) -> None:
+    pickups = list(FarmPickup.objects.filter(day=day))
+    assert pickups
+    FarmPickup.objects.filter(pk__in=[p.pk for p in pickups]).update(needs_cold_chain=True)
+    Parcel.objects.filter(destination="station").update(needs_cold_chain=False)
+    new = services.route_replan(actor=warehouse, day=day, not_before_min=8 * 60)
+    assert new.violations == []
+    chilled = {f"pickup:{p.pk}" for p in pickups} - set(new.unassigned)
+    assert chilled, "the cold van has room for the farm pickups"
+    for route in new.routes.all():
+        keys = set(route.stops.values_list("key", flat=True))
+        if not route.vehicle.cold_chain:
+            assert not keys & chilled

@@ -1138,6 +1138,7 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_kg": _kg(sum(p.weight_g for p in up)),
                 "delivery_crates": sum(p.crates for p in down),
                 "pickup_crates": sum(p.crates for p in up),
+                "cold_chain": any(p.needs_cold_chain for p in (*down, *up)),
                 "parcels": down,
             }
         )
@@ -1159,6 +1160,7 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_kg": 0,
                 "delivery_crates": parcel.crates,
                 "pickup_crates": 0,
+                "cold_chain": parcel.needs_cold_chain,
                 "parcels": [parcel],
             }
         )
@@ -1183,6 +1185,7 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_kg": pickup.expected_kg,
                 "delivery_crates": 0,
                 "pickup_crates": pickup.crates,
+                "cold_chain": pickup.needs_cold_chain,
                 "parcels": [],
             }
         )
@@ -1288,6 +1291,7 @@ def route_plan_day(
             window_end_min=int(item["window"][1]),
             service_min=int(item["service"]),
             name=str(item["label"]),
+            cold_chain=bool(item["cold_chain"]),
         )
         for item in work
     ]
@@ -1299,6 +1303,7 @@ def route_plan_day(
             shift_start_min=max(shift.start_min, not_before_min),
             shift_end_min=shift.end_min,
             cost_per_km=vehicle.cost_per_km,
+            cold_chain=vehicle.cold_chain,
         )
         for vehicle, shift in fleet
     ]

@@ -3,8 +3,9 @@
 Used by the tests on every plan the solver returns and by the services before a plan is stored.
 Rules: each stop is visited once or reported unassigned; a van leaves loaded with all its
 deliveries and, stop by stop, drops deliveries and takes pickups, never over capacity in kg or
-crates; service starts inside the stop's window (waiting for it to open is allowed); the van
-leaves no earlier than its shift start and is back by its shift end.
+crates; a stop that needs the cold chain is served by a cold-chain van; service starts inside
+the stop's window (waiting for it to open is allowed); the van leaves no earlier than its shift
+start and is back by its shift end.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def plan_check(
                 route_stops.append(by_id[planned.stop_id])
         if len(route_stops) != len(route.stops):
             continue
+        if not vehicle.cold_chain:
+            problems.extend(
+                f"{label} has no cold chain but serves stop {stop.id}, which needs it"
+                for stop in route_stops
+                if stop.cold_chain
+            )
 
         # Loads: everything to deliver is on board when the van leaves.
         kg = sum(s.delivery_kg for s in route_stops)

@@ -3,6 +3,10 @@
 PyVRP works in integers, so the model is built conservatively: travel and service times are
 rounded UP to whole seconds and loads UP to whole grams, capacities DOWN. A route PyVRP finds
 feasible is therefore feasible in the caller's exact numbers, which is what `plan_check` tests.
+
+Stops that need the cold chain are kept off ambient vans with a third load dimension, present
+only when some stop needs it: such a stop delivers and picks up one "cold" unit, a cold-chain
+van has room for every cold stop of the day and an ambient van for none.
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ class PyVrpPlanner:
         for vehicle, fen in zip(vehicles, fen_per_km, strict=True):
             weight = fen // divisor if any(fen_per_km) else 1
             key = (
+                vehicle.cold_chain,
                 _down(vehicle.capacity_kg * self.kg_scale),
                 vehicle.capacity_crates,
                 vehicle.shift_start_min,
@@ -154,13 +159,15 @@ class PyVrpPlanner:
             MAX_VALUE // (len(stops) + 1),
             10 * (2 * max_distance * max_weight + max_fixed) + 1,
         )
-        for stop in stops:
+        cold_stops = sum(stop.cold_chain for stop in stops)
+        cold = [[int(stop.cold_chain)] if cold_stops else [] for stop in stops]
+        for stop, cold_unit in zip(stops, cold, strict=True):
             location = model.add_location(stop.lng, stop.lat, name=str(stop.id))
             locations.append(location)
             model.add_client(
                 location,
-                delivery=[_up(stop.delivery_kg * self.kg_scale), stop.delivery_crates],
-                pickup=[_up(stop.pickup_kg * self.kg_scale), stop.pickup_crates],
+                delivery=[_up(stop.delivery_kg * self.kg_scale), stop.delivery_crates, *cold_unit],
+                pickup=[_up(stop.pickup_kg * self.kg_scale), stop.pickup_crates, *cold_unit],
                 service_duration=stop.service_min * 60,
                 tw_early=stop.window_start_min * 60,
                 tw_late=stop.window_end_min * 60,
@@ -172,7 +179,11 @@ class PyVrpPlanner:
             spec = fleet.vehicles[0]
             model.add_vehicle_type(
                 num_available=len(fleet.vehicles),
-                capacity=[_down(spec.capacity_kg * self.kg_scale), spec.capacity_crates],
+                capacity=[
+                    _down(spec.capacity_kg * self.kg_scale),
+                    spec.capacity_crates,
+                    *([cold_stops if spec.cold_chain else 0] if cold_stops else []),
+                ],
                 start_depot=pyvrp_depot,
                 end_depot=pyvrp_depot,
                 fixed_cost=fleet.fixed,

@@ -47,6 +47,7 @@ class Stop:
     name: str = ""
     altitude_m: float | None = None
     road_class: str = ""
+    cold_chain: bool = False  # only a cold-chain van may serve it (chilled goods either way)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class VehicleSpec:
     cost_per_km: Decimal = Decimal("1")
     depot: Depot | None = None  # None = the plan's depot
     fixed_cost: Decimal = Decimal("0")  # paid once if the van goes out at all
+    cold_chain: bool = False  # refrigerated: may serve stops that need the cold chain
 
 
 class Matrix(NamedTuple):
