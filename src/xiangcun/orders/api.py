@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
 from xiangcun.orders import selectors, services
@@ -221,7 +221,7 @@ def _detail(
     response={200: OrderDetailOut, 201: OrderDetailOut, **ERRORS},
     summary="Place an order (send an Idempotency-Key header so a retry cannot order twice)",
 )
-def order_create(request: HttpRequest, payload: OrderIn) -> tuple[int, OrderDetailOut]:
+def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOut]:
     address = payload.delivery.address.dict() if payload.delivery.address is not None else None
     order = services.order_place(
         buyer=request.auth,  # type: ignore[attr-defined]
@@ -238,7 +238,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> tuple[int, OrderDeta
     )
     lines = list(order.lines.order_by("seller_id", "id"))
     events = list(order.events.order_by("id"))
-    return (200 if order.replayed else 201), _detail(order, lines, events)
+    return Status(200 if order.replayed else 201, _detail(order, lines, events))
 
 
 @router.get("", response={200: OrderListOut, **ERRORS}, summary="My orders, newest first")
@@ -307,7 +307,7 @@ def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> Orde
 
 
 @router.post("/{order_id}/return", response={201: ReturnOut, **ERRORS}, summary="Ask for a return")
-def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> tuple[int, ReturnOut]:
+def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> Status[ReturnOut]:
     _get(request, order_id)
     request_row: ReturnRequest = services.return_request(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -316,10 +316,13 @@ def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> tupl
         reason=payload.reason,
         detail=payload.detail,
     )
-    return 201, ReturnOut(
-        id=request_row.pk,
-        order=order_id,
-        status=request_row.status,
-        reason=request_row.reason,
-        amount=request_row.amount,
+    return Status(
+        201,
+        ReturnOut(
+            id=request_row.pk,
+            order=order_id,
+            status=request_row.status,
+            reason=request_row.reason,
+            amount=request_row.amount,
+        ),
     )
