@@ -314,6 +314,15 @@ class FakeWechatPay:
             tamper=tamper,
         )
 
+    def refund_settle(self, out_refund_no: str, *, status: str = "SUCCESS") -> dict[str, Any]:
+        """WeChat finishes a PROCESSING refund: SUCCESS, or CLOSED / ABNORMAL (failed)."""
+        with self._lock:
+            refund = self.refunds[out_refund_no]
+            refund["status"] = status
+            if status == "SUCCESS":
+                refund["success_time"] = china_now()
+            return refund
+
     def refund_notification(self, out_refund_no: str, **options: Any) -> Notification:
         refund = self.refunds[out_refund_no]
         resource = {
@@ -484,6 +493,12 @@ class FakeWechatPay:
                 return self._close(out_trade_no, payload)
         if method == "POST" and path == "/v3/refund/domestic/refunds":
             return self._refund(payload)
+        if method == "GET" and path.startswith("/v3/refund/domestic/refunds/"):
+            # 查询单笔退款（按商户退款单号）: the same object the refund request answered.
+            refund = self.refunds.get(segments[4]) if len(segments) == 5 else None
+            if refund is None:
+                raise _ProtocolError(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
+            return 200, refund
         if method == "GET" and path == "/v3/certificates" and self.mode == "certificate":
             return 200, self._certificates()
         raise _ProtocolError(404, "NOT_FOUND", "无此接口")
@@ -620,3 +635,20 @@ class FakeWechatPay:
                 }
             ]
         }
+
+
+def wechat_settings_apply(settings: Any, fake: FakeWechatPay, keys: WechatKeys) -> Any:
+    """Point Django's settings at `fake` in platform-public-key mode (pytest-django's
+    `settings` fixture restores them after the test)."""
+    settings.WECHATPAY_MCHID = keys.mchid
+    settings.WECHATPAY_APPID = keys.appid
+    settings.WECHATPAY_PRIVATE_KEY = private_pem(keys.merchant_key)
+    settings.WECHATPAY_CERT_SERIAL_NO = keys.merchant_serial
+    settings.WECHATPAY_APIV3_KEY = keys.apiv3_key
+    settings.WECHATPAY_PUBLIC_KEY = public_pem(keys.platform_key)
+    settings.WECHATPAY_PUBLIC_KEY_ID = keys.platform_public_key_id
+    settings.WECHATPAY_CERT_DIR = ""
+    settings.WECHATPAY_NOTIFY_URL = "https://xiangcun.example/pay/wechat/notify/"
+    settings.WECHATPAY_GATEWAY = fake.url
+    settings.WECHATPAY_TIMEOUT = 5
+    return settings

@@ -344,3 +344,19 @@ def variant_sellers(*, variant_ids: Iterable[int]) -> dict[int, int]:
     """{variant_id: seller_id} for the variants that exist, whatever their status; one query."""
     rows = Variant.objects.filter(pk__in=list(variant_ids)).values_list("pk", "product__seller_id")
     return {int(variant_id): int(seller_id) for variant_id, seller_id in rows}
+
+
+def variants_for_order(*, variant_ids: Iterable[int]) -> dict[int, Variant]:
+    """{variant_id: variant} with its product joined, for the variants that exist whatever
+    their status (the caller tells "not on sale" from `variant_on_sale`); one query.
+
+    For checkout and the cart: orders copies name, SKU, unit, price and the product's seller
+    from these onto its lines. No rows are locked: a price or listing change during a checkout
+    is harmless (the order keeps what it copied), and the stock rows are what checkout locks."""
+    rows = Variant.objects.select_related("product").filter(pk__in=list(variant_ids))
+    return {variant.pk: variant for variant in rows}
+
+
+def variant_on_sale(variant: Variant) -> bool:
+    """Whether a variant can be bought: itself on sale and its product listed."""
+    return variant.is_active and variant.product.status == Product.Status.LISTED

@@ -46,6 +46,18 @@ class VehicleNotFoundError(NotFoundError):
     default_message = _("There is no such vehicle.")
 
 
+class StaffMemberNotFoundError(NotFoundError):
+    code = "staff_member_not_found"
+    default_message = _("There is no such staff member.")
+
+
+class PickupNotCancellableError(ConflictError):
+    code = "farm_pickup_not_cancellable"
+    default_message = _(
+        "Only a pickup still waiting to be planned can be cancelled. Call the warehouse."
+    )
+
+
 class WrongPickupCodeError(InvalidInputError):
     code = "wrong_pickup_code"
     default_message = _("That pickup code does not match a parcel waiting here.")

@@ -17,7 +17,7 @@ import math
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,11 +32,11 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.services import role_grant, sms_queue, user_register
 from xiangcun.accounts.types import Role
-from xiangcun.catalog.selectors import products_for_seller
+from xiangcun.catalog.selectors import products_for_seller, variant_sellers
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.inventory.selectors import available_by_variant, locations_list
-from xiangcun.inventory.services import stock_receive
+from xiangcun.inventory.services import stock_receive, stock_return
 from xiangcun.logistics.errors import (
     CashFirstError,
     DemoPrerequisiteError,
@@ -53,8 +53,10 @@ from xiangcun.logistics.errors import (
     PackingTaskNotFoundError,
     ParcelNotFoundError,
     PickupCodeLockedError,
+    PickupNotCancellableError,
     PickupNotFoundError,
     RouteNotFoundError,
+    StaffMemberNotFoundError,
     StopNotFoundError,
     TaskAlreadyPackedError,
     TrackingNumberTakenError,
@@ -95,11 +97,13 @@ from xiangcun.regions.selectors import (
     station_get,
     stations_list,
     townships_list,
+    village_township_id,
     villages_for_township,
 )
 from xiangcun.regions.types import StationSummary
-from xiangcun.sellers.selectors import seller_can_manage, sellers_list
+from xiangcun.sellers.selectors import seller_can_manage, seller_get, sellers_list
 from xiangcun.sellers.types import AnyUser
+from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.selectors import lot_get
 from xiangcun.traceability.services import (
     event_deliver,
@@ -282,6 +286,21 @@ def shift_set(
     return shift
 
 
+@transaction.atomic
+def staff_member_deactivate(*, actor: AnyUser, staff_id: int) -> StaffMember:
+    """Someone stops working in logistics. The record stays (old routes name them) and their
+    shifts are left as history, but the planner no longer gives them a van; adding them again
+    by phone number takes them back on. Their roles are the administrator's to take away."""
+    _require(actor, WAREHOUSE_ROLES)
+    member = StaffMember.objects.select_for_update().filter(pk=staff_id).first()
+    if member is None:
+        raise StaffMemberNotFoundError
+    if member.is_active:
+        member.is_active = False
+        member.save(update_fields=["is_active", "updated_at"])
+    return member
+
+
 # --- First mile: farm pickups and intake --------------------------------------------------------
 
 
@@ -295,6 +314,51 @@ def _decimal(value: object, *, field: str, places: int = 6) -> Decimal:
     return round(number, places)
 
 
+def _pickup_staff(actor: AnyUser) -> bool:
+    """The warehouse (and administrators) deal with every farm's pickups."""
+    return bool(getattr(actor, "is_superuser", False) or user_roles(user=actor) & WAREHOUSE_ROLES)
+
+
+def _pickup_goods_check(*, seller_id: int, variant_id: int, lot_id: int | None) -> None:
+    seller_get(seller_id=seller_id)
+    if variant_sellers(variant_ids=[variant_id]).get(variant_id) != seller_id:
+        raise InvalidPickupRequestError(
+            _("Choose one of this shop's products."), field="variant_id"
+        )
+    if lot_id is not None:
+        try:
+            lot = lot_get(lot_id=lot_id)
+        except LotNotFoundError:
+            lot = None
+        if lot is None or lot.seller_id != seller_id:
+            raise InvalidPickupRequestError(_("Choose one of this farm's lots."), field="lot_id")
+
+
+def _village_point(village_id: int) -> tuple[Decimal, Decimal]:
+    """Where a village is on the map, else its township's centre."""
+    township_id = village_township_id(village_id=village_id)
+    township = next((t for t in townships_list() if t.id == township_id), None)
+    if township is None:
+        raise InvalidPickupRequestError(_("Choose the village."), field="village_id")
+    villages = villages_for_township(township_code=township.code)
+    village = next((v for v in villages if v.id == village_id), None)
+    if village is not None and village.latitude is not None and village.longitude is not None:
+        return village.latitude, village.longitude
+    if township.latitude is not None and township.longitude is not None:
+        return township.latitude, township.longitude
+    raise InvalidPickupRequestError(
+        _("This village is not on the map yet: give the latitude and longitude."),
+        field="latitude",
+    )
+
+
+def _may_see_pickup(actor: AnyUser, pickup: FarmPickup) -> bool:
+    """The warehouse, whoever asked for the pickup, and those who may manage the shop."""
+    if _pickup_staff(actor) or pickup.requested_by_id == actor.pk:
+        return True
+    return seller_can_manage(user=actor, seller_id=pickup.seller_id)
+
+
 @transaction.atomic
 def farm_pickup_request(
     *,
@@ -302,8 +366,6 @@ def farm_pickup_request(
     seller_id: int,
     variant_id: int,
     place: str,
-    latitude: Decimal,
-    longitude: Decimal,
     contact_phone: str,
     day: date,
     window_start_min: int,
@@ -312,19 +374,31 @@ def farm_pickup_request(
     crates: int,
     lot_id: int | None = None,
     village_id: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     needs_cold_chain: bool = False,
     note: str = "",
 ) -> FarmPickup:
-    """A seller (or an agent or the warehouse, for a farmer) asks for goods to be collected."""
+    """A seller (or an agent or the warehouse, for a farmer) asks for goods to be collected.
+
+    Without latitude and longitude the pickup is placed at its village (a farmer need not
+    know coordinates; the driver calls the contact phone for the last metres). An agent asks
+    only for the producers agents may act for (`sellers.selectors.seller_can_manage`)."""
     _require(actor, PICKUP_REQUEST_ROLES)
-    roles = user_roles(user=actor)
-    if not roles & {Role.AGENT, Role.WAREHOUSE, Role.ADMIN} and not seller_can_manage(
-        user=actor, seller_id=seller_id
-    ):
+    if not _pickup_staff(actor) and not seller_can_manage(user=actor, seller_id=seller_id):
         raise LogisticsPermissionDeniedError
     place = (place or "").strip()
     if not place or len(place) > 200:
-        raise InvalidPickupRequestError(field="place")
+        raise InvalidPickupRequestError(_("Say where to collect, in a few words."), field="place")
+    _pickup_goods_check(seller_id=seller_id, variant_id=variant_id, lot_id=lot_id)
+    if latitude is None or longitude is None:
+        if village_id is None:
+            raise InvalidPickupRequestError(
+                _("Choose the village, or give the latitude and longitude."), field="village_id"
+            )
+        latitude, longitude = _village_point(village_id)
+    elif village_id is not None and village_township_id(village_id=village_id) is None:
+        raise InvalidPickupRequestError(_("Choose the village."), field="village_id")
     lat = _decimal(latitude, field="latitude")
     lng = _decimal(longitude, field="longitude")
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
@@ -332,9 +406,9 @@ def farm_pickup_request(
     start = _minutes(window_start_min, field="window_start")
     end = _minutes(window_end_min, field="window_end")
     if start >= end:
-        raise InvalidPickupRequestError(field="window_end")
+        raise InvalidPickupRequestError(_("The window ends after it starts."), field="window_end")
     if day < _today():
-        raise InvalidPickupRequestError(field="day")
+        raise InvalidPickupRequestError(_("Choose today or a later day."), field="day")
     return FarmPickup.objects.create(
         seller_id=seller_id,
         requested_by_id=_uid(actor),
@@ -353,6 +427,22 @@ def farm_pickup_request(
         needs_cold_chain=needs_cold_chain,
         note=(note or "").strip()[:200],
     )
+
+
+@transaction.atomic
+def farm_pickup_cancel(*, actor: AnyUser, pickup_id: int) -> FarmPickup:
+    """The seller, the agent who asked for them or the warehouse calls a pickup off while it
+    is only requested; once planned into a route the driver is on the way, so the warehouse
+    has to re-plan instead. Anyone else learns nothing about the pickup (not found)."""
+    _require(actor, PICKUP_REQUEST_ROLES)
+    pickup = FarmPickup.objects.select_for_update().filter(pk=pickup_id).first()
+    if pickup is None or not _may_see_pickup(actor, pickup):
+        raise PickupNotFoundError
+    if pickup.status != FarmPickup.Status.REQUESTED:
+        raise PickupNotCancellableError
+    pickup.status = FarmPickup.Status.CANCELLED
+    pickup.save(update_fields=["status", "updated_at"])
+    return pickup
 
 
 def _warehouse_location_id() -> int:
@@ -865,7 +955,8 @@ FAILURE_REASONS = {
 @transaction.atomic
 def parcel_delivery_fail(*, actor: AnyUser, parcel_id: int, reason: str, note: str = "") -> Parcel:
     """A delivery did not work out. The parcel goes back into the next plan, until after the
-    third failed attempt it is sent back to the warehouse."""
+    third failed attempt it is sent back to the warehouse and the buyer's money is refunded
+    (`orders.services.order_refund_undelivered`; a cash order never paid is cancelled)."""
     _require(actor, ROAD_ROLES)
     if reason not in FAILURE_REASONS:
         raise InvalidFailureReasonError(field="reason")
@@ -883,34 +974,135 @@ def parcel_delivery_fail(*, actor: AnyUser, parcel_id: int, reason: str, note: s
         _event(
             parcel, actor=actor, note=gettext("Too many failed attempts: back to the warehouse.")
         )
+        orders_services.order_refund_undelivered(actor=actor, order_id=parcel.order_id)
     _stop_done_if_complete(parcel)
     return parcel
 
 
 @transaction.atomic
 def parcel_return_start(*, actor: AnyUser, parcel_id: int, note: str = "") -> Parcel:
-    """A parcel nobody collected (or the buyer sends back) waits at its station for the van."""
+    """A parcel nobody collected (or the buyer sends back) waits at its station for the van.
+    One never collected was never the buyer's: their money is refunded (a cash order never
+    paid is cancelled). Goods the buyer sends back are refunded through their return."""
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
     if parcel.status not in (Status.AT_STATION, Status.COLLECTED, Status.DELIVERED):
         raise InvalidParcelStateError
+    never_collected = parcel.status == Status.AT_STATION
     parcel.status = Status.RETURNING
     parcel.code_hash = ""
     parcel.save(update_fields=["status", "code_hash", "updated_at"])
     _event(parcel, actor=actor, note=(note or "").strip()[:200])
+    if never_collected:
+        orders_services.order_refund_undelivered(actor=actor, order_id=parcel.order_id)
     return parcel
 
 
+# Why the warehouse keeps returned units out of stock.
+RETURN_REJECT_REASONS = {
+    "damaged": _("Damaged or crushed"),
+    "spoiled": _("Spoiled or past its date"),
+    "opened": _("Opened or packaging broken"),
+    "missing": _("Missing from the parcel"),
+    "other": _("Other"),
+}
+
+
+def _rejected_clean(
+    rejected: Mapping[int, tuple[int, str]] | None, packed: list[PackedLine]
+) -> dict[int, tuple[int, str]]:
+    """{order_line_id: (units, reason)} checked against what was packed in the parcel."""
+    if not rejected:
+        return {}
+    if not isinstance(rejected, Mapping):
+        raise InvalidInputError(_("Say which units are not fit to sell again."), field="rejected")
+    packed_units = {line.order_line_id: line.quantity for line in packed}
+    clean: dict[int, tuple[int, str]] = {}
+    for line_id, value in rejected.items():
+        field = f"rejected.{line_id}"
+        if line_id not in packed_units:
+            raise InvalidInputError(_("This product is not in the parcel."), field=field)
+        units, reason = value if isinstance(value, list | tuple) and len(value) == 2 else (0, "")
+        if not isinstance(units, int) or isinstance(units, bool):
+            raise InvalidInputError(_("Enter a whole number of units."), field=field)
+        if not 0 <= units <= packed_units[line_id]:
+            raise InvalidInputError(
+                _("At most %(units)d units of this product were packed.")
+                % {"units": packed_units[line_id]},
+                field=field,
+            )
+        if units and reason not in RETURN_REJECT_REASONS:
+            raise InvalidInputError(_("Say why these units cannot be sold again."), field=field)
+        if units:
+            clean[line_id] = (units, reason)
+    return clean
+
+
 @transaction.atomic
-def parcel_return_receive(*, actor: AnyUser, parcel_id: int) -> Parcel:
-    """A returning parcel is back at the county warehouse."""
+def parcel_return_receive(
+    *,
+    actor: AnyUser,
+    parcel_id: int,
+    rejected: Mapping[int, tuple[int, str]] | None = None,
+    note: str = "",
+) -> Parcel:
+    """A returning parcel is back at the county warehouse and its goods are checked.
+
+    Every packed unit goes back into the warehouse's stock (inventory's `stock_return`: a
+    movement "returned" whose reference is `parcel:<number>`), except the units the warehouse
+    person rejects: `rejected` maps an order line id to (units, reason), the reason one of
+    RETURN_REJECT_REASONS. Those stay out of stock and are written on the parcel's timeline,
+    one step per line. Lots from the parcel get a receiving event at the warehouse. A parcel
+    is received once: again raises InvalidParcelStateError and changes nothing."""
     _require(actor, WAREHOUSE_ROLES)
     parcel = _parcel_locked(parcel_id)
+    if parcel.status == Status.RETURNED:
+        raise InvalidParcelStateError(
+            _("This parcel has already been received back at the warehouse.")
+        )
     if parcel.status != Status.RETURNING:
         raise InvalidParcelStateError
+    packed = list(
+        PackedLine.objects.filter(task_id=parcel.task_id)
+        .select_related("order_line")
+        .order_by("pk")
+    )
+    refused = _rejected_clean(rejected, packed)
+    location_id = _warehouse_location_id()
+    warehouse = next(iter(stations_list(kind="warehouse")), None)
+    place = gettext("County warehouse")
     parcel.status = Status.RETURNED
     parcel.save(update_fields=["status", "updated_at"])
-    _event(parcel, actor=actor, place=gettext("County warehouse"))
+    _event(parcel, actor=actor, place=place, note=(note or "").strip()[:200])
+    for line in packed:
+        units_rejected, reason = refused.get(line.order_line_id, (0, ""))
+        if line.quantity > units_rejected:
+            stock_return(
+                actor=actor,
+                variant_id=line.order_line.variant_id,
+                location_id=location_id,
+                quantity=line.quantity - units_rejected,
+                reference=f"parcel:{parcel.number}",
+                note=gettext("Back in parcel %(number)s") % {"number": parcel.number},
+            )
+        if units_rejected:
+            _event(
+                parcel,
+                actor=actor,
+                place=place,
+                note=gettext("%(product)s %(option)s: %(units)d not restocked (%(reason)s)")
+                % {
+                    "units": units_rejected,
+                    "product": line.order_line.product_name,
+                    "option": line.order_line.variant_name,
+                    "reason": RETURN_REJECT_REASONS[reason],
+                },
+            )
+        lot = _lot(line.lot_id)
+        if lot is not None and warehouse is not None:
+            event_receive(
+                lot=lot, station_id=warehouse.id, quantity=Decimal(line.quantity), actor=actor
+            )
     return parcel
 
 

@@ -158,7 +158,12 @@ class ReturnForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("What is wrong?"),
-        choices=ReturnRequest.Reason.choices,
+        # "Not delivered" is the platform's own reason, never the buyer's choice.
+        choices=[
+            choice
+            for choice in ReturnRequest.Reason.choices
+            if choice[0] != ReturnRequest.Reason.UNDELIVERED
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what is wrong.")},
     )

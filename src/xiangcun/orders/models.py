@@ -224,6 +224,9 @@ class ReturnRequest(TimeStampedModel):
         NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
         CHANGED_MIND = "changed_mind", _("Changed my mind")
         OTHER = "other", _("Other")
+        # Not the buyer's choice: the parcel came back without being handed over, and the
+        # platform refunds the whole order (`order_refund_undelivered`).
+        UNDELIVERED = "undelivered", _("Not delivered")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -251,7 +254,13 @@ class ReturnRequest(TimeStampedModel):
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_return_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_return_amount_positive"),
+            # An order's undelivered parcel is refunded once, however often logistics asks.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(reason="undelivered"),
+                name="orders_return_undelivered_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,11 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import Role
-from xiangcun.catalog.selectors import variant_availability
+from xiangcun.catalog.selectors import (
+    variant_availability,
+    variant_on_sale,
+    variants_for_order,
+)
 from xiangcun.core.errors import InvalidInputError, XiangcunError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.inventory.errors import (
@@ -87,12 +91,13 @@ from xiangcun.orders.models import (
     ReturnRequest,
 )
 from xiangcun.orders.types import Move
-from xiangcun.payments.errors import PaymentNotPendingError
-from xiangcun.payments.selectors import payment_get
+from xiangcun.payments.errors import PaymentNotPendingError, RefundNotFoundError
+from xiangcun.payments.selectors import payment_get, refund_get
 from xiangcun.payments.services import (
     payment_cancel,
     payment_confirm_cash,
     payment_create,
+    payment_lock,
     refund_create,
 )
 from xiangcun.payments.types import PaymentResult, RefundCompleted
@@ -113,6 +118,9 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
 # The stock hold outlives the payment window a little, so `orders_expire` (which cancels the
 # order and releases the hold together) normally runs before inventory's own expiry does.
 RESERVATION_GRACE = timedelta(minutes=5)
+# A payment that arrived after its order was cancelled is refunded at once; when the provider
+# could not be reached then, `late_payments_refund` tries again for this long.
+LATE_REFUND_RETRY = timedelta(days=3)
 # Ledger entry kinds: the allocation of a paid order and the reversal of a refunded return.
 ALLOCATION_KIND = EntryKind.PAYMENT
 REVERSAL_KIND = EntryKind.REFUND
@@ -126,6 +134,10 @@ _SHIPPING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COUR
 _DELIVERY_STAFF = frozenset({Role.DRIVER, Role.COURIER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
 _CANCEL_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
 _RETURN_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
+# Who turns a parcel back undelivered: the road staff after the third failed delivery, the
+# station agent when nobody collected it, the warehouse.
+_UNDELIVERED_STAFF = frozenset({Role.DRIVER, Role.COURIER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
+_UNDELIVERED = Move(staff=_UNDELIVERED_STAFF, system=True, via="order_refund_undelivered")
 # Staff who may open any order (to pack, carry, hand over or help a buyer).
 ORDER_VIEW_STAFF = _PACKING_STAFF | _SHIPPING_STAFF | _DELIVERY_STAFF | {Role.PROGRAMME_MANAGER}
 
@@ -156,6 +168,15 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (Status.RETURN_REQUESTED, Status.COMPLETED): Move(staff=_RETURN_STAFF, via="return_decide"),
     # A payment that lands after the order expired revives it if the stock is still there.
     (Status.CANCELLED, Status.PAID): Move(system=True, via="order_mark_paid"),
+    # The parcel comes back without ever being handed over (three failed deliveries, or never
+    # collected from its station); logistics asks, as the staff member who turned it back.
+    # Paid: every unit goes back through a return approved at once, whose refund then moves
+    # the order to refunded (return_requested -> refunded above). Cash never taken: the order
+    # is cancelled. Packing too, for a parcel turned back before its order was marked shipped.
+    (Status.PACKING, Status.RETURN_REQUESTED): _UNDELIVERED,
+    (Status.SHIPPED, Status.RETURN_REQUESTED): _UNDELIVERED,
+    (Status.PACKING, Status.CANCELLED): _UNDELIVERED,
+    (Status.SHIPPED, Status.CANCELLED): _UNDELIVERED,
 }
 
 _SMS_STATUSES = {
@@ -210,12 +231,6 @@ def commission_for(goods: Decimal) -> Decimal:
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-
-
-def _variant_model() -> Any:
-    # Catalog has no selector that returns variants by id with their product and seller; ask
-    # through our own foreign key's model so that orders does not import catalog.models.
-    return OrderLine._meta.get_field("variant").related_model
 
 
 def _is_id(value: object) -> TypeGuard[int]:
@@ -327,12 +342,8 @@ def _order_id_from_reference(reference: str) -> int | None:
 def _variant_on_sale(variant_id: object) -> int:
     if not _is_id(variant_id):
         raise VariantUnavailableError(field="variant_id")
-    on_sale = (
-        _variant_model()
-        .objects.filter(pk=variant_id, is_active=True, product__status="listed")
-        .exists()
-    )
-    if not on_sale:
+    variant = variants_for_order(variant_ids=[variant_id]).get(variant_id)
+    if variant is None or not variant_on_sale(variant):
         raise VariantUnavailableError(field="variant_id", variant_id=variant_id)
     return variant_id
 
@@ -473,28 +484,24 @@ def _replay(existing: Order, fingerprint: str) -> Order:
 
 
 def _variants_for(lines: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
-    rows = (
-        _variant_model()
-        .objects.filter(pk__in=[variant_id for variant_id, _q in lines])
-        .values(
-            "pk",
-            "name",
-            "sku",
-            "unit",
-            "price",
-            "is_active",
-            "product_id",
-            "product__name",
-            "product__status",
-            "product__seller_id",
-        )
-    )
-    variants = {row["pk"]: row for row in rows}
+    """What checkout copies onto the order lines, per variant; every variant must be on sale."""
+    found = variants_for_order(variant_ids=[variant_id for variant_id, _q in lines])
     for index, (variant_id, _units) in enumerate(lines):
-        row = variants.get(variant_id)
-        if row is None or not row["is_active"] or row["product__status"] != "listed":
+        variant = found.get(variant_id)
+        if variant is None or not variant_on_sale(variant):
             raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=variant_id)
-    return variants
+    return {
+        variant.pk: {
+            "name": variant.name,
+            "sku": variant.sku,
+            "unit": variant.unit,
+            "price": variant.price,
+            "product_id": variant.product_id,
+            "product__name": variant.product.name,
+            "product__seller_id": variant.product.seller_id,
+        }
+        for variant in found.values()
+    }
 
 
 @transaction.atomic
@@ -513,6 +520,7 @@ def order_place(
     wechat_channel: str = "",
     client_ip: str = "",
     return_url: str = "",
+    payer_openid: str = "",
 ) -> Order:
     """Check out: one order for goods from several sellers, stock held, a payment started.
 
@@ -700,6 +708,7 @@ def order_place(
         # Cash waits for the hand-over; the order's own hold decides when it lapses.
         expires_at=None if is_cash else order.expires_at,
         client_ip=client_ip,
+        payer_openid=payer_openid,
         return_url=return_url,
     )
     order.payment_number = intent.number
@@ -770,6 +779,56 @@ def _allocation_lines(order: Order) -> list[tuple[str, Decimal]]:
     return entries
 
 
+def _unwanted_refund_number(payment_number: str) -> str:
+    # One refund per unwanted payment, so retries and repeated notifications find it again.
+    return f"{payment_number}R"
+
+
+def _unwanted_payment_refund(
+    order: Order, *, payment_number: str, amount: Decimal, reason: str, retry: bool = False
+) -> bool:
+    """Send back a whole payment the order does not need (it arrived after the order was
+    cancelled, or the order was already paid), through its provider. Runs with the payment
+    locked (inside payments' callback, or after `payment_lock`). The ledger needs nothing
+    more than the refund's own entry: the payment was never allocated, so Dr clearing / Cr
+    provider undoes Dr provider / Cr clearing. A provider that cannot be reached does not undo
+    the payment: it stays booked and `late_payments_refund` tries again. False then."""
+    try:
+        # A savepoint: a refused refund leaves the payment and the order as they were.
+        with transaction.atomic():
+            refund_create(
+                number=payment_number,
+                amount=amount,
+                reason=reason[:80],
+                refund_number=_unwanted_refund_number(payment_number),
+            )
+    except XiangcunError:
+        logger.exception("Could not refund payment %s of order %s", payment_number, order.number)
+        if not retry:
+            _event(
+                order,
+                actor=None,
+                note=gettext("%(reason)s: the refund of ¥%(amount)s will be tried again.")
+                % {"reason": reason, "amount": amount},
+            )
+        return False
+    _event(
+        order,
+        actor=None,
+        note=gettext("%(reason)s: ¥%(amount)s is refunded the way it was paid.")
+        % {"reason": reason, "amount": amount},
+    )
+    _sms(
+        order,
+        gettext(
+            "Xiangcun order %(number)s: your payment of ¥%(amount)s is not needed (%(reason)s) "
+            "and is being refunded the way you paid."
+        )
+        % {"number": order.number, "amount": amount, "reason": reason},
+    )
+    return True
+
+
 @transaction.atomic
 def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> Order | None:
     """A payment for `order:<id>` succeeded (called by payments, inside its transaction).
@@ -786,6 +845,12 @@ def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> 
         logger.error("Payment %s names order %s, which does not exist", payment_number, order_id)
         return None
     if order.paid_at is not None:
+        if payment_number and payment_number != order.payment_number:
+            # Another attempt of the same order was paid as well: that money is not wanted.
+            logger.error("Order %s paid twice: payment %s refunded", order.number, payment_number)
+            _unwanted_payment_refund(
+                order, payment_number=payment_number, amount=amount, reason=gettext("Paid twice")
+            )
         return order
     if amount != order.total:
         logger.error(
@@ -799,11 +864,17 @@ def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> 
     order.payment_number = payment_number or order.payment_number
     in_stock = _stock_consume(order)
     if order.status == Status.CANCELLED and not in_stock:
-        # Money arrived for an order that expired and whose goods are gone: keep the money in
-        # clearing for a refund by staff rather than sell stock that is not there.
+        # Money arrived for an order that expired and whose goods are gone: nothing is sold and
+        # nothing allocated; the payment goes straight back the way it came. Only this first
+        # call gets here (`paid_at` is set now), so a repeated notification refunds nothing.
         order.save(update_fields=["paid_at", "payment_number", "updated_at"])
-        _event(order, actor=None, note=gettext("Paid after cancellation: the money is refunded."))
-        logger.error("Order %s paid after cancellation with no stock left", order.number)
+        logger.warning("Order %s paid after cancellation with no stock left", order.number)
+        _unwanted_payment_refund(
+            order,
+            payment_number=order.payment_number,
+            amount=amount,
+            reason=gettext("Paid after cancellation"),
+        )
         return order
     entry_post(
         kind=ALLOCATION_KIND,
@@ -851,9 +922,22 @@ def order_confirm_cash(*, actor: AnyUser, order_id: int, station_id: int) -> Ord
 
 
 @transaction.atomic
-def order_payment_renew(*, actor: AnyUser, order_id: int, return_url: str = "") -> Order:
+def order_payment_renew(
+    *,
+    actor: AnyUser,
+    order_id: int,
+    return_url: str = "",
+    wechat_channel: str = "",
+    payer_openid: str = "",
+    client_ip: str = "",
+) -> Order:
     """The buyer pays again after a declined or lapsed attempt: while the order still waits
-    for payment, a pending payment is kept and a failed or expired one is replaced."""
+    for payment, a pending payment is kept and a failed or expired one is replaced.
+
+    `wechat_channel` is the WeChat Pay channel of the buyer's device now: a pending payment
+    made for another channel (the order was placed on a computer, is paid on a phone) is
+    closed and replaced, and so is a pending H5 one (WeChat's H5 link lasts five minutes).
+    """
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise OrderNotFoundError
@@ -863,17 +947,29 @@ def order_payment_renew(*, actor: AnyUser, order_id: int, return_url: str = "") 
     if order.status != Status.PENDING_PAYMENT or (order.expires_at and order.expires_at <= now):
         raise OrderNotPayableError
     intent = payment_get(number=order.payment_number)
+    channel = intent.channel
+    if wechat_channel and order.payment_method == Order.PaymentMethod.WECHAT:
+        if wechat_channel not in ("native", "jsapi", "h5"):
+            raise InvalidPaymentMethodError(field="wechat_channel")
+        channel = wechat_channel
+    usable = channel == intent.channel and not (wechat_channel and channel == "h5")
     if str(intent.status) == "pending" and (intent.expires_at is None or intent.expires_at > now):
-        return order
-    if str(intent.status) not in ("pending", "failed", "cancelled"):
+        if usable:
+            return order
+        if not _payment_stop(order):
+            # Paid meanwhile: payments recorded it and the order is paid now.
+            return _order_locked(order_id)
+    elif str(intent.status) not in ("pending", "failed", "cancelled"):
         raise OrderNotPayableError
     renewed = payment_create(
         provider=order.payment_method,
         reference=f"order:{order.pk}",
         amount=order.total,
         description=gettext("Xiangcun order %(number)s") % {"number": order.number},
-        channel=intent.channel,
+        channel=channel,
         expires_at=order.expires_at,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
         return_url=return_url,
     )
     order = _order_locked(order_id)
@@ -1001,6 +1097,46 @@ def orders_expire(*, now: datetime | None = None) -> int:
     return cancelled
 
 
+def late_payments_refund(*, now: datetime | None = None) -> int:
+    """Try again to refund payments that arrived after their order was cancelled, where the
+    provider could not be reached the first time (within LATE_REFUND_RETRY of the payment;
+    after that staff look at the error in the log). Returns how many refunds were started."""
+    now = now or timezone.now()
+    due = list(
+        Order.objects.filter(
+            status=Status.CANCELLED, paid_at__isnull=False, paid_at__gte=now - LATE_REFUND_RETRY
+        )
+        .order_by("pk")
+        .values_list("pk", "payment_number")
+    )
+    started = 0
+    for order_id, payment_number in due:
+        try:
+            refund_get(refund_number=_unwanted_refund_number(payment_number))
+            continue
+        except RefundNotFoundError:
+            pass
+        try:
+            with transaction.atomic():
+                # The payment first, then the order: the house lock order.
+                intent = payment_lock(number=payment_number)
+                order = _order_locked(order_id)
+                if order.status != Status.CANCELLED or order.payment_number != payment_number:
+                    continue
+                if str(intent.status) != "succeeded":
+                    continue
+                started += _unwanted_payment_refund(
+                    order,
+                    payment_number=payment_number,
+                    amount=intent.amount,
+                    reason=gettext("Paid after cancellation"),
+                    retry=True,
+                )
+        except XiangcunError:
+            logger.exception("Could not retry the refund of order %s", order_id)
+    return started
+
+
 # --- Returns ----------------------------------------------------------------------------------
 
 
@@ -1014,7 +1150,7 @@ def return_request(
     detail: str = "",
 ) -> ReturnRequest:
     """The buyer asks to send back units of a delivered order, saying why."""
-    if reason not in ReturnRequest.Reason.values:
+    if reason not in ReturnRequest.Reason.values or reason == ReturnRequest.Reason.UNDELIVERED:
         raise InvalidReturnReasonError(field="reason")
     detail = (detail or "").strip()
     if len(detail) > 300:
@@ -1097,6 +1233,20 @@ def return_decide(
     request = ReturnRequest.objects.select_for_update().get(pk=return_id)
     if request.status != ReturnRequest.Status.REQUESTED:
         raise ReturnAlreadyDecidedError
+    _return_refund_start(
+        request, order, actor=actor, note=note or gettext("Return accepted: refund started")
+    )
+    request.refresh_from_db()
+    return request
+
+
+def _return_refund_start(
+    request: ReturnRequest, order: Order, *, actor: AnyUser | None, note: str
+) -> None:
+    """Approve a locked return: its units count as returned and its amount goes back the way
+    the order was paid (the sandbox and WeChat at once; cash is paid out at a station and
+    confirmed there). When the refund succeeds, `return_refunded` reverses the ledger and
+    moves the order to refunded."""
     for return_line in ReturnLine.objects.filter(request=request).order_by("order_line_id"):
         OrderLine.objects.filter(pk=return_line.order_line_id).update(
             returned_quantity=F("returned_quantity") + return_line.quantity
@@ -1106,10 +1256,7 @@ def return_decide(
     request.refund_number = _refund_number(request, order)
     request.save(update_fields=["status", "decided_by", "refund_number", "updated_at"])
     OrderEvent.objects.create(
-        order=order,
-        status=order.status,
-        note=(note or gettext("Return accepted: refund started"))[:200],
-        actor_id=_actor_id(actor),
+        order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
     )
     # The intent is locked by payments first; a refund that succeeds at once calls
     # `refund_succeeded_handle` inside it, which locks the order after.
@@ -1119,12 +1266,104 @@ def return_decide(
         reason=str(ReturnRequest.Reason(request.reason).label)[:80],
         refund_number=request.refund_number,
     )
-    request.refresh_from_db()
-    return request
+
+
+@transaction.atomic
+def order_refund_undelivered(*, actor: AnyUser | None, order_id: int) -> Order:
+    """The order's parcel is coming back without ever having been handed over (three failed
+    deliveries, or never collected from its station). Logistics calls this as the staff
+    member who turned the parcel back (driver, courier, station agent, warehouse), or with
+    `actor=None` as the platform.
+
+    Paid: the buyer gets everything back, goods and delivery fee, through a return of every
+    unit with the reason "not delivered", approved at once, so the refund, the ledger reversal
+    and the move to refunded are those of any return (cash is paid out at a station and
+    confirmed there; until the money is back the order shows return requested). Cash on
+    delivery never taken: the order is cancelled and its payment closed. The goods themselves
+    go back into stock when the warehouse receives the parcel. Calling again changes nothing.
+    """
+    if not _is_id(order_id):
+        raise OrderNotFoundError
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    if order.payment_number:
+        # The payment before the order (the house lock order): a payment confirmed meanwhile
+        # is then seen on the order below.
+        payment_lock(number=order.payment_number)
+    order = _order_locked(order_id)
+    already = ReturnRequest.objects.filter(order=order, reason=ReturnRequest.Reason.UNDELIVERED)
+    if already.exists() or (order.status == Status.CANCELLED and order.paid_at is None):
+        return order
+    to_status = Status.RETURN_REQUESTED if order.paid_at is not None else Status.CANCELLED
+    move = TRANSITIONS.get((order.status, to_status))
+    if move is None or move.via != "order_refund_undelivered":
+        raise InvalidTransitionError(from_status=order.status, to_status=to_status)
+    if not _may_move(actor, order, move):
+        raise OrderPermissionDeniedError
+    if to_status == Status.CANCELLED:
+        if order.payment_number:
+            payment_cancel(number=order.payment_number)
+        order.cancelled_at = timezone.now()
+        _set_status(
+            order,
+            to_status=Status.CANCELLED,
+            actor=actor,
+            via="order_refund_undelivered",
+            note=gettext("Not delivered and not paid: order cancelled"),
+            extra_fields=("cancelled_at",),
+        )
+        return order
+    units = {
+        line.pk: (line.quantity - line.returned_quantity, line.unit_price)
+        for line in OrderLine.objects.filter(order=order).order_by("pk")
+        if line.quantity > line.returned_quantity
+    }
+    goods = sum((price * quantity for quantity, price in units.values()), Decimal("0.00"))
+    amount = goods + order.delivery_fee
+    request = ReturnRequest.objects.create(
+        order=order,
+        reason=ReturnRequest.Reason.UNDELIVERED,
+        detail=gettext("The parcel came back without being handed over."),
+        amount=amount,
+    )
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(request=request, order_line_id=line_id, quantity=quantity)
+            for line_id, (quantity, _price) in sorted(units.items())
+        ]
+    )
+    _set_status(
+        order,
+        to_status=Status.RETURN_REQUESTED,
+        actor=actor,
+        via="order_refund_undelivered",
+        note=gettext("Not delivered: the parcel is coming back"),
+    )
+    if order.payment_method == Order.PaymentMethod.CASH:
+        message = gettext(
+            "Xiangcun order %(number)s could not be delivered and is coming back to us. "
+            "Collect your ¥%(amount)s in cash at the station."
+        )
+    else:
+        message = gettext(
+            "Xiangcun order %(number)s could not be delivered and is coming back to us. "
+            "¥%(amount)s is refunded the way you paid."
+        )
+    _sms(order, message % {"number": order.number, "amount": amount})
+    _return_refund_start(
+        request,
+        order,
+        actor=actor,
+        note=gettext("Refund of ¥%(amount)s started") % {"amount": amount},
+    )
+    order.refresh_from_db()
+    return order
 
 
 def _reversal_lines(request: ReturnRequest) -> list[tuple[str, Decimal]]:
-    """Dr each seller's payable and the commission for the refunded goods, Cr clearing.
+    """Dr each seller's payable and the commission for the refunded goods (and the delivery
+    income for a refunded delivery fee), Cr clearing.
 
     Commission is reversed as the difference of the rounded commission on everything returned
     so far and before, so many partial returns never reverse more than was charged."""
@@ -1149,6 +1388,10 @@ def _reversal_lines(request: ReturnRequest) -> list[tuple[str, Decimal]]:
             entries.append((seller_payable_account(seller_id), payable))
     if commission_total:
         entries.append((COMMISSION_INCOME, commission_total))
+    # A return refunds goods only; an undelivered order refunds its delivery fee as well.
+    delivery = request.amount - sum(now_returned.values(), Decimal("0.00"))
+    if delivery:
+        entries.append((DELIVERY_INCOME, delivery))
     entries.append((BUYER_PAYMENTS_CLEARING, -request.amount))
     return entries
 

@@ -1,7 +1,7 @@
 """Background tasks of the orders app.
 
-Run `orders_expire` every minute or so (cron or a scheduler calling `.enqueue()`), next to
-inventory's `reservations_expire`.
+Run `orders_expire` and `late_payments_refund` every minute or so (the `periodic` command
+queues them), next to inventory's `reservations_expire`.
 """
 
 from django_tasks import task
@@ -13,3 +13,9 @@ from xiangcun.orders import services
 def orders_expire() -> int:
     """Cancel unpaid orders past their payment window and release their stock."""
     return services.orders_expire()
+
+
+@task()
+def late_payments_refund() -> int:
+    """Retry refunds of payments that arrived after their order was cancelled."""
+    return services.late_payments_refund()

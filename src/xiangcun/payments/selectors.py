@@ -1,5 +1,7 @@
 """Reads of the payments app, shaped for orders and for the payment pages."""
 
+from django.contrib.sessions.backends.base import SessionBase
+
 from xiangcun.payments.errors import PaymentNotFoundError, RefundNotFoundError
 from xiangcun.payments.models import PaymentIntent, PaymentNotification, Refund
 
@@ -33,3 +35,14 @@ def refunds_for_payment(*, number: str) -> list[Refund]:
 def notifications_for_payment(*, number: str) -> list[PaymentNotification]:
     """What the provider told us about a payment, newest first (for staff and audits)."""
     return list(PaymentNotification.objects.filter(intent__number=number).order_by("-id"))
+
+
+# Written by WeChat's web sign-in (payments.views.wechat_signin_return).
+WECHAT_OPENID_SESSION_KEY = "payments_wechat_openid"
+
+
+def wechat_openid(*, session: SessionBase) -> str:
+    """The buyer's openid for our official account (what WeChat Pay's JSAPI channel needs),
+    kept in the session by WeChat's web sign-in; "" until the buyer has been through it."""
+    value = session.get(WECHAT_OPENID_SESSION_KEY, "")
+    return value if isinstance(value, str) else ""

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import Role
+from xiangcun.core.errors import XiangcunError
 from xiangcun.ledger.selectors import entries_for_reference
 from xiangcun.ledger.services import account_lock, entry_post
 from xiangcun.ledger.types import (
@@ -95,6 +96,10 @@ PAID_STATUSES = frozenset(
     }
 )
 REFUND_FAILED_EVENTS = frozenset({"REFUND.ABNORMAL", "REFUND.CLOSED"})
+# A refund the provider has not settled (by notification) after this long is asked about;
+# PAYMENTS_REFUND_POLL_MINUTES overrides it. Asked again after as long each time.
+DEFAULT_REFUND_POLL_MINUTES = 10
+REFUND_POLL_BATCH = 100
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -181,6 +186,11 @@ def _intent_locked(number: str) -> PaymentIntent:
     if intent is None:
         raise PaymentNotFoundError
     return intent
+
+
+def _refund_poll_after() -> timedelta:
+    minutes = getattr(settings, "PAYMENTS_REFUND_POLL_MINUTES", DEFAULT_REFUND_POLL_MINUTES)
+    return timedelta(minutes=int(minutes))
 
 
 def _refund_locked(refund_number: str) -> tuple[PaymentIntent, Refund]:
@@ -287,6 +297,31 @@ def _refund_succeed(intent: PaymentIntent, refund: Refund, *, provider_refund_id
     )
     for handler in list(_refund_handlers):
         handler(completed)
+
+
+def _refund_settle(
+    intent: PaymentIntent,
+    refund: Refund,
+    *,
+    succeeded: bool,
+    failed: bool,
+    provider_refund_id: str = "",
+    source: str,
+) -> None:
+    """Record what the provider says became of a pending refund (its notification, or our
+    question `refund_sync`): success books it, failure marks it failed for staff, anything
+    else leaves it pending. Both arrive with the payment and the refund locked, so whichever
+    comes second finds the refund settled and does nothing."""
+    if refund.status != Refund.Status.PENDING:
+        return
+    if succeeded:
+        _refund_succeed(intent, refund, provider_refund_id=provider_refund_id)
+    elif failed:
+        refund.status = Refund.Status.FAILED
+        if provider_refund_id:
+            refund.provider_refund_id = provider_refund_id[:64]
+        refund.save(update_fields=["status", "provider_refund_id", "updated_at"])
+        logger.error("Refund %s failed at %s: %s", refund.number, intent.provider, source)
 
 
 # --- Payments ---------------------------------------------------------------------------------
@@ -414,6 +449,16 @@ def payment_sync(*, number: str) -> PaymentIntent:
 
 
 @transaction.atomic
+def payment_lock(*, number: str) -> PaymentIntent:
+    """Lock the payment for the rest of the caller's transaction and return it.
+
+    For a higher app that must lock its own record (an order) and then may act on the
+    payment: taking the payment first keeps the house lock order (payment, then order) that
+    payments' callbacks follow, so the two never wait on each other in a cycle."""
+    return _intent_locked(number)
+
+
+@transaction.atomic
 def payment_cancel(*, number: str) -> PaymentIntent:
     """Stop a pending payment (order cancelled or expired) and close it at the provider.
 
@@ -496,13 +541,14 @@ def _refund_notification_apply(
         logger.error("A %s notification names unknown refund %r", provider, verified.out_refund_no)
         return None
     notification.intent = intent
-    if refund.status == Refund.Status.PENDING:
-        if verified.refund_succeeded:
-            _refund_succeed(intent, refund)
-        elif verified.event_type in REFUND_FAILED_EVENTS:
-            refund.status = Refund.Status.FAILED
-            refund.save(update_fields=["status", "updated_at"])
-            logger.error("Refund %s failed at %s: %s", refund.number, provider, verified.event_type)
+    _refund_settle(
+        intent,
+        refund,
+        succeeded=verified.refund_succeeded,
+        failed=verified.event_type in REFUND_FAILED_EVENTS,
+        provider_refund_id=str(verified.resource.get("refund_id", "") or ""),
+        source=verified.event_type,
+    )
     notification.processed = True
     return intent
 
@@ -617,6 +663,60 @@ def refund_create(*, number: str, amount: Decimal, reason: str, refund_number: s
         refund.provider_refund_id = result.provider_refund_id[:64]
         refund.save(update_fields=["status", "provider_refund_id", "updated_at"])
     return refund
+
+
+@transaction.atomic
+def refund_sync(*, refund_number: str) -> Refund:
+    """Ask the provider about a pending refund (a notification lost or late) and settle it
+    exactly as its notification would. Cash refunds are settled only by staff at a station;
+    they come back unchanged. Still pending: the refund is stamped as asked, so
+    `refunds_poll` asks again only after another PAYMENTS_REFUND_POLL_MINUTES."""
+    intent, refund = _refund_locked(refund_number)
+    if refund.status != Refund.Status.PENDING or intent.provider == "cash":
+        return refund
+    remote = provider_for(intent.provider).refund_query(refund)
+    if remote.succeeded or not remote.pending:
+        _refund_settle(
+            intent,
+            refund,
+            succeeded=remote.succeeded,
+            failed=not remote.succeeded,
+            provider_refund_id=remote.provider_refund_id,
+            source=f"query: {remote.raw_state}",
+        )
+    else:
+        refund.save(update_fields=["updated_at"])
+    return refund
+
+
+def refunds_poll(*, now: datetime | None = None) -> int:
+    """Settle refunds the provider has left pending for PAYMENTS_REFUND_POLL_MINUTES (default
+    10) since they were made or last asked about: each is asked about (`refund_sync`) in its
+    own transaction, so one that the provider cannot answer does not hold back the rest.
+    At most REFUND_POLL_BATCH per run, oldest first. Returns how many were settled."""
+    now = now or timezone.now()
+    due = list(
+        Refund.objects.filter(
+            status=Refund.Status.PENDING, updated_at__lte=now - _refund_poll_after()
+        )
+        .exclude(intent__provider="cash")
+        .order_by("updated_at", "pk")
+        .values_list("number", flat=True)[:REFUND_POLL_BATCH]
+    )
+    settled = 0
+    for refund_number in due:
+        try:
+            refund = refund_sync(refund_number=refund_number)
+        except XiangcunError:
+            logger.exception("Could not ask about refund %s", refund_number)
+            # Asked again after the usual wait, so refunds the provider cannot answer do not
+            # take the whole batch every minute.
+            Refund.objects.filter(number=refund_number, status=Refund.Status.PENDING).update(
+                updated_at=timezone.now()
+            )
+            continue
+        settled += refund.status != Refund.Status.PENDING
+    return settled
 
 
 @transaction.atomic

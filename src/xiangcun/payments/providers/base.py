@@ -46,9 +46,12 @@ class VerifiedNotification:
 
 @dataclass(frozen=True)
 class RefundResult:
+    """The provider's view of a refund: done, still in progress, or (neither) failed."""
+
     succeeded: bool
     pending: bool = False
     provider_refund_id: str = ""
+    raw_state: str = ""
 
 
 class PaymentProvider(Protocol):
@@ -70,6 +73,10 @@ class PaymentProvider(Protocol):
 
     def refund(self, refund: Refund) -> RefundResult:
         """Send money back through the provider."""
+        ...
+
+    def refund_query(self, refund: Refund) -> RefundResult:
+        """Ask the provider what became of a refund it has not settled yet."""
         ...
 
     def verify_notification(self, headers: dict[str, str], body: str) -> VerifiedNotification:

@@ -32,5 +32,9 @@ class CashProvider:
         # Paid out at a station and confirmed by staff later.
         return RefundResult(succeeded=False, pending=True)
 
+    def refund_query(self, refund: Refund) -> RefundResult:
+        # Only the staff member who paid it out knows; until they confirm it, it is pending.
+        return RefundResult(succeeded=False, pending=True, raw_state=refund.status)
+
     def verify_notification(self, headers: dict[str, str], body: str) -> VerifiedNotification:
         raise InvalidNotificationError

@@ -62,6 +62,9 @@ CHANNELS = {
 # trade_state values that mean the buyer paid (REFUND: paid, then (partly) refunded).
 PAID_STATES = {"SUCCESS", "REFUND"}
 CLOSED_STATES = {"CLOSED", "REVOKED"}
+# A refund's status: SUCCESS, PROCESSING, or failed for good (CLOSED: closed by WeChat;
+# ABNORMAL: the buyer's account could not take it, staff must act).
+REFUND_FAILED_STATES = {"CLOSED", "ABNORMAL"}
 FEN = Decimal(100)
 
 
@@ -380,6 +383,22 @@ class WechatPayProvider:
             succeeded=status == "SUCCESS",
             pending=status == "PROCESSING",
             provider_refund_id=str(data.get("refund_id", "") or ""),
+            raw_state=status,
+        )
+
+    def refund_query(self, refund: Refund) -> RefundResult:
+        """GET /v3/refund/domestic/refunds/{out_refund_no} (the SDK's `query_refund`). A status
+        we do not know is reported as still pending: only SUCCESS or a failed state settles."""
+        client = self._client()
+        data = self._request(client.query_refund, out_refund_no=refund.number)
+        status = str(data.get("status", ""))
+        if status not in REFUND_FAILED_STATES | {"SUCCESS", "PROCESSING"}:
+            logger.warning("WeChat Pay refund %s has unknown status %r", refund.number, status)
+        return RefundResult(
+            succeeded=status == "SUCCESS",
+            pending=status not in REFUND_FAILED_STATES and status != "SUCCESS",
+            provider_refund_id=str(data.get("refund_id", "") or ""),
+            raw_state=status,
         )
 
     def verify_notification(self, headers: dict[str, str], body: str) -> VerifiedNotification:

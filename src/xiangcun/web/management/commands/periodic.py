@@ -10,11 +10,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
-from xiangcun.orders.tasks import orders_expire
+from xiangcun.orders.tasks import late_payments_refund, orders_expire
+from xiangcun.payments.tasks import refunds_poll
 
 
 class Command(BaseCommand):
-    help = "Queue periodic tasks: expire unpaid orders and reservations; daily low-stock texts."
+    help = (
+        "Queue periodic tasks: expire unpaid orders and reservations, settle pending refunds, "
+        "retry refunds of late payments; daily low-stock texts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -28,6 +32,9 @@ class Command(BaseCommand):
         # Orders first: cancelling an unpaid order releases its reservation itself; the
         # reservation sweep then catches holds that belong to no order.
         queued: list[object] = [orders_expire.enqueue(), reservations_expire.enqueue()]
+        # Refunds whose notification never came are asked about; payments that arrived after
+        # their order was cancelled and could not be refunded at once are tried again.
+        queued += [refunds_poll.enqueue(), late_payments_refund.enqueue()]
         now = timezone.localtime()
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())

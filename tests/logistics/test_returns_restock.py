@@ -1,0 +1,253 @@
+"""Parcels that come back: goods received at the county warehouse go back into its stock
+(except units the warehouse rejects, which are recorded), and a parcel that was never handed
+over gets its buyer's money back."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from xiangcun.accounts.models import User
+from xiangcun.core.errors import InvalidInputError
+from xiangcun.inventory.models import Location, Stock, StockMovement
+from xiangcun.ledger.selectors import account_balance, ledger_total
+from xiangcun.logistics import services
+from xiangcun.logistics.errors import InvalidParcelStateError, LogisticsPermissionDeniedError
+from xiangcun.logistics.models import FarmPickup, Parcel
+from xiangcun.logistics.types import LogisticsDemoResult
+from xiangcun.orders import services as orders_services
+from xiangcun.orders.models import Order, OrderLine, ReturnRequest
+from xiangcun.orders.selectors import order_by_number
+from xiangcun.payments.models import PaymentIntent
+from xiangcun.payments.services import sandbox_decide
+from xiangcun.regions.models import Station
+from xiangcun.traceability.models import Event, Lot
+from xiangcun.traceability.services import lot_record
+
+
+def warehouse_stock(variant_id: int) -> int:
+    location = Location.objects.filter(kind="warehouse").order_by("kind", "code").first()
+    stock = Stock.objects.filter(variant_id=variant_id, location=location).first()
+    return stock.on_hand if stock is not None else 0
+
+
+def at_station(
+    buyer: User, packer: User, driver: User, *, quantity: int = 3, lot: Lot | None = None
+) -> Parcel:
+    """A paid order of `quantity` units, packed (from `lot` when given) and waiting at its
+    village station."""
+    variant_id = (
+        lot.variant_id
+        if lot is not None
+        else FarmPickup.objects.values_list("variant_id", flat=True).first()
+    )
+    order = orders_services.order_place(
+        buyer=buyer,
+        lines=[(variant_id, quantity)],
+        delivery_method="station_pickup",
+        station_id=Station.objects.filter(kind="village_station").first().pk,  # type: ignore[union-attr]
+        address=None,
+        payment_method="sandbox",
+        idempotency_key=None,
+    )
+    sandbox_decide(number=order.payment_number, approve=True)
+    task = services.packing_task_open(actor=packer, order_id=order.pk)
+    line = OrderLine.objects.get(order=order)
+    parcel = services.packing_complete(
+        actor=packer,
+        task_id=task.pk,
+        weight_g=1500,
+        lots={line.pk: lot.pk} if lot is not None else None,
+    )
+    return services.parcel_station_receive(actor=driver, parcel_id=parcel.pk)
+
+
+def movements(parcel: Parcel) -> list[tuple[str, int]]:
+    return list(
+        StockMovement.objects.filter(reference=f"parcel:{parcel.number}").values_list(
+            "reason", "quantity"
+        )
+    )
+
+
+def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
+    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+) -> None:
+    parcel = at_station(buyer, packer, driver, quantity=3)
+    line = OrderLine.objects.get(order_id=parcel.order_id)
+    before = warehouse_stock(line.variant_id)
+
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="not collected in 7 days")
+
+    order = Order.objects.get(pk=parcel.order_id)
+    assert order.status == "refunded"
+    assert ReturnRequest.objects.get(order=order).reason == "undelivered"
+    intent = PaymentIntent.objects.get(number=order.payment_number)
+    assert (intent.status, intent.refunded_amount) == ("refunded", order.total)
+    assert account_balance(code="buyer_payments_clearing") == 0
+    assert ledger_total() == 0
+    assert warehouse_stock(line.variant_id) == before  # still on the road
+
+    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+
+    parcel.refresh_from_db()
+    assert parcel.status == "returned"
+    assert warehouse_stock(line.variant_id) == before + 3
+    assert movements(parcel) == [("return", 3)]
+    with pytest.raises(InvalidParcelStateError) as again:
+        services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+    assert "already been received" in str(again.value.message)
+    assert warehouse_stock(line.variant_id) == before + 3
+    assert len(movements(parcel)) == 1
+
+
+def test_units_the_warehouse_rejects_are_recorded_and_not_restocked(
+    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+) -> None:
+    parcel = at_station(buyer, packer, driver, quantity=3)
+    line = OrderLine.objects.get(order_id=parcel.order_id)
+    before = warehouse_stock(line.variant_id)
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+
+    services.parcel_return_receive(
+        actor=warehouse, parcel_id=parcel.pk, rejected={line.pk: (2, "damaged")}
+    )
+
+    assert warehouse_stock(line.variant_id) == before + 1
+    assert movements(parcel) == [("return", 1)]
+    last = parcel.events.order_by("-id").first()
+    assert last is not None
+    assert last.status == "returned"
+    assert line.product_name in last.note
+    assert str(services.RETURN_REJECT_REASONS["damaged"]) in last.note
+
+
+def test_a_parcel_wholly_rejected_restocks_nothing(
+    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+) -> None:
+    parcel = at_station(buyer, packer, driver, quantity=2)
+    line = OrderLine.objects.get(order_id=parcel.order_id)
+    before = warehouse_stock(line.variant_id)
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+
+    services.parcel_return_receive(
+        actor=warehouse, parcel_id=parcel.pk, rejected={line.pk: (2, "spoiled")}
+    )
+
+    assert warehouse_stock(line.variant_id) == before
+    assert movements(parcel) == []
+    assert Parcel.objects.get(pk=parcel.pk).status == "returned"
+
+
+@pytest.mark.parametrize(
+    "rejected",
+    [
+        {"line": (4, "damaged")},  # more than was packed
+        {"line": (1, "lost_in_space")},  # no such reason
+        {"line": (1, "")},  # no reason at all
+        {"line": ("1", "damaged")},  # not a number
+        {"other": (1, "damaged")},  # a line of another order
+    ],
+)
+def test_a_wrong_rejection_is_refused_and_writes_nothing(
+    demo: LogisticsDemoResult,
+    buyer: User,
+    packer: User,
+    driver: User,
+    agent: User,
+    warehouse: User,
+    rejected: dict[str, tuple[object, str]],
+) -> None:
+    parcel = at_station(buyer, packer, driver, quantity=3)
+    line = OrderLine.objects.get(order_id=parcel.order_id)
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    other = OrderLine.objects.exclude(order_id=parcel.order_id).first()
+    assert other is not None
+    ids = {"line": line.pk, "other": other.pk}
+
+    with pytest.raises(InvalidInputError):
+        services.parcel_return_receive(
+            actor=warehouse,
+            parcel_id=parcel.pk,
+            rejected={ids[key]: value for key, value in rejected.items()},  # type: ignore[misc]
+        )
+
+    assert Parcel.objects.get(pk=parcel.pk).status == "returning"
+    assert movements(parcel) == []
+
+
+def test_only_the_warehouse_receives_returns(
+    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
+) -> None:
+    parcel = at_station(buyer, packer, driver)
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    for who in (packer, agent, buyer):
+        with pytest.raises(LogisticsPermissionDeniedError):
+            services.parcel_return_receive(actor=who, parcel_id=parcel.pk)
+    assert movements(parcel) == []
+
+
+def test_the_third_failed_delivery_refunds_the_buyer(
+    demo: LogisticsDemoResult, courier: User
+) -> None:
+    parcel = Parcel.objects.filter(status="packed").first()
+    assert parcel is not None
+    for attempt in range(1, 4):
+        Parcel.objects.filter(pk=parcel.pk).update(status="in_transit")
+        services.parcel_delivery_fail(actor=courier, parcel_id=parcel.pk, reason="nobody_home")
+        order = Order.objects.get(pk=parcel.order_id)
+        if attempt < 3:
+            assert order.paid_at is not None
+            assert not ReturnRequest.objects.filter(order=order).exists()
+
+    assert Parcel.objects.get(pk=parcel.pk).status == "returning"
+    assert order.status == "refunded"
+    intent = PaymentIntent.objects.get(number=order.payment_number)
+    assert (intent.status, intent.refunded_amount) == ("refunded", order.total)
+    assert account_balance(code="buyer_payments_clearing") == 0
+    assert ledger_total() == 0
+
+
+def test_goods_the_buyer_sends_back_are_restocked_without_a_second_refund(
+    demo: LogisticsDemoResult, agent: User, warehouse: User
+) -> None:
+    item = demo.codes[0]
+    parcel = Parcel.objects.get(order_id=order_by_number(number=item.order_number).pk)
+    services.parcel_handover(actor=agent, station_id=parcel.station_id, code=item.code)  # type: ignore[arg-type]
+    variant_ids = list(
+        OrderLine.objects.filter(order_id=parcel.order_id).values_list("variant_id", flat=True)
+    )
+    before = {variant_id: warehouse_stock(variant_id) for variant_id in variant_ids}
+
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="buyer's return")
+    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+
+    # Handed over: the money goes back only through the buyer's own return request.
+    order = Order.objects.get(pk=parcel.order_id)
+    assert order.status == "delivered"
+    assert not ReturnRequest.objects.filter(order=order).exists()
+    assert {v: warehouse_stock(v) for v in variant_ids} == {v: n + 1 for v, n in before.items()}
+
+
+def test_a_returned_lot_is_received_back_at_the_warehouse(
+    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+) -> None:
+    pickup = FarmPickup.objects.select_related("variant").first()
+    assert pickup is not None
+    lot = lot_record(
+        actor=warehouse,
+        product_id=pickup.variant.product_id,
+        variant_id=pickup.variant_id,
+        seller_id=pickup.seller_id,
+        harvested_on=timezone.localdate() - datetime.timedelta(days=1),
+        quantity=Decimal("100"),
+        unit="kg",
+    )
+    parcel = at_station(buyer, packer, driver, quantity=2, lot=lot)
+    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    receiving = Event.objects.filter(lot=lot, biz_step__endswith="receiving").count()
+
+    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+
+    assert Event.objects.filter(lot=lot, biz_step__endswith="receiving").count() == receiving + 1
