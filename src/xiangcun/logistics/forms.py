@@ -1,12 +1,16 @@
 """Forms of the logistics pages: they parse what people type; the services judge it."""
 
+import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.logistics.models import CarrierHandoff, Intake
+from xiangcun.logistics.models import CarrierHandoff, Intake, StaffMember, Vehicle
 from xiangcun.logistics.services import FAILURE_REASONS
+
+Choices = list[tuple[Any, Any]]
 
 
 class PickupCodeForm(forms.Form):
@@ -114,3 +118,166 @@ class ReplanForm(forms.Form):
     def __init__(self, *args: object, vehicles: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["broken_vehicle"].choices = [("", _("None: a late order arrived")), *vehicles]  # type: ignore[attr-defined]
+
+
+# --- Fleet, staff and shifts -------------------------------------------------------------------
+
+# The services judge the numbers (above zero, a known depot); the forms only parse them, so a
+# refusal reads the same on the page and in the API.
+_WHOLE = {"inputmode": "numeric", "autocomplete": "off"}
+_TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+_TIME_ERRORS = {"invalid": _("Enter a time like 09:30.")}
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE_ERRORS = {"invalid": _("Enter a date, like 2026-11-28.")}
+
+
+def minutes_of(value: datetime.time) -> int:
+    """A time of day as minutes after midnight, the unit of shifts and time windows."""
+    return value.hour * 60 + value.minute
+
+
+class VehicleForm(forms.Form):
+    plate = forms.CharField(
+        label=_("Number plate"),
+        max_length=20,
+        help_text=_("As on the van, like 贵H·D1005."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=40, required=False)
+    capacity_kg = forms.IntegerField(
+        label=_("Load it carries (kg)"), widget=forms.TextInput(attrs=_WHOLE)
+    )
+    capacity_crates = forms.IntegerField(
+        label=_("Crates it holds"), widget=forms.TextInput(attrs=_WHOLE)
+    )
+    cost_per_km = forms.DecimalField(
+        label=_("Cost per km (¥)"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter the cost per km in yuan, like 1.80.")},
+    )
+    cold_chain = forms.BooleanField(label=_("Refrigerated (cold chain)"), required=False)
+    home_station = forms.TypedChoiceField(label=_("Home depot"), coerce=int)
+
+    def __init__(self, *args: Any, stations: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_station"].choices = stations  # type: ignore[attr-defined]
+
+
+class VehicleStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
+
+
+class StaffAddForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("They must have an account already: ask them to register first."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    job = forms.ChoiceField(label=_("Job"), choices=StaffMember.Job.choices)
+    station = forms.TypedChoiceField(label=_("Works at"), coerce=int)
+
+    def __init__(self, *args: Any, stations: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = stations  # type: ignore[attr-defined]
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=_DATE, error_messages=_DATE_ERRORS)
+
+
+class ShiftForm(forms.Form):
+    day = forms.DateField(widget=forms.HiddenInput(), error_messages=_DATE_ERRORS)
+    staff = forms.TypedChoiceField(label=_("Who"), coerce=int)
+    start = forms.TimeField(
+        label=_("Starts"), widget=_TIME, input_formats=["%H:%M"], error_messages=_TIME_ERRORS
+    )
+    end = forms.TimeField(
+        label=_("Ends"), widget=_TIME, input_formats=["%H:%M"], error_messages=_TIME_ERRORS
+    )
+    vehicle = forms.TypedChoiceField(
+        label=_("Van (for drivers)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, staff: Choices, vehicles: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = staff  # type: ignore[attr-defined]
+        self.fields["vehicle"].choices = [("", _("No van")), *vehicles]  # type: ignore[attr-defined]
+
+
+# --- Farm pickups ------------------------------------------------------------------------------
+
+
+class PickupRequestForm(forms.Form):
+    """Ask for goods to be collected from the farm. The position comes from the village unless
+    someone types the exact latitude and longitude."""
+
+    variant = forms.TypedChoiceField(label=_("What to collect"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=_DATE, error_messages=_DATE_ERRORS)
+    window_start = forms.TimeField(
+        label=_("From"), widget=_TIME, input_formats=["%H:%M"], error_messages=_TIME_ERRORS
+    )
+    window_end = forms.TimeField(
+        label=_("Until"), widget=_TIME, input_formats=["%H:%M"], error_messages=_TIME_ERRORS
+    )
+    expected_kg = forms.IntegerField(
+        label=_("About how many kg"),
+        widget=forms.TextInput(attrs=_WHOLE),
+        error_messages={"invalid": _("Enter the weight in whole kg, like 120.")},
+    )
+    crates = forms.IntegerField(
+        label=_("Crates or baskets"),
+        initial=1,
+        widget=forms.TextInput(attrs=_WHOLE),
+        error_messages={"invalid": _("Enter how many crates, like 8.")},
+    )
+    village = forms.TypedChoiceField(label=_("Village"), coerce=int)
+    place = forms.CharField(
+        label=_("Where exactly"),
+        max_length=200,
+        help_text=_("For example: the tea garden behind the school."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone to call on the day"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    needs_cold_chain = forms.BooleanField(label=_("Keep cold (berries, mushrooms)"), required=False)
+    lot = forms.TypedChoiceField(
+        label=_("Harvest lot (optional)"), coerce=int, required=False, empty_value=None
+    )
+    note = forms.CharField(
+        label=_("Note for the driver (optional)"), max_length=200, required=False
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        variants: Choices,
+        villages: list[tuple[str, Choices]],
+        lots: Choices,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["variant"].choices = variants  # type: ignore[attr-defined]
+        self.fields["village"].choices = villages  # type: ignore[attr-defined]
+        if lots:
+            self.fields["lot"].choices = [("", _("No lot")), *lots]  # type: ignore[attr-defined]
+        else:
+            del self.fields["lot"]

@@ -1,5 +1,6 @@
 """Reads of the logistics app shaped for pages and the API: a parcel and its timeline, the
-parcels of an order, a driver's route for the day, the packing list, the dispatch board.
+parcels of an order, a driver's route for the day, the packing list, the dispatch board, the
+fleet, staff and shifts, and farm pickups.
 
 Each runs a fixed number of queries whatever the number of rows.
 """
@@ -7,7 +8,7 @@ Each runs a fixed number of queries whatever the number of rows.
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
@@ -15,6 +16,7 @@ from xiangcun.accounts.types import Role
 from xiangcun.logistics.errors import (
     PackingTaskNotFoundError,
     ParcelNotFoundError,
+    PickupNotFoundError,
     RouteNotFoundError,
 )
 from xiangcun.logistics.models import (
@@ -26,13 +28,15 @@ from xiangcun.logistics.models import (
     Route,
     RoutePlan,
     RouteStop,
+    Shift,
     StaffMember,
     Vehicle,
 )
 from xiangcun.logistics.services import pickup_code_for
-from xiangcun.logistics.types import LOGISTICS_ROLES, TimelineStep
+from xiangcun.logistics.types import LOGISTICS_ROLES, WAREHOUSE_ROLES, TimelineStep
 from xiangcun.orders import selectors as orders_selectors
 from xiangcun.orders.errors import OrderNotFoundError
+from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.sellers.types import AnyUser
 
 
@@ -216,12 +220,63 @@ def packed_lot_ids(*, task_id: int) -> dict[int, int]:
     )
 
 
-def farm_pickups_for_day(*, day: date) -> list[FarmPickup]:
+def farm_pickups_for_day(*, day: date, include_cancelled: bool = False) -> list[FarmPickup]:
+    """The day's farm pickups by time window (cancelled ones only when asked for)."""
+    rows = FarmPickup.objects.filter(day=day)
+    if not include_cancelled:
+        rows = rows.exclude(status=FarmPickup.Status.CANCELLED)
     return list(
-        FarmPickup.objects.filter(day=day)
-        .select_related("seller", "variant__product")
-        .order_by("window_start_min", "id")
+        rows.select_related("seller", "variant__product", "requested_by").order_by(
+            "window_start_min", "id"
+        )
     )
+
+
+def _pickups() -> QuerySet[FarmPickup]:
+    return FarmPickup.objects.select_related("seller", "variant__product", "requested_by")
+
+
+def farm_pickups_for_seller(*, seller_id: int, limit: int = 50) -> list[FarmPickup]:
+    """A farm's pickup requests, latest day first. No permission check: the caller chose the
+    farm from `sellers.selectors.sellers_managed_by`."""
+    rows = _pickups().filter(seller_id=seller_id)
+    return list(rows.order_by("-day", "-window_start_min", "-id")[:limit])
+
+
+def _pickups_visible_to(user: AnyUser) -> QuerySet[FarmPickup]:
+    """The warehouse sees every pickup; anyone else those of the shops they may manage and
+    those they asked for themselves."""
+    if not user.is_authenticated or not user.is_active:
+        return FarmPickup.objects.none()
+    if user_has_any_role(user=user, roles=WAREHOUSE_ROLES):
+        return _pickups()
+    managed = [seller.pk for seller in sellers_managed_by(user=user)]
+    return _pickups().filter(Q(seller_id__in=managed) | Q(requested_by_id=user.pk))
+
+
+def farm_pickups_visible(
+    *,
+    user: AnyUser,
+    day: date | None = None,
+    seller_id: int | None = None,
+    limit: int = 100,
+) -> list[FarmPickup]:
+    """The pickups `user` may see (see `_pickups_visible_to`), latest day first."""
+    rows = _pickups_visible_to(user)
+    if day is not None:
+        rows = rows.filter(day=day)
+    if seller_id is not None:
+        rows = rows.filter(seller_id=seller_id)
+    return list(rows.order_by("-day", "-window_start_min", "-id")[:limit])
+
+
+def farm_pickup_get(*, pickup_id: int, for_user: AnyUser) -> FarmPickup:
+    """One pickup for someone who may see it; PickupNotFoundError for anyone else, so other
+    farms' pickups cannot be probed."""
+    pickup = _pickups_visible_to(for_user).filter(pk=pickup_id).first()
+    if pickup is None:
+        raise PickupNotFoundError
+    return pickup
 
 
 def farm_pickups_to_receive() -> list[FarmPickup]:
@@ -237,6 +292,22 @@ def intakes_recent(*, limit: int = 20) -> list[Intake]:
 
 def vehicles_list() -> list[Vehicle]:
     return list(Vehicle.objects.select_related("home_station").order_by("plate"))
+
+
+def staff_list() -> list[StaffMember]:
+    """Everyone who works in logistics, active people first, with their login and site."""
+    return list(
+        StaffMember.objects.select_related("user", "station").order_by("-is_active", "job", "id")
+    )
+
+
+def shifts_for_day(*, day: date) -> list[Shift]:
+    """The day's shifts by start time, with the person and the van."""
+    return list(
+        Shift.objects.filter(day=day)
+        .select_related("staff__user", "vehicle")
+        .order_by("start_min", "id")
+    )
 
 
 def parcels_to_dispatch() -> list[Parcel]:

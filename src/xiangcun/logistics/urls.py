@@ -21,4 +21,11 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("dispatch/plan/", views.dispatch_plan, name="dispatch_plan"),
+    path("fleet/", views.fleet, name="fleet"),
+    path("fleet/<int:vehicle_id>/status/", views.vehicle_status, name="vehicle_status"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<int:staff_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
+    path("pickups/", views.pickups, name="pickups"),
+    path("pickups/new/", views.pickup_new, name="pickup_new"),
+    path("pickups/<int:pickup_id>/cancel/", views.pickup_cancel, name="pickup_cancel"),
 ]

@@ -1,45 +1,62 @@
 """Logistics pages: the driver's route, the station's hand-over counter, packing with its slip
-and label, intake grading, and the dispatch board that plans the day's routes.
+and label, intake grading, the dispatch board that plans the day's routes, the fleet, staff and
+shifts, and farm pickup requests (by sellers, and by agents for farmers).
 
 Views parse and show; the services decide. Expected refusals are shown next to the form; any
 other service error reaches the error middleware (403/404/400 page).
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.types import Role
-from xiangcun.core.errors import XiangcunError
+from xiangcun.catalog.selectors import products_for_seller
+from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.validators import mobile_mask
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.errors import LogisticsPermissionDeniedError
 from xiangcun.logistics.forms import (
     CarrierHandoffForm,
+    DayForm,
     DeliveryProofForm,
     IntakeForm,
     PackingCompleteForm,
     PickupCodeForm,
+    PickupRequestForm,
     ReplanForm,
+    ShiftForm,
+    StaffAddForm,
     StopFailForm,
+    VehicleForm,
+    VehicleStatusForm,
+    minutes_of,
 )
 from xiangcun.logistics.labels import parcel_label_pdf, parcel_trace_links
-from xiangcun.logistics.models import Parcel, RouteStop
+from xiangcun.logistics.models import FarmPickup, Parcel, RouteStop, Vehicle
 from xiangcun.logistics.types import (
     HANDOVER_ROLES,
     PACKING_ROLES,
+    PICKUP_REQUEST_ROLES,
     ROAD_ROLES,
     WAREHOUSE_ROLES,
 )
 from xiangcun.orders.selectors import order_get
-from xiangcun.regions.selectors import stations_list
+from xiangcun.regions.selectors import stations_list, townships_list, villages_for_township
+from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.selectors import lots_for_seller
 
 STATION_SESSION_KEY = "logistics_station_id"
@@ -55,20 +72,33 @@ def _hhmm(minutes: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
+# The logistics home: every page, with the jobs that open it, in the order people need them.
+HOME_LINKS: tuple[tuple[str, Any, Any, frozenset[Role]], ...] = (
+    ("logistics:dispatch", "🗺️", _lazy("Dispatch: today's routes"), WAREHOUSE_ROLES),
+    ("logistics:route", "🚚", _lazy("Today's route"), ROAD_ROLES - WAREHOUSE_ROLES),
+    ("logistics:packing", "📦", _lazy("Packing"), PACKING_ROLES),
+    ("logistics:intake", "⚖️", _lazy("Intake and grading"), WAREHOUSE_ROLES),
+    ("logistics:pickups", "🌾", _lazy("Farm pickups"), PICKUP_REQUEST_ROLES),
+    ("logistics:handover", "🤝", _lazy("Hand over a parcel"), HANDOVER_ROLES),
+    ("logistics:fleet", "🚐", _lazy("Fleet"), WAREHOUSE_ROLES),
+    ("logistics:staff", "👷", _lazy("Staff and shifts"), WAREHOUSE_ROLES),
+)
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The logistics nav entry: each job's main page."""
+    """The logistics home: the pages of the user's jobs."""
     roles = user_roles(user=request.user)
-    if request.user.is_superuser or roles & {Role.WAREHOUSE, Role.ADMIN}:
-        return redirect("logistics:dispatch")
-    if roles & {Role.DRIVER, Role.COURIER}:
-        return redirect("logistics:route")
-    if Role.PACKER in roles:
-        return redirect("logistics:packing")
-    if Role.AGENT in roles:
-        return redirect("logistics:handover")
-    raise LogisticsPermissionDeniedError
+    superuser = request.user.is_superuser
+    links = [
+        {"url": reverse(name), "icon": icon, "label": label}
+        for name, icon, label, allowed in HOME_LINKS
+        if superuser or roles & allowed
+    ]
+    if not links:
+        raise LogisticsPermissionDeniedError
+    return render(request, "logistics/home.html", {"links": links})
 
 
 # --- Driver ------------------------------------------------------------------------------------
@@ -496,3 +526,364 @@ def dispatch_plan(request: HttpRequest) -> HttpResponse:
             raise
         messages.error(request, str(error.message))
     return redirect("logistics:dispatch")
+
+
+# --- Fleet -------------------------------------------------------------------------------------
+
+# Service field names and error codes -> the fields of the fleet and staff forms.
+FLEET_ERROR_FIELDS = {"station_not_found": "home_station"}
+STAFF_ERROR_FIELDS = {"station_not_found": "station", "invalid_phone": "phone"}
+SHIFT_ERROR_FIELDS = {"vehicle_not_found": "vehicle"}
+
+
+def _depot_choices() -> list[tuple[int, str]]:
+    """Sites a van or a person can work from: the county sites first, then the stations."""
+    return [(station.id, station.name) for station in stations_list()]
+
+
+def _service_refusal(error: XiangcunError) -> bool:
+    """Whether a service error belongs next to the form (not a 403 or a missing record)."""
+    return not isinstance(error, PermissionDeniedError)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fleet(request: HttpRequest) -> HttpResponse:
+    """The county's vans: what each carries, where it lives, whether it is on the road; add a
+    van and mark one broken down, repaired or retired."""
+    _allow(request, WAREHOUSE_ROLES)
+    stations = _depot_choices()
+    warehouse = next((s.id for s in stations_list(kind="warehouse")), None)
+    form = VehicleForm(request.POST or None, stations=stations, initial={"home_station": warehouse})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vehicle = services.vehicle_create(
+                actor=request.user,
+                plate=data["plate"],
+                name=data["name"],
+                capacity_kg=data["capacity_kg"],
+                capacity_crates=data["capacity_crates"],
+                cost_per_km=data["cost_per_km"],
+                cold_chain=data["cold_chain"],
+                home_station_id=data["home_station"],
+            )
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(form, error, fields=FLEET_ERROR_FIELDS)
+        else:
+            messages.success(request, _("Van %(plate)s added.") % {"plate": vehicle.plate})
+            return redirect("logistics:fleet")
+    context = {
+        "form": form,
+        "vehicles": selectors.vehicles_list(),
+        "statuses": Vehicle.Status.choices,
+    }
+    return render(request, "logistics/fleet.html", context)
+
+
+@login_required
+@require_POST
+def vehicle_status(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    _allow(request, WAREHOUSE_ROLES)
+    form = VehicleStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the van's status."))
+        return redirect("logistics:fleet")
+    try:
+        vehicle = services.vehicle_status_set(
+            actor=request.user, vehicle_id=vehicle_id, status=form.cleaned_data["status"]
+        )
+    except XiangcunError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(plate)s: %(status)s.")
+            % {"plate": vehicle.plate, "status": vehicle.get_status_display()},
+        )
+    return redirect("logistics:fleet")
+
+
+# --- Staff and shifts --------------------------------------------------------------------------
+
+
+def _chosen_day(request: HttpRequest) -> tuple[DayForm, datetime.date]:
+    """The day a page shows: ?day=YYYY-MM-DD, else today in Asia/Shanghai."""
+    today = timezone.localdate()
+    if "day" not in request.GET:
+        return DayForm(initial={"day": today}), today
+    form = DayForm(request.GET)
+    return form, form.cleaned_data["day"] if form.is_valid() else today
+
+
+def _with_day(name: str, day: datetime.date) -> HttpResponse:
+    return redirect(f"{reverse(name)}?{urlencode({'day': day.isoformat()})}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    """Who works in logistics and where, and the shifts of a day: add someone by the phone
+    number of their account, let someone go, set a shift (and a driver's van)."""
+    _allow(request, WAREHOUSE_ROLES)
+    day_form, day = _chosen_day(request)
+    stations = _depot_choices()
+    members = selectors.staff_list()
+    vehicles = [(v.pk, f"{v.plate} {v.name}".strip()) for v in selectors.vehicles_list()]
+    active = [
+        (m.pk, f"{m.user.get_short_name()} · {m.get_job_display()}") for m in members if m.is_active
+    ]
+    action = request.POST.get("action") if request.method == "POST" else None
+    add_form = StaffAddForm(
+        request.POST if action == "add" else None,
+        stations=stations,
+        initial={"station": stations[0][0] if stations else None},
+    )
+    shift_form = ShiftForm(
+        request.POST if action == "shift" else None,
+        staff=active,
+        vehicles=vehicles,
+        initial={"day": day, "start": datetime.time(8), "end": datetime.time(17)},
+    )
+    if action == "add" and add_form.is_valid():
+        data = add_form.cleaned_data
+        try:
+            person = user_by_phone(phone=data["phone"])
+            if person is None:
+                add_form.add_error(
+                    "phone", _("Nobody has registered with this number. Ask them to register.")
+                )
+            else:
+                services.staff_member_set(
+                    actor=request.user, user=person, job=data["job"], station_id=data["station"]
+                )
+                messages.success(
+                    request, _("%(name)s added to the staff.") % {"name": person.get_short_name()}
+                )
+                return _with_day("logistics:staff", day)
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(add_form, error, fields=STAFF_ERROR_FIELDS)
+    elif action == "shift" and shift_form.is_valid():
+        data = shift_form.cleaned_data
+        try:
+            services.shift_set(
+                actor=request.user,
+                staff_id=data["staff"],
+                day=data["day"],
+                start_min=minutes_of(data["start"]),
+                end_min=minutes_of(data["end"]),
+                vehicle_id=data["vehicle"],
+            )
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(shift_form, error, fields=SHIFT_ERROR_FIELDS)
+        else:
+            messages.success(request, _("Shift saved."))
+            return _with_day("logistics:staff", data["day"])
+    elif action is not None and action not in ("add", "shift"):
+        messages.error(request, _("Choose what to do."))
+    context = {
+        "day": day,
+        "day_form": day_form,
+        "add_form": add_form,
+        "shift_form": shift_form,
+        "members": [
+            {"member": m, "phone": mobile_mask(m.user.phone), "name": m.user.get_short_name()}
+            for m in members
+        ],
+        "shifts": [
+            {"shift": s, "start": _hhmm(s.start_min), "end": _hhmm(s.end_min)}
+            for s in selectors.shifts_for_day(day=day)
+        ],
+    }
+    return render(request, "logistics/staff.html", context)
+
+
+@login_required
+@require_POST
+def staff_deactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
+    _allow(request, WAREHOUSE_ROLES)
+    member = services.staff_member_deactivate(actor=request.user, staff_id=staff_id)
+    messages.success(
+        request,
+        _("%(name)s no longer works in logistics.") % {"name": member.user.get_short_name()},
+    )
+    return redirect("logistics:staff")
+
+
+# --- Farm pickups ------------------------------------------------------------------------------
+
+PICKUP_SELLER_KEY = "logistics_pickup_seller_id"
+# The service's names for the fields of the pickup form.
+PICKUP_ERROR_FIELDS = {"phone": "contact_phone", "invalid_phone": "contact_phone"}
+
+
+def _pickup_farm(request: HttpRequest, managed: list[Any]) -> Any | None:
+    """The farm the seller or agent works for: ?seller=, else the one kept in the session,
+    else the only one they manage; None when an agent must still choose."""
+    if request.GET.get("seller") == "":
+        request.session.pop(PICKUP_SELLER_KEY, None)
+    wanted = request.GET.get("seller") or request.session.get(PICKUP_SELLER_KEY)
+    for seller in managed:
+        if wanted and str(seller.pk) == str(wanted):
+            request.session[PICKUP_SELLER_KEY] = seller.pk
+            return seller
+    return managed[0] if len(managed) == 1 else None
+
+
+def _pickup_rows(pickups: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pickup": pickup,
+            "window": f"{_hhmm(pickup.window_start_min)}\u2013{_hhmm(pickup.window_end_min)}",
+            "can_cancel": pickup.status == FarmPickup.Status.REQUESTED,
+        }
+        for pickup in pickups
+    ]
+
+
+def _pick_farm(request: HttpRequest, managed: list[Any]) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    shops = [s for s in managed if not query or query in s.name or query in s.name_en][:50]
+    context = {"shops": shops, "query": query, "managed": managed}
+    return render(request, "logistics/pickup_pick_farm.html", context)
+
+
+@login_required
+@require_GET
+def pickups(request: HttpRequest) -> HttpResponse:
+    """Farm pickups: the warehouse sees every pickup of a day; a seller sees their own farm's
+    requests, and an agent those of the farmer they help."""
+    _allow(request, PICKUP_REQUEST_ROLES)
+    if selectors.user_has_any_role(user=request.user, roles=WAREHOUSE_ROLES):
+        day_form, day = _chosen_day(request)
+        context = {
+            "day": day,
+            "day_form": day_form,
+            "rows": _pickup_rows(selectors.farm_pickups_for_day(day=day, include_cancelled=True)),
+        }
+        return render(request, "logistics/pickups_day.html", context)
+    managed = sellers_managed_by(user=request.user)
+    seller = _pickup_farm(request, managed)
+    if seller is None:
+        return _pick_farm(request, managed)
+    context = {
+        "seller": seller,
+        "managed_count": len(managed),
+        "rows": _pickup_rows(selectors.farm_pickups_for_seller(seller_id=seller.pk)),
+    }
+    return render(request, "logistics/pickups.html", context)
+
+
+def _village_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    groups = []
+    for township in townships_list():
+        rows = villages_for_township(township_code=township.code)
+        if rows:
+            groups.append((township.name, [(row.id, row.name) for row in rows]))
+    return groups
+
+
+def _pickup_form(request: HttpRequest, seller: Any) -> PickupRequestForm:
+    variants = [
+        (variant.pk, f"{product.name} · {variant.name}".strip(" ·"))
+        for product in products_for_seller(seller_id=seller.pk)
+        for variant in product.variants.all()
+        if variant.is_active
+    ]
+    lots = [
+        (lot.pk, f"{lot.code} · {lot.product.name} · {lot.harvested_on:%Y-%m-%d}")
+        for lot in lots_for_seller(seller_id=seller.pk)
+        if lot.status == "active"
+    ][:30]
+    owner = request.user if seller.owner_id == request.user.pk else None
+    initial = {
+        "day": timezone.localdate() + datetime.timedelta(days=1),
+        "window_start": datetime.time(9),
+        "window_end": datetime.time(12),
+        "crates": 1,
+        "village": seller.village_id,
+        "contact_phone": seller.phone or (owner.phone if owner is not None else ""),
+    }
+    return PickupRequestForm(
+        request.POST or None,
+        variants=variants,
+        villages=_village_choices(),
+        lots=lots,
+        initial=initial,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pickup_new(request: HttpRequest) -> HttpResponse:
+    """Ask for goods to be collected from the farm: what, which day and hours, about how much,
+    where (the village is enough; the driver calls the phone for the rest)."""
+    _allow(request, PICKUP_REQUEST_ROLES)
+    managed = sellers_managed_by(user=request.user)
+    seller = _pickup_farm(request, managed)
+    if seller is None:
+        return _pick_farm(request, managed)
+    form = _pickup_form(request, seller)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.farm_pickup_request(
+                actor=request.user,
+                seller_id=seller.pk,
+                variant_id=data["variant"],
+                day=data["day"],
+                window_start_min=minutes_of(data["window_start"]),
+                window_end_min=minutes_of(data["window_end"]),
+                expected_kg=data["expected_kg"],
+                crates=data["crates"],
+                village_id=data["village"],
+                place=data["place"],
+                contact_phone=data["contact_phone"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                needs_cold_chain=data["needs_cold_chain"],
+                lot_id=data.get("lot"),
+                note=data["note"],
+            )
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(form, error, fields=PICKUP_ERROR_FIELDS)
+        else:
+            messages.success(
+                request, _("Pickup requested. The warehouse plans it into a route and calls you.")
+            )
+            return redirect("logistics:pickups")
+    context = {
+        "form": form,
+        "seller": seller,
+        "managed_count": len(managed),
+        "position_open": bool(form["latitude"].errors or form["longitude"].errors),
+    }
+    return render(request, "logistics/pickup_form.html", context)
+
+
+@login_required
+@require_POST
+def pickup_cancel(request: HttpRequest, pickup_id: int) -> HttpResponse:
+    _allow(request, PICKUP_REQUEST_ROLES)
+    try:
+        services.farm_pickup_cancel(actor=request.user, pickup_id=pickup_id)
+    except XiangcunError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Pickup cancelled."))
+    day = request.POST.get("day", "")
+    if day and selectors.user_has_any_role(user=request.user, roles=WAREHOUSE_ROLES):
+        return redirect(f"{reverse('logistics:pickups')}?{urlencode({'day': day})}")
+    return redirect("logistics:pickups")

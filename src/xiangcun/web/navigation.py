@@ -51,9 +51,13 @@ WORKSPACES: dict[Role, Workspace] = {
             _("List your products with photos and prices."),
             _("Record harvests so buyers can trace them."),
             _("See your orders, sales and payouts."),
+            _("Ask for a van to collect your goods from the farm."),
         ),
         url_name="console:home",
-        links=((_("Orders for my shop"), "orders:shop"),),
+        links=(
+            (_("Orders for my shop"), "orders:shop"),
+            (_("Farm pickups"), "logistics:pickups"),
+        ),
     ),
     Role.AGENT: Workspace(
         key="service_desk",
@@ -69,6 +73,7 @@ WORKSPACES: dict[Role, Workspace] = {
             (_("Help a farmer list products"), "console:home"),
             (_("Take cash for an order"), "orders:cash_find"),
             (_("Hand over a parcel (pickup code)"), "logistics:handover"),
+            (_("Farm pickups"), "logistics:pickups"),
         ),
     ),
     Role.WAREHOUSE: Workspace(
@@ -81,8 +86,13 @@ WORKSPACES: dict[Role, Workspace] = {
             _("See stock in the warehouse and at stations."),
             _("Plan the routes to the village stations."),
         ),
-        url_name="logistics:dispatch",
-        links=((_("Take cash for an order"), "orders:cash_find"),),
+        # The logistics home: dispatch first, then intake, farm pickups, fleet, staff.
+        url_name="logistics:home",
+        links=(
+            (_("Fleet"), "logistics:fleet"),
+            (_("Staff and shifts"), "logistics:staff"),
+            (_("Take cash for an order"), "orders:cash_find"),
+        ),
     ),
     Role.PACKER: Workspace(
         key="logistics",
