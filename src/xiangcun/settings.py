@@ -296,6 +296,13 @@ WECHATPAY_PUBLIC_KEY = os.environ.get("WECHATPAY_PUBLIC_KEY", "")
 WECHATPAY_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_PUBLIC_KEY_ID", "")
 WECHATPAY_CERT_DIR = os.environ.get("WECHATPAY_CERT_DIR", "")
 WECHATPAY_NOTIFY_URL = os.environ.get("WECHATPAY_NOTIFY_URL", "")
+# Paying inside WeChat's own browser (JSAPI) needs the buyer's openid for the official account
+# WECHATPAY_APPID names; WeChat's web sign-in gives it, with the account's app secret.
+WECHAT_OAUTH_SECRET = os.environ.get("WECHAT_OAUTH_SECRET", "")
+WECHAT_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "WECHAT_OAUTH_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+WECHAT_OAUTH_API_URL = os.environ.get("WECHAT_OAUTH_API_URL", "https://api.weixin.qq.com")
 
 # --- Traceability ---------------------------------------------------------------------------------
 # Our GS1 company prefix (GTINs, SGLNs, lot EPCs). The default is a placeholder for the demo:

@@ -2,9 +2,12 @@
 and the staff page that confirms cash.
 
 Views parse forms and call the orders, payments and regions services and selectors; the rules
-live there. Every page works without JavaScript.
+live there. Every page works without JavaScript, except paying inside WeChat's own browser,
+which is WeChat's JavaScript bridge or nothing.
 """
 
+import logging
+import re
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -13,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,7 +47,8 @@ from xiangcun.orders.forms import (
 )
 from xiangcun.orders.models import Cart, CartLine, Order, OrderLine
 from xiangcun.orders.templatetags.order_pages import local, yuan
-from xiangcun.payments.selectors import payment_get
+from xiangcun.payments.selectors import payment_get, wechat_openid
+from xiangcun.payments.services import payment_sync
 from xiangcun.regions.errors import CountyNotConfiguredError
 from xiangcun.regions.selectors import (
     county_get_default,
@@ -53,6 +59,8 @@ from xiangcun.regions.selectors import (
 )
 from xiangcun.regions.types import StationSummary
 from xiangcun.sellers.selectors import sellers_managed_by
+
+logger = logging.getLogger(__name__)
 
 # A guest's cart is keyed by a token kept in the session, not by the session key itself:
 # Django gives the session a new key at login, and the token lets us find the cart to merge.
@@ -83,7 +91,16 @@ CHECKOUT_ERROR_FIELDS = {
     "invalid_payment_method": "payment_method",
     "provider_not_configured": "payment_method",
     "unknown_provider": "payment_method",
+    "invalid_payment": "payment_method",
+    "payment_provider_error": "payment_method",
 }
+# Set once this session has been sent to WeChat's sign-in by itself, so a sign-in that failed
+# is not tried again and again; the buyer can still ask for it with the link on the page.
+WECHAT_SIGNIN_TRIED_KEY = "orders_wechat_signin_tried"
+# Phones and tablets (an Android tablet says "Android" without "Mobile"; Huawei's HarmonyOS
+# browsers say "OpenHarmony"/"HarmonyOS"). iPads since iPadOS 13 pass as a Mac: they get the
+# QR code, which another phone can scan.
+MOBILE_USER_AGENT = re.compile(r"Mobi|Android|iPhone|iPad|iPod|HarmonyOS|OpenHarmony")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -122,6 +139,58 @@ def _pagination(request: HttpRequest, page: Any) -> dict[str, Any]:
 
 def _wechat_enabled() -> bool:
     return bool(getattr(settings, "WECHATPAY_MCHID", ""))
+
+
+def wechat_channel_for(user_agent: str) -> str:
+    """The WeChat Pay channel that works where the buyer is: `jsapi` inside WeChat's own
+    browser (WeChat refuses its H5 pages there), `h5` in another phone browser (which hands
+    over to the WeChat app), `native` on a computer (a QR code to scan with a phone)."""
+    if "MicroMessenger" in user_agent:
+        return "jsapi"
+    if MOBILE_USER_AGENT.search(user_agent):
+        return "h5"
+    return "native"
+
+
+def _wechat_channel(request: HttpRequest) -> str:
+    return wechat_channel_for(request.headers.get("User-Agent", ""))
+
+
+def _wechat_signin_configured() -> bool:
+    return bool(getattr(settings, "WECHAT_OAUTH_SECRET", "") and _wechat_enabled())
+
+
+def _wechat_signin_url(next_url: str) -> str:
+    return f"{reverse('payments:wechat_signin')}?{urlencode({'next': next_url})}"
+
+
+def _wechat_signin_needed(request: HttpRequest) -> bool:
+    """Inside WeChat without the buyer's openid, which paying there needs."""
+    return (
+        _wechat_signin_configured()
+        and _wechat_channel(request) == "jsapi"
+        and not wechat_openid(session=request.session)
+    )
+
+
+def _wechat_signin_first(request: HttpRequest) -> HttpResponse | None:
+    """Send a buyer inside WeChat through WeChat's sign-in once, before they need to pay: it
+    asks them nothing and comes straight back to this page."""
+    if not _wechat_signin_needed(request) or request.session.get(WECHAT_SIGNIN_TRIED_KEY):
+        return None
+    request.session[WECHAT_SIGNIN_TRIED_KEY] = True
+    return redirect(_wechat_signin_url(request.get_full_path()))
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def _qr_svg(data: str, *, title: str) -> SafeString:
+    """An inline SVG QR code, black on white so a phone reads it off any screen."""
+    code = segno.make_qr(data, error="m")
+    # segno writes the SVG itself; the title is escaped by segno.
+    return mark_safe(code.svg_inline(scale=6, border=4, dark="#000", light="#fff", title=title))  # noqa: S308
 
 
 def _delivery_fee(method: str, goods_total: Decimal) -> Decimal:
@@ -372,7 +441,9 @@ def _checkout_form(request: HttpRequest, data: Any = None) -> tuple[CheckoutForm
     return form, {"shop": shops[0] if shops else None, "stations": village_stations}
 
 
-def _order_arguments(form: CheckoutForm, shop: StationSummary | None) -> dict[str, Any]:
+def _order_arguments(
+    form: CheckoutForm, shop: StationSummary | None, *, wechat_channel: str
+) -> dict[str, Any]:
     data = form.cleaned_data
     method = data["delivery_method"]
     station_id: int | None = None
@@ -397,8 +468,7 @@ def _order_arguments(form: CheckoutForm, shop: StationSummary | None) -> dict[st
         "station_id": station_id,
         "address": address,
         "payment_method": data["payment_method"],
-        # A phone browser outside WeChat pays through WeChat's H5 page.
-        "wechat_channel": "h5" if data["payment_method"] == Order.PaymentMethod.WECHAT else "",
+        "wechat_channel": wechat_channel,
         "recipient": data["recipient"],
         "phone": data["phone"],
     }
@@ -408,34 +478,53 @@ def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
     """Online payment: to the payment page, back to the order after; cash: the order page."""
     order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
     if order.status == Order.Status.PENDING_PAYMENT:
-        return redirect(_payment_url(order) or order_url)
+        return redirect(_payment_url(request, order) or order_url)
     return redirect(order_url)
 
 
-def _payment_url(order: Order) -> str:
-    """Where the buyer pays: the sandbox approval page (or WeChat's H5 page), coming back to
-    the order page; "" when there is nothing to open (cash, or a QR code shown on the page)."""
+def _payment_url(request: HttpRequest, order: Order) -> str:
+    """Where the buyer pays, coming back to the order page: the sandbox approval page,
+    WeChat's H5 page, or our page that opens WeChat's payment sheet (JSAPI); "" when there is
+    nothing to open (cash, or WeChat's QR code, which the order page itself shows)."""
     if not order.payment_number:
         return ""
     order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
+    try:
+        intent = payment_get(number=order.payment_number)
+    except NotFoundError:
+        return ""
+    data = intent.client_data or {}
     if order.payment_method == Order.PaymentMethod.SANDBOX:
-        try:
-            intent = payment_get(number=order.payment_number)
-        except NotFoundError:
-            return ""
-        data = intent.client_data or {}
         base = data.get("approve_url") or data.get("url") or ""
         if not base:
             base = reverse("payments:sandbox", kwargs={"number": order.payment_number})
         base = base.split("?", 1)[0]
         return f"{base}?{urlencode({'next': order_url})}"
     if order.payment_method == Order.PaymentMethod.WECHAT:
-        try:
-            intent = payment_get(number=order.payment_number)
-        except NotFoundError:
-            return ""
-        return str((intent.client_data or {}).get("h5_url") or "")
+        if intent.channel == "jsapi":
+            return reverse("orders:wechat_pay", kwargs={"order_id": order.pk})
+        h5_url = str(data.get("h5_url") or "")
+        if intent.channel == "h5" and h5_url:
+            # WeChat brings the buyer back here once they have paid (or given up).
+            back = request.build_absolute_uri(order_url)
+            separator = "&" if "?" in h5_url else "?"
+            return f"{h5_url}{separator}{urlencode({'redirect_url': back})}"
     return ""
+
+
+def _wechat_payment_problem(request: HttpRequest, channel: str) -> str:
+    """Why a buyer cannot pay with WeChat from here, or "" when they can."""
+    if channel != "jsapi" or wechat_openid(session=request.session):
+        return ""
+    if not _wechat_signin_configured():
+        return _(
+            "WeChat Pay does not work inside WeChat's own browser here yet. Choose another "
+            "way to pay, or open this page in your phone's browser."
+        )
+    return _(
+        "WeChat has not confirmed your WeChat account yet. Use the link “Confirm my WeChat "
+        "account”, or choose another way to pay."
+    )
 
 
 @login_required
@@ -453,23 +542,35 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if not summary.lines:
             messages.error(request, _("Your cart is empty."))
             return redirect("cart:detail")
-        try:
-            order = services.order_place(
-                buyer=request.user,
-                lines=[(line.variant_id, line.quantity) for line in summary.lines],
-                idempotency_key=key,
-                client_ip=request.META.get("REMOTE_ADDR", "") or "",
-                **_order_arguments(form, places["shop"]),
-            )
-        except XiangcunError as error:
-            form_add_service_error(form, error, fields=CHECKOUT_ERROR_FIELDS)
+        wechat_channel = ""
+        if form.cleaned_data["payment_method"] == Order.PaymentMethod.WECHAT:
+            wechat_channel = _wechat_channel(request)
+        problem = _wechat_payment_problem(request, wechat_channel)
+        if problem:
+            form.add_error("payment_method", problem)
         else:
-            cart = _cart(request)
-            if cart is not None:
-                services.cart_clear(cart=cart)
-            return _after_placing(request, order)
+            try:
+                order = services.order_place(
+                    buyer=request.user,
+                    lines=[(line.variant_id, line.quantity) for line in summary.lines],
+                    idempotency_key=key,
+                    client_ip=_client_ip(request),
+                    payer_openid=(
+                        wechat_openid(session=request.session) if wechat_channel == "jsapi" else ""
+                    ),
+                    **_order_arguments(form, places["shop"], wechat_channel=wechat_channel),
+                )
+            except XiangcunError as error:
+                form_add_service_error(form, error, fields=CHECKOUT_ERROR_FIELDS)
+            else:
+                cart = _cart(request)
+                if cart is not None:
+                    services.cart_clear(cart=cart)
+                return _after_placing(request, order)
     if not summary.lines and request.method == "GET":
         return redirect("cart:detail")
+    if request.method == "GET" and (signin := _wechat_signin_first(request)):
+        return signin
     home_fee = _delivery_fee(Order.Delivery.HOME, summary.goods_total)
     shop = places["shop"]
     delivery_hints = [
@@ -502,6 +603,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "home_total": summary.goods_total + home_fee,
         "delivery_hints": delivery_hints,
         "payment_hints": payment_hints,
+        "wechat_signin_url": (
+            _wechat_signin_url(reverse("cart:checkout")) if _wechat_signin_needed(request) else ""
+        ),
     }
     return render(request, "orders/checkout.html", context)
 
@@ -531,6 +635,50 @@ def _group_lines(lines: Iterable[OrderLine]) -> list[SellerGroup]:
         group.lines.append(line)
         group.subtotal += line.line_total
     return list(groups.values())
+
+
+def _awaits_wechat(order: Order) -> bool:
+    return (
+        order.viewer == "buyer"  # type: ignore[attr-defined]
+        and order.status == Order.Status.PENDING_PAYMENT
+        and order.payment_method == Order.PaymentMethod.WECHAT
+        and bool(order.payment_number)
+    )
+
+
+def _wechat_synced(request: HttpRequest, order: Order) -> Order:
+    """The order after asking WeChat Pay about its pending payment: the buyer's return from
+    WeChat, the JSAPI callback and the page's polling all trust only what WeChat Pay says,
+    and its notification may come late or not at all."""
+    if not _awaits_wechat(order):
+        return order
+    try:
+        intent = payment_sync(number=order.payment_number)
+    except XiangcunError as error:
+        # WeChat did not answer: the page says "waiting" and the next look asks again.
+        logger.warning("Order %s: WeChat Pay status unknown (%s)", order.number, error.code)
+        return order
+    if intent.status == "pending":
+        return order
+    return _order_for(request, order.pk)
+
+
+def _wechat_panel(request: HttpRequest, order: Order) -> dict[str, Any]:
+    """What the order page shows to pay a pending WeChat Pay order from this device."""
+    if not _awaits_wechat(order):
+        return {}
+    channel = _wechat_channel(request)
+    panel: dict[str, Any] = {"payment_poll": True}
+    try:
+        intent = payment_get(number=order.payment_number)
+    except NotFoundError:
+        return panel
+    code_url = str((intent.client_data or {}).get("code_url") or "")
+    if channel == intent.channel == "native" and intent.status == "pending" and code_url:
+        panel["wechat_qr"] = _qr_svg(code_url, title=_("WeChat Pay QR code"))
+    if _wechat_signin_needed(request):
+        panel["wechat_signin_url"] = _wechat_signin_url(request.path)
+    return panel
 
 
 def _order_page(
@@ -566,6 +714,7 @@ def _order_page(
         "cancel_form": CancelForm(),
         "return_form": return_form if returnable else None,
         "can_confirm_cash": _cash_due(order) and _is_cash_staff(request),
+        **_wechat_panel(request, order),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -573,21 +722,89 @@ def _order_page(
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_page(request, _order_for(request, order_id))
+    order = _order_for(request, order_id)
+    if _awaits_wechat(order) and (signin := _wechat_signin_first(request)):
+        return signin
+    return _order_page(request, _wechat_synced(request, order))
+
+
+@login_required
+@require_GET
+def order_payment_status(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The order page's "waiting for your payment" box, polled by htmx every few seconds
+    while WeChat Pay is pending; once the order has moved on, htmx reloads the page."""
+    order = _wechat_synced(request, _order_for(request, order_id))
+    if order.viewer != "buyer":  # type: ignore[attr-defined]
+        raise Http404
+    waiting = order.status == Order.Status.PENDING_PAYMENT
+    response = render(
+        request, "orders/_payment_status.html", {"order": order, "payment_poll": waiting}
+    )
+    if not waiting and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
 @require_POST
 def order_pay(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Pay (again): keeps a payment that still works from this device, else opens a new one
+    on the channel that does (`wechat_channel_for`), then sends the buyer to it."""
     order = _order_for(request, order_id)
+    order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
     if order.viewer != "buyer" or order.status != Order.Status.PENDING_PAYMENT:  # type: ignore[attr-defined]
         messages.error(request, _("This order is not waiting for payment."))
-        return redirect("orders:detail", order_id=order.pk)
-    url = _payment_url(order)
-    if not url:
+        return redirect(order_url)
+    wechat_channel = ""
+    if order.payment_method == Order.PaymentMethod.WECHAT:
+        wechat_channel = _wechat_channel(request)
+        if _wechat_signin_needed(request):
+            return redirect(_wechat_signin_url(order_url))
+        problem = _wechat_payment_problem(request, wechat_channel)
+        if problem:
+            messages.error(request, problem)
+            return redirect(order_url)
+    try:
+        order = services.order_payment_renew(
+            actor=request.user,
+            order_id=order.pk,
+            return_url=order_url,
+            wechat_channel=wechat_channel,
+            payer_openid=(
+                wechat_openid(session=request.session) if wechat_channel == "jsapi" else ""
+            ),
+            client_ip=_client_ip(request),
+        )
+    except XiangcunError as error:
+        messages.error(request, str(error.message))
+        return redirect(order_url)
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return redirect(order_url)
+    url = _payment_url(request, order)
+    if not url and wechat_channel != "native":
         messages.error(request, _("This order cannot be paid online. Ask at your service centre."))
-        return redirect("orders:detail", order_id=order.pk)
-    return redirect(url)
+    return redirect(url or order_url)
+
+
+@login_required
+@require_GET
+def wechat_pay(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Inside WeChat: the page that opens WeChat's payment sheet (static/payments/
+    wechat_jsapi.js reads the signed parameters from a JSON data block: no inline script),
+    then goes to the order page, which asks WeChat Pay whether the money came."""
+    order = _order_for(request, order_id)
+    order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
+    if not _awaits_wechat(order):
+        return redirect(order_url)
+    try:
+        intent = payment_get(number=order.payment_number)
+    except NotFoundError:
+        return redirect(order_url)
+    params = (intent.client_data or {}).get("jsapi_params")
+    if intent.channel != "jsapi" or intent.status != "pending" or not isinstance(params, dict):
+        return redirect(order_url)
+    context = {"order": order, "jsapi_params": params, "order_url": order_url}
+    return render(request, "orders/wechat_pay.html", context)
 
 
 @login_required

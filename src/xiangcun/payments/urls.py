@@ -1,4 +1,5 @@
-"""Payment pages under /pay/: the sandbox approval page and WeChat Pay's notification URL."""
+"""Payment pages under /pay/: the sandbox approval page, WeChat Pay's notification URL and
+WeChat's web sign-in."""
 
 from django.urls import path
 
@@ -9,4 +10,6 @@ app_name = "payments"
 urlpatterns = [
     path("sandbox/<str:number>/", views.sandbox_page, name="sandbox"),
     path("wechat/notify/", views.wechat_notify, name="wechat_notify"),
+    path("wechat/signin/", views.wechat_signin, name="wechat_signin"),
+    path("wechat/signin/return/", views.wechat_signin_return, name="wechat_signin_return"),
 ]

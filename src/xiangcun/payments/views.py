@@ -1,28 +1,42 @@
-"""Payment pages: the sandbox approval page (demo and tests) and WeChat Pay's notify URL.
+"""Payment pages: the sandbox approval page (demo and tests), WeChat Pay's notify URL and
+WeChat's web sign-in, which gives the buyer's openid for paying inside WeChat (JSAPI).
 
 Views only parse the request, call a service and shape the answer; the rules are in
 `payments.services`.
 """
 
+import hmac
 import logging
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiangcun.core.errors import XiangcunError
 from xiangcun.payments.errors import PaymentNotFoundError
 from xiangcun.payments.models import PaymentIntent
-from xiangcun.payments.selectors import payment_get
+from xiangcun.payments.selectors import WECHAT_OPENID_SESSION_KEY, payment_get
 from xiangcun.payments.services import notification_receive, sandbox_decide
+from xiangcun.payments.wechat_oauth import (
+    WechatSigninError,
+    WechatSigninNotConfiguredError,
+    WechatSigninStateError,
+    authorize_url,
+    openid_for_code,
+    state_new,
+)
 
 logger = logging.getLogger(__name__)
 
 # The headers WeChat Pay signs with, kept with the notification for the record.
 WECHAT_HEADER_PREFIXES = ("wechatpay-", "content-type", "request-id", "user-agent")
+# The state and the page to go back to while the buyer is away at WeChat's sign-in.
+WECHAT_SIGNIN_SESSION_KEY = "payments_wechat_signin"
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
@@ -97,3 +111,44 @@ def wechat_notify(request: HttpRequest) -> HttpResponse:
         logger.warning("WeChat Pay notification refused: %s", error.code)
         return _fail(error.status if error.status >= 400 else 400, error.code)
     return HttpResponse(status=204)
+
+
+@require_GET
+def wechat_signin(request: HttpRequest) -> HttpResponse:
+    """Send the buyer to WeChat's sign-in (snsapi_base: WeChat asks them nothing), to come back
+    to `next` with their openid in the session."""
+    next_url = _safe_next(request, request.GET.get("next", "")) or "/"
+    state = state_new()
+    redirect_uri = request.build_absolute_uri(reverse("payments:wechat_signin_return"))
+    try:
+        url = authorize_url(redirect_uri=redirect_uri, state=state)
+    except WechatSigninNotConfiguredError as error:
+        messages.error(request, str(error.message))
+        return redirect(next_url)
+    request.session[WECHAT_SIGNIN_SESSION_KEY] = {"state": state, "next": next_url}
+    return redirect(url)
+
+
+@require_GET
+def wechat_signin_return(request: HttpRequest) -> HttpResponse:
+    """WeChat sends the buyer back here with `code` and `state`. The state must be the one this
+    session was sent with (else a forged sign-in could pin another person's openid on it)."""
+    pending = request.session.get(WECHAT_SIGNIN_SESSION_KEY)
+    if not isinstance(pending, dict):
+        pending = {}
+    state = request.GET.get("state", "")
+    expected = str(pending.get("state", ""))
+    if not (expected and state and hmac.compare_digest(state.encode(), expected.encode())):
+        raise WechatSigninStateError
+    del request.session[WECHAT_SIGNIN_SESSION_KEY]
+    next_url = _safe_next(request, str(pending.get("next", ""))) or "/"
+    code = request.GET.get("code", "")
+    try:
+        if not code or len(code) > 512:
+            raise WechatSigninError
+        openid = openid_for_code(code=code)
+    except (WechatSigninError, WechatSigninNotConfiguredError) as error:
+        messages.error(request, str(error.message))
+        return redirect(next_url)
+    request.session[WECHAT_OPENID_SESSION_KEY] = openid
+    return redirect(next_url)
