@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xiangcun.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +98,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "xiangcun.core.middleware.XiangcunErrorMiddleware",
 ]
+
+# Reverse proxies in front of the app servers (nginx: 1); 0 ignores X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "xiangcun.urls"
 WSGI_APPLICATION = "xiangcun.wsgi.application"
