@@ -245,3 +245,10 @@ def test_home_query_count_does_not_grow_with_roles(client: Client, make_user: Ma
     assert counts[0] == counts[1]
     # session, user, roles (and a spare for the accounts selector), plus the storefront shelves
     assert counts[1] <= 4 + 5
+
+
+@pytest.mark.parametrize("path", ["/", "/shop/", "/healthz"])
+def test_pages_answer_head_requests_as_monitors_send_them(client: Client, path: str) -> None:
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""

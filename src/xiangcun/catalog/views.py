@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
@@ -128,7 +128,7 @@ def _search_form(data: Any) -> SearchForm:
 # --- storefront --------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def shop_home(request: HttpRequest) -> HttpResponse:
     """Brands, Danzhai's own goods going out, and goods coming in for the villages."""
     categories = categories_list()
@@ -143,7 +143,7 @@ def shop_home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/shop_home.html", context)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Results for the words typed (Chinese, pinyin or initials) and the filters chosen."""
     form = _search_form(request.GET or None)
@@ -190,7 +190,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         found = category_get(slug=slug)
@@ -214,7 +214,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/category.html", context)
 
 
-@require_GET
+@require_safe
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     """Photos, price per option and how many are left, origin, brand, certificates, shop."""
     try:
@@ -233,7 +233,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(request, "catalog/product.html", context)
 
 
-@require_GET
+@require_safe
 def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         brand = brand_get(slug=slug)
@@ -250,7 +250,7 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/brand.html", context)
 
 
-@require_GET
+@require_safe
 def seller_shop(request: HttpRequest, seller_id: int) -> HttpResponse:
     """A seller's online shop: story, photos, village and listed products."""
     try:
@@ -332,7 +332,7 @@ def _unit_choices() -> list[tuple[str, Any]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def console_home(request: HttpRequest) -> HttpResponse:
     """My products with their status; agents first choose the farmer they help."""
     managed = sellers_managed_by(user=request.user)
@@ -379,7 +379,7 @@ def console_product_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def console_product(request: HttpRequest, product_id: int) -> HttpResponse:
     """Everything about one of my products, with a link for each change."""
     product = _managed_product(request, product_id)
@@ -557,7 +557,7 @@ def _require_reviewer(request: HttpRequest) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Products waiting for staff review, oldest first."""
     _require_reviewer(request)

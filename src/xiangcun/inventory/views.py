@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
@@ -33,7 +33,7 @@ def _console_seller(request: HttpRequest) -> Any | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def stock_list(request: HttpRequest) -> HttpResponse:
     """Every option of the shop's products with its stock at the shop's own place."""
     seller = _console_seller(request)

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import Role
@@ -325,7 +325,7 @@ def _cart_summary(cart: Cart | None) -> CartSummary:
     )
 
 
-@require_GET
+@require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
     summary = _cart_summary(_cart(request))
     context = {
@@ -614,7 +614,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def order_list(request: HttpRequest) -> HttpResponse:
     page = selectors.orders_for_buyer(user=request.user, page=_page_number(request))
     context = {"orders": page, "pagination": _pagination(request, page)}
@@ -720,7 +720,7 @@ def _order_page(
 
 
 @login_required
-@require_GET
+@require_safe
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order_for(request, order_id)
     if _awaits_wechat(order) and (signin := _wechat_signin_first(request)):
@@ -729,7 +729,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def order_payment_status(request: HttpRequest, order_id: int) -> HttpResponse:
     """The order page's "waiting for your payment" box, polled by htmx every few seconds
     while WeChat Pay is pending; once the order has moved on, htmx reloads the page."""
@@ -787,7 +787,7 @@ def order_pay(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def wechat_pay(request: HttpRequest, order_id: int) -> HttpResponse:
     """Inside WeChat: the page that opens WeChat's payment sheet (static/payments/
     wechat_jsapi.js reads the signed parameters from a JSON data block: no inline script),
@@ -872,7 +872,7 @@ class ShopOrder:
 
 
 @login_required
-@require_GET
+@require_safe
 def shop_orders(request: HttpRequest) -> HttpResponse:
     seller, managed = _console_seller(request)
     if not managed:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.errors import XiangcunError
 from xiangcun.payments.errors import PaymentNotFoundError
@@ -113,7 +113,7 @@ def wechat_notify(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@require_GET
+@require_safe
 def wechat_signin(request: HttpRequest) -> HttpResponse:
     """Send the buyer to WeChat's sign-in (snsapi_base: WeChat asks them nothing), to come back
     to `next` with their openid in the session."""
@@ -129,7 +129,7 @@ def wechat_signin(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-@require_GET
+@require_safe
 def wechat_signin_return(request: HttpRequest) -> HttpResponse:
     """WeChat sends the buyer back here with `code` and `state`. The state must be the one this
     session was sent with (else a forged sign-in could pin another person's openid on it)."""

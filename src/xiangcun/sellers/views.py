@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
@@ -72,7 +72,7 @@ def _require_reviewer(request: HttpRequest) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Shop applications waiting for review, oldest first."""
     _require_reviewer(request)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
@@ -52,7 +52,7 @@ def _page_number(request: HttpRequest) -> int:
 # --- the public trace page -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def trace_page(request: HttpRequest, gtin: str, lot: str) -> HttpResponse:
     """What a buyer sees after scanning the label: where, when, who checked it, every step."""
     try:
@@ -152,7 +152,7 @@ def _managed_lot(request: HttpRequest, lot_id: int) -> Lot:
 
 
 @login_required
-@require_GET
+@require_safe
 def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
     """One of my lots: its label, QR code, Digital Link and journey so far."""
     lot = _managed_lot(request, lot_id)
@@ -169,7 +169,7 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def lot_label(request: HttpRequest, lot_id: int) -> HttpResponse:
     """The printable PDF label (QR code and Digital Link) of one of my lots."""
     from xiangcun.traceability.labels import label_pdf
@@ -181,7 +181,7 @@ def lot_label(request: HttpRequest, lot_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def lot_list(request: HttpRequest) -> HttpResponse:
     """My lots (an agent sees those of every farm they help), newest first."""
     managed = sellers_managed_by(user=request.user)
@@ -205,7 +205,7 @@ def lot_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def recall_find(request: HttpRequest) -> HttpResponse:
     """Find a lot by its code, see every order and buyer it reached, and recall it."""
     if not lot_may_recall(user=request.user):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import brands_list, products_search
@@ -18,7 +18,7 @@ from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
 HOME_SHELF = 4
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     my_workspaces = []
     if request.user.is_authenticated:
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def workspace(request: HttpRequest, role: str) -> HttpResponse:
     try:
@@ -54,7 +54,7 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Ok only when the database answers a query; load balancers take us out otherwise."""
     try:
