@@ -3,13 +3,12 @@ locks hand the parcel over once and count every wrong code (PostgreSQL only: SQL
 select_for_update)."""
 
 import datetime
-import threading
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
+from tests.concurrency import run_together
 from tests.logistics.conftest import PASSWORD, marketplace_load
 from xiangcun.accounts.models import User
 from xiangcun.logistics import services
@@ -22,32 +21,6 @@ def demo_committed(transactional_db: None, settings: Any) -> LogisticsDemoResult
     settings.LOGISTICS_PLANNER_SECONDS = 0.5
     marketplace_load()
     return services.logistics_demo_load(day=timezone.localdate(), password=PASSWORD)
-
-
-def run_together(count: int, work: Any) -> list[str]:
-    start = threading.Barrier(count)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def one(index: int) -> None:
-        try:
-            start.wait()
-            try:
-                work(index)
-                outcome = "ok"
-            except Exception as error:
-                outcome = getattr(error, "code", repr(error))
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -2,18 +2,17 @@
 return of every unit; a payment that lands after its order was cancelled (or a second payment
 of a paid order) goes straight back through its provider. Every case leaves the ledger whole."""
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.orders.conftest import home
 from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
@@ -381,29 +380,7 @@ RACERS = 8
 
 
 def _race(work: Callable[[int], None]) -> list[str]:
-    start = threading.Barrier(RACERS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            start.wait()
-            try:
-                work(n)
-                outcome = "ok"
-            except Exception as error:
-                outcome = getattr(error, "code", repr(error))
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return run_together(RACERS, work)
 
 
 @pytest.mark.postgres
