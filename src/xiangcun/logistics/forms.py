@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.logistics.models import CarrierHandoff, Intake, StaffMember, Vehicle
-from xiangcun.logistics.services import FAILURE_REASONS
+from xiangcun.logistics.services import FAILURE_REASONS, RETURN_REJECT_REASONS
 
 Choices = list[tuple[Any, Any]]
 
@@ -281,3 +281,55 @@ class PickupRequestForm(forms.Form):
             self.fields["lot"].choices = [("", _("No lot")), *lots]  # type: ignore[attr-defined]
         else:
             del self.fields["lot"]
+
+
+# --- Parcels coming back ------------------------------------------------------------------------
+
+
+class ReturnStartForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: the phone was switched off all week."),
+    )
+
+
+class ReturnReceiveForm(forms.Form):
+    """A returned parcel checked at the warehouse: per packed line, how many units cannot be
+    sold again and why. The service judges the numbers against what was packed."""
+
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, line_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line_fields: list[tuple[int, str, str]] = []
+        for line_id in line_ids:
+            units, reason = f"rejected_{line_id}", f"reason_{line_id}"
+            self.fields[units] = forms.IntegerField(
+                label=_("Units damaged or not fit to sell"),
+                required=False,
+                min_value=0,
+                initial=0,
+                widget=forms.TextInput(attrs=_WHOLE),
+                error_messages={"invalid": _("Enter a whole number of units, like 0 or 2.")},
+            )
+            self.fields[reason] = forms.ChoiceField(
+                label=_("Why they cannot be sold"),
+                choices=[("", _("Choose a reason")), *RETURN_REJECT_REASONS.items()],
+                required=False,
+            )
+            self.line_fields.append((line_id, units, reason))
+
+    def rejected(self) -> dict[int, tuple[int, str]]:
+        """{order line id: (units, reason)} for every line with units typed (not zero)."""
+        found = {}
+        for line_id, units, reason in self.line_fields:
+            count = self.cleaned_data.get(units) or 0
+            if count:
+                found[line_id] = (count, self.cleaned_data.get(reason) or "")
+        return found
+
+    def error_fields(self) -> dict[str, str]:
+        """The service names a line's field `rejected.<line id>`; here it is `rejected_<id>`."""
+        return {str(line_id): units for line_id, units, _reason in self.line_fields}

@@ -5,10 +5,11 @@ fleet, staff and shifts, and farm pickups.
 Each runs a fixed number of queries whatever the number of rows.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
@@ -22,6 +23,7 @@ from xiangcun.logistics.errors import (
 from xiangcun.logistics.models import (
     FarmPickup,
     Intake,
+    PackedLine,
     PackingTask,
     Parcel,
     ParcelEvent,
@@ -114,10 +116,45 @@ def parcel_pickup_code(*, parcel: Parcel) -> str:
     return pickup_code_for(parcel)
 
 
+# A parcel nobody has collected for this long may go back to the warehouse: station shelves
+# are small and much of what we sell is food that will not keep.
+UNCOLLECTED_AFTER = timedelta(days=7)
+
+
+def _with_arrival(rows: QuerySet[Parcel]) -> QuerySet[Parcel]:
+    """`arrived_at`: when the parcel last came to its station (its last "at station" step)."""
+    return rows.annotate(
+        arrived_at=Coalesce(
+            Max("events__created_at", filter=Q(events__status=Parcel.Status.AT_STATION)),
+            F("updated_at"),
+        )
+    )
+
+
+def _mark_overdue(parcels: list[Parcel], now: datetime | None = None) -> list[Parcel]:
+    now = now or timezone.now()
+    for parcel in parcels:
+        arrived: datetime = parcel.arrived_at  # type: ignore[attr-defined]
+        parcel.days_waiting = (now - arrived).days  # type: ignore[attr-defined]
+        parcel.overdue = now - arrived >= UNCOLLECTED_AFTER  # type: ignore[attr-defined]
+    return parcels
+
+
 def parcels_at_station(*, station_id: int, limit: int = 50) -> list[Parcel]:
-    """Parcels waiting at a station, oldest first."""
+    """Parcels waiting at a station, longest waiting first. Each carries `arrived_at`,
+    `days_waiting` and `overdue` (nobody collected it for UNCOLLECTED_AFTER: it may go back)."""
     rows = Parcel.objects.filter(station_id=station_id, status=Parcel.Status.AT_STATION)
-    return list(rows.order_by("updated_at", "id")[:limit])
+    return _mark_overdue(list(_with_arrival(rows).order_by("arrived_at", "id")[:limit]))
+
+
+def parcel_waiting_get(*, parcel_id: int) -> Parcel:
+    """One parcel with its station and, like `parcels_at_station`, `arrived_at`,
+    `days_waiting` and `overdue` (meaningful only while its status is "at station")."""
+    rows = Parcel.objects.filter(pk=parcel_id).select_related("station")
+    found = _mark_overdue(list(_with_arrival(rows)))
+    if not found:
+        raise ParcelNotFoundError
+    return found[0]
 
 
 def staff_member_for(*, user: AnyUser) -> StaffMember | None:
@@ -317,3 +354,44 @@ def parcels_to_dispatch() -> list[Parcel]:
             status__in=(Parcel.Status.PACKED, Parcel.Status.DELIVERY_FAILED)
         ).order_by("id")
     )
+
+
+# --- Parcels coming back ------------------------------------------------------------------------
+
+RETURN_STATUSES = (Parcel.Status.RETURNING, Parcel.Status.RETURNED)
+
+
+def _returns() -> QuerySet[Parcel]:
+    """Parcels with their station, order and `units` (everything packed in them)."""
+    return Parcel.objects.select_related("station", "order").annotate(
+        units=Coalesce(Sum("task__packed_lines__quantity"), 0)
+    )
+
+
+def parcels_returning(*, limit: int = 50) -> list[Parcel]:
+    """Parcels on their way back to the county warehouse, the longest on the way first."""
+    rows = _returns().filter(status=Parcel.Status.RETURNING)
+    return list(rows.order_by("updated_at", "id")[:limit])
+
+
+def parcels_returned_recent(*, limit: int = 20) -> list[Parcel]:
+    """Parcels the warehouse received back, the latest first."""
+    rows = _returns().filter(status=Parcel.Status.RETURNED)
+    return list(rows.order_by("-updated_at", "-id")[:limit])
+
+
+def parcel_return_get(*, parcel_id: int) -> Parcel:
+    """A parcel coming back or received back, with its timeline prefetched; any other parcel
+    raises ParcelNotFoundError (the returns page has nothing to do with it)."""
+    parcel = (
+        _parcels().select_related("order").filter(pk=parcel_id, status__in=RETURN_STATUSES).first()
+    )
+    if parcel is None:
+        raise ParcelNotFoundError
+    return parcel
+
+
+def packed_lines_of_parcel(*, parcel: Parcel) -> list[PackedLine]:
+    """What went into the parcel's box, line by line, with the order line and the lot."""
+    rows = PackedLine.objects.filter(task_id=parcel.task_id).select_related("order_line", "lot")
+    return list(rows.order_by("id"))

@@ -1,6 +1,7 @@
-"""Logistics pages: the driver's route, the station's hand-over counter, packing with its slip
-and label, intake grading, the dispatch board that plans the day's routes, the fleet, staff and
-shifts, and farm pickup requests (by sellers, and by agents for farmers).
+"""Logistics pages: the driver's route, the station's hand-over counter (and sending back what
+nobody collected), packing with its slip and label, intake grading, receiving returned parcels,
+the dispatch board that plans the day's routes, the fleet, staff and shifts, and farm pickup
+requests (by sellers, and by agents for farmers).
 
 Views parse and show; the services decide. Expected refusals are shown next to the form; any
 other service error reaches the error middleware (403/404/400 page).
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.types import Role
@@ -38,6 +39,8 @@ from xiangcun.logistics.forms import (
     PickupCodeForm,
     PickupRequestForm,
     ReplanForm,
+    ReturnReceiveForm,
+    ReturnStartForm,
     ShiftForm,
     StaffAddForm,
     StopFailForm,
@@ -78,6 +81,7 @@ HOME_LINKS: tuple[tuple[str, Any, Any, frozenset[Role]], ...] = (
     ("logistics:route", "🚚", _lazy("Today's route"), ROAD_ROLES - WAREHOUSE_ROLES),
     ("logistics:packing", "📦", _lazy("Packing"), PACKING_ROLES),
     ("logistics:intake", "⚖️", _lazy("Intake and grading"), WAREHOUSE_ROLES),
+    ("logistics:returns", "↩️", _lazy("Returned parcels"), WAREHOUSE_ROLES),
     ("logistics:pickups", "🌾", _lazy("Farm pickups"), PICKUP_REQUEST_ROLES),
     ("logistics:handover", "🤝", _lazy("Hand over a parcel"), HANDOVER_ROLES),
     ("logistics:fleet", "🚐", _lazy("Fleet"), WAREHOUSE_ROLES),
@@ -86,7 +90,7 @@ HOME_LINKS: tuple[tuple[str, Any, Any, frozenset[Role]], ...] = (
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The logistics home: the pages of the user's jobs."""
     roles = user_roles(user=request.user)
@@ -139,7 +143,7 @@ def _stop_rows(route: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def driver_route(request: HttpRequest) -> HttpResponse:
     """Today's route on the driver's phone: stops in order, arrival windows, what to drop and
     collect, and a button for each step."""
@@ -293,15 +297,61 @@ def handover(request: HttpRequest) -> HttpResponse:
         "found_order": order_get(order_id=found.order_id, for_user=request.user) if found else None,
         "done": done,
         "waiting": waiting,
+        "uncollected_days": selectors.UNCOLLECTED_AFTER.days,
     }
     return render(request, "logistics/handover.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
+    """Send back a parcel nobody collected: this page says what happens (the buyer's money goes
+    back, the van takes the parcel to the warehouse) and asks to confirm."""
+    _allow(request, HANDOVER_ROLES)
+    parcel = selectors.parcel_waiting_get(parcel_id=parcel_id)
+    days = selectors.UNCOLLECTED_AFTER.days
+    if parcel.status != Parcel.Status.AT_STATION:
+        messages.error(
+            request,
+            _("Parcel %(number)s is not waiting at a station any more.")
+            % {"number": parcel.number},
+        )
+        return redirect("logistics:handover")
+    if not parcel.overdue:  # type: ignore[attr-defined]
+        messages.error(
+            request,
+            _("Parcel %(number)s has waited less than %(days)d days: keep it for its buyer.")
+            % {"number": parcel.number, "days": days},
+        )
+        return redirect("logistics:handover")
+    form = ReturnStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"] or _("Not collected in %(days)d days") % {
+            "days": parcel.days_waiting  # type: ignore[attr-defined]
+        }
+        try:
+            services.parcel_return_start(actor=request.user, parcel_id=parcel.pk, note=note)
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Parcel %(number)s goes back to the warehouse with the next van.")
+                % {"number": parcel.number},
+            )
+            return redirect("logistics:handover")
+    return render(
+        request, "logistics/return_start.html", {"parcel": parcel, "form": form, "days": days}
+    )
 
 
 # --- Packing -----------------------------------------------------------------------------------
 
 
 @login_required
-@require_GET
+@require_safe
 def packing_list(request: HttpRequest) -> HttpResponse:
     _allow(request, PACKING_ROLES)
     context = {
@@ -378,7 +428,7 @@ def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def packing_label(request: HttpRequest, task_id: int) -> HttpResponse:
     _allow(request, PACKING_ROLES)
     task = selectors.packing_task_get(task_id=task_id)
@@ -464,11 +514,87 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "logistics/intake.html", context)
 
 
+# --- Parcels coming back -----------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def returns(request: HttpRequest) -> HttpResponse:
+    """Parcels on their way back to the warehouse, to be checked and put back into stock, and
+    the ones received lately."""
+    _allow(request, WAREHOUSE_ROLES)
+    context = {
+        "coming": selectors.parcels_returning(),
+        "received": selectors.parcels_returned_recent(),
+    }
+    return render(request, "logistics/returns.html", context)
+
+
+def _line_label(line: Any) -> str:
+    return f"{line.order_line.product_name} {line.order_line.variant_name}".strip()
+
+
+def _received_messages(request: HttpRequest, packed: list[Any], form: ReturnReceiveForm) -> None:
+    """What went back into stock, line by line, as the service has just booked it."""
+    rejected = form.rejected()
+    for line in packed:
+        units, reason = rejected.get(line.order_line_id, (0, ""))
+        values = {"goods": _line_label(line), "back": line.quantity - units, "units": units}
+        if units:
+            values["reason"] = str(services.RETURN_REJECT_REASONS[reason])
+            text = _("%(goods)s: %(back)d back in stock, %(units)d not restocked (%(reason)s)")
+        else:
+            text = _("%(goods)s: %(back)d back in stock")
+        messages.success(request, text % values)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_receive(request: HttpRequest, parcel_id: int) -> HttpResponse:
+    """One parcel back at the warehouse: what was packed in it, and the form that puts the
+    goods back into stock, less the units the warehouse person finds unfit to sell."""
+    _allow(request, WAREHOUSE_ROLES)
+    parcel = selectors.parcel_return_get(parcel_id=parcel_id)
+    packed = selectors.packed_lines_of_parcel(parcel=parcel)
+    form = ReturnReceiveForm(request.POST or None, line_ids=[line.order_line_id for line in packed])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parcel_return_receive(
+                actor=request.user,
+                parcel_id=parcel.pk,
+                rejected=form.rejected(),
+                note=form.cleaned_data["note"],
+            )
+        except XiangcunError as error:
+            if not _service_refusal(error):
+                raise
+            form_add_service_error(form, error, fields=form.error_fields())
+        else:
+            messages.success(
+                request,
+                _("Parcel %(number)s received at the warehouse.") % {"number": parcel.number},
+            )
+            _received_messages(request, packed, form)
+            return redirect("logistics:return_receive", parcel_id=parcel.pk)
+    context = {
+        "parcel": parcel,
+        "lines": packed,
+        "rows": [
+            {"line": line, "units": form[units], "reason": form[reason]}
+            for line, (_line_id, units, reason) in zip(packed, form.line_fields, strict=True)
+        ],
+        "form": form,
+        "steps": selectors.parcel_timeline(parcel=parcel),
+        "receiving": parcel.status == Parcel.Status.RETURNING,
+    }
+    return render(request, "logistics/return_receive.html", context)
+
+
 # --- Dispatch ----------------------------------------------------------------------------------
 
 
 @login_required
-@require_GET
+@require_safe
 def dispatch(request: HttpRequest) -> HttpResponse:
     """Today's plan: routes per van with their stops, anything the planner left out and any
     violation the independent checker found; buttons to plan and re-plan."""
@@ -757,7 +883,7 @@ def _pick_farm(request: HttpRequest, managed: list[Any]) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def pickups(request: HttpRequest) -> HttpResponse:
     """Farm pickups: the warehouse sees every pickup of a day; a seller sees their own farm's
     requests, and an agent those of the farmer they help."""
