@@ -611,8 +611,6 @@ def packing_complete(
         destination = Parcel.Destination.STATION
     latitude = longitude = None
     if destination == Parcel.Destination.HOME:
-        # Until addresses carry coordinates, a home in the county is planned at its village
-        # (or township) centre: close enough to order the stops of a route.
         place = _home_point(order)
         if place is not None:
             latitude, longitude = place
@@ -649,6 +647,11 @@ def packing_complete(
 
 
 def _home_point(order: Any) -> tuple[Decimal, Decimal] | None:
+    """Where the van goes for a home delivery: the spot the buyer shared at checkout, else
+    the village (or township) centre, close enough to order the stops of a route but in the
+    mountains kilometres from the house."""
+    if order.latitude is not None and order.longitude is not None:
+        return order.latitude, order.longitude
     for township in townships_list():
         if township.id != order.township_id:
             continue

@@ -4,7 +4,8 @@ order with its timeline, cancel, pay again, return, and the next step for seller
 Errors answer `{"code", "message"}` (see xiangcun.api): insufficient_stock 409,
 idempotency_conflict 409, invalid_transition 409, order_not_cancellable 409, invalid_input 422
 (the body's shape), invalid_quantity / variant_unavailable / station_required /
-invalid_address / invalid_phone / invalid_payment_method ... 400, permission_denied 403,
+invalid_address / invalid_phone / invalid_payment_method / invalid_payment (WeChat JSAPI
+without payer_openid) ... 400, permission_denied 403,
 order_not_found 404, not_authenticated 401.
 """
 
@@ -13,12 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
+from xiangcun.payments.errors import InvalidPaymentDataError
 from xiangcun.payments.selectors import payment_get
 
 router = Router(auth=ApiTokenAuth())
@@ -48,6 +51,20 @@ class AddressIn(Schema):
     detail: str = ""
     recipient: str = ""
     phone: str = ""
+    latitude: float | None = Field(
+        None,
+        description=(
+            "Where the house is (WGS84 degrees, -90 to 90), e.g. from the phone's location, "
+            "so the driver is guided to the door instead of the village centre. Send both "
+            "latitude and longitude, or neither. Out of range or only one: 400 "
+            "invalid_address_point; more than 100 km from the county: 400 "
+            "address_point_out_of_area."
+        ),
+    )
+    longitude: float | None = Field(
+        None,
+        description="Where the house is (WGS84 degrees, -180 to 180); see latitude.",
+    )
 
 
 class DeliveryIn(Schema):
@@ -56,14 +73,34 @@ class DeliveryIn(Schema):
     address: AddressIn | None = None
 
 
+WECHAT_CHANNEL_HELP = (
+    'For WeChat Pay, where the buyer pays: "native" (a QR code to scan, the default), "h5" '
+    '(a phone browser; the answer\'s client_data.h5_url opens WeChat) or "jsapi" (inside '
+    "WeChat; needs payer_openid, the answer's client_data.jsapi_params go to WeChat's "
+    "payment sheet). Other ways of paying ignore it."
+)
+PAYER_OPENID_HELP = (
+    "The buyer's openid for our official account, from WeChat's sign-in: required with "
+    '"jsapi", else 400 invalid_payment (field payer_openid).'
+)
+
+
 class OrderIn(Schema):
     lines: list[LineIn]
     delivery: DeliveryIn
     payment_method: str
-    wechat_channel: str = ""
+    wechat_channel: str = Field("", description=WECHAT_CHANNEL_HELP)
+    payer_openid: str = Field("", description=PAYER_OPENID_HELP)
     # For pickup: who collects the order (default: the buyer).
     recipient: str = ""
     phone: str = ""
+
+
+class PayIn(Schema):
+    """How the buyer's device pays now; the body may be left out."""
+
+    wechat_channel: str = Field("", description=WECHAT_CHANNEL_HELP)
+    payer_openid: str = Field("", description=PAYER_OPENID_HELP)
 
 
 class LineOut(Schema):
@@ -216,12 +253,39 @@ def _detail(
     )
 
 
+def _openid_check(*, payment_method: str, wechat_channel: str, payer_openid: str) -> None:
+    """JSAPI pays as one WeChat user, so it needs their openid. Checked here, before the
+    services run: paying again would otherwise close the pending payment at WeChat first."""
+    if payment_method == "wechat" and wechat_channel == "jsapi" and not payer_openid.strip():
+        raise InvalidPaymentDataError(
+            _("Paying inside WeChat (jsapi) needs the buyer's openid: send payer_openid."),
+            field="payer_openid",
+        )
+
+
+def _client_ip(request: HttpRequest) -> str:
+    """The buyer's address as WeChat Pay's H5 channel wants it (the proxy sets REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
 @router.post(
     "",
     response={200: OrderDetailOut, 201: OrderDetailOut, **ERRORS},
     summary="Place an order (send an Idempotency-Key header so a retry cannot order twice)",
+    description=(
+        'With payment_method "wechat", `wechat_channel` says where the buyer pays and '
+        "`payer_openid` who pays inside WeChat (JSAPI); `payment.client_data` in the answer "
+        "holds what the device needs: code_url (native), h5_url (h5) or jsapi_params (jsapi). "
+        "A JSAPI order without payer_openid is refused (400 invalid_payment) and nothing is "
+        "written."
+    ),
 )
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOut]:
+    _openid_check(
+        payment_method=payload.payment_method,
+        wechat_channel=payload.wechat_channel,
+        payer_openid=payload.payer_openid,
+    )
     address = payload.delivery.address.dict() if payload.delivery.address is not None else None
     order = services.order_place(
         buyer=request.auth,  # type: ignore[attr-defined]
@@ -234,7 +298,8 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOu
         recipient=payload.recipient,
         phone=payload.phone,
         wechat_channel=payload.wechat_channel,
-        client_ip=request.META.get("REMOTE_ADDR", ""),
+        payer_openid=payload.payer_openid,
+        client_ip=_client_ip(request),
     )
     lines = list(order.lines.order_by("seller_id", "id"))
     events = list(order.events.order_by("id"))
@@ -274,14 +339,37 @@ def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Orde
 @router.post(
     "/{order_id}/pay",
     response={200: PaymentOut, **ERRORS},
-    summary="What the buyer's device needs to pay (again)",
+    summary="What the buyer's device needs to pay (again), optionally on another WeChat channel",
+    description=(
+        "While the order waits for payment, a pending payment is kept and a failed or expired "
+        "one replaced. For a WeChat Pay order the optional body says where the buyer pays "
+        'now: `wechat_channel` "native", "h5" or "jsapi" (with `payer_openid`). A '
+        "pending payment made for another channel, or any pending H5 payment (WeChat's H5 "
+        "link lasts five minutes), is closed and replaced; without `wechat_channel` the "
+        "order's channel is kept. The answer's client_data holds code_url, h5_url or "
+        "jsapi_params. Errors: invalid_payment_method (unknown channel), invalid_payment "
+        "(jsapi without payer_openid), order_not_payable."
+    ),
 )
-def order_pay(request: HttpRequest, order_id: int) -> PaymentOut:
+def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None) -> PaymentOut:
     order = _get(request, order_id)
     if order.viewer != "buyer":  # type: ignore[attr-defined]
         raise OrderPermissionDeniedError
+    wechat_channel = payload.wechat_channel if payload is not None else ""
+    payer_openid = payload.payer_openid if payload is not None else ""
     if order.status == Order.Status.PENDING_PAYMENT:
-        order = services.order_payment_renew(actor=request.auth, order_id=order_id)  # type: ignore[attr-defined]
+        _openid_check(
+            payment_method=order.payment_method,
+            wechat_channel=wechat_channel,
+            payer_openid=payer_openid,
+        )
+        order = services.order_payment_renew(
+            actor=request.auth,  # type: ignore[attr-defined]
+            order_id=order_id,
+            wechat_channel=wechat_channel,
+            payer_openid=payer_openid,
+            client_ip=_client_ip(request),
+        )
     elif order.status != Order.Status.AWAITING_CASH:
         raise OrderNotPayableError
     payment = _payment_out(order)

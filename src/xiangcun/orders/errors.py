@@ -74,6 +74,24 @@ class InvalidAddressError(InvalidInputError):
     default_message = _("Check the delivery address.")
 
 
+class InvalidAddressPointError(InvalidInputError):
+    # Both numbers or neither; latitude -90..90, longitude -180..180.
+    code = "invalid_address_point"
+    default_message = _(
+        "The location of the house could not be read. Send it again, or leave it out and the "
+        "driver will go to the village."
+    )
+
+
+class AddressPointOutOfAreaError(InvalidInputError):
+    # details: distance_km, max_km. Far from the county we deliver in: a wrong phone fix.
+    code = "address_point_out_of_area"
+    default_message = _(
+        "The location you shared is far outside the county we deliver in. Share it again "
+        "from the house, or leave it out and the driver will go to the village."
+    )
+
+
 class InvalidPaymentMethodError(InvalidInputError):
     code = "invalid_payment_method"
     default_message = _("Choose to pay in cash, with WeChat Pay or in the sandbox.")

@@ -82,6 +82,12 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    # Filled by the "Use my current location" button (orders/locate.js) from the phone's
+    # location; empty without JavaScript, and the driver goes to the village. Passed on as
+    # sent, with no limits here (an error on a hidden field would show nowhere): the orders
+    # service judges the numbers, and its error shows above the form.
+    latitude = forms.CharField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
     recipient = forms.CharField(
         label=_("Name of the person who receives it"),
         max_length=64,

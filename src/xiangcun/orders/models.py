@@ -116,6 +116,14 @@ class Order(TimeStampedModel):
     village = models.ForeignKey(
         "regions.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The spot the buyer shared for home delivery (WGS84, from the phone's location); without
+    # it the van is routed to the village centre, which in the mountains can be kilometres off.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     goods_total = models.DecimalField(_("goods"), max_digits=14, decimal_places=2)
     delivery_fee = models.DecimalField(_("delivery fee"), max_digits=14, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
@@ -151,6 +159,21 @@ class Order(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(delivery_method="home") | Q(station__isnull=False),
                 name="orders_pickup_needs_station",
+            ),
+            # A point is whole (both numbers or neither), on the globe, and only for home
+            # delivery.
+            models.CheckConstraint(
+                condition=(
+                    Q(latitude__isnull=True, longitude__isnull=True)
+                    | Q(
+                        delivery_method="home",
+                        latitude__gte=-90,
+                        latitude__lte=90,
+                        longitude__gte=-180,
+                        longitude__lte=180,
+                    )
+                ),
+                name="orders_home_point_valid",
             ),
         ]
 

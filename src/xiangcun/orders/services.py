@@ -13,11 +13,12 @@ Rules every function keeps:
 import hashlib
 import json
 import logging
+import math
 import re
 import secrets
 from collections import defaultdict
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
 from django.conf import settings
@@ -56,11 +57,13 @@ from xiangcun.ledger.types import (
     seller_payable_account,
 )
 from xiangcun.orders.errors import (
+    AddressPointOutOfAreaError,
     AddressRequiredError,
     CartLineNotFoundError,
     CashNotCollectedError,
     IdempotencyConflictError,
     InvalidAddressError,
+    InvalidAddressPointError,
     InvalidDeliveryMethodError,
     InvalidIdempotencyKeyError,
     InvalidOrderLinesError,
@@ -101,8 +104,8 @@ from xiangcun.payments.services import (
     refund_create,
 )
 from xiangcun.payments.types import PaymentResult, RefundCompleted
-from xiangcun.regions.errors import StationNotFoundError
-from xiangcun.regions.selectors import station_get
+from xiangcun.regions.errors import CountyNotConfiguredError, StationNotFoundError
+from xiangcun.regions.selectors import county_get_default, station_get
 from xiangcun.regions.services import address_create
 from xiangcun.sellers.selectors import seller_can_manage
 from xiangcun.sellers.types import AnyUser
@@ -213,6 +216,12 @@ def payment_window() -> timedelta:
 
 def cash_hold() -> timedelta:
     return timedelta(hours=int(getattr(settings, "ORDER_CASH_HOLD_HOURS", 72)))
+
+
+def address_point_max_km() -> Decimal:
+    """How far from the county centre a shared home location may be. The county is about
+    40 km across; anything much further is a wrong fix (or a phone in another province)."""
+    return _decimal_setting("ORDER_ADDRESS_POINT_MAX_KM", "100")
 
 
 def delivery_fee_for(*, delivery_method: str, goods_total: Decimal) -> Decimal:
@@ -463,11 +472,80 @@ def _address_normalized(address: object) -> dict[str, Any]:
             raise InvalidAddressError(field=f"address.{name}")
         clean[name] = value
     clean["phone"] = mobile_normalize(clean["phone"])
+    point = _address_point(address)
+    # Only when given, so a request without a point keeps the fingerprint it always had.
+    if point is not None:
+        clean["latitude"], clean["longitude"] = point
     return clean
 
 
+# Six places, as stored: about 0.1 m, far finer than any phone's fix.
+POINT_PLACES = Decimal("0.000001")
+EARTH_RADIUS_KM = 6371.0088
+
+
+def _coordinate(value: object, *, field: str, limit: int) -> Decimal:
+    """A latitude or longitude as sent (a JSON number, or the text of a form field), rounded
+    to the stored six places; anything else is InvalidAddressPointError."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise InvalidAddressPointError(field=field)
+    if isinstance(value, str) and len(value) > 32:
+        raise InvalidAddressPointError(field=field)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidAddressPointError(field=field) from None
+    if not number.is_finite() or abs(number) > limit:
+        raise InvalidAddressPointError(field=field)
+    return number.quantize(POINT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _address_point(address: dict[str, Any]) -> tuple[Decimal, Decimal] | None:
+    """The spot the buyer shared (`latitude`, `longitude`: both or neither), or None."""
+    latitude, longitude = address.get("latitude"), address.get("longitude")
+    if latitude in (None, "") and longitude in (None, ""):
+        return None
+    if latitude in (None, ""):
+        raise InvalidAddressPointError(field="address.latitude")
+    if longitude in (None, ""):
+        raise InvalidAddressPointError(field="address.longitude")
+    return (
+        _coordinate(latitude, field="address.latitude", limit=90),
+        _coordinate(longitude, field="address.longitude", limit=180),
+    )
+
+
+def _distance_km(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> float:
+    """Great-circle (haversine) distance: plenty for "is this near the county at all"."""
+    lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _address_point_check_area(point: tuple[Decimal, Decimal]) -> None:
+    """Refuse a point absurdly far from the county centre (when the county has one)."""
+    try:
+        county = county_get_default()
+    except CountyNotConfiguredError:
+        return
+    if county.latitude is None or county.longitude is None:
+        return
+    distance = _distance_km(point, (county.latitude, county.longitude))
+    limit = address_point_max_km()
+    if distance > limit:
+        raise AddressPointOutOfAreaError(
+            field="address.latitude", distance_km=round(distance), max_km=int(limit)
+        )
+
+
 def _fingerprint(payload: dict[str, Any]) -> str:
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # default=str: a home point is Decimal ("26.200000"), written as its exact text.
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -584,6 +662,8 @@ def order_place(
             station_get(station_id=station_id)
         except StationNotFoundError as error:
             raise StationUnavailableError(field="delivery.station") from error
+    if clean_address is not None and "latitude" in clean_address:
+        _address_point_check_area((clean_address["latitude"], clean_address["longitude"]))
     # A read without locks: a sold-out flash sale turns buyers away here, before any write.
     available = variant_availability(variant_ids=[variant_id for variant_id, _q in normalized])
     for variant_id, quantity in normalized:
@@ -656,6 +736,8 @@ def order_place(
         address_text=address_text[:300],
         township_id=township_id,
         village_id=village_id,
+        latitude=clean_address.get("latitude") if clean_address else None,
+        longitude=clean_address.get("longitude") if clean_address else None,
         goods_total=goods_total,
         delivery_fee=fee,
         total=goods_total + fee,

@@ -462,6 +462,8 @@ def _order_arguments(
             "detail": data["detail"],
             "recipient": data["recipient"],
             "phone": data["phone"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
         }
     return {
         "delivery_method": method,
