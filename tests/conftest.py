@@ -35,6 +35,20 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return frozen
 
 
+@pytest.fixture
+def working_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running clock that reads 08:00 in Shanghai today when the test starts.
+
+    Plans for today keep vans in the depot until "now", and the demo's shifts end in the
+    evening: without this, a test that plans today's routes would pass in the morning and fail
+    after work."""
+    real_now = timezone.now
+    start = real_now()
+    local = timezone.localtime(start)
+    offset = local.replace(hour=8, minute=0, second=0, microsecond=0) - local
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Locking tests prove nothing on SQLite (it ignores select_for_update): run them on PG only."""
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):

@@ -3,24 +3,19 @@ cart, checks out with pickup at the village station, pays in the sandbox and see
 paid with its timeline; a second buyer orders for home delivery with cash, with JavaScript
 off, and sees the order awaiting cash with what to do."""
 
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.storefront.market import Market, market_build
-from xiangcun.accounts.models import User
 from xiangcun.orders.models import Order
 from xiangcun.regions.models import Station
 from xiangcun.regions.services import station_create
 
 from .conftest import PASSWORD
-
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 @pytest.fixture
@@ -49,19 +44,6 @@ def station(market: Market) -> Station:
     )
 
 
-def fits_the_phone(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
-    form.locator('input[name="phone"]').fill(user.phone)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page.locator(".account-bar")).to_be_visible()
-
-
 def honey_into_cart(page: Any, base: str, quantity: int = 1) -> None:
     page.goto(f"{base}/")
     box = page.locator('main form[role="search"] input[name="q"]').first
@@ -86,7 +68,7 @@ def test_buyer_searches_adds_to_cart_picks_up_at_the_station_and_pays_in_the_san
     page.on("pageerror", lambda error: problems.append(str(error)))
     buyer = make_user(name="张大姐")
     base = live_server.url
-    log_in(page, base, buyer)
+    log_in(page, base, buyer.phone, PASSWORD)
 
     honey_into_cart(page, base, quantity=2)
     expect(page.locator(".cart-line")).to_contain_text("丹寨土蜂蜜")
@@ -155,7 +137,7 @@ def test_cash_order_for_home_delivery_works_without_javascript_and_awaits_cash(
     page = context.new_page()
     buyer = make_user(name="李阿公")
     base = live_server.url
-    log_in(page, base, buyer)
+    log_in(page, base, buyer.phone, PASSWORD)
     honey_into_cart(page, base)
     page.locator('[data-testid="checkout"]').click()
 

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.storefront.market import Market, market_build
 from xiangcun.orders.models import Order
 from xiangcun.regions.models import County
 
-from .test_checkout import SCREENSHOT_DIR, fits_the_phone, honey_into_cart, log_in
+from .conftest import PASSWORD
+from .test_checkout import honey_into_cart
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def test_buyer_shares_the_house_location_and_the_order_gets_it(
     )
     buyer = make_user(name="杨阿婆")
     base = live_server.url
-    log_in(page, base, buyer)
+    log_in(page, base, buyer.phone, PASSWORD)
     honey_into_cart(page, base)
     page.locator('[data-testid="checkout"]').click()
 

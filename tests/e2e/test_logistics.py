@@ -2,41 +2,23 @@
 sees the stops; the station agent hands a parcel over by its pickup code; the buyer opens the
 order and sees the parcel's timeline."""
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.logistics.conftest import PASSWORD, marketplace_load
 from xiangcun.logistics import services
 from xiangcun.logistics.models import Parcel
 from xiangcun.logistics.types import LogisticsDemoResult
 
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
-
 
 @pytest.fixture
-def demo(transactional_db: Any, settings: Any) -> LogisticsDemoResult:
+def demo(transactional_db: Any, settings: Any, working_morning: None) -> LogisticsDemoResult:
     settings.LOGISTICS_PLANNER_SECONDS = 0.5
     marketplace_load()
     return services.logistics_demo_load(password=PASSWORD)
-
-
-def log_in(page: Any, base: str, phone: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
-    form.locator('input[name="phone"]').fill(phone)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page.locator(".account-bar")).to_be_visible()
-
-
-def fits_the_phone(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_driver_route_station_hand_over_and_buyer_timeline(
@@ -45,7 +27,7 @@ def test_driver_route_station_hand_over_and_buyer_timeline(
     page, base = phone_page, live_server.url
 
     # The driver opens today's route from the nav.
-    log_in(page, base, "13800000007")
+    log_in(page, base, "13800000007", PASSWORD)
     page.locator('a[data-nav="logistics"]').click()
     expect(page).to_have_url(f"{base}/logistics/route/")
     # (English until the lead adds the zh-Hans translations of the new strings.)
@@ -59,7 +41,7 @@ def test_driver_route_station_hand_over_and_buyer_timeline(
     # The station agent hands a parcel over by its pickup code.
     item = demo.codes[0]
     parcel = Parcel.objects.get(task__order__number=item.order_number)
-    log_in(page, base, "13800000004")
+    log_in(page, base, "13800000004", PASSWORD)
     page.goto(f"{base}/logistics/handover/")
     code_box = page.locator('input[name="code"]')
     assert code_box.get_attribute("inputmode") == "numeric"
@@ -75,7 +57,7 @@ def test_driver_route_station_hand_over_and_buyer_timeline(
     assert parcel.status == "collected"
 
     # The buyer sees the parcel's timeline on the order page.
-    log_in(page, base, "13800000001")
+    log_in(page, base, "13800000001", PASSWORD)
     page.goto(f"{base}/orders/{parcel.order_id}/")
     timeline = page.locator('[data-testid="parcel-timeline"]')
     expect(timeline).to_be_visible()

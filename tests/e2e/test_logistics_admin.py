@@ -1,37 +1,19 @@
 """Logistics back office in a real browser at phone size (360 x 740): a seller asks for a farm
 pickup and sees it listed; the warehouse manager adds a van to the fleet."""
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.logistics.conftest import PASSWORD, marketplace_load
 from xiangcun.logistics.models import FarmPickup, Vehicle
 
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
-
 
 @pytest.fixture
-def market(transactional_db: Any) -> None:
+def market(transactional_db: Any, working_morning: None) -> None:
     marketplace_load()
-
-
-def log_in(page: Any, base: str, phone: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
-    form.locator('input[name="phone"]').fill(phone)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page.locator(".account-bar")).to_be_visible()
-
-
-def fits_the_phone(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_seller_asks_for_a_farm_pickup_and_warehouse_adds_a_van(
@@ -40,7 +22,7 @@ def test_seller_asks_for_a_farm_pickup_and_warehouse_adds_a_van(
     page, base = phone_page, live_server.url
 
     # The seller asks for a pickup from the phone: only what the form cannot guess is typed.
-    log_in(page, base, "13800000003")
+    log_in(page, base, "13800000003", PASSWORD)
     page.goto(f"{base}/logistics/pickups/")
     expect(page.locator(".empty")).to_be_visible()
     page.locator('[data-testid="new-pickup"]').click()
@@ -71,7 +53,7 @@ def test_seller_asks_for_a_farm_pickup_and_warehouse_adds_a_van(
     assert stored.latitude is not None  # placed at the farm's village
 
     # The warehouse manager opens Logistics from the tab bar, then the fleet, and adds a van.
-    log_in(page, base, "13800000005")
+    log_in(page, base, "13800000005", PASSWORD)
     page.locator('a[data-nav="logistics"]').click()
     expect(page).to_have_url(f"{base}/logistics/")
     page.locator('a.cell[href="/logistics/fleet/"]').click()

@@ -3,8 +3,6 @@ sees its brand and certificate; `laran`, `lr` and `蜡染` find batik (also with
 off); a seller lists a product with an option through the console and sends it for review."""
 
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +13,13 @@ from django.views.static import serve
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone
 from tests.storefront.market import HONEY_CERTIFICATE, Market, market_build
 from xiangcun.catalog import services as catalog
 from xiangcun.catalog.models import Product
 from xiangcun.urls import urlpatterns as site_urlpatterns
 
 from .conftest import PASSWORD
-
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 # The site's URLs plus uploaded photos (Django serves /media/ only with DEBUG on; production
 # serves it from nginx), so the product page shows its photo as a phone would.
@@ -54,10 +51,6 @@ def honey_photo() -> io.BytesIO:
     buffer.seek(0)
     buffer.name = "honey.jpg"
     return buffer
-
-
-def fits_the_phone(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def search_from_the_box(page: Any, words: str) -> None:

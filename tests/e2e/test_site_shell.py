@@ -1,13 +1,11 @@
 """The site shell in a real browser at phone size: log in per role, the nav each role sees,
 log out, switch language; and the home page stays usable at 360 px."""
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, log_in
 from xiangcun.accounts.types import Role
 
 from .conftest import PASSWORD
@@ -22,20 +20,10 @@ ALL_WORKSPACE_KEYS = {
     "impact",
     "brands",
 }
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 def nav(page: Any, key: str) -> Any:
     return page.locator(f'.site-nav [data-nav="{key}"]')
-
-
-def log_in(page: Any, base_url: str, phone: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
-    form.locator('input[name="phone"]').fill(phone)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"], input[type="submit"]').first.click()
-    expect(page.locator(".account-bar")).to_be_visible()
 
 
 def log_out(page: Any) -> None:
@@ -55,7 +43,7 @@ def test_each_role_sees_its_own_workspaces_and_no_others(
     ]
     page = phone_page
     for user, keys in cases:
-        log_in(page, live_server.url, user.phone)
+        log_in(page, live_server.url, user.phone, PASSWORD)
         expect(page.locator(".account-name")).to_contain_text(user.name)
         expect(nav(page, "home")).to_be_visible()
         for key in keys:

@@ -1,14 +1,12 @@
 """A buyer scans the QR code on a demo lot's label: in Chromium at phone size the Digital Link
 opens the public trace page with the lot's whole journey, from harvest to delivery."""
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR
 from xiangcun.accounts.services import demo_users_ensure, roles_sync
 from xiangcun.catalog.services import catalog_demo_load
 from xiangcun.regions.services import danzhai_demo_load
@@ -17,8 +15,6 @@ from xiangcun.traceability.selectors import lot_digital_link
 from xiangcun.traceability.services import traceability_demo_load
 
 from .conftest import PASSWORD
-
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 def test_the_qr_link_of_a_demo_lot_opens_its_whole_journey(

@@ -2,27 +2,23 @@
 page shows the QR code with the amount, and once WeChat Pay (a local fake speaking its API v3)
 says the money came, the page's polling turns it to paid by itself."""
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.phone import SCREENSHOT_DIR, log_in
 from tests.payments.wechat_fake import FakeWechatPay, WechatKeys
 from tests.payments.wechat_signin_fake import FakeWechatSignin, use_fakes
 from tests.storefront.market import Market, market_build
-from xiangcun.accounts.models import User
 from xiangcun.orders.models import Order
 from xiangcun.regions.models import Station
 from xiangcun.regions.services import station_create
 
 from .conftest import PASSWORD
 
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 CHROME_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
@@ -64,15 +60,6 @@ def desktop_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator('input[name="password"]'))
-    form.locator('input[name="phone"]').fill(user.phone)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page.locator(".account-bar")).to_be_visible()
-
-
 def test_desktop_buyer_scans_the_qr_code_and_the_page_turns_to_paid_by_itself(
     live_server: Any,
     desktop_page: Any,
@@ -93,7 +80,7 @@ def test_desktop_buyer_scans_the_qr_code_and_the_page_turns_to_paid_by_itself(
     )
     buyer = make_user(name="张大姐")
     base = live_server.url
-    log_in(page, base, buyer)
+    log_in(page, base, buyer.phone, PASSWORD)
     page.goto(f"{base}/shop/p/{market.honey.pk}/")
     page.locator('form.add-to-cart [data-testid="add-to-cart"]').first.click()
     expect(page).to_have_url(f"{base}/cart/")
@@ -183,7 +170,7 @@ def test_inside_wechat_the_page_opens_wechats_payment_sheet_then_shows_the_order
     try:
         buyer = make_user(name="张大姐")
         base = live_server.url
-        log_in(page, base, buyer)
+        log_in(page, base, buyer.phone, PASSWORD)
         page.goto(f"{base}/shop/p/{market.honey.pk}/")
         page.locator('form.add-to-cart [data-testid="add-to-cart"]').first.click()
         # Checkout goes through WeChat's sign-in (the fake) and comes straight back (the

@@ -40,6 +40,11 @@ def marketplace_load() -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _morning(working_morning: None) -> None:
+    """Every logistics test runs at 08:00 Shanghai time, whatever the hour (see the fixture)."""
+
+
 @pytest.fixture
 def day() -> datetime.date:
     return timezone.localdate()
