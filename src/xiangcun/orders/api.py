@@ -14,14 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
-from xiangcun.payments.errors import InvalidPaymentDataError
 from xiangcun.payments.selectors import payment_get
 
 router = Router(auth=ApiTokenAuth())
@@ -253,16 +251,6 @@ def _detail(
     )
 
 
-def _openid_check(*, payment_method: str, wechat_channel: str, payer_openid: str) -> None:
-    """JSAPI pays as one WeChat user, so it needs their openid. Checked here, before the
-    services run: paying again would otherwise close the pending payment at WeChat first."""
-    if payment_method == "wechat" and wechat_channel == "jsapi" and not payer_openid.strip():
-        raise InvalidPaymentDataError(
-            _("Paying inside WeChat (jsapi) needs the buyer's openid: send payer_openid."),
-            field="payer_openid",
-        )
-
-
 def _client_ip(request: HttpRequest) -> str:
     """The buyer's address as WeChat Pay's H5 channel wants it (the proxy sets REMOTE_ADDR)."""
     return request.META.get("REMOTE_ADDR", "") or ""
@@ -281,11 +269,6 @@ def _client_ip(request: HttpRequest) -> str:
     ),
 )
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOut]:
-    _openid_check(
-        payment_method=payload.payment_method,
-        wechat_channel=payload.wechat_channel,
-        payer_openid=payload.payer_openid,
-    )
     address = payload.delivery.address.dict() if payload.delivery.address is not None else None
     order = services.order_place(
         buyer=request.auth,  # type: ignore[attr-defined]
@@ -358,11 +341,6 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
     wechat_channel = payload.wechat_channel if payload is not None else ""
     payer_openid = payload.payer_openid if payload is not None else ""
     if order.status == Order.Status.PENDING_PAYMENT:
-        _openid_check(
-            payment_method=order.payment_method,
-            wechat_channel=wechat_channel,
-            payer_openid=payer_openid,
-        )
         order = services.order_payment_renew(
             actor=request.auth,  # type: ignore[attr-defined]
             order_id=order_id,

@@ -94,7 +94,11 @@ from xiangcun.orders.models import (
     ReturnRequest,
 )
 from xiangcun.orders.types import Move
-from xiangcun.payments.errors import PaymentNotPendingError, RefundNotFoundError
+from xiangcun.payments.errors import (
+    InvalidPaymentDataError,
+    PaymentNotPendingError,
+    RefundNotFoundError,
+)
 from xiangcun.payments.selectors import payment_get, refund_get
 from xiangcun.payments.services import (
     payment_cancel,
@@ -618,6 +622,7 @@ def order_place(
         channel = wechat_channel or "native"
         if channel not in ("native", "jsapi", "h5"):
             raise InvalidPaymentMethodError(field="wechat_channel")
+        _wechat_payer_check(channel, payer_openid=payer_openid, client_ip=client_ip)
     elif payment_method == Order.PaymentMethod.CASH:
         channel = "delivery" if delivery_method == Order.Delivery.HOME else "station"
     clean_address: dict[str, Any] | None = None
@@ -1003,6 +1008,17 @@ def order_confirm_cash(*, actor: AnyUser, order_id: int, station_id: int) -> Ord
     return order
 
 
+def _wechat_payer_check(channel: str, *, payer_openid: str, client_ip: str) -> None:
+    """What WeChat Pay would refuse for the channel, refused before anything is written."""
+    if channel == "jsapi" and not payer_openid.strip():
+        raise InvalidPaymentDataError(
+            gettext("Paying inside WeChat needs the buyer's WeChat account (payer_openid)."),
+            field="payer_openid",
+        )
+    if channel == "h5" and not client_ip:
+        raise InvalidPaymentDataError(field="client_ip")
+
+
 @transaction.atomic
 def order_payment_renew(
     *,
@@ -1035,9 +1051,14 @@ def order_payment_renew(
             raise InvalidPaymentMethodError(field="wechat_channel")
         channel = wechat_channel
     usable = channel == intent.channel and not (wechat_channel and channel == "h5")
-    if str(intent.status) == "pending" and (intent.expires_at is None or intent.expires_at > now):
-        if usable:
-            return order
+    pending = str(intent.status) == "pending" and (
+        intent.expires_at is None or intent.expires_at > now
+    )
+    if pending and usable:
+        return order
+    # Refused before the payment the buyer still has is closed at WeChat.
+    _wechat_payer_check(channel, payer_openid=payer_openid, client_ip=client_ip)
+    if pending:
         if not _payment_stop(order):
             # Paid meanwhile: payments recorded it and the order is paid now.
             return _order_locked(order_id)
