@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.accounts.selectors import user_by_phone, user_roles
@@ -77,15 +77,15 @@ def _hhmm(minutes: float) -> str:
 
 # The logistics home: every page, with the jobs that open it, in the order people need them.
 HOME_LINKS: tuple[tuple[str, Any, Any, frozenset[Role]], ...] = (
-    ("logistics:dispatch", "🗺️", _lazy("Dispatch: today's routes"), WAREHOUSE_ROLES),
-    ("logistics:route", "🚚", _lazy("Today's route"), ROAD_ROLES - WAREHOUSE_ROLES),
-    ("logistics:packing", "📦", _lazy("Packing"), PACKING_ROLES),
-    ("logistics:intake", "⚖️", _lazy("Intake and grading"), WAREHOUSE_ROLES),
-    ("logistics:returns", "↩️", _lazy("Returned parcels"), WAREHOUSE_ROLES),
-    ("logistics:pickups", "🌾", _lazy("Farm pickups"), PICKUP_REQUEST_ROLES),
-    ("logistics:handover", "🤝", _lazy("Hand over a parcel"), HANDOVER_ROLES),
-    ("logistics:fleet", "🚐", _lazy("Fleet"), WAREHOUSE_ROLES),
-    ("logistics:staff", "👷", _lazy("Staff and shifts"), WAREHOUSE_ROLES),
+    ("logistics:dispatch", "🗺️", gettext_lazy("Dispatch: today's routes"), WAREHOUSE_ROLES),
+    ("logistics:route", "🚚", gettext_lazy("Today's route"), ROAD_ROLES - WAREHOUSE_ROLES),
+    ("logistics:packing", "📦", gettext_lazy("Packing"), PACKING_ROLES),
+    ("logistics:intake", "⚖️", gettext_lazy("Intake and grading"), WAREHOUSE_ROLES),
+    ("logistics:returns", "↩️", gettext_lazy("Returned parcels"), WAREHOUSE_ROLES),
+    ("logistics:pickups", "🌾", gettext_lazy("Farm pickups"), PICKUP_REQUEST_ROLES),
+    ("logistics:handover", "🤝", gettext_lazy("Hand over a parcel"), HANDOVER_ROLES),
+    ("logistics:fleet", "🚐", gettext_lazy("Fleet"), WAREHOUSE_ROLES),
+    ("logistics:staff", "👷", gettext_lazy("Staff and shifts"), WAREHOUSE_ROLES),
 )
 
 
