@@ -13,6 +13,7 @@ from xiangcun.catalog import selectors, services
 from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
 from xiangcun.catalog.models import Brand, Product, SearchTerm
 from xiangcun.catalog.search import backend
+from xiangcun.catalog.search.backend import SORTS
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -154,11 +155,15 @@ def test_price_change_reaches_the_price_filter(
     with committed():
         product = make_product(listed=True, price="88.00")
     assert selectors.products_search(price_max=Decimal("50")).count == 0
+    assert selectors.products_search(query="fm", price_max=Decimal("50")).count == 0
     with committed():
         services.variant_update(
             actor=shop.owner, variant_id=product.variants.get().pk, price="45.00"
         )
     assert [p.pk for p in selectors.products_search(price_max=Decimal("50")).items] == [product.pk]
+    # Text with filters reads the price from the index entries themselves: they follow too.
+    found = selectors.products_search(query="fm", price_max=Decimal("50")).items
+    assert [p.pk for p in found] == [product.pk]
 
 
 def test_brand_rename_and_certification_reindex_its_products(
@@ -178,6 +183,7 @@ def test_brand_rename_and_certification_reindex_its_products(
     assert selectors.products_search(query="miaoling").count == 0
     assert [p.pk for p in selectors.products_search(query="fy").items] == [product.pk]
     assert selectors.products_search(certified=True).count == 1
+    assert selectors.products_search(query="fy", certified=True).count == 1
 
 
 def test_reindex_command_rebuilds_the_index(demo_catalogue: dict[str, Seller]) -> None:
@@ -282,3 +288,82 @@ def test_brand_counts(demo_catalogue: dict[str, Seller]) -> None:
     counts = selectors.brand_counts(brand_ids=[brand.pk])[brand.pk]
     assert counts.products == 3
     assert counts.sellers == 1
+
+
+def _all_ids(**arguments: object) -> list[int]:
+    """Every match, page by page (pages hold at most 100)."""
+    ids: list[int] = []
+    for page in range(1, 20):
+        found = _ids(page=page, **arguments)
+        ids += found
+        if len(found) < 100:
+            return ids
+    raise AssertionError("more pages than expected")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"township": "522636102"},
+        {"category": "farm", "price_max": Decimal("60")},
+        {"certified": True},
+        {"brand": "miaoling-honey"},
+        {"direction": "up", "price_min": Decimal("30")},
+    ],
+)
+def test_text_with_filters_keeps_what_the_filters_keep_of_the_text(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    # With text, filters are checked on the index entries (which carry a copy of the filter
+    # columns); without, on the product's search row. Both must keep the same products.
+    services.catalog_demo_generate(count=150)
+    kept = set(_all_ids(**filters))
+    cases = [(query, sort) for query in ["丹寨", "fm", "丹寨 mi", "m"] for sort in SORTS]
+    expected = {
+        case: [pk for pk in _all_ids(query=case[0], sort=case[1]) if pk in kept] for case in cases
+    }
+    assert all(expected.values()), "every case should match something"
+    for query, sort in cases:
+        assert _all_ids(query=query, sort=sort, **filters) == expected[query, sort]
+    # Also when the sort walks the sort index (many matches) instead of sorting the matches.
+    monkeypatch.setattr(backend, "COUNT_CAP", 3)
+    for query, sort in cases:
+        pages = [_ids(query=query, sort=sort, page=page, page_size=1, **filters) for page in (1, 2)]
+        assert [pk for page in pages for pk in page] == expected[query, sort][:2]
+
+
+def _walk_order(parts: list[str], cap: int) -> list[int]:
+    """Products matching every part, ranked as a broad multi-part query is documented to be:
+    by the best weight of the rarest part (fewest index entries, counted up to `cap`; the
+    first part on a tie), newest first, then by id."""
+    rows = {
+        part: list(
+            SearchTerm.objects.filter(term__gte=part, term__lt=part + "\uffff").values_list(
+                "product_id", "weight", "recency"
+            )
+        )
+        for part in parts
+    }
+    entries = [min(len(rows[part]), cap) for part in parts]
+    driver = parts[entries.index(min(entries))]
+    both = set.intersection(*({row[0] for row in rows[part]} for part in parts))
+    best: dict[int, tuple[int, int]] = {}
+    for product_id, weight, recency in rows[driver]:
+        if product_id in both:
+            best[product_id] = max(best.get(product_id, (0, 0)), (weight, recency))
+    return sorted(both, key=lambda pk: (best[pk][0], best[pk][1], pk), reverse=True)
+
+
+@pytest.mark.parametrize("cap", [20000, 40, 3])
+def test_a_broad_query_of_several_parts_ranks_by_its_rarest_part(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    # The parts' entries are counted from the last part, each only as far as needed to know
+    # it is not the rarest; the ranking must be that of counting every part up to the cap.
+    services.catalog_demo_generate(count=100)
+    monkeypatch.setattr(backend, "PROBE_LIMIT", 0)  # rank by walking, not by summing
+    monkeypatch.setattr(backend, "ESTIMATE_CAP", cap)
+    for query in ["丹寨 mi", "mi 丹寨", "fm 丹寨", "丹寨 fm", "d 丹 dz", "dz d 丹"]:
+        expected = _walk_order(query.split(), cap)
+        assert len(expected) > 3, query
+        assert _all_ids(query=query) == expected, query

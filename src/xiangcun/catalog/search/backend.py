@@ -6,8 +6,9 @@
 path to a class with no constructor arguments), so a search server can replace the built-in
 index without touching the services that keep it current or the selectors that query it.
 
-The built-in index is two tables: `SearchTerm` (term, product, weight) and `SearchRow` (one row
-per listed product with the filter and sort columns). A query is cut into parts; each part
+The built-in index is two tables: `SearchTerm` (term, product, weight, and a copy of the product's
+filter columns, so a text search with filters never leaves the term index) and `SearchRow` (one
+row per listed product with the filter and sort columns). A query is cut into parts; each part
 matches a term exactly or as a prefix, written as the range `term >= p AND term < p+U+FFFF` so
 the term btree answers it on SQLite and PostgreSQL alike; a product must match every part and
 ranks by the summed weights of its best match per part (by the rarest part's weight when that
@@ -44,6 +45,18 @@ COUNT_CAP = 1000
 # A prefix with more distinct terms than this (say a single pinyin letter) is read as one
 # range and sorted, instead of one ordered index walk per term.
 MAX_TERMS = 8
+# A SearchTerm row as written: the term, its product, rank, and the product's filter columns.
+TERM_COLUMNS = (
+    "term",
+    "product_id",
+    "weight",
+    "recency",
+    "category_id",
+    "brand_id",
+    "township_id",
+    "direction",
+    "min_price",
+)
 
 
 @dataclass(frozen=True)
@@ -164,27 +177,33 @@ class DatabaseSearchBackend:
             batch_size=self.batch_size,
         )
         rows = [
-            (term, doc.product_id, weight, int(doc.listed_at.timestamp()) // 60)
+            (
+                term,
+                doc.product_id,
+                weight,
+                int(doc.listed_at.timestamp()) // 60,
+                doc.category_id,
+                doc.brand_id,
+                doc.township_id,
+                doc.direction,
+                doc.min_price,
+            )
             for doc in documents
             for term, weight in doc.terms.items()
         ]
         # A product has about a hundred terms, so a catalogue has millions: they skip model
         # instances and go in with COPY (PostgreSQL) or one prepared INSERT (SQLite).
         table = SearchTerm._meta.db_table
+        columns = ", ".join(TERM_COLUMNS)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
-                with raw.copy(
-                    f"COPY {table} (term, product_id, weight, recency) FROM STDIN"
-                ) as copy:
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
-                cursor.executemany(
-                    f"INSERT INTO {table} (term, product_id, weight, recency) "
-                    "VALUES (%s, %s, %s, %s)",
-                    rows,
-                )
+                marks = ", ".join(["%s"] * len(TERM_COLUMNS))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
     # --- reading ---------------------------------------------------------------------------
     #
@@ -217,27 +236,28 @@ class DatabaseSearchBackend:
         )
 
     @staticmethod
-    def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
+    def _filters(query: SearchQuery, row: str = "r") -> tuple[list[str], list[Any]]:
+        """The filters as conditions on `row`: a SearchRow, or a SearchTerm (same columns)."""
         where: list[str] = []
         params: list[Any] = []
         if query.category_ids:
             marks = ", ".join(["%s"] * len(query.category_ids))
-            where.append(f"r.category_id IN ({marks})")
+            where.append(f"{row}.category_id IN ({marks})")
             params.extend(query.category_ids)
         if query.brand_id is not None:
-            where.append("r.brand_id = %s")
+            where.append(f"{row}.brand_id = %s")
             params.append(query.brand_id)
         if query.township_id is not None:
-            where.append("r.township_id = %s")
+            where.append(f"{row}.township_id = %s")
             params.append(query.township_id)
         if query.direction:
-            where.append("r.direction = %s")
+            where.append(f"{row}.direction = %s")
             params.append(query.direction)
         if query.price_min is not None:
-            where.append("r.min_price >= %s")
+            where.append(f"{row}.min_price >= %s")
             params.append(query.price_min)
         if query.price_max is not None:
-            where.append("r.min_price <= %s")
+            where.append(f"{row}.min_price <= %s")
             params.append(query.price_max)
         if query.certified:
             # Certifications are few and their validity depends on today, so they are looked
@@ -245,9 +265,9 @@ class DatabaseSearchBackend:
             table = Certification._meta.db_table
             valid = "c.valid_from <= %s AND (c.valid_until IS NULL OR c.valid_until >= %s)"
             where.append(
-                f"(r.product_id IN (SELECT c.product_id FROM {table} c "
+                f"({row}.product_id IN (SELECT c.product_id FROM {table} c "
                 f"WHERE c.product_id IS NOT NULL AND {valid}) "
-                f"OR r.brand_id IN (SELECT c.brand_id FROM {table} c "
+                f"OR {row}.brand_id IN (SELECT c.brand_id FROM {table} c "
                 f"WHERE c.brand_id IS NOT NULL AND {valid}))"
             )
             today = timezone.localdate()
@@ -274,6 +294,29 @@ class DatabaseSearchBackend:
         if connection.vendor == "sqlite":
             return f" INDEXED BY {index}"
         return ""
+
+    @staticmethod
+    def _per_row() -> str:
+        # Ends an EXISTS probe that must run once per row of a LIMIT-ed walk. PostgreSQL would
+        # otherwise turn it into a join, and with a statistics sample that guesses a prefix
+        # range well it hashes the whole other side first (200 ms instead of 2 for 丹寨 dami);
+        # an OFFSET keeps the subquery a per-row probe. SQLite probes per row anyway.
+        return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+    @staticmethod
+    def _probe_range(column: str) -> str:
+        """`column` in a prefix range (two parameters), for a probe of one product's terms.
+
+        PostgreSQL plans a probe for the prefix it is given. Where its statistics sample guesses
+        the prefix's range at a row or two (蜡染's 18,719 entries, say), it prefers scanning
+        that range in the lookup index on every probe to seeking the product in the (product,
+        term) index: 5.7 s instead of 20 ms for `fm 蜡染`. Bounds it cannot see when planning
+        (uncorrelated subqueries, evaluated once) leave the (product, term) index its only good
+        choice. SQLite is told the index instead (`_hint`).
+        """
+        if connection.vendor == "postgresql":
+            return f"{column} >= (SELECT %s) AND {column} < (SELECT %s)"
+        return f"{column} >= %s AND {column} < %s"
 
     def _sorted_page(
         self, condition: str, params: list[Any], query: SearchQuery, *, walk: bool
@@ -324,11 +367,17 @@ class DatabaseSearchBackend:
         self, parts: list[str], count: tuple[str, list[Any]] | None = None
     ) -> tuple[list[list[str]], list[int], int]:
         """Each part's terms (at most MAX_TERMS + 1: more means "many"), for a query of several
-        parts how many index entries each has (counted up to ESTIMATE_CAP), and the capped
-        count of `SELECT 1 {count}` when given (saves a round trip for one-part queries).
+        parts how many index entries each has (see below), and the capped count of
+        `SELECT 1 {count}` when given (saves a round trip for one-part queries).
 
         The terms come from a loose index scan: one index seek per distinct term, however
         many products each has.
+
+        The rarest part is the one with the fewest entries counted up to ESTIMATE_CAP (the
+        first of them on a tie); its figure is exact, the others' only big enough to show they
+        are not rarer. The parts are counted from the last to the first, each no further than
+        one past the fewest so far: for `丹寨 dami`, dami's 10,659 entries and 10,660 of 丹寨's
+        instead of 20,000 of 丹寨's and then dami's, and one rare part keeps every count short.
         """
         terms_table = SearchTerm._meta.db_table
         lookup = self._hint("catalog_term_lookup")
@@ -347,13 +396,25 @@ class DatabaseSearchBackend:
         for i in range(len(parts)):
             selects.append(f"SELECT {i}, term, 0 FROM p{i} WHERE term IS NOT NULL")
         if len(parts) > 1:
-            for i, part in enumerate(parts):
-                selects.append(
-                    f"SELECT {i}, NULL, (SELECT COUNT(*) FROM (SELECT 1 FROM "
-                    f"{terms_table}{lookup} WHERE term >= %s AND term < %s "
-                    f"LIMIT {ESTIMATE_CAP}) e)"
+            last = len(parts) - 1
+            for i in range(last, -1, -1):
+                limit = str(ESTIMATE_CAP)
+                if i < last:
+                    later = " UNION ALL ".join(
+                        f"SELECT n FROM e{j}" for j in range(i + 1, last + 1)
+                    )
+                    limit = (
+                        f"(SELECT CASE WHEN MIN(n) < {ESTIMATE_CAP} THEN MIN(n) + 1 "
+                        f"ELSE {ESTIMATE_CAP} END FROM ({later}) f)"
+                    )
+                # `weight > 0` (true of every row) lets PostgreSQL count on its narrow partial
+                # (term) index, which no other query can use (migration 0002).
+                ctes.append(
+                    f"e{i}(n) AS (SELECT COUNT(*) FROM (SELECT 1 FROM {terms_table}{lookup} "
+                    f"WHERE term >= %s AND term < %s AND weight > 0 LIMIT {limit}) e)"
                 )
-                params.extend([part, part + PREFIX_END])
+                params.extend([parts[i], parts[i] + PREFIX_END])
+            selects.extend(f"SELECT {i}, NULL, n FROM e{i}" for i in range(len(parts)))
         if count is not None:
             selects.append(
                 f"SELECT -1, NULL, (SELECT COUNT(*) FROM (SELECT 1 {count[0]} LIMIT %s) c)"
@@ -376,9 +437,9 @@ class DatabaseSearchBackend:
         self, parts: list[str], query: SearchQuery, where: list[str], params: list[Any]
     ) -> SearchHits:
         terms_table = SearchTerm._meta.db_table
-        rows_table = SearchRow._meta.db_table
         lookup = self._hint("catalog_term_lookup")
         probe = self._hint("catalog_term_product")
+        per_row = self._per_row()
         estimates = [0]
         if len(parts) > 1:
             terms, estimates, _ = self._plan(parts)
@@ -389,30 +450,30 @@ class DatabaseSearchBackend:
             estimates = [estimates[i] for i in order]
         driver, others = parts[0], parts[1:]
 
-        # The other parts and the filters, as conditions on a row `t` of the driver.
+        # The other parts and the filters, as conditions on a row `t` of the driver. The
+        # filters are read from the row itself (the lookup index carries its product's filter
+        # columns), so only the other parts cost a probe.
         also = "".join(
             f" AND EXISTS (SELECT 1 FROM {terms_table} x{probe} WHERE x.product_id = "
-            "t.product_id AND x.term >= %s AND x.term < %s)"
+            f"t.product_id AND {self._probe_range('x.term')}{per_row})"
             for _ in others
         )
         also_params: list[Any] = []
         for part in others:
             also_params.extend([part, part + PREFIX_END])
-        if where:
-            also += (
-                f" AND EXISTS (SELECT 1 FROM {rows_table} r WHERE r.product_id = t.product_id "
-                f"AND {' AND '.join(where)})"
-            )
-            also_params.extend(params)
+        on_term, on_term_params = self._filters(query, row="t")
+        also += "".join(f" AND {condition}" for condition in on_term)
+        also_params.extend(on_term_params)
         driver_range = "t.term >= %s AND t.term < %s"
         driver_params: list[Any] = [driver, driver + PREFIX_END]
         # Count each product once: under the first term of the driver's range it has (a
         # product may have several, say 丹寨 and 丹寨县). The first term of the range is looked
         # up once, so only rows of later terms pay for the probe.
+        lower = "(SELECT %s)" if connection.vendor == "postgresql" else "%s"  # see _probe_range
         once = (
             f" AND (t.term = (SELECT y.term FROM {terms_table} y{lookup} WHERE y.term >= %s "
             f"AND y.term < %s ORDER BY y.term LIMIT 1) OR NOT EXISTS (SELECT 1 FROM "
-            f"{terms_table} y{probe} WHERE y.product_id = t.product_id AND y.term >= %s "
+            f"{terms_table} y{probe} WHERE y.product_id = t.product_id AND y.term >= {lower} "
             "AND y.term < t.term))"
         )
         counted = (
@@ -449,7 +510,7 @@ class DatabaseSearchBackend:
                         *where,
                         *(
                             f"EXISTS (SELECT 1 FROM {terms_table} x{probe} WHERE x.product_id "
-                            "= r.product_id AND x.term >= %s AND x.term < %s)"
+                            f"= r.product_id AND {self._probe_range('x.term')}{per_row})"
                             for _ in text
                         ),
                     ]
@@ -523,7 +584,7 @@ class DatabaseSearchBackend:
         probe = self._hint("catalog_term_product")
         score = "d.w" + "".join(
             f" + COALESCE((SELECT MAX(x{i}.weight) FROM {terms_table} x{i}{probe} "
-            f"WHERE x{i}.product_id = d.product_id AND x{i}.term >= %s AND x{i}.term < %s)"
+            f"WHERE x{i}.product_id = d.product_id AND {self._probe_range(f'x{i}.term')})"
             ", 0)"
             for i in range(len(parts))
         )
