@@ -48,7 +48,12 @@ class ParcelOut(Schema):
     destination: str
     station: StationOut | None
     recipient: str
-    pickup_code: str | None
+    pickup_code: str | None = Field(
+        None,
+        description="The 取件码 while the parcel waits at its station, for the order's buyer "
+        "and the recipient only; null for everyone else (staff, station agents, sellers) and "
+        "at any other time.",
+    )
     timeline: list[StepOut]
 
 
@@ -107,7 +112,7 @@ def _hhmm(minutes: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def _parcel_out(parcel: Parcel, *, show_code: bool) -> ParcelOut:
+def _parcel_out(parcel: Parcel, *, user: AnyUser) -> ParcelOut:
     station = parcel.station
     return ParcelOut(
         id=parcel.pk,
@@ -118,24 +123,27 @@ def _parcel_out(parcel: Parcel, *, show_code: bool) -> ParcelOut:
         destination=parcel.destination,
         station=StationOut(id=station.pk, name=station.name) if station else None,
         recipient=parcel.recipient,
-        pickup_code=(selectors.parcel_pickup_code(parcel=parcel) or None) if show_code else None,
+        pickup_code=selectors.parcel_pickup_code(parcel=parcel, for_user=user) or None,
         timeline=[StepOut(**vars(step)) for step in selectors.parcel_timeline(parcel=parcel)],
     )
 
 
 @router.get("/parcels/{int:parcel_id}", response=ParcelOut)
 def parcel_detail(request: HttpRequest, parcel_id: int) -> ParcelOut:
-    """One parcel and its timeline, for the buyer (with the pickup code) or logistics staff."""
-    parcel = selectors.parcel_get(parcel_id=parcel_id, for_user=request.auth)  # type: ignore[attr-defined]
-    return _parcel_out(parcel, show_code=parcel.viewer == "buyer")  # type: ignore[attr-defined]
+    """One parcel and its timeline, for the buyer (with the pickup code) or logistics staff
+    (without it)."""
+    user = request.auth  # type: ignore[attr-defined]
+    parcel = selectors.parcel_get(parcel_id=parcel_id, for_user=user)
+    return _parcel_out(parcel, user=user)
 
 
 @router.get("/orders/{int:order_id}/parcels", response=list[ParcelOut])
 def order_parcels(request: HttpRequest, order_id: int) -> list[ParcelOut]:
+    """The parcels of an order, for anyone who may see the order; only its buyer (and the
+    recipient) gets the pickup codes."""
     user = request.auth  # type: ignore[attr-defined]
     parcels = selectors.parcels_for_order(order_id=order_id, for_user=user)
-    staff = selectors.is_logistics_staff(user=user)
-    return [_parcel_out(parcel, show_code=not staff) for parcel in parcels]
+    return [_parcel_out(parcel, user=user) for parcel in parcels]
 
 
 def _route_out(route: Route) -> RouteOut:

@@ -55,7 +55,8 @@ def user_has_any_role(*, user: AnyUser, roles: frozenset[Role]) -> bool:
 
 
 def _parcels() -> QuerySet[Parcel]:
-    return Parcel.objects.select_related("station").prefetch_related(
+    # The order is joined for its buyer: `parcel_pickup_code` decides on it.
+    return Parcel.objects.select_related("station", "order").prefetch_related(
         Prefetch("events", queryset=ParcelEvent.objects.order_by("id"))
     )
 
@@ -98,8 +99,9 @@ def parcel_get(*, parcel_id: int, for_user: AnyUser) -> Parcel:
 
 
 def parcels_for_order(*, order_id: int, for_user: AnyUser) -> list[Parcel]:
-    """The parcels of an order the user may see (the buyer, staff; a seller too, without
-    pickup codes), timelines prefetched. Raises OrderNotFoundError like the order page."""
+    """The parcels of an order the user may see (the buyer, staff, a seller of one of its
+    lines), timelines prefetched. Raises OrderNotFoundError like the order page. Whether the
+    user may also see a pickup code is `parcel_pickup_code`'s to say."""
     order = orders_selectors.order_get(order_id=order_id, for_user=for_user)
     return parcels_of_order(order_id=order.pk)
 
@@ -109,9 +111,26 @@ def parcels_of_order(*, order_id: int) -> list[Parcel]:
     return list(_parcels().filter(order_id=order_id).order_by("id"))
 
 
-def parcel_pickup_code(*, parcel: Parcel) -> str:
-    """The code to show the buyer while the parcel waits at the station, else ""."""
+def pickup_code_visible_to(*, parcel: Parcel, user: AnyUser) -> bool:
+    """Whether `user` may be shown the parcel's pickup code: only the order's buyer and the
+    person the parcel is addressed to (a user whose mobile number is the parcel's, who gets the
+    code by text anyway). Nobody else, whatever else they may see of the parcel: not logistics
+    staff, not station agents (they check codes and must never be shown them), not the agent
+    who placed an assisted order, not a seller of a line, not the programme manager."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == parcel.order.buyer_id:
+        return True
+    phone = getattr(user, "phone", "")
+    return bool(phone) and phone == parcel.phone
+
+
+def parcel_pickup_code(*, parcel: Parcel, for_user: AnyUser) -> str:
+    """The code to show while the parcel waits at the station, to those who may see it
+    (`pickup_code_visible_to`); "" for everyone else and at any other time."""
     if parcel.status != Parcel.Status.AT_STATION:
+        return ""
+    if not pickup_code_visible_to(parcel=parcel, user=for_user):
         return ""
     return pickup_code_for(parcel)
 
