@@ -248,3 +248,47 @@ def test_cancel_pay_again_and_return_through_the_api(
     assert returned.json()["amount"] == "12.50"
     bad = _post(api, {"lines": [], "reason": "whim"}, url=f"{URL}/{order['id']}/return")
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("body", [[None, None], [], 5, "cancel", [{"reason": "x"}]])
+@pytest.mark.parametrize("action", ["cancel", "pay"])
+def test_cancel_and_pay_refuse_a_body_that_is_not_an_object(
+    api: Client, variant: Variant, station: Station, body: Any, action: str
+) -> None:
+    order = _post(api, _body(variant, station)).json()
+
+    response = _post(api, body, url=f"{URL}/{order['id']}/{action}")
+
+    assert response.status_code == 422
+    assert set(response.json()) >= {"code", "message"}
+    assert response.json()["code"] == "invalid_input"
+    placed = Order.objects.get(pk=order["id"])
+    assert placed.status == "pending_payment"
+    assert placed.payment_number == order["payment"]["number"]
+
+
+def test_pay_without_a_body_or_with_null_keeps_working(
+    api: Client, variant: Variant, station: Station
+) -> None:
+    order = _post(api, _body(variant, station)).json()
+
+    empty = api.post(f"{URL}/{order['id']}/pay", data="", content_type="application/json")
+    null = _post(api, None, url=f"{URL}/{order['id']}/pay")
+
+    assert (empty.status_code, null.status_code) == (200, 200)
+    assert empty.json()["number"] == null.json()["number"] == order["payment"]["number"]
+
+
+def test_openapi_says_cancel_and_pay_take_an_object() -> None:
+    from xiangcun.api import api as ninja_api
+
+    document = ninja_api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+    for action in ("cancel", "pay"):
+        body = document["paths"][f"{URL}/{{order_id}}/{action}"]["post"]["requestBody"]
+        schema = body["content"]["application/json"]["schema"]
+        refs = [schema] if "$ref" in schema else schema["anyOf"]
+        objects = [schemas[ref["$ref"].rsplit("/", 1)[1]] for ref in refs if "$ref" in ref]
+        assert objects
+        assert all(item["type"] == "object" for item in objects)
+        assert all(ref.get("type") in (None, "null") for ref in refs)

@@ -15,8 +15,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.core.api import ErrorOut
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
@@ -25,22 +28,31 @@ from xiangcun.payments.selectors import payment_get
 router = Router(auth=ApiTokenAuth())
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
-
-
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422, 502), ErrorOut)
 
 
-class LineIn(Schema):
+class ObjectIn(Schema):
+    """A body that must be a JSON object. ninja's Schema also reads fields off any object's
+    attributes (to load ORM rows), so without this a list such as `[null, null]` or a number
+    would pass as an object with every default, and a cancel would go through."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object_only(cls, data: Any) -> Any:
+        # Schema's own wrap validator has already put the body in a DjangoGetter.
+        body = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(body, dict | Schema):
+            # A ValueError, which pydantic reports as a validation error (422 invalid_input).
+            raise ValueError("must be a JSON object")
+        return data
+
+
+class LineIn(ObjectIn):
     variant: int
     quantity: int
 
 
-class AddressIn(Schema):
+class AddressIn(ObjectIn):
     province: str = ""
     city: str = ""
     county: str = ""
@@ -65,7 +77,7 @@ class AddressIn(Schema):
     )
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(ObjectIn):
     method: str
     station: int | None = None
     address: AddressIn | None = None
@@ -83,7 +95,7 @@ PAYER_OPENID_HELP = (
 )
 
 
-class OrderIn(Schema):
+class OrderIn(ObjectIn):
     lines: list[LineIn]
     delivery: DeliveryIn
     payment_method: str
@@ -94,7 +106,7 @@ class OrderIn(Schema):
     phone: str = ""
 
 
-class PayIn(Schema):
+class PayIn(ObjectIn):
     """How the buyer's device pays now; the body may be left out."""
 
     wechat_channel: str = Field("", description=WECHAT_CHANNEL_HELP)
@@ -162,21 +174,21 @@ class PageIn(Schema):
     page: int = 1
 
 
-class CancelIn(Schema):
+class CancelIn(ObjectIn):
     reason: str = ""
 
 
-class StatusIn(Schema):
+class StatusIn(ObjectIn):
     status: str
     note: str = ""
 
 
-class ReturnLineIn(Schema):
+class ReturnLineIn(ObjectIn):
     line: int
     quantity: int
 
 
-class ReturnIn(Schema):
+class ReturnIn(ObjectIn):
     lines: list[ReturnLineIn]
     reason: str
     detail: str = ""
