@@ -238,13 +238,3 @@ def test_an_unknown_lot_under_our_prefix_is_refused(client: Client, driver: User
     )
     assert response.status_code == 400
     assert "no such lot" in response.json()["details"]["reason"]
-
-
-def test_a_seller_records_only_their_own_lots(client: Client, lot: Lot, farmer: User) -> None:
-    epc = lot_class_epc(gtin=lot.gtin, lot_code=lot.code)
-    sent = document(object_event(epc, biz_step="receiving", time=_later()))
-    other_seller = staff(Role.SELLER)
-    response = capture(client, sent, other_seller)
-    assert response.status_code == 400
-    assert "may not record" in response.json()["details"]["reason"]
-    assert capture(client, sent, farmer).status_code == 201

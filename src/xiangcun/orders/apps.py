@@ -22,7 +22,12 @@ class OrdersConfig(AppConfig):
         refund_succeeded_register(refund_succeeded_handle)
 
         # Traceability (below us) finds the buyers of a recalled lot through this callback.
-        from xiangcun.orders.selectors import recall_contacts
-        from xiangcun.traceability.selectors import recall_contacts_register
+        from xiangcun.orders.selectors import order_numbers_visible, recall_contacts
+        from xiangcun.traceability.selectors import (
+            order_visibility_register,
+            recall_contacts_register,
+        )
 
         recall_contacts_register(recall_contacts)
+        # ... and shows an EPCIS event's order reference only to who may see the order.
+        order_visibility_register(order_numbers_visible)

@@ -152,6 +152,20 @@ def sellers_managed_by(*, user: AnyUser) -> list[Seller]:
     return list(rows.filter(condition))
 
 
+def approved_seller_ids_managed_by(*, user: AnyUser) -> frozenset[int]:
+    """The ids of the APPROVED shops `user` may manage: an application waiting for review (or
+    a rejected or suspended shop) gives no right beyond the shop's own pages."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    rows = Seller.objects.filter(status=Seller.Status.APPROVED)
+    if not getattr(user, "is_superuser", False):
+        condition = Q(owner_id=user.pk)
+        if Role.AGENT in user_roles(user=user):
+            condition |= Q(village__isnull=False, kind__in=AGENT_MANAGED_KINDS)
+        rows = rows.filter(condition)
+    return frozenset(rows.values_list("id", flat=True))
+
+
 def household_links_for_seller(*, seller_id: int) -> list[PoorHouseholdLink]:
     """The registered poor households a shop buys from or employs, household joined."""
     return list(

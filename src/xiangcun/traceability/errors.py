@@ -62,6 +62,17 @@ class InvalidEpcisDocumentError(InvalidInputError):
     default_message = _("The EPCIS document was not accepted; nothing was stored.")
 
 
+class InvalidEpcisContextError(InvalidEpcisDocumentError):
+    """The @context is not valid JSON-LD 1.1 (or names a remote context we do not hold).
+    details: event_index, event_id, reason (English), term (the term at fault, or None)."""
+
+    code = "invalid_epcis_context"
+    default_message = _(
+        "The document's @context is not valid JSON-LD, so its events cannot be read; nothing "
+        "was stored."
+    )
+
+
 class InvalidEpcisQueryError(InvalidInputError):
     code = "invalid_epcis_query"
     default_message = _("The EPCIS query is not valid.")

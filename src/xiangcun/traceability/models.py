@@ -164,6 +164,9 @@ class Event(models.Model):
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
+    # Every lot of ours the event names (`lot` is the one whose chain it joins): whose events
+    # a seller may read.
+    lots = models.ManyToManyField(Lot, blank=True, related_name="+", verbose_name=_("lots"))
     # Set by packing events: which order line the lot went into (orders is a higher layer).
     order_line_id = models.PositiveBigIntegerField(_("order line"), null=True, blank=True)
 

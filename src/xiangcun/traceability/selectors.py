@@ -15,17 +15,33 @@ from xiangcun.catalog.selectors import variant_get
 from xiangcun.core.types import Page
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import county_get_default, station_get
-from xiangcun.sellers.selectors import seller_can_manage, sellers_managed_by, user_has_permission
+from xiangcun.sellers.selectors import (
+    approved_seller_ids_managed_by,
+    seller_can_manage,
+    user_has_permission,
+)
 from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import identifiers
 from xiangcun.traceability.epcis.hashing import ContextNotAvailableError, event_hashes
+from xiangcun.traceability.epcis.platform import EXTENSION_NAMESPACE
 from xiangcun.traceability.epcis.query import QueryProblem, events_queryset, next_page_token
 from xiangcun.traceability.epcis.records import event_record
 from xiangcun.traceability.epcis.serialise import events_as_json
 from xiangcun.traceability.epcis.vocab import CBV_BASE, sgln_parts
-from xiangcun.traceability.errors import InvalidEpcisQueryError, InvalidGtinError, LotNotFoundError
+from xiangcun.traceability.errors import (
+    EpcisPermissionError,
+    InvalidEpcisQueryError,
+    InvalidGtinError,
+    LotNotFoundError,
+)
 from xiangcun.traceability.models import Event, Inspection, Lot, LotCertificate
-from xiangcun.traceability.types import EventVerifyProblem, JourneyStep, QueryPage, RecallContact
+from xiangcun.traceability.types import (
+    EpcisAccess,
+    EventVerifyProblem,
+    JourneyStep,
+    QueryPage,
+    RecallContact,
+)
 
 RECALL_PERMISSION = "traceability.recall_lot"
 # Staff who may record lots and inspections for any farm (besides the farm's own managers).
@@ -195,36 +211,122 @@ def lot_recall_contacts(*, lot_id: int) -> list[RecallContact]:
 
 # Staff who move goods and may record EPCIS events for any lot; sellers may for their own.
 EPCIS_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COURIER, Role.ADMIN})
+# Who may read every event: the staff who record them, and the managers who answer for lots
+# (brand and programme managers recall them). Order references are a separate question.
+EPCIS_READ_ALL_ROLES = EPCIS_STAFF_ROLES | {Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER}
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# Our extension key for the order line a packing event names (see epcis.platform).
+_ORDER_LINE_KEYS = ("xiangcun:orderLineId", f"{EXTENSION_NAMESPACE}orderLineId")
+
+# Orders sits above us: it registers `fn(*, user, numbers) -> set[str]`, the order numbers
+# among `numbers` this user may see. With none registered, no order reference is shown.
+OrderVisibilitySource = Callable[..., set[str]]
+_order_visibility_sources: list[OrderVisibilitySource] = []
+
+
+def order_visibility_register(source: OrderVisibilitySource) -> None:
+    """Orders registers `source(user=..., numbers=[...])`: the numbers `user` may see."""
+    if source not in _order_visibility_sources:
+        _order_visibility_sources.append(source)
+
+
+def epcis_access(*, user: AnyUser) -> EpcisAccess:
+    """What `user` may do with EPCIS events: staff by role (EPCIS_READ_ALL_ROLES read every
+    event, EPCIS_STAFF_ROLES record any), the owner (or agent) of an APPROVED shop the events
+    of that shop's lots; an application waiting for review gives nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return EpcisAccess()
+    roles = user_roles(user=user)
+    read_all = bool(roles & EPCIS_READ_ALL_ROLES)
+    capture_any_lot = bool(roles & EPCIS_STAFF_ROLES)
+    seller_ids = frozenset() if capture_any_lot else approved_seller_ids_managed_by(user=user)
+    return EpcisAccess(read_all=read_all, capture_any_lot=capture_any_lot, seller_ids=seller_ids)
 
 
 def epcis_is_staff(*, user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user_roles(user=user) & EPCIS_STAFF_ROLES)
+    return epcis_access(user=user).capture_any_lot
 
 
 def epcis_may_capture(*, user: AnyUser) -> bool:
-    """Logistics staff (warehouse, packer, driver, courier), administrators and sellers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    roles = user_roles(user=user)
-    if roles & EPCIS_STAFF_ROLES or Role.SELLER in roles:
-        return True
-    return bool(sellers_managed_by(user=user))
+    """Logistics staff (warehouse, packer, driver, courier) and administrators for any lot;
+    the managers of an approved shop for that shop's lots."""
+    return epcis_access(user=user).may_capture
 
 
-def events_query(**params: Sequence[str] | str) -> QueryPage:
+def _order_number(reference: object) -> str | None:
+    base = f"{identifiers.resolver_base()}/orders/"
+    if isinstance(reference, str) and reference.startswith(base):
+        return reference[len(base) :]
+    return None
+
+
+def _order_numbers(event: dict[str, Any]) -> set[str]:
+    entries = event.get("bizTransactionList")
+    numbers = set()
+    for entry in entries if isinstance(entries, list) else []:
+        number = _order_number(entry.get("bizTransaction")) if isinstance(entry, dict) else None
+        if number is not None:
+            numbers.add(number)
+    return numbers
+
+
+def _orders_hidden(event: dict[str, Any], visible: set[str]) -> dict[str, Any]:
+    """The event without references to orders its reader may not see: the order's
+    bizTransaction, and the order line of a packing event unless its order is shown."""
+    numbers = _order_numbers(event)
+    hidden = numbers - visible
+    line_shown = bool(numbers) and not hidden
+    if not hidden and (line_shown or not any(key in event for key in _ORDER_LINE_KEYS)):
+        return event
+    shown = dict(event)
+    if not line_shown:
+        for key in _ORDER_LINE_KEYS:
+            shown.pop(key, None)
+    if hidden:
+        shown["bizTransactionList"] = [
+            entry
+            for entry in event["bizTransactionList"]
+            if not (
+                isinstance(entry, dict) and _order_number(entry.get("bizTransaction")) in hidden
+            )
+        ]
+    return shown
+
+
+def _orders_visible(*, user: AnyUser, numbers: set[str]) -> set[str]:
+    visible: set[str] = set()
+    if numbers:
+        for source in _order_visibility_sources:
+            visible |= set(source(user=user, numbers=sorted(numbers))) & numbers
+    return visible
+
+
+def events_query(*, actor: AnyUser, **params: Sequence[str] | str) -> QueryPage:
     """EPCIS SimpleEventQuery: eventType, GE_eventTime, LT_eventTime, EQ_bizStep,
     EQ_disposition, EQ_bizLocation, EQ_readPoint, MATCH_epc, MATCH_anyEPC, MATCH_epcClass
-    (GS1 `urn:epc:idpat:` patterns), perPage, nextPageToken. Two queries per page.
-    InvalidEpcisQueryError (details.reason) for anything else."""
+    (GS1 `urn:epc:idpat:` patterns), perPage, nextPageToken.
+
+    Staff in EPCIS_READ_ALL_ROLES read every event; the managers of an approved shop the
+    events that name its lots; anyone else gets EpcisPermissionError. Order references (the
+    order's bizTransaction, the order line) show only to who may see that order.
+    InvalidEpcisQueryError (details.reason) for a bad parameter."""
+    access = epcis_access(user=actor)
+    if not access.may_read:
+        raise EpcisPermissionError
     try:
         rows, per_page, _after = events_queryset(params)
     except QueryProblem as problem:
         raise InvalidEpcisQueryError(reason=str(problem)) from problem
+    if not access.read_all:
+        named = Event.lots.through.objects.filter(lot__seller_id__in=sorted(access.seller_ids))
+        rows = rows.filter(id__in=named.values("event_id"))
     page = list(rows[: per_page + 1])
     more = len(page) > per_page
     page = page[:per_page]
     context, events = events_as_json(page)
+    numbers = set().union(*(_order_numbers(event) for event in events))
+    visible = _orders_visible(user=actor, numbers=numbers)
+    events = [_orders_hidden(event, visible) for event in events]
     token = next_page_token(params, page[-1].pk) if more else None
     return QueryPage(events=events, context=context, next_page_token=token)
 

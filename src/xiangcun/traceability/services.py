@@ -24,6 +24,7 @@ from xiangcun.traceability.epcis.validation import Problem, document_parse
 from xiangcun.traceability.errors import (
     EpcisPermissionError,
     InvalidCertificateError,
+    InvalidEpcisContextError,
     InvalidEpcisDocumentError,
     InvalidInspectionError,
     InvalidLotError,
@@ -37,8 +38,7 @@ from xiangcun.traceability.errors import (
 )
 from xiangcun.traceability.models import Event, EventCapture, Inspection, Lot, LotCertificate
 from xiangcun.traceability.selectors import (
-    epcis_is_staff,
-    epcis_may_capture,
+    epcis_access,
     gtin_for_variant,
     lot_may_recall,
     lot_may_record,
@@ -331,8 +331,19 @@ def lot_recall(*, actor: AnyUser, lot_id: int, reason: str) -> RecallResult:
 
 def _capture_refused(problem: Problem | RuleViolation) -> InvalidEpcisDocumentError:
     index = problem.index if isinstance(problem, RuleViolation) else problem.event_index
-    return InvalidEpcisDocumentError(
-        event_index=index, event_id=problem.event_id, reason=problem.reason
+    if problem.kind not in ("context", "protected_term"):
+        return InvalidEpcisDocumentError(
+            event_index=index, event_id=problem.event_id, reason=problem.reason
+        )
+    term = problem.term if isinstance(problem, Problem) else None
+    message = None
+    if problem.kind == "protected_term" and term:
+        message = _(
+            "The document's @context redefines “%(term)s”, a term the GS1 EPCIS context "
+            "protects; nothing was stored."
+        ) % {"term": term}
+    return InvalidEpcisContextError(
+        message, event_index=index, event_id=problem.event_id, reason=problem.reason, term=term
     )
 
 
@@ -343,18 +354,21 @@ def epcis_capture(*, document: dict[str, Any], actor: AnyUser) -> CaptureResult:
     Checks the GS1 EPCIS 2.0 schema (formats included), then the rules for identifiers under
     our company prefix: a lot we know, commissioned before it is packed or shipped, nothing
     after it was destroyed, times in order. Other parties' objects are stored as received.
+    Logistics staff and administrators record events of any lot; the managers of an approved
+    shop only events that name that shop's lots (see `selectors.epcis_access`).
     Raises EpcisPermissionError, InvalidEpcisDocumentError (details: event_index, event_id,
-    reason).
+    reason) and its InvalidEpcisContextError (the @context is not valid JSON-LD; details.term
+    names a redefined protected term).
     """
-    if not epcis_may_capture(user=actor):
+    access = epcis_access(user=actor)
+    if not access.may_capture:
         raise EpcisPermissionError
     parsed = document_parse(document)
     if isinstance(parsed, Problem):
         raise _capture_refused(parsed)
-    staff = epcis_is_staff(user=actor)
 
     def may_record(lot: Lot) -> bool:
-        return staff or lot_may_record(user=actor, seller_id=lot.seller_id)
+        return access.capture_any_lot or lot.seller_id in access.seller_ids
 
     try:
         capture, events = events_store(
@@ -364,6 +378,7 @@ def epcis_capture(*, document: dict[str, Any], actor: AnyUser) -> CaptureResult:
             actor=actor,
             document_id=parsed.document_id,
             may_record_lot=may_record,
+            lot_required=not access.capture_any_lot,
         )
     except RuleViolation as violation:
         raise _capture_refused(violation) from violation

@@ -66,3 +66,25 @@ class EventVerifyProblem:
     event_id: str
     lot_code: str
     problem: str
+
+
+@dataclass(frozen=True)
+class EpcisAccess:
+    """What an actor may do with EPCIS events, decided from their roles and approved shops.
+
+    read_all: may read every event; capture_any_lot: may record events of any lot (and of
+    objects that are not our lots); seller_ids: the approved shops they act for, whose lots'
+    events they may read and record.
+    """
+
+    read_all: bool = False
+    capture_any_lot: bool = False
+    seller_ids: frozenset[int] = frozenset()
+
+    @property
+    def may_read(self) -> bool:
+        return self.read_all or bool(self.seller_ids)
+
+    @property
+    def may_capture(self) -> bool:
+        return self.capture_any_lot or bool(self.seller_ids)

@@ -12,7 +12,11 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from xiangcun.traceability.epcis.hashing import ContextNotAvailableError, event_hashes
+from xiangcun.traceability.epcis.hashing import (
+    ContextNotAvailableError,
+    ContextProblem,
+    event_hashes,
+)
 from xiangcun.traceability.epcis.records import (
     COMMISSIONING,
     DESTROYED,
@@ -26,7 +30,7 @@ from xiangcun.traceability.models import Event, EventCapture, EventEpc, Lot
 
 class RuleViolation(Exception):  # noqa: N818 - an outcome of checking, not a crash
     """kind: "not_commissioned", "destroyed", "unknown_lot", "time_order", "duplicate",
-    "not_permitted" or "invalid"."""
+    "not_permitted", "context" or "invalid"."""
 
     def __init__(self, *, kind: str, reason: str, index: int, event_id: str | None) -> None:
         super().__init__(reason)
@@ -104,9 +108,12 @@ def events_store(
     order_line_id: int | None = None,
     enforce_time_order: bool = True,
     may_record_lot: Callable[[Lot], bool] | None = None,
+    lot_required: bool = False,
 ) -> tuple[EventCapture, list[Event]]:
     """Check and store events read with `context`. `lot` (platform events) names the lot
-    the event belongs to; captured events find our lots from their identifiers."""
+    the event belongs to; captured events find our lots from their identifiers.
+    `may_record_lot` says whether the capturer may record events of a lot; `lot_required`
+    refuses events that name none of our lots (a seller records only their own lots')."""
     records = [event_record(event) for event in events]
     by_code, _ids = _our_lots(records)
     lots: dict[int, Lot] = {known.pk: known for known in by_code.values()}
@@ -123,8 +130,13 @@ def events_store(
             index=0,
             event_id=None,
         ) from error
+    except ContextProblem as problem:
+        raise RuleViolation(kind="context", reason=problem.reason, index=0, event_id=None) from (
+            problem
+        )
 
     chain: list[tuple[int | None, str]] = []
+    named_lots: list[list[int]] = []
     for index, record in enumerate(records):
         given_id = record.data.get("eventID")
 
@@ -146,6 +158,12 @@ def events_store(
                 )
             elif known not in named:
                 named.append(known)
+        if lot_required and not named:
+            violation(
+                "not_permitted",
+                "this event names none of your lots; you may record events only of your own "
+                "lots (by their LGTIN or GS1 Digital Link)",
+            )
         for each in named:
             state = states[each.pk]
             if may_record_lot is not None and not may_record_lot(each):
@@ -183,6 +201,7 @@ def events_store(
                 violation("duplicate", "this event repeats the lot's previous event")
             state.last_hash = hashes[index]
         chain.append((chained.pk if chained else None, previous))
+        named_lots.append([each.pk for each in named])
 
     event_ids = [
         str(record.data.get("eventID") or hashes[index]) for index, record in enumerate(records)
@@ -238,6 +257,14 @@ def events_store(
             for index, record in enumerate(records)
         ],
         batch_size=500,
+    )
+    Event.lots.through.objects.bulk_create(
+        [
+            Event.lots.through(event_id=event.pk, lot_id=lot_id)
+            for event, lot_ids in zip(stored, named_lots, strict=True)
+            for lot_id in lot_ids
+        ],
+        batch_size=1000,
     )
     EventEpc.objects.bulk_create(
         [

@@ -12,6 +12,11 @@ import jsonschema
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
+from xiangcun.traceability.epcis.context import (
+    ContextNotAvailableError,
+    ContextProblem,
+    context_terms,
+)
 from xiangcun.traceability.epcis.standards import epcis_schema
 from xiangcun.traceability.epcis.vocab import cbv_problem
 
@@ -31,9 +36,15 @@ _BLANK_NODE = re.compile(r"^_:[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 @dataclass(frozen=True)
 class Problem:
+    """kind: "document" (schema and EPCIS rules), "context" (the JSON-LD @context) or
+    "protected_term" (the @context redefines a term GS1's context protects); `term` names the
+    term at fault when there is one."""
+
     reason: str
     event_index: int | None = None
     event_id: str | None = None
+    kind: str = "document"
+    term: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,41 @@ def _schema_problem(document: dict[str, Any], single: bool) -> Problem | None:
     )
 
 
+def _context_problem(context: Any, events: list[Any]) -> Problem | None:
+    """Whether the document's @context (and any event's own, read within it) is valid JSON-LD
+    1.1 that names no remote context but GS1's."""
+    checks: list[tuple[int | None, Any]] = [(None, context)]
+    for index, event in enumerate(events):
+        if isinstance(event, dict) and "@context" in event:
+            own = event["@context"]
+            outer = context if isinstance(context, list) else [context]
+            checks.append((index, [*outer, *(own if isinstance(own, list) else [own])]))
+    for index, checked in checks:
+        term: str | None = None
+        kind = "context"
+        try:
+            context_terms(checked)
+        except ContextNotAvailableError as error:
+            reason = (
+                f"@context names {error.url} which this repository does not hold; use the "
+                "GS1 EPCIS 2.0 context URL or an inline context"
+            )
+        except ContextProblem as problem:
+            reason, term = problem.reason, problem.term
+            if problem.code == "protected term redefinition":
+                kind = "protected_term"
+        else:
+            continue
+        return Problem(
+            reason=("the event's own " if index is not None else "") + reason,
+            event_index=index,
+            event_id=_event_id(events[index]) if index is not None else None,
+            kind=kind,
+            term=term,
+        )
+    return None
+
+
 def document_parse(document: object) -> ParsedDocument | Problem:
     """The events of an EPCISDocument or a single event, or the first problem found."""
     if not isinstance(document, dict):
@@ -171,6 +217,9 @@ def document_parse(document: object) -> ParsedDocument | Problem:
     if schema_problem:
         return schema_problem
     context = document["@context"]
+    problem = _context_problem(context, events)
+    if problem:
+        return problem
     if single:
         events = [{key: value for key, value in document.items() if key != "@context"}]
     document_id = document.get("id", "") if not single else ""
