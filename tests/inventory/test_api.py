@@ -5,10 +5,14 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from tests.factories import UserFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
+from xiangcun.accounts.services import role_grant
+from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
-from xiangcun.inventory import services
+from xiangcun.inventory import selectors, services
+from xiangcun.inventory.errors import StockViewDeniedError
 from xiangcun.inventory.models import Location, Stock
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +157,79 @@ def test_offline_stores_are_listed(client: Client, db: None) -> None:
     body = client.get("/api/v1/inventory/locations?over_counter=true").json()
 
     assert [row["code"] for row in body] == ["DZ-SHOP"]
+
+
+def _seller_with_role() -> User:
+    """The owner of another shop, holding the seller role (whose group may view stock)."""
+    user = SellerFactory().owner
+    role_grant(user=user, role=Role.SELLER)
+    return User.objects.get(pk=user.pk)
+
+
+def test_a_seller_never_sees_another_shops_stock_by_place(
+    client: Client, bearer: Bearer, variant: Variant, stocked: Stock, owner: User
+) -> None:
+    role_grant(user=owner, role=Role.SELLER)
+    stranger = _seller_with_role()
+    url = f"/api/v1/inventory/variants/{variant.pk}/stock"
+
+    public = client.get(url, headers=bearer(stranger)).json()
+    refused = client.get(f"{url}/locations", headers=bearer(stranger))
+    own = client.get(f"{url}/locations", headers=bearer(owner))
+
+    assert public == {"variant_id": variant.pk, "available": 5, "locations": None}
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "stock_view_denied"
+    assert refused.json()["message"]
+    assert own.status_code == 200
+    assert [(row["on_hand"], row["reserved"]) for row in own.json()] == [(7, 2)]
+
+
+@pytest.mark.parametrize("role", [Role.WAREHOUSE, Role.PACKER, Role.ADMIN])
+def test_stock_staff_see_stock_by_place(
+    client: Client, bearer: Bearer, variant: Variant, stocked: Stock, role: Role
+) -> None:
+    staff = UserFactory()
+    role_grant(user=staff, role=role)
+
+    response = client.get(
+        f"/api/v1/inventory/variants/{variant.pk}/stock/locations", headers=bearer(staff)
+    )
+
+    assert response.status_code == 200
+    assert [row["on_hand"] for row in response.json()] == [7]
+
+
+@pytest.mark.parametrize("role", [Role.BUYER, Role.BRAND_MANAGER, Role.DRIVER])
+def test_other_roles_are_refused_stock_by_place(
+    client: Client, bearer: Bearer, variant: Variant, stocked: Stock, role: Role
+) -> None:
+    user = UserFactory()
+    role_grant(user=user, role=role)
+    url = f"/api/v1/inventory/variants/{variant.pk}/stock/locations"
+
+    refused = client.get(url, headers=bearer(user))
+    anonymous = client.get(url)
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "stock_view_denied")
+    assert anonymous.status_code == 401
+
+
+def test_stock_by_place_of_an_unknown_variant_is_not_found(
+    client: Client, bearer: Bearer, owner: User
+) -> None:
+    response = client.get(
+        "/api/v1/inventory/variants/999999/stock/locations", headers=bearer(owner)
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "variant_not_found")
+
+
+def test_stock_view_is_decided_by_the_selector_on_the_shop(
+    variant: Variant, stocked: Stock, owner: User
+) -> None:
+    stranger = _seller_with_role()
+
+    assert selectors.stock_can_view(user=owner, variant_id=variant.pk)
+    assert not selectors.stock_can_view(user=stranger, variant_id=variant.pk)
+    with pytest.raises(StockViewDeniedError):
+        selectors.stock_by_location(user=stranger, variant_id=variant.pk)

@@ -2,7 +2,8 @@
 people who manage a seller (or warehouse staff).
 
 Errors answer `{"code", "message"}` (see xiangcun.api): variant_not_found 404,
-location_not_found 404, permission_denied 403, insufficient_stock 409,
+location_not_found 404, permission_denied 403, stock_view_denied 403 (stock per place of
+another shop's product), insufficient_stock 409,
 stock_below_reserved 409, location_inactive 409, invalid_quantity / location_not_for_seller
 400, invalid_input 422.
 """
@@ -15,7 +16,9 @@ from ninja import Query, Router, Schema
 
 from xiangcun.accounts.auth import ApiTokenAuth
 from xiangcun.inventory import selectors, services
+from xiangcun.inventory.errors import StockViewDeniedError
 from xiangcun.inventory.models import Stock
+from xiangcun.inventory.types import StockLine
 
 router = Router()
 
@@ -93,6 +96,20 @@ class LocationFilterIn(Schema):
     kind: str | None = None
 
 
+def _stock_line_out(line: StockLine) -> StockLineOut:
+    return StockLineOut(
+        location_id=line.location_id,
+        location_code=line.location_code,
+        location_name=line.location_name,
+        location_kind=line.location_kind,
+        sells_over_counter=line.sells_over_counter,
+        on_hand=line.on_hand,
+        reserved=line.reserved,
+        available=line.available,
+        low_stock_threshold=line.low_stock_threshold,
+    )
+
+
 def _stock_out(stock: Stock) -> StockOut:
     return StockOut(
         variant_id=stock.variant_id,
@@ -113,23 +130,33 @@ def variant_stock(request: HttpRequest, variant_id: int) -> VariantStockOut:
     user = request.auth  # type: ignore[attr-defined]
     selectors.variant_seller(variant_id=variant_id)  # 404 for an unknown variant
     available = selectors.available_by_variant(variant_ids=[variant_id])[variant_id]
-    if not selectors.stock_can_view(user=user, variant_id=variant_id):
+    try:
+        lines = selectors.stock_by_location(user=user, variant_id=variant_id)
+    except StockViewDeniedError:
+        # The total is public; the places are not.
         return VariantStockOut(variant_id=variant_id, available=available)
-    lines = [
-        StockLineOut(
-            location_id=line.location_id,
-            location_code=line.location_code,
-            location_name=line.location_name,
-            location_kind=line.location_kind,
-            sells_over_counter=line.sells_over_counter,
-            on_hand=line.on_hand,
-            reserved=line.reserved,
-            available=line.available,
-            low_stock_threshold=line.low_stock_threshold,
-        )
-        for line in selectors.stock_for_variant(variant_id=variant_id)
+    return VariantStockOut(
+        variant_id=variant_id,
+        available=available,
+        locations=[_stock_line_out(line) for line in lines],
+    )
+
+
+@router.get(
+    "/variants/{variant_id}/stock/locations",
+    auth=ApiTokenAuth(),
+    response={200: list[StockLineOut], **ERRORS},
+    summary="A variant's stock at each place (its shop's managers and warehouse staff only)",
+    description=(
+        "Anyone else gets 403 stock_view_denied; an unknown variant 404 variant_not_found."
+    ),
+)
+def variant_stock_locations(request: HttpRequest, variant_id: int) -> list[StockLineOut]:
+    user = request.auth  # type: ignore[attr-defined]
+    return [
+        _stock_line_out(line)
+        for line in selectors.stock_by_location(user=user, variant_id=variant_id)
     ]
-    return VariantStockOut(variant_id=variant_id, available=available, locations=lines)
 
 
 @router.post(

@@ -67,6 +67,14 @@ class StockPermissionDeniedError(PermissionDeniedError):
     default_message = _("You cannot change the stock of this product here.")
 
 
+class StockViewDeniedError(PermissionDeniedError):
+    # Stock per location is the seller's business and the warehouse's, nobody else's.
+    code = "stock_view_denied"
+    default_message = _(
+        "Only the shop that sells this product and warehouse staff can see its stock at each place."
+    )
+
+
 class ReservationNotFoundError(NotFoundError):
     code = "reservation_not_found"
     default_message = _("No stock is held under this reference.")

@@ -4,20 +4,30 @@ Available = on hand - reserved, summed over active locations. Each function runs
 number of queries whatever the number of rows.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Max, Q, Sum
 
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import variant_sellers
-from xiangcun.inventory.errors import LocationNotFoundError, VariantNotFoundError
+from xiangcun.core.types import IntegrityProblem
+from xiangcun.inventory.errors import (
+    LocationNotFoundError,
+    StockViewDeniedError,
+    VariantNotFoundError,
+)
 from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
 from xiangcun.inventory.types import LowStockItem, StockLine
 from xiangcun.sellers.selectors import seller_can_manage, user_has_permission
 from xiangcun.sellers.types import AnyUser
 
-# Warehouse staff hold these through their role's group (see accounts.roles); superusers too.
-VIEW_PERMISSION = "inventory.view_stock"
+# Warehouse staff hold this through their role's group (see accounts.roles); superusers too.
+# (Every seller's group holds `inventory.view_stock`, for their own stock: it decides nothing.)
 CHANGE_PERMISSION = "inventory.change_stock"
+# Staff who work the stock and see every variant's stock per location.
+STOCK_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.PACKER, Role.ADMIN})
 
 
 def variant_seller(*, variant_id: int) -> int:
@@ -51,10 +61,13 @@ def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
 
 
 def stock_can_view(*, user: AnyUser, variant_id: int) -> bool:
-    """Who sees stock per location: warehouse staff and whoever manages the variant's seller."""
+    """Who sees a variant's stock per location: staff who work the stock (warehouse managers,
+    packers, administrators, anyone allowed to change stock) and whoever manages the variant's
+    own shop. Not the `view_stock` permission by itself: every seller's role holds it (for
+    their own stock page), and a seller must never see another shop's stock."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user_has_permission(user=user, permission=VIEW_PERMISSION) or user_has_permission(
+    if user_roles(user=user) & STOCK_STAFF_ROLES or user_has_permission(
         user=user, permission=CHANGE_PERMISSION
     ):
         return True
@@ -70,6 +83,15 @@ def stock_for_variant(*, variant_id: int) -> list[StockLine]:
         .order_by("location__kind", "location__code")
     )
     return [_line(row) for row in rows]
+
+
+def stock_by_location(*, user: AnyUser, variant_id: int) -> list[StockLine]:
+    """A variant's stock at each place, for `user` if they may see it (`stock_can_view`):
+    VariantNotFoundError for an unknown variant, StockViewDeniedError for anyone else."""
+    variant_seller(variant_id=variant_id)
+    if not stock_can_view(user=user, variant_id=variant_id):
+        raise StockViewDeniedError
+    return stock_for_variant(variant_id=variant_id)
 
 
 def _line(row: Stock) -> StockLine:
@@ -145,3 +167,111 @@ def locations_list(
 
 def reservations_for_reference(*, reference: str) -> list[Reservation]:
     return list(Reservation.objects.filter(reference=reference).order_by("pk"))
+
+
+def reservation_units(*, reference_prefix: str) -> dict[str, dict[str, dict[int, int]]]:
+    """Units held for each reference starting with `reference_prefix` ("order:"), by
+    reservation status, then by variant: {reference: {"consumed": {variant_id: units}}}.
+    One query, for audits (`orders_integrity_problems`)."""
+    units: dict[str, dict[str, dict[int, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    rows = (
+        Reservation.objects.filter(reference__startswith=reference_prefix)
+        .values_list("reference", "status", "stock__variant_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    for reference, status, variant_id, total in rows:
+        units[reference][status][variant_id] += int(total or 0)
+    return units
+
+
+def _problem(check: str, stock_id: int, detail: str) -> IntegrityProblem:
+    return IntegrityProblem(app="inventory", check=check, record=f"stock {stock_id}", detail=detail)
+
+
+def inventory_integrity_problems() -> list[IntegrityProblem]:
+    """Every stock row against its own history: never negative, never more reserved than on
+    hand, `reserved` equal to its active reservations, `on_hand` equal to the sum of its
+    movements (and to the last movement's `on_hand_after`), and each consumed reservation
+    matched by a sale movement of the same units and reference. Empty when all agree.
+    A fixed number of queries."""
+    active = dict(
+        Reservation.objects.filter(status=Reservation.Status.ACTIVE)
+        .values_list("stock_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    moved = dict(
+        StockMovement.objects.values_list("stock_id").annotate(total=Sum("quantity")).order_by()
+    )
+    last_ids = StockMovement.objects.values("stock_id").annotate(last=Max("id")).values("last")
+    after = dict(
+        StockMovement.objects.filter(id__in=last_ids).values_list("stock_id", "on_hand_after")
+    )
+    problems: list[IntegrityProblem] = []
+    stocks = Stock.objects.order_by("pk").values_list("pk", "on_hand", "reserved")
+    for stock_id, on_hand, reserved in stocks.iterator():
+        if on_hand < 0 or reserved < 0:
+            problems.append(
+                _problem("stock_negative", stock_id, f"on hand {on_hand}, reserved {reserved}")
+            )
+        if reserved > on_hand:
+            problems.append(
+                _problem(
+                    "stock_over_reserved", stock_id, f"reserved {reserved} > on hand {on_hand}"
+                )
+            )
+        held = int(active.get(stock_id) or 0)
+        if reserved != held:
+            problems.append(
+                _problem(
+                    "stock_reserved_mismatch",
+                    stock_id,
+                    f"reserved {reserved}, active reservations hold {held}",
+                )
+            )
+        total = int(moved.get(stock_id) or 0)
+        if on_hand != total:
+            problems.append(
+                _problem(
+                    "stock_movements_mismatch",
+                    stock_id,
+                    f"on hand {on_hand}, movements add up to {total}",
+                )
+            )
+        elif stock_id in after and after[stock_id] != on_hand:
+            problems.append(
+                _problem(
+                    "stock_movements_mismatch",
+                    stock_id,
+                    f"on hand {on_hand}, last movement left {after[stock_id]}",
+                )
+            )
+    consumed = (
+        Reservation.objects.filter(status=Reservation.Status.CONSUMED)
+        .values_list("stock_id", "reference")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    sold = (
+        StockMovement.objects.filter(reason=StockMovement.Reason.SELL)
+        .values_list("stock_id", "reference")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    consumed_units = {(s, r): int(t or 0) for s, r, t in consumed}
+    sold_units = {(s, r): -int(t or 0) for s, r, t in sold}
+    for stock_id, reference in sorted(set(consumed_units) | set(sold_units)):
+        held = consumed_units.get((stock_id, reference), 0)
+        out = sold_units.get((stock_id, reference), 0)
+        if held != out:
+            problems.append(
+                _problem(
+                    "stock_sale_mismatch",
+                    stock_id,
+                    f"{reference}: reservations consumed {held} units, sales took {out}",
+                )
+            )
+    return problems

@@ -1,10 +1,12 @@
 """Reads of the ledger: balances, a seller's statement, and the whole ledger's total."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
+from xiangcun.core.types import IntegrityProblem
 from xiangcun.ledger.models import JournalEntry, Posting
 from xiangcun.ledger.types import StatementLine, seller_payable_account
 
@@ -87,3 +89,91 @@ def unbalanced_entries() -> list[int]:
         .values_list("id", flat=True)
     )
     return list(rows)
+
+
+def account_totals_by_reference(
+    *, kinds: Iterable[str], reference_prefix: str, account_code: str
+) -> dict[str, Decimal]:
+    """For each entry of these kinds whose reference starts with `reference_prefix`: the sum
+    of its postings to `account_code` (0.00 when the entry does not touch it). One query, for
+    audits that match payments, refunds and orders with their entries."""
+    totals: dict[str, Decimal] = {}
+    rows = (
+        JournalEntry.objects.filter(kind__in=list(kinds), reference__startswith=reference_prefix)
+        .values_list("reference")
+        .annotate(total=Sum("postings__amount", filter=Q(postings__account__code=account_code)))
+        .order_by()
+    )
+    for reference, total in rows:
+        amount = Decimal(str(total or 0)).quantize(CENT)
+        totals[reference] = totals.get(reference, Decimal("0.00")) + amount
+    return totals
+
+
+def ledger_integrity_problems() -> list[IntegrityProblem]:
+    """Every entry has two or more postings summing to zero, every correction is the exact
+    negation of the entry it reverses, and so the balances of all accounts add up to zero.
+    Balances are never stored (an account's balance is the sum of its postings), so there is
+    no cached figure that could drift. Empty when all agree. A fixed number of queries."""
+    problems: list[IntegrityProblem] = []
+    for entry_id in unbalanced_entries():
+        problems.append(
+            IntegrityProblem(
+                app="ledger",
+                check="entry_unbalanced",
+                record=f"entry {entry_id}",
+                detail="postings do not sum to zero",
+            )
+        )
+    thin = (
+        JournalEntry.objects.annotate(lines=Count("postings"))
+        .filter(lines__lt=2)
+        .values_list("id", "lines")
+    )
+    for entry_id, lines in thin:
+        problems.append(
+            IntegrityProblem(
+                app="ledger",
+                check="entry_too_few_postings",
+                record=f"entry {entry_id}",
+                detail=f"{lines} posting(s), at least two needed",
+            )
+        )
+    lines_by_entry: dict[int, dict[int, Decimal]] = {}
+    corrections = list(
+        JournalEntry.objects.filter(reverses__isnull=False).values_list("id", "reverses_id")
+    )
+    wanted = {entry_id for pair in corrections for entry_id in pair}
+    postings = (
+        Posting.objects.filter(entry_id__in=wanted)
+        .values_list("entry_id", "account_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for entry_id, account_id, total in postings:
+        amount = Decimal(str(total or 0)).quantize(CENT)
+        lines_by_entry.setdefault(entry_id, {})[account_id] = amount
+    for entry_id, original_id in corrections:
+        negated = {
+            account: -amount for account, amount in lines_by_entry.get(original_id, {}).items()
+        }
+        if lines_by_entry.get(entry_id, {}) != negated:
+            problems.append(
+                IntegrityProblem(
+                    app="ledger",
+                    check="correction_mismatch",
+                    record=f"entry {entry_id}",
+                    detail=f"does not exactly reverse entry {original_id}",
+                )
+            )
+    total = ledger_total()
+    if abs(total) >= CENT / 2:
+        problems.append(
+            IntegrityProblem(
+                app="ledger",
+                check="ledger_not_zero",
+                record="all accounts",
+                detail=f"balances add up to {total}, not 0.00",
+            )
+        )
+    return problems

@@ -5,15 +5,20 @@ timeline, a seller's lines, the cart. Each runs a fixed number of queries whatev
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.catalog.selectors import variant_availability
-from xiangcun.core.types import Page
+from xiangcun.core.types import IntegrityProblem, Page
+from xiangcun.inventory.selectors import reservation_units
+from xiangcun.ledger.selectors import account_totals_by_reference
+from xiangcun.ledger.types import BUYER_PAYMENTS_CLEARING
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
-from xiangcun.orders.services import ORDER_VIEW_STAFF, TRANSITIONS
+from xiangcun.orders.services import ALLOCATION_KIND, ORDER_VIEW_STAFF, REVERSAL_KIND, TRANSITIONS
 from xiangcun.orders.types import CartItem, CartSummary
+from xiangcun.payments.selectors import payments_by_reference
+from xiangcun.payments.types import PaymentFacts
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability.types import RecallContact
@@ -236,3 +241,232 @@ def order_numbers_visible(*, user: AnyUser, numbers: list[str]) -> set[str]:
     if seller_ids:
         mine |= Q(lines__seller_id__in=seller_ids)
     return set(orders.filter(mine).values_list("number", flat=True))
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+_CENT = Decimal("0.01")
+# Statuses in which the order's goods have left stock (cash on delivery: from packing on).
+_STOCK_TAKEN = frozenset(
+    {
+        Order.Status.PAID,
+        Order.Status.PACKING,
+        Order.Status.SHIPPED,
+        Order.Status.DELIVERED,
+        Order.Status.COMPLETED,
+        Order.Status.RETURN_REQUESTED,
+        Order.Status.REFUNDED,
+    }
+)
+_UNPAID_OPEN = frozenset({Order.Status.PENDING_PAYMENT, Order.Status.AWAITING_CASH})
+
+
+def _problem(check: str, number: str, detail: str) -> IntegrityProblem:
+    return IntegrityProblem(app="orders", check=check, record=f"order {number}", detail=detail)
+
+
+def _units(units: dict[int, int]) -> dict[int, int]:
+    return {variant: count for variant, count in units.items() if count}
+
+
+def _payment_problems(
+    *,
+    number: str,
+    status: str,
+    total: Decimal,
+    paid: bool,
+    payment_number: str,
+    intents: list[PaymentFacts],
+) -> list[IntegrityProblem]:
+    problems: list[IntegrityProblem] = []
+    current = next((i for i in intents if i.number == payment_number), None)
+    if paid:
+        if current is None or not current.paid:
+            problems.append(
+                _problem(
+                    "order_paid_without_payment",
+                    number,
+                    f"paid, but payment {payment_number or '-'} is "
+                    f"{current.status if current else 'missing'}",
+                )
+            )
+        elif current.amount != total:
+            problems.append(
+                _problem(
+                    "order_payment_amount_mismatch",
+                    number,
+                    f"total {total}, payment {current.number} took {current.amount}",
+                )
+            )
+        elif status == Order.Status.CANCELLED and current.refunds_started < current.amount:
+            problems.append(
+                _problem(
+                    "cancelled_order_payment_not_refunded",
+                    number,
+                    f"cancelled, payment {current.number} of {current.amount} kept "
+                    f"({current.refunds_started} refunded)",
+                )
+            )
+    for intent in intents:
+        if not intent.paid or (paid and intent is current):
+            continue
+        if not paid:
+            problems.append(
+                _problem(
+                    "payment_without_paid_order",
+                    number,
+                    f"payment {intent.number} succeeded but the order is not paid",
+                )
+            )
+        elif intent.refunds_started < intent.amount:
+            problems.append(
+                _problem(
+                    "payment_not_refunded",
+                    number,
+                    f"second payment {intent.number} of {intent.amount} kept "
+                    f"({intent.refunds_started} refunded)",
+                )
+            )
+    return problems
+
+
+def _stock_problems(
+    *, number: str, status: str, ordered: dict[int, int], held: dict[str, dict[int, int]]
+) -> list[IntegrityProblem]:
+    consumed = _units(held.get("consumed", {}))
+    active = _units(held.get("active", {}))
+    if status in _STOCK_TAKEN:
+        if consumed != ordered:
+            return [
+                _problem(
+                    "order_stock_not_consumed",
+                    number,
+                    f"{status}: ordered {ordered}, stock sold {consumed}",
+                )
+            ]
+        if active:
+            return [_problem("order_stock_still_held", number, f"{status}: still holds {active}")]
+    elif status in _UNPAID_OPEN:
+        if consumed:
+            return [_problem("unpaid_order_stock_consumed", number, f"{status}: sold {consumed}")]
+        if active and active != ordered:
+            return [
+                _problem("order_stock_partly_held", number, f"ordered {ordered}, held {active}")
+            ]
+    elif status == Order.Status.CANCELLED and active:
+        return [_problem("cancelled_order_holds_stock", number, f"still holds {active}")]
+    return []
+
+
+def orders_integrity_problems() -> list[IntegrityProblem]:
+    """Every order against its lines, its payments, its stock and the ledger: the goods total
+    is the sum of the lines and the total adds the delivery fee; a paid order has its payment
+    succeeded for the same amount and an unpaid one has none, any other payment that went
+    through (twice paid, paid after cancellation) is refunded; the goods of a paid or shipped
+    order were sold from stock, an open order holds all of them or none, a cancelled one
+    holds none; the money of a paid order is allocated (`order:<number>`) and every refunded
+    return reversed (`return:<id>`). Empty when all agree. A fixed number of queries (every
+    order's lines are read into memory: run it off-peak on a large database)."""
+    payments = payments_by_reference(reference_prefix="order:")
+    held = reservation_units(reference_prefix="order:")
+    allocated = account_totals_by_reference(
+        kinds=(ALLOCATION_KIND,), reference_prefix="order:", account_code=BUYER_PAYMENTS_CLEARING
+    )
+    reversed_returns = account_totals_by_reference(
+        kinds=(REVERSAL_KIND,), reference_prefix="return:", account_code=BUYER_PAYMENTS_CLEARING
+    )
+    goods: dict[int, Decimal] = {}
+    ordered: dict[int, dict[int, int]] = {}
+    lines = (
+        OrderLine.objects.values_list("order_id", "variant_id")
+        .annotate(units=Sum("quantity"), amount=Sum("line_total"))
+        .order_by()
+    )
+    for order_id, variant_id, units, amount in lines.iterator():
+        ordered.setdefault(order_id, {})[variant_id] = int(units)
+        goods[order_id] = goods.get(order_id, Decimal("0.00")) + Decimal(str(amount))
+    problems: list[IntegrityProblem] = []
+    orders = Order.objects.order_by("pk").values_list(
+        "pk",
+        "number",
+        "status",
+        "goods_total",
+        "delivery_fee",
+        "total",
+        "paid_at",
+        "payment_number",
+    )
+    for pk, number, status, goods_total, fee, total, paid_at, payment_number in orders.iterator():
+        lines_total = goods.get(pk, Decimal("0.00")).quantize(_CENT)
+        if lines_total != goods_total:
+            problems.append(
+                _problem(
+                    "order_goods_mismatch",
+                    number,
+                    f"goods total {goods_total}, lines add up to {lines_total}",
+                )
+            )
+        if (goods_total + fee).quantize(_CENT) != total:
+            problems.append(
+                _problem(
+                    "order_total_mismatch",
+                    number,
+                    f"total {total}, goods {goods_total} + delivery {fee}",
+                )
+            )
+        paid = paid_at is not None
+        problems += _payment_problems(
+            number=number,
+            status=status,
+            total=total,
+            paid=paid,
+            payment_number=payment_number,
+            intents=payments.get(f"order:{pk}", []),
+        )
+        problems += _stock_problems(
+            number=number,
+            status=status,
+            ordered=ordered.get(pk, {}),
+            held=held.get(f"order:{number}", {}),
+        )
+        allocation = allocated.get(f"order:{number}")
+        if paid and status != Order.Status.CANCELLED:
+            if allocation is None:
+                problems.append(
+                    _problem("order_paid_not_allocated", number, "paid but not in the ledger")
+                )
+            elif allocation != total:
+                problems.append(
+                    _problem(
+                        "order_allocation_mismatch",
+                        number,
+                        f"total {total}, the ledger allocates {allocation}",
+                    )
+                )
+        elif allocation is not None:
+            problems.append(
+                _problem(
+                    "order_allocated_not_paid",
+                    number,
+                    f"{status}, not paid, yet {allocation} allocated",
+                )
+            )
+    returns = ReturnRequest.objects.order_by("pk").values_list(
+        "pk", "status", "amount", "order__number"
+    )
+    for pk, status, amount, number in returns.iterator():
+        reversal = reversed_returns.get(f"return:{pk}")
+        if status == ReturnRequest.Status.REFUNDED and reversal != -amount:
+            problems.append(
+                _problem(
+                    "return_not_reversed",
+                    number,
+                    f"return {pk} refunded {amount}, the ledger reverses "
+                    f"{'nothing' if reversal is None else -reversal}",
+                )
+            )
+        elif status != ReturnRequest.Status.REFUNDED and reversal is not None:
+            problems.append(
+                _problem("return_reversed_not_refunded", number, f"return {pk} is {status}")
+            )
+    return problems

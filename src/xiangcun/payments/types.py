@@ -52,3 +52,16 @@ class RefundCompleted:
 
 PaymentHandler = Callable[[PaymentResult], None]
 RefundHandler = Callable[[RefundCompleted], None]
+
+
+@dataclass(frozen=True)
+class PaymentFacts:
+    """What an audit of another app needs to know about one payment."""
+
+    number: str
+    reference: str
+    status: str
+    amount: Decimal
+    paid: bool
+    # Refunds asked for (pending) or done (succeeded), in CNY.
+    refunds_started: Decimal
