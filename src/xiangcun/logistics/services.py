@@ -731,6 +731,10 @@ def carrier_handoff(
 # --- Pickup codes -------------------------------------------------------------------------------
 
 
+# The kind of text (accounts.sms) that tells a recipient their parcel's pickup code.
+PICKUP_CODE_SMS = "logistics.pickup_code"
+
+
 def pickup_code_for(parcel: Parcel) -> str:
     """The parcel's 6-digit pickup code ("" before it is at a station)."""
     if not parcel.code_salt:
@@ -767,19 +771,30 @@ def _code_issue(parcel: Parcel) -> str:
 
 
 def _at_station(parcel: Parcel, *, actor: AnyUser | None, station: StationSummary) -> None:
-    code = _code_issue(parcel)
+    _code_issue(parcel)
     parcel.status = Status.AT_STATION
     parcel.save(update_fields=["status", "code_salt", "code_hash", "updated_at"])
     _event(parcel, actor=actor, place=station.name)
-    message = gettext(
+    # Only the parcel's id is queued: the SMS task writes the text, code included, when it
+    # sends it (pickup_code_sms), so the code never sits in the task queue.
+    sms_queue(phone=parcel.phone, kind=PICKUP_CODE_SMS, params={"parcel_id": parcel.pk})
+
+
+def pickup_code_sms(phone: str, params: Mapping[str, Any]) -> str | None:
+    """The pickup-code text of a parcel waiting at its station, derived again at send time (in
+    the recipient's language); None once the parcel is no longer waiting or not theirs."""
+    parcel = Parcel.objects.filter(pk=params.get("parcel_id"), phone=phone).first()
+    if parcel is None or parcel.status != Status.AT_STATION or parcel.station_id is None:
+        return None
+    station = station_get(station_id=parcel.station_id)
+    return gettext(
         "Xiangcun: your parcel %(number)s is at %(station)s. Pickup code %(code)s. Open %(hours)s."
     ) % {
         "number": parcel.number,
         "station": station.name,
-        "code": code,
+        "code": pickup_code_for(parcel),
         "hours": station.opening_hours or "-",
     }
-    sms_queue(phone=parcel.phone, message=message)
 
 
 @transaction.atomic

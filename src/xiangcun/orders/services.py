@@ -24,13 +24,13 @@ from typing import Any, TypeGuard
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import SMS_TEXT, Role, SmsParam
 from xiangcun.catalog.selectors import (
     variant_availability,
     variant_on_sale,
@@ -301,19 +301,24 @@ def _event(order: Order, *, actor: AnyUser | None, note: str = "") -> None:
     )
 
 
-def _sms(order: Order, message: str) -> None:
+def _sms(order: Order, text: str, **values: SmsParam) -> None:
+    """Text the buyer. `text` is a msgid (gettext_noop): the SMS task translates it into the
+    buyer's language when it sends it, and puts in `values`, which hold nothing secret."""
     if order.phone:
-        sms_queue(phone=order.phone, message=message)
+        sms_queue(phone=order.phone, kind=SMS_TEXT, params={"text": text, **values})
 
 
 def _status_sms(order: Order) -> None:
     if order.status not in _SMS_STATUSES:
         return
-    label = str(Status(order.status).label)
+    with translation.override(None):
+        label = str(Status(order.status).label)  # its msgid, translated when the text is sent
     _sms(
         order,
-        gettext("Xiangcun order %(number)s: %(status)s.")
-        % {"number": order.number, "status": label},
+        gettext_noop("Xiangcun order %(number)s: %(status)s."),
+        number=order.number,
+        status=label,
+        translate=["status"],
     )
 
 
@@ -808,19 +813,16 @@ def order_place(
         ttl_seconds=int((hold + RESERVATION_GRACE).total_seconds()),
     )
     if is_cash:
-        message = gettext(
+        text = gettext_noop(
             "Xiangcun order %(number)s placed: ¥%(total)s, to be paid in cash on delivery "
             "or at pickup."
-        ) % {"number": order.number, "total": order.total}
+        )
     else:
-        message = gettext(
+        text = gettext_noop(
             "Xiangcun order %(number)s placed: ¥%(total)s. Please pay within %(minutes)d minutes."
-        ) % {
-            "number": order.number,
-            "total": order.total,
-            "minutes": int(payment_window().total_seconds() // 60),
-        }
-    _sms(order, message)
+        )
+    minutes = int(payment_window().total_seconds() // 60)
+    _sms(order, text, number=order.number, total=str(order.total), minutes=minutes)
     return order
 
 
@@ -907,11 +909,13 @@ def _unwanted_payment_refund(
     )
     _sms(
         order,
-        gettext(
+        gettext_noop(
             "Xiangcun order %(number)s: your payment of ¥%(amount)s is not needed (%(reason)s) "
             "and is being refunded the way you paid."
-        )
-        % {"number": order.number, "amount": amount, "reason": reason},
+        ),
+        number=order.number,
+        amount=str(amount),
+        reason=str(reason),
     )
     return True
 
@@ -1444,16 +1448,16 @@ def order_refund_undelivered(*, actor: AnyUser | None, order_id: int) -> Order:
         note=gettext("Not delivered: the parcel is coming back"),
     )
     if order.payment_method == Order.PaymentMethod.CASH:
-        message = gettext(
+        text = gettext_noop(
             "Xiangcun order %(number)s could not be delivered and is coming back to us. "
             "Collect your ¥%(amount)s in cash at the station."
         )
     else:
-        message = gettext(
+        text = gettext_noop(
             "Xiangcun order %(number)s could not be delivered and is coming back to us. "
             "¥%(amount)s is refunded the way you paid."
         )
-    _sms(order, message % {"number": order.number, "amount": amount})
+    _sms(order, text, number=order.number, amount=str(amount))
     _return_refund_start(
         request,
         order,

@@ -80,7 +80,10 @@ class InvalidEpcisQueryError(InvalidInputError):
 
 class EpcisPermissionError(PermissionDeniedError):
     code = "epcis_permission_denied"
-    default_message = _("Only logistics staff and sellers may record or read EPCIS events.")
+    default_message = _(
+        "Only logistics staff, managers and sellers with an approved shop may record or read "
+        "EPCIS events."
+    )
 
 
 class LotNotCommissionedError(ConflictError):

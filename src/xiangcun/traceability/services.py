@@ -7,11 +7,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from xiangcun.accounts.services import sms_queue
+from xiangcun.accounts.types import SMS_TEXT, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
 from xiangcun.regions.selectors import village_exists
@@ -283,18 +284,18 @@ def lot_certificate_add(
     )
 
 
-def _recall_message(*, lot: Lot, order_number: str, reason: str) -> str:
-    # Buyers are told in Chinese, the language of the site's default.
-    with translation.override("zh-hans"):
-        return gettext(
+def _recall_sms_params(*, lot: Lot, order_number: str, reason: str) -> SmsParams:
+    # Translated into each buyer's language when the text is sent.
+    return {
+        "text": gettext_noop(
             "Xiangcun recall: lot %(lot)s of %(product)s in your order %(order)s has been "
             "recalled (%(reason)s). Please do not eat it; ask us or your station for a refund."
-        ) % {
-            "lot": lot.code,
-            "product": lot.product.name,
-            "order": order_number,
-            "reason": reason,
-        }
+        ),
+        "lot": lot.code,
+        "product": lot.product.name,
+        "order": order_number,
+        "reason": reason,
+    }
 
 
 @transaction.atomic
@@ -318,8 +319,8 @@ def lot_recall(*, actor: AnyUser, lot_id: int, reason: str) -> RecallResult:
     notified = 0
     for contact in contacts:
         if contact.phone:
-            message = _recall_message(lot=lot, order_number=contact.order_number, reason=reason)
-            sms_queue(phone=contact.phone, message=message)
+            params = _recall_sms_params(lot=lot, order_number=contact.order_number, reason=reason)
+            sms_queue(phone=contact.phone, kind=SMS_TEXT, params=params)
             notified += 1
     return RecallResult(
         lot=lot, order_line_ids=order_line_ids, contacts=contacts, notified=notified

@@ -1,0 +1,199 @@
+"""The JSON-LD @context of a captured document: what GS1's schema and JSON-LD 1.1 accept is
+captured and hashed, anything else is refused with a 400 that says why (never a 500)."""
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.traceability.conftest import staff
+from tests.traceability.epcis_helpers import GS1_EXAMPLES, auth, capture, gs1_example
+from xiangcun.accounts.models import User
+from xiangcun.accounts.types import Role
+from xiangcun.traceability import selectors
+from xiangcun.traceability.epcis.hashing import event_hash
+from xiangcun.traceability.models import Event, EventCapture
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+EXAMPLE_NS = "http://ns.example.com/epcis/"
+
+
+@pytest.fixture
+def driver(db: None) -> User:
+    return staff(Role.DRIVER)
+
+
+def _with_context(context: Any, **event_changes: Any) -> dict[str, Any]:
+    """GS1's first example (two ObjectEvents, the second with an `example:` extension) under
+    another @context."""
+    sent = gs1_example(GS1_EXAMPLES[0])
+    sent["@context"] = context
+    sent["epcisBody"]["eventList"][1].update(event_changes)
+    return sent
+
+
+def _nothing_stored() -> bool:
+    return not (Event.objects.exists() or EventCapture.objects.exists())
+
+
+# --- valid contexts are captured and hashed ----------------------------------------------------
+
+
+def test_a_context_with_an_object_entry_is_captured_and_hashed(
+    client: Client, driver: User
+) -> None:
+    context = [
+        EPCIS_CONTEXT,
+        {
+            "example": EXAMPLE_NS,
+            "ex": "https://example.org/ns#",
+            "myTerm": {"@id": "https://example.org/ns#myTerm"},
+        },
+    ]
+    sent = _with_context(context, **{"ex:reading": {"myTerm": "12.5"}})
+    response = capture(client, sent, driver)
+    assert response.status_code == 201, response.content
+    stored = next(event for event in Event.objects.all() if "ex:reading" in event.data)
+    assert stored.event_hash.startswith("ni:///sha-256;")
+    assert stored.event_hash.endswith("?ver=CBV2.0")
+    # The bare term means the same as its prefixed name: the hash says so.
+    prefixed = copy.deepcopy(stored.data)
+    prefixed["ex:reading"] = {"ex:myTerm": "12.5"}
+    assert event_hash(event=prefixed, context=context) == stored.event_hash
+    checked, problems = selectors.events_verify()
+    assert (checked, problems) == (2, [])
+    read = client.get("/api/v1/epcis/events", **auth(driver))
+    assert read.status_code == 200
+    assert {"ex:reading": {"myTerm": "12.5"}}.items() <= read.json()["epcisBody"]["queryResults"][
+        "resultsBody"
+    ]["eventList"][1].items()
+
+
+def test_a_prefix_written_as_an_object_entry_hashes_like_the_plain_one(driver: User) -> None:
+    event = gs1_example(GS1_EXAMPLES[0])["epcisBody"]["eventList"][1]
+    plain = [EPCIS_CONTEXT, {"example": EXAMPLE_NS}]
+    flagged = [EPCIS_CONTEXT, {"example": {"@id": EXAMPLE_NS, "@prefix": True}}]
+    assert event_hash(event=event, context=flagged) == event_hash(event=event, context=plain)
+
+
+def test_repeating_a_protected_term_identically_is_allowed(client: Client, driver: User) -> None:
+    context = [EPCIS_CONTEXT, {"example": EXAMPLE_NS, "cbv": "https://ref.gs1.org/cbv/"}]
+    response = capture(client, _with_context(context), driver)
+    assert response.status_code == 201, response.content
+
+
+# --- invalid contexts are refused with a reason ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "definition"),
+    [
+        ("bizStep", {"@id": "https://example.org/ns#bizStep"}),
+        ("epcList", "https://example.org/ns#epcList"),
+        ("type", {"@id": "https://example.org/ns#type"}),
+    ],
+)
+def test_redefining_a_protected_epcis_term_is_refused(
+    client: Client, driver: User, term: str, definition: Any
+) -> None:
+    sent = _with_context([EPCIS_CONTEXT, {"example": EXAMPLE_NS, term: definition}])
+    response = capture(client, sent, driver)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_epcis_context"
+    assert term in body["message"]
+    assert body["details"]["term"] == term
+    assert "protect" in body["details"]["reason"]
+    assert _nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("context", "says"),
+    [
+        (3, "@context"),
+        ([1, 2], "@context"),
+        ([EPCIS_CONTEXT, {"example": EXAMPLE_NS, "t": {"@id": 5}}], "@id"),
+        ([EPCIS_CONTEXT, {"example": EXAMPLE_NS, "t": {"@id": {"@id": 5}}}], "@id"),
+        (
+            [
+                EPCIS_CONTEXT,
+                {"example": EXAMPLE_NS, "t": {"@id": "https://example.org/t", "@context": 3}},
+            ],
+            "nor an object",
+        ),
+        ([EPCIS_CONTEXT, {"example": EXAMPLE_NS, "@version": 2}], "@version"),
+        ([EPCIS_CONTEXT, {"example": EXAMPLE_NS, "@vocab": 7}], "@vocab"),
+        (["https://example.org/someone-elses-context.jsonld"], "does not hold"),
+        (None, "@context"),
+    ],
+)
+def test_a_malformed_context_is_refused_with_a_reason(
+    client: Client, driver: User, context: Any, says: str
+) -> None:
+    response = capture(client, _with_context(context), driver)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] in ("invalid_epcis_document", "invalid_epcis_context")
+    assert body["message"]
+    assert says in body["details"]["reason"]
+    assert _nothing_stored()
+
+
+def test_an_events_own_context_is_read_within_the_documents(client: Client, driver: User) -> None:
+    sent = _with_context(
+        [EPCIS_CONTEXT, {"example": EXAMPLE_NS}], **{"@context": {"disposition": "x:y"}}
+    )
+    response = capture(client, sent, driver)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid_epcis_context"
+    assert body["details"]["event_index"] == 1
+    assert _nothing_stored()
+
+
+# --- no 500 whatever the JSON ------------------------------------------------------------------
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["@id", "@context", "@type", "@vocab", "ex:", EPCIS_CONTEXT, "bizStep"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["@id", "@type", "@context", "@prefix", "@protected", "ex", "type"])
+            | st.text(max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(context=_json, extra=st.dictionaries(st.text(max_size=10), _json, max_size=3))
+def test_no_context_or_extension_gives_a_500(
+    client: Client, driver: User, context: Any, extra: dict[str, Any]
+) -> None:
+    sent = _with_context([EPCIS_CONTEXT, context] if isinstance(context, dict) else context)
+    sent["epcisBody"]["eventList"][1].update(extra)
+    for event in sent["epcisBody"]["eventList"]:
+        event.pop("eventID", None)  # a repeated accepted document is refused, not an error
+    response = client.post(
+        "/api/v1/epcis/capture",
+        data=json.dumps(sent),
+        content_type="application/ld+json",
+        **auth(driver),
+    )
+    assert response.status_code in (201, 400), response.content
