@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from xiangcun.accounts.sms import MemorySmsSender, SmsMessage
@@ -16,6 +18,14 @@ def sms_outbox() -> Iterator[list[SmsMessage]]:
     MemorySmsSender.outbox.clear()
     yield MemorySmsSender.outbox
     MemorySmsSender.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _local_cache_cleared() -> None:
+    """Each test starts with an empty in-process cache (rate-limit counters live there).
+    A shared cache (Redis) is left alone: clearing it would reach beyond the test."""
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
 
 
 class Clock:

@@ -201,13 +201,22 @@ AUTH_PASSWORD_VALIDATORS = [
 if env_bool("FAST_PASSWORD_HASHER", default=False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login protection: failures per phone before a lockout, and how long it lasts.
+# Login protection: after LOGIN_MAX_FAILURES wrong passwords for a phone, a password logs in
+# only with an SMS code as well, until LOGIN_LOCKOUT_SECONDS pass without a failure. Nobody is
+# locked out. The owner is texted about it at most once per LOGIN_ALERT_SECONDS.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+LOGIN_ALERT_SECONDS = int(os.environ.get("LOGIN_ALERT_SECONDS", "86400"))
 OTP_TTL_SECONDS = 300
 OTP_RESEND_SECONDS = 60
 OTP_MAX_PER_HOUR = 5
 OTP_MAX_ATTEMPTS = 5
+# Login codes texted per client address per hour (mobile networks put many people behind one
+# address, so not too low), and by the whole site per minute (a ceiling on a flood's cost).
+OTP_MAX_PER_CLIENT_PER_HOUR = int(os.environ.get("OTP_MAX_PER_CLIENT_PER_HOUR", "30"))
+OTP_MAX_PER_MINUTE = int(os.environ.get("OTP_MAX_PER_MINUTE", "120"))
+# Finished background task rows in the database queue are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 # Dotted path to a class with send(phone: str, message: str) -> None.
 SMS_SENDER = os.environ.get("SMS_SENDER", "xiangcun.accounts.sms.ConsoleSmsSender")

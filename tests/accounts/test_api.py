@@ -39,7 +39,8 @@ def test_token_by_password_opens_me_with_roles(client: Client) -> None:
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"token", "expires_at"}
+    assert set(body) == {"token", "expires_at", "failed_logins_since_last_login"}
+    assert body["failed_logins_since_last_login"] == 0
 
     me = client.get(ME_URL, headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
@@ -70,22 +71,78 @@ def test_wrong_password_answers_401_with_a_code(client: Client) -> None:
     assert response.json()["code"] == "invalid_credentials"
 
 
-@override_settings(LOGIN_MAX_FAILURES=1)
-def test_locked_phone_answers_429_account_locked(client: Client) -> None:
+@override_settings(LOGIN_MAX_FAILURES=2)
+def test_after_repeated_failures_the_owner_logs_in_with_password_and_texted_code(
+    client: Client, django_capture_on_commit_callbacks: Any, sms_outbox: list[SmsMessage]
+) -> None:
     UserFactory(phone="13800138000")
-    client.post(
-        TOKEN_URL, {"phone": "13800138000", "password": "nope"}, content_type="application/json"
-    )
+    for _attempt in range(3):
+        client.post(
+            TOKEN_URL, {"phone": "13800138000", "password": "nope"}, content_type="application/json"
+        )
 
-    response = client.post(
+    alone = client.post(
         TOKEN_URL, {"phone": "13800138000", "password": PASSWORD}, content_type="application/json"
     )
+    assert alone.status_code == 401
+    assert alone.json()["code"] == "sms_code_required"
 
-    assert response.status_code == 429
-    body = response.json()
-    assert body["code"] == "account_locked"
-    assert body["details"]["retry_after"] > 0
-    assert int(response["Retry-After"]) == body["details"]["retry_after"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/api/v1/auth/otp", {"phone": "13800138000"}, content_type="application/json"
+        )
+    assert sent.status_code == 202
+    code = re.findall(r"\b\d{6}\b", sms_outbox[-1].message)[0]
+
+    response = client.post(
+        TOKEN_URL,
+        {"phone": "13800138000", "password": PASSWORD, "code": code},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    # Three wrong passwords and the refused one without a code: the owner is told.
+    assert response.json()["failed_logins_since_last_login"] == 4
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=2)
+def test_one_client_cannot_text_many_phones(client: Client, sms_outbox: list[SmsMessage]) -> None:
+    def ask(phone: str, address: str = "203.0.113.7") -> Any:
+        return client.post(
+            "/api/v1/auth/otp",
+            {"phone": phone},
+            content_type="application/json",
+            REMOTE_ADDR=address,
+        )
+
+    assert ask("13800138001").status_code == 202
+    assert ask("13800138002").status_code == 202
+    refused = ask("13800138003")
+
+    assert refused.status_code == 429
+    body = refused.json()
+    assert body["code"] == "rate_limited"
+    assert body["message"]
+    assert 0 < body["details"]["retry_after"] <= 3600
+    assert int(refused["Retry-After"]) == body["details"]["retry_after"]
+    # Another client is not held back by this one.
+    assert ask("13800138003", address="198.51.100.9").status_code == 202
+
+
+@override_settings(OTP_MAX_PER_MINUTE=3, OTP_MAX_PER_CLIENT_PER_HOUR=100)
+def test_the_whole_site_texts_at_most_so_many_codes_a_minute(client: Client) -> None:
+    answers = [
+        client.post(
+            "/api/v1/auth/otp",
+            {"phone": f"1380013800{n}"},
+            content_type="application/json",
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+        for n in range(5)
+    ]
+
+    assert [answer.status_code for answer in answers] == [202, 202, 202, 429, 429]
+    assert answers[3].json()["code"] == "rate_limited"
+    assert 0 < int(answers[3]["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize("phone", ["12345", "", "+1 415 555 0100"])

@@ -54,7 +54,7 @@ def test_concurrent_guesses_get_no_more_tries_than_allowed() -> None:
     outcomes = _all_at_once(lambda: password_login(phone="13800138000", password="wrong"))
 
     assert outcomes.count("invalid_credentials") == 2
-    assert outcomes.count("account_locked") == WORKERS - 2
+    assert outcomes.count("sms_code_required") == WORKERS - 2
 
 
 def test_concurrent_code_requests_send_one_code() -> None:

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
@@ -171,4 +171,58 @@ def test_sms_login_with_an_invalid_phone_shows_the_error(client: Client) -> None
 
     html = response.content.decode()
     assert 'id="id_phone_error"' in html
+    assert 'name="code"' not in html
+
+
+@override_settings(LOGIN_MAX_FAILURES=2)
+def test_after_wrong_passwords_the_page_asks_for_a_code_and_the_owner_gets_in(
+    client: Client, django_capture_on_commit_callbacks: Any, sms_outbox: list[SmsMessage]
+) -> None:
+    user = UserFactory(phone="13800138000")
+    url = reverse("accounts:login")
+    for _attempt in range(2):
+        client.post(url, {"phone": "13800138000", "password": "not-it"})
+
+    asked = client.post(
+        url, {"phone": "13800138000", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert 'id="id_code_error"' in html
+    assert 'value="send_code"' in html
+    assert _logged_in_user_id(client) is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            url, {"action": "send_code", "phone": "13800138000"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert "We sent a code" in sent.content.decode()
+    assert 'name="code"' in sent.content.decode()
+    code = re.findall(r"\b\d{6}\b", sms_outbox[-1].message)[0]
+
+    response = client.post(
+        url, {"phone": "13800138000", "password": PASSWORD, "code": code}, follow=True
+    )
+    assert _logged_in_user_id(client) == str(user.pk)
+    # The owner is told: two wrong passwords and the refused attempt without a code.
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("3" in message for message in shown), shown
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=1)
+def test_too_many_codes_from_one_address_get_a_clear_429_page(client: Client) -> None:
+    url = reverse("accounts:login_sms")
+    client.post(url, {"step": "request", "phone": "13800138001"}, REMOTE_ADDR="203.0.113.7")
+
+    response = client.post(
+        url,
+        {"step": "request", "phone": "13800138002"},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Too many codes were requested from your network" in html
     assert 'name="code"' not in html

@@ -126,9 +126,15 @@ class HouseholdAdmin(admin.ModelAdmin[Household]):
 
 @admin.register(LoginGuard)
 class LoginGuardAdmin(admin.ModelAdmin[LoginGuard]):
-    list_display = ("phone", "failures", "last_failure_at", "locked_until")
+    list_display = ("phone", "failures", "last_failure_at", "failures_since_login")
     search_fields = ("phone",)
-    readonly_fields = ("phone", "failures", "last_failure_at", "locked_until")
+    readonly_fields = (
+        "phone",
+        "failures",
+        "last_failure_at",
+        "failures_since_login",
+        "alerted_at",
+    )
     actions = ("unlock",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,8 +1,9 @@
 """Accounts API: tokens by password or SMS code, revoking a token, and who am I.
 
 Errors answer `{"code", "message"}` (see xiangcun.api): invalid_phone 400, invalid_credentials
-401, invalid_code 401, otp_expired 401, account_disabled 403, account_locked 429,
-rate_limited 429 (with details.retry_after in seconds).
+401, invalid_code 401, otp_expired 401, sms_code_required 401 (after repeated wrong passwords:
+ask for a code at /otp and send it with the password), account_disabled 403, rate_limited 429
+(with details.retry_after in seconds and a Retry-After header).
 """
 
 from datetime import datetime
@@ -18,24 +19,21 @@ from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import (
     api_token_issue,
     api_token_revoke,
+    login_failures_acknowledge,
     otp_login,
     otp_request,
     password_login,
 )
+from xiangcun.core.api import ErrorOut
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: dict[str, Any] | None = None
 
 
 class PasswordLoginIn(Schema):
     phone: str
     password: str
+    # Needed after repeated wrong passwords for the phone (answer sms_code_required).
+    code: str = ""
 
 
 class OtpRequestIn(Schema):
@@ -50,6 +48,8 @@ class OtpLoginIn(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime
+    # Failed logins to this number since the owner last logged in: show it to them.
+    failed_logins_since_last_login: int = 0
 
 
 class OtpSentOut(Schema):
@@ -75,17 +75,23 @@ _LOGIN_ERRORS: dict[int, Any] = {
 
 def _token_answer(user: User) -> TokenOut:
     issued = api_token_issue(user=user)
-    return TokenOut(token=issued.token, expires_at=issued.expires_at)
+    return TokenOut(
+        token=issued.token,
+        expires_at=issued.expires_at,
+        failed_logins_since_last_login=login_failures_acknowledge(user=user),
+    )
 
 
 @router.post("/token", response={200: TokenOut, **_LOGIN_ERRORS}, summary="Token by password")
 def token_by_password(request: HttpRequest, payload: PasswordLoginIn) -> TokenOut:
-    return _token_answer(password_login(phone=payload.phone, password=payload.password))
+    user = password_login(phone=payload.phone, password=payload.password, code=payload.code)
+    return _token_answer(user)
 
 
 @router.post("/otp", response={202: OtpSentOut, **_LOGIN_ERRORS}, summary="Text a login code")
 def otp_send(request: HttpRequest, payload: OtpRequestIn) -> Status[OtpSentOut]:
-    otp_request(phone=payload.phone)
+    # REMOTE_ADDR is the client's address: TrustedProxyMiddleware sets it behind nginx.
+    otp_request(phone=payload.phone, client_ip=request.META.get("REMOTE_ADDR", ""))
     return Status(
         202,
         OtpSentOut(expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS),

@@ -15,16 +15,18 @@ from xiangcun.core.validators import InvalidPhoneError
 
 __all__ = [
     "AccountDisabledError",
-    "AccountLockedError",
     "IdNumberTakenError",
     "InvalidCodeError",
     "InvalidCredentialsError",
     "InvalidIdNumberError",
     "InvalidNameError",
     "InvalidPhoneError",
+    "OtpBusyError",
+    "OtpClientRateLimitedError",
     "OtpExpiredError",
     "OtpRateLimitedError",
     "PhoneTakenError",
+    "SmsCodeRequiredError",
     "UserAlreadyResidentError",
     "WeakPasswordError",
     "WrongVillageHouseholdError",
@@ -74,10 +76,16 @@ class InvalidCredentialsError(XiangcunError):
     default_message = _("The mobile number or password is not correct.")
 
 
-class AccountLockedError(RateLimitedError):
-    # 429, not 403: the account is fine, the caller has to wait (details.retry_after seconds).
-    code = "account_locked"
-    default_message = _("Too many failed attempts. Try again later.")
+class SmsCodeRequiredError(XiangcunError):
+    # After too many wrong passwords a password alone no longer logs in, right or wrong (the
+    # answer must not tell which): the caller asks for an SMS code and sends it with the
+    # password. Nobody is locked out, so guessing cannot keep the owner out of the account.
+    code = "sms_code_required"
+    status = 401
+    default_message = _(
+        "Too many wrong passwords were tried for this number. To log in, ask for a code by "
+        "text message and enter it with your password."
+    )
 
 
 class AccountDisabledError(PermissionDeniedError):
@@ -88,6 +96,16 @@ class AccountDisabledError(PermissionDeniedError):
 class OtpRateLimitedError(RateLimitedError):
     # Keeps the generic `rate_limited` code; details.retry_after says how long to wait.
     default_message = _("Too many codes were requested. Wait a little and try again.")
+
+
+class OtpClientRateLimitedError(RateLimitedError):
+    # Per client address, so one client cannot text any number of phones.
+    default_message = _("Too many codes were requested from your network. Try again later.")
+
+
+class OtpBusyError(RateLimitedError):
+    # The whole site's limit per minute: a ceiling on what a flood of texts can cost.
+    default_message = _("Many people are asking for codes right now. Try again in a minute.")
 
 
 class InvalidCodeError(XiangcunError):

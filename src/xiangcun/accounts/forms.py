@@ -16,6 +16,23 @@ class PhoneField(forms.CharField):
         )
 
 
+class CodeField(forms.CharField):
+    def __init__(self, *, required: bool = True) -> None:
+        super().__init__(
+            label=_("Code from the text message"),
+            max_length=12,
+            required=required,
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "one-time-code",
+                    "pattern": "[0-9 ]*",
+                }
+            ),
+            error_messages={"required": _("Enter the six-digit code.")},
+        )
+
+
 class PasswordLoginForm(forms.Form):
     phone = PhoneField()
     password = forms.CharField(
@@ -24,6 +41,8 @@ class PasswordLoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Enter your password.")},
     )
+    # Asked for only after repeated wrong passwords for the phone.
+    code = CodeField(required=False)
 
 
 class OtpRequestForm(forms.Form):
@@ -32,18 +51,7 @@ class OtpRequestForm(forms.Form):
 
 class OtpLoginForm(forms.Form):
     phone = PhoneField()
-    code = forms.CharField(
-        label=_("Code from the text message"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "pattern": "[0-9 ]*",
-            }
-        ),
-        error_messages={"required": _("Enter the six-digit code.")},
-    )
+    code = CodeField()
 
 
 class RegisterForm(forms.Form):

@@ -112,12 +112,21 @@ class ResidentProfile(TimeStampedModel):
 
 
 class LoginGuard(models.Model):
-    """Failed logins per phone number, and the lockout they lead to."""
+    """Failed password logins per phone number.
+
+    After too many within the window a password alone no longer logs in: it takes an SMS code
+    as well, so whoever guesses cannot lock the owner out. The owner is told how many attempts
+    failed since their last login.
+    """
 
     phone = models.CharField(max_length=11, unique=True)
+    # Failures in the current window (LOGIN_LOCKOUT_SECONDS since the last one).
     failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True)
-    locked_until = models.DateTimeField(null=True)
+    # Failures since the owner last logged in and was told of them.
+    failures_since_login = models.PositiveIntegerField(default=0)
+    # When the owner was last texted about failed attempts (at most once a LOGIN_ALERT_SECONDS).
+    alerted_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("login guard")
@@ -128,9 +137,12 @@ class LoginGuard(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """An SMS login code; only its hash is kept."""
+    """An SMS login code; the code itself is never kept."""
 
     phone = models.CharField(max_length=11, db_index=True)
+    # The code is derived from the salt under SECRET_KEY (see services._otp_code), so the text
+    # can be written when it is sent and the code is never stored or queued.
+    code_salt = models.CharField(max_length=32, blank=True)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()

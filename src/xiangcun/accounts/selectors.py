@@ -1,5 +1,6 @@
 """Reads of the accounts app, shaped for callers in other apps and in views."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
 
@@ -29,6 +30,13 @@ def user_has_role(*, user: AbstractBaseUser | AnonymousUser, role: Role) -> bool
 def user_by_phone(*, phone: str) -> User | None:
     """The user with this mobile number; raises InvalidPhoneError when it is not one."""
     return User.objects.filter(phone=mobile_normalize(phone)).first()
+
+
+def user_language(*, phone: str) -> str:
+    """The language to write to this phone in: its account's choice, else the site's default."""
+    chosen = User.objects.filter(phone=phone).values_list("language", flat=True).first() or ""
+    known = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in known else settings.LANGUAGE_CODE
 
 
 def household_registered_poor(*, household_id: int) -> bool | None:

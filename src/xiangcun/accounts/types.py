@@ -1,7 +1,9 @@
 """Roles (each a Django group of the same name) and the plain values accounts hands out."""
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +55,19 @@ class IssuedApiToken:
 
     token: str
     expires_at: datetime.datetime
+
+
+# --- Text messages (see accounts.sms) ---------------------------------------------------------
+
+# Values a queued text may carry. They are stored in clear in the task queue: references and
+# plain values only, never a code.
+SmsParam = str | int | bool | None | list[str]
+SmsParams = Mapping[str, SmsParam]
+# Writes a kind's text at send time from the recipient's phone and the params, in the active
+# (the recipient's) language; None when the text is no longer due.
+SmsRenderer = Callable[[str, Mapping[str, Any]], str | None]
+
+# The kind for texts that hold no secret: params["text"] is the message's msgid (mark it with
+# gettext_noop), "plural" and "count" make it an ngettext, the values named in the list
+# params["translate"] are msgids too, every other value is put in as it is.
+SMS_TEXT = "text"

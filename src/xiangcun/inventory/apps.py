@@ -16,3 +16,9 @@ class InventoryConfig(AppConfig):
         from xiangcun.inventory.selectors import available_by_variant
 
         register_availability_source(available_by_variant)
+
+        # Accounts (below us) sends texts; it writes a low-stock text through this renderer.
+        from xiangcun.accounts.services import sms_kind_register
+        from xiangcun.inventory.tasks import LOW_STOCK_SMS, low_stock_sms
+
+        sms_kind_register(LOW_STOCK_SMS, low_stock_sms)

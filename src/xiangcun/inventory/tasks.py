@@ -5,6 +5,7 @@ Run `reservations_expire` every minute or so (cron or a scheduler calling `.enqu
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import ngettext
@@ -13,6 +14,19 @@ from django_tasks import task
 from xiangcun.accounts.services import sms_queue
 from xiangcun.inventory import selectors, services
 from xiangcun.sellers.selectors import seller_get
+
+# The kind of text (accounts.sms) that tells a seller their stock runs low.
+LOW_STOCK_SMS = "inventory.low_stock"
+
+
+def low_stock_sms(phone: str, params: Mapping[str, Any]) -> str:
+    """The low-stock text, written when it is sent, in the seller's language."""
+    count = int(params["count"])
+    return ngettext(
+        "%(shop)s: %(count)d item is running low. Restock it in your shop console.",
+        "%(shop)s: %(count)d items are running low. Restock them in your shop console.",
+        count,
+    ) % {"shop": params["shop"], "count": count}
 
 
 @task()
@@ -33,12 +47,7 @@ def low_stock_notify(seller_id: int | None = None) -> list[dict[str, Any]]:
         phone = seller.phone or getattr(seller.owner, "phone", "")
         if not phone:
             continue
-        message = ngettext(
-            "%(shop)s: %(count)d item is running low. Restock it in your shop console.",
-            "%(shop)s: %(count)d items are running low. Restock them in your shop console.",
-            count,
-        ) % {"shop": seller.name, "count": count}
-        sms_queue(phone=phone, message=message)
+        sms_queue(phone=phone, kind=LOW_STOCK_SMS, params={"shop": seller.name, "count": count})
     return [
         {
             "stock_id": item.stock_id,
