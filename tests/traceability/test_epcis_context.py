@@ -182,7 +182,14 @@ _json = st.recursive(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(context=_json, extra=st.dictionaries(st.text(max_size=10), _json, max_size=3))
+@given(
+    context=_json,
+    extra=st.dictionaries(
+        st.text(max_size=10) | st.text(min_size=1, max_size=8).map("example:".__add__),
+        _json,
+        max_size=3,
+    ),
+)
 def test_no_context_or_extension_gives_a_500(
     client: Client, driver: User, context: Any, extra: dict[str, Any]
 ) -> None:

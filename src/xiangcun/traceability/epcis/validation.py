@@ -158,11 +158,11 @@ def _context_problem(context: Any, events: list[Any]) -> Problem | None:
     """Whether the document's @context (and any event's own, read within it) is valid JSON-LD
     1.1 that names no remote context but GS1's."""
     checks: list[tuple[int | None, Any]] = [(None, context)]
-    for index, event in enumerate(events):
+    for position, event in enumerate(events):
         if isinstance(event, dict) and "@context" in event:
             own = event["@context"]
             outer = context if isinstance(context, list) else [context]
-            checks.append((index, [*outer, *(own if isinstance(own, list) else [own])]))
+            checks.append((position, [*outer, *(own if isinstance(own, list) else [own])]))
     for index, checked in checks:
         term: str | None = None
         kind = "context"
@@ -194,7 +194,8 @@ def document_parse(document: object) -> ParsedDocument | Problem:
     if not isinstance(document, dict):
         return Problem(reason="the body must be a JSON object")
     kind = document.get("type")
-    single = kind in EVENT_TYPES
+    # A list or an object is no type (and cannot be looked up in a set).
+    single = isinstance(kind, str) and kind in EVENT_TYPES
     if kind == "EPCISDocument":
         body = document.get("epcisBody")
         events = body.get("eventList") if isinstance(body, dict) else None
@@ -217,9 +218,9 @@ def document_parse(document: object) -> ParsedDocument | Problem:
     if schema_problem:
         return schema_problem
     context = document["@context"]
-    problem = _context_problem(context, events)
-    if problem:
-        return problem
+    context_problem = _context_problem(context, [] if single else events)
+    if context_problem:
+        return context_problem
     if single:
         events = [{key: value for key, value in document.items() if key != "@context"}]
     document_id = document.get("id", "") if not single else ""
