@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from xiangcun.core.tasks import task_results_prune
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
 from xiangcun.payments.tasks import refunds_poll
@@ -17,7 +18,7 @@ from xiangcun.payments.tasks import refunds_poll
 class Command(BaseCommand):
     help = (
         "Queue periodic tasks: expire unpaid orders and reservations, settle pending refunds, "
-        "retry refunds of late payments; daily low-stock texts."
+        "retry refunds of late payments; daily low-stock texts and pruning of finished task rows."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,4 +39,6 @@ class Command(BaseCommand):
         now = timezone.localtime()
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())
+            # Finished rows of the database queue would otherwise pile up for ever.
+            queued.append(task_results_prune.enqueue())
         self.stdout.write(f"queued {len(queued)} task(s)")
