@@ -6,13 +6,18 @@ can branch on `code` and show `message` to a person.
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from xiangcun.accounts.api import router as accounts_router
 from xiangcun.catalog.api import router as catalog_router
+from xiangcun.core.api import CheckedJsonParser, openapi_with_standard_errors
 from xiangcun.core.errors import XiangcunError
 from xiangcun.inventory.api import router as inventory_router
 from xiangcun.logistics.api import router as logistics_router
@@ -21,11 +26,24 @@ from xiangcun.regions.api import router as regions_router
 from xiangcun.sellers.api import router as sellers_router
 from xiangcun.traceability.api import router as epcis_router
 
-api = NinjaAPI(
+
+class XiangcunAPI(NinjaAPI):
+    """The API whose OpenAPI document lists, on every operation, the errors it can answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        openapi_with_standard_errors(document)
+        return document
+
+
+api = XiangcunAPI(
     title="Xiangcun API",
     version="1",
     description="Rural e-commerce programme platform. Errors: {code, message}.",
     urls_namespace="api",
+    parser=CheckedJsonParser(),
 )
 
 
@@ -67,8 +85,39 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, {"code": "not_found", "message": _("Not found.")})
 
 
+def _invalid_input(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return _error(request, status, {"code": "invalid_input", "message": message})
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number too large for the database (SQLite raises this for integers past 64 bits).
+    return _invalid_input(request, _("A number is too large."))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value (PostgreSQL: out of range, too long): the input was bad.
+    return _invalid_input(request, _("Some of the information is not valid."))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _invalid_input(request, _("The uploaded form could not be read."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        return _invalid_input(request, _("The request is too large."), status=413)
+    return _invalid_input(request, _("Some of the information is not valid."))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # The parser's refusals reach here wrapped by ninja ("Cannot parse request body").
+    if isinstance(exc.__cause__, XiangcunError):
+        return on_domain_error(request, exc.__cause__)
     codes = {
         400: "bad_request",
         401: "not_authenticated",

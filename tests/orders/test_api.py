@@ -90,11 +90,12 @@ def test_home_delivery_with_an_address(api: Client, variant: Variant, station: S
         ({"lines": [{"variant": 987654321, "quantity": 1}]}, 400, "variant_unavailable"),
         ({"lines": "QTY:0"}, 400, "invalid_quantity"),
         ({"lines": "QTY:10000"}, 400, "invalid_quantity"),
-        ({"lines": "QTY:99999999999999999999999"}, 400, "invalid_quantity"),
-        ({"lines": [{"variant": 10**20, "quantity": 1}]}, 400, "variant_unavailable"),
+        # Integers past 64 bits are refused by the API's parser, for every endpoint.
+        ({"lines": "QTY:99999999999999999999999"}, 400, "invalid_input"),
+        ({"lines": [{"variant": 10**20, "quantity": 1}]}, 400, "invalid_input"),
         ({"lines": [{"variant": "honey", "quantity": 1}]}, 422, "invalid_input"),
         ({"delivery": {"method": "station_pickup"}}, 400, "station_required"),
-        ({"delivery": {"method": "station_pickup", "station": 10**19}}, 400, "station_unavailable"),
+        ({"delivery": {"method": "station_pickup", "station": 10**19}}, 400, "invalid_input"),
         ({"delivery": {"method": "teleport", "station": 1}}, 400, "invalid_delivery_method"),
         (
             {"delivery": {"method": "home", "address": {**ADDRESS, "phone": "110"}}},

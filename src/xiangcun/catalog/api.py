@@ -18,17 +18,11 @@ from ninja.files import UploadedFile
 from xiangcun.accounts.auth import ApiTokenAuth
 from xiangcun.catalog import selectors, services
 from xiangcun.catalog.models import Brand, Category, Certification, Product, ProductPhoto, Variant
+from xiangcun.core.api import ErrorOut
 
 router = Router()
 
 Price = Field(gt=0, max_digits=14, decimal_places=2)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
 
 
 _READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
@@ -57,7 +51,7 @@ class CategoryRefOut(Schema):
     name_en: str
 
 
-class VillageOut(Schema):
+class OriginVillageOut(Schema):
     code: str
     name: str
     name_en: str
@@ -78,7 +72,7 @@ class VariantOut(Schema):
     available: int
 
 
-class PhotoOut(Schema):
+class ProductPhotoOut(Schema):
     id: int
     image: str
     thumbnail: str
@@ -109,9 +103,9 @@ class ProductOut(Schema):
     category: CategoryRefOut
     price: Decimal | None = Field(description="Lowest price among variants on sale, in CNY.")
     variants: list[VariantOut]
-    photo: PhotoOut | None
+    photo: ProductPhotoOut | None
     certified: bool
-    origin_village: VillageOut | None
+    origin_village: OriginVillageOut | None
     is_fresh: bool
     needs_cold_chain: bool
 
@@ -120,7 +114,7 @@ class ProductDetailOut(ProductOut):
     description: str
     description_en: str
     shelf_life_days: int | None
-    photos: list[PhotoOut]
+    photos: list[ProductPhotoOut]
     certifications: list[CertificationOut]
     review_note: str
     listed_at: datetime.datetime | None
@@ -242,7 +236,7 @@ class VariantUpdateIn(Schema):
     is_active: bool | None = None
 
 
-class ReviewIn(Schema):
+class ProductReviewIn(Schema):
     approve: bool
     note: str = Field("", max_length=200)
 
@@ -583,7 +577,9 @@ def product_delist(request: HttpRequest, product_id: int) -> ProductDetailOut:
     auth=ApiTokenAuth(),
     summary="Staff: list a product in review, or reject it with a note",
 )
-def product_review(request: HttpRequest, product_id: int, payload: ReviewIn) -> ProductDetailOut:
+def product_review(
+    request: HttpRequest, product_id: int, payload: ProductReviewIn
+) -> ProductDetailOut:
     services.product_review(
         reviewer=_caller(request), product_id=product_id, approve=payload.approve, note=payload.note
     )
@@ -592,7 +588,7 @@ def product_review(request: HttpRequest, product_id: int, payload: ReviewIn) -> 
 
 @router.post(
     "/products/{product_id}/photos",
-    response={201: PhotoOut, 413: ErrorOut, **_WRITE_ERRORS},
+    response={201: ProductPhotoOut, 413: ErrorOut, **_WRITE_ERRORS},
     auth=ApiTokenAuth(),
     summary="Upload a photo (multipart field `image`: JPEG, PNG or WebP, at most 8 MB)",
 )

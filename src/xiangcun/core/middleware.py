@@ -2,7 +2,8 @@
 
 `TrustedProxyMiddleware` gives views the buyer's real address behind nginx.
 `XiangcunErrorMiddleware` turns a business-rule refusal that reaches a page view into the right
-error page.
+error page, and bad input that would reach the database (NUL in the address, a number past 64
+bits) into a 400 rather than a 500, for pages and the API alike.
 """
 
 import contextlib
@@ -10,11 +11,21 @@ import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 
-from xiangcun.core.errors import NotFoundError, PermissionDeniedError, XiangcunError
+from xiangcun.core.api import PAGE_NUMBER_MAX
+from xiangcun.core.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    XiangcunError,
+)
+
+API_PREFIX = "/api/"
 
 
 class TrustedProxyMiddleware:
@@ -44,15 +55,44 @@ class TrustedProxyMiddleware:
 class XiangcunErrorMiddleware:
     """Services raise `XiangcunError`s; a page view shows the ones it expects next to the form.
     Any other that escapes becomes the site's 403 or 404 page, or a 400 page with its message,
-    never a 500. (The JSON API has its own handlers in `xiangcun.api`.)"""
+    never a 500. (The JSON API has its own handlers in `xiangcun.api`.)
+
+    Bad input is stopped here for every URL: a NUL in the path or query string (PostgreSQL
+    cannot compare text holding one) or a `?page=` number past any list's end (the offset
+    would not fit the database's integers) is a 400 before any view runs; a number too large for the
+    database (`OverflowError` from SQLite, `DataError` from PostgreSQL) is a 400, not a 500.
+    Under /api/ these answers, and the 404 for an unknown address, are `{"code", "message"}`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        if _holds_nul(request):
+            return self._bad_input(request, InvalidInputError())
+        if _page_out_of_range(request):
+            return self._bad_input(request, InvalidInputError(field="page"))
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and _is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # Django's URL resolver (a `{int:...}` path that does not match, an unknown route).
+            body = {"code": "not_found", "message": str(NotFoundError.default_message)}
+            return JsonResponse(body, status=404)
+        return response
+
+    def _bad_input(self, request: HttpRequest, error: XiangcunError) -> HttpResponse:
+        if _is_api(request):
+            return JsonResponse(error.as_dict(), status=error.status)
+        context = {"message": error.message, "code": error.code}
+        return render(request, "400.html", context, status=error.status)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError):
+            return self._bad_input(request, InvalidInputError(_("A number is too large.")))
+        if isinstance(exception, DataError):
+            return self._bad_input(request, InvalidInputError())
         if isinstance(exception, NotFoundError):
             return defaults.page_not_found(request, exception)
         if isinstance(exception, PermissionDeniedError):
@@ -61,3 +101,25 @@ class XiangcunErrorMiddleware:
             context = {"message": exception.message, "code": exception.code}
             return render(request, "400.html", context, status=exception.status)
         return None
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+def _page_out_of_range(request: HttpRequest) -> bool:
+    for value in request.GET.getlist("page"):
+        digits = value.strip().lstrip("+-")
+        # Past 7 digits no list has the page; int() of a huge string is slow, so count first.
+        if digits.isdigit() and (len(digits) > 7 or int(digits) > PAGE_NUMBER_MAX):
+            return True
+    return False

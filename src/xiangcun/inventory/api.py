@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.core.api import ErrorOut
 from xiangcun.inventory import selectors, services
 from xiangcun.inventory.errors import StockViewDeniedError
 from xiangcun.inventory.models import Stock
@@ -29,13 +30,6 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 
 
 PUBLIC = [ApiTokenAuth(), _anonymous]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
 
 
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)

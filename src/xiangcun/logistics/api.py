@@ -5,13 +5,13 @@ auth."""
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.core.api import ErrorOut
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.errors import (
     InvalidPickupRequestError,
@@ -34,7 +34,7 @@ class StepOut(Schema):
     at: datetime
 
 
-class StationOut(Schema):
+class ParcelStationOut(Schema):
     id: int
     name: str
 
@@ -46,7 +46,7 @@ class ParcelOut(Schema):
     status: str
     status_label: str
     destination: str
-    station: StationOut | None
+    station: ParcelStationOut | None
     recipient: str
     pickup_code: str | None = Field(
         None,
@@ -121,7 +121,7 @@ def _parcel_out(parcel: Parcel, *, user: AnyUser) -> ParcelOut:
         status=parcel.status,
         status_label=str(parcel.get_status_display()),
         destination=parcel.destination,
-        station=StationOut(id=station.pk, name=station.name) if station else None,
+        station=ParcelStationOut(id=station.pk, name=station.name) if station else None,
         recipient=parcel.recipient,
         pickup_code=selectors.parcel_pickup_code(parcel=parcel, for_user=user) or None,
         timeline=[StepOut(**vars(step)) for step in selectors.parcel_timeline(parcel=parcel)],
@@ -213,13 +213,6 @@ def parcel_handover(request: HttpRequest, payload: HandoverIn) -> HandoverOut:
 
 
 # --- Farm pickups -------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
 
 
 _PICKUP_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,

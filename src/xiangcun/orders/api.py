@@ -19,7 +19,7 @@ from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
 from xiangcun.accounts.auth import ApiTokenAuth
-from xiangcun.core.api import ErrorOut
+from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
@@ -171,7 +171,7 @@ class OrderListOut(Schema):
 
 
 class PageIn(Schema):
-    page: int = 1
+    page: PageNumber = 1
 
 
 class CancelIn(ObjectIn):

@@ -5,23 +5,16 @@ position is an estimate (all demo data is).
 """
 
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from xiangcun.core.api import ErrorOut
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Station
 from xiangcun.regions.types import StationSummary
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
 
 
 class TownshipOut(Schema):

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.sellers import selectors, services
 from xiangcun.sellers.models import Seller
 
@@ -25,13 +26,6 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 
 
 PUBLIC = [ApiTokenAuth(), _anonymous]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    details: Any = None
 
 
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
@@ -63,7 +57,7 @@ class SellerListOut(Schema):
     page_size: int
 
 
-class PhotoOut(Schema):
+class SellerPhotoOut(Schema):
     url: str
     caption: str
 
@@ -72,14 +66,14 @@ class SellerDetailOut(SellerCardOut):
     status: str
     story: str
     story_en: str
-    photos: list[PhotoOut]
+    photos: list[SellerPhotoOut]
     products_count: int
 
 
 class SellerFilterIn(Schema):
     township: str | None = None
     kind: str | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(20, ge=1, le=100)
 
 
@@ -93,7 +87,7 @@ class SellerApplyIn(Schema):
     phone: str = ""
 
 
-class ReviewIn(Schema):
+class SellerReviewIn(Schema):
     approve: bool
     note: str = ""
 
@@ -129,7 +123,7 @@ def _detail(seller: Seller) -> SellerDetailOut:
         status=seller.status,
         story=seller.story,
         story_en=seller.story_en,
-        photos=[PhotoOut(url=p.image.url, caption=p.caption) for p in seller.photos.all()],
+        photos=[SellerPhotoOut(url=p.image.url, caption=p.caption) for p in seller.photos.all()],
         products_count=counts.get(seller.pk, 0),
     )
 
@@ -183,7 +177,7 @@ def _reviewed(request: HttpRequest, seller: Seller) -> SellerDetailOut:
     response={200: SellerDetailOut, **ERRORS},
     summary="Approve or reject an application (staff)",
 )
-def seller_review(request: HttpRequest, seller_id: int, payload: ReviewIn) -> SellerDetailOut:
+def seller_review(request: HttpRequest, seller_id: int, payload: SellerReviewIn) -> SellerDetailOut:
     seller = services.seller_review(
         reviewer=request.auth,  # type: ignore[attr-defined]
         seller_id=seller_id,

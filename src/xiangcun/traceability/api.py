@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.core.api import ErrorOut
 from xiangcun.traceability import selectors, services
 from xiangcun.traceability.epcis.serialise import query_document
 from xiangcun.traceability.errors import InvalidEpcisDocumentError
@@ -26,12 +27,6 @@ from xiangcun.traceability.errors import InvalidEpcisDocumentError
 router = Router(auth=ApiTokenAuth())
 
 EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
 
 
 class CaptureOut(Schema):
