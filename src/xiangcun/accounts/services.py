@@ -445,7 +445,7 @@ def login_code_sms(phone: str, params: Mapping[str, Any]) -> str | None:
     """The text of a login code, written by the SMS task when it sends it (kind LOGIN_CODE_SMS).
     None when the code can no longer be used: expired, used, or replaced by a newer one."""
     now = timezone.now()
-    otp = OneTimeCode.objects.filter(pk=params.get("otp_id"), phone=phone).first()
+    otp = OneTimeCode.objects.filter(pk=int(params["otp_id"]), phone=phone).first()
     if otp is None or not otp.code_salt or otp.used_at is not None or otp.expires_at <= now:
         return None
     latest = (

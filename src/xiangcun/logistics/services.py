@@ -783,7 +783,7 @@ def _at_station(parcel: Parcel, *, actor: AnyUser | None, station: StationSummar
 def pickup_code_sms(phone: str, params: Mapping[str, Any]) -> str | None:
     """The pickup-code text of a parcel waiting at its station, derived again at send time (in
     the recipient's language); None once the parcel is no longer waiting or not theirs."""
-    parcel = Parcel.objects.filter(pk=params.get("parcel_id"), phone=phone).first()
+    parcel = Parcel.objects.filter(pk=int(params["parcel_id"]), phone=phone).first()
     if parcel is None or parcel.status != Status.AT_STATION or parcel.station_id is None:
         return None
     station = station_get(station_id=parcel.station_id)
