@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Clock
+from tests.logistics.test_returns_restock import left_uncollected
 from xiangcun.accounts.models import User
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.errors import (
@@ -88,7 +89,7 @@ def test_the_code_is_texted_and_shown_to_the_buyer_but_not_stored(
     parcel, code = waiting(demo)
     assert code not in {parcel.code_hash, parcel.code_salt}
     seen = selectors.parcel_get(parcel_id=parcel.pk, for_user=buyer)
-    assert selectors.parcel_pickup_code(parcel=seen) == code
+    assert selectors.parcel_pickup_code(parcel=seen, for_user=buyer) == code
 
 
 def test_the_pickup_sms_carries_the_code(
@@ -131,6 +132,7 @@ def test_a_returned_parcel_goes_back_to_the_warehouse(
     demo: LogisticsDemoResult, agent: User, warehouse: User
 ) -> None:
     parcel, code = waiting(demo)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="not collected in 7 days")
     with pytest.raises(WrongPickupCodeError):
         services.parcel_handover(actor=agent, station_id=parcel.station_id, code=code)

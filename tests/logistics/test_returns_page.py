@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from tests.logistics.test_returns_restock import at_station, movements, warehouse_stock
+from tests.logistics.test_returns_restock import (
+    at_station,
+    left_uncollected,
+    movements,
+    warehouse_stock,
+)
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
@@ -33,7 +38,7 @@ def text(response: Any) -> str:
 
 def returning(buyer: User, packer: User, driver: User, agent: User, quantity: int = 3) -> Parcel:
     """A paid order of `quantity` units, packed, left at its station and sent back."""
-    parcel = at_station(buyer, packer, driver, quantity=quantity)
+    parcel = left_uncollected(at_station(buyer, packer, driver, quantity=quantity))
     return services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
 
 

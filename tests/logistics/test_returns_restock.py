@@ -14,7 +14,7 @@ from xiangcun.inventory.models import Location, Stock, StockMovement
 from xiangcun.ledger.selectors import account_balance, ledger_total
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import InvalidParcelStateError, LogisticsPermissionDeniedError
-from xiangcun.logistics.models import FarmPickup, Parcel
+from xiangcun.logistics.models import FarmPickup, Parcel, ParcelEvent
 from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.orders import services as orders_services
 from xiangcun.orders.models import Order, OrderLine, ReturnRequest
@@ -63,6 +63,15 @@ def at_station(
     return services.parcel_station_receive(actor=driver, parcel_id=parcel.pk)
 
 
+def left_uncollected(parcel: Parcel, *, days: int = 8) -> Parcel:
+    """Make the parcel look as if it came to its station `days` ago: a parcel nobody collected
+    goes back only after a week (`UNCOLLECTED_AFTER`)."""
+    ParcelEvent.objects.filter(parcel=parcel, status="at_station").update(
+        created_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    return parcel
+
+
 def movements(parcel: Parcel) -> list[tuple[str, int]]:
     return list(
         StockMovement.objects.filter(reference=f"parcel:{parcel.number}").values_list(
@@ -78,6 +87,7 @@ def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
 
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="not collected in 7 days")
 
     order = Order.objects.get(pk=parcel.order_id)
@@ -108,6 +118,7 @@ def test_units_the_warehouse_rejects_are_recorded_and_not_restocked(
     parcel = at_station(buyer, packer, driver, quantity=3)
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
 
     services.parcel_return_receive(
@@ -129,6 +140,7 @@ def test_a_parcel_wholly_rejected_restocks_nothing(
     parcel = at_station(buyer, packer, driver, quantity=2)
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
 
     services.parcel_return_receive(
@@ -161,6 +173,7 @@ def test_a_wrong_rejection_is_refused_and_writes_nothing(
 ) -> None:
     parcel = at_station(buyer, packer, driver, quantity=3)
     line = OrderLine.objects.get(order_id=parcel.order_id)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
     other = OrderLine.objects.exclude(order_id=parcel.order_id).first()
     assert other is not None
@@ -181,6 +194,7 @@ def test_only_the_warehouse_receives_returns(
     demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
 ) -> None:
     parcel = at_station(buyer, packer, driver)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
     for who in (packer, agent, buyer):
         with pytest.raises(LogisticsPermissionDeniedError):
@@ -245,6 +259,7 @@ def test_a_returned_lot_is_received_back_at_the_warehouse(
         unit="kg",
     )
     parcel = at_station(buyer, packer, driver, quantity=2, lot=lot)
+    left_uncollected(parcel)
     services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
     receiving = Event.objects.filter(lot=lot, biz_step__endswith="receiving").count()
 

@@ -133,3 +133,36 @@ class NoVehiclesError(ConflictError):
 class DemoPrerequisiteError(ConflictError):
     code = "demo_prerequisite_missing"
     default_message = _("Load the regions, demo users, shops and stock first.")
+
+
+class ParcelNotOverdueError(ConflictError):
+    code = "parcel_not_overdue"
+    default_message = _("This parcel has waited less than %(days)d days: keep it for its buyer.")
+
+
+class LotNotPackableError(InvalidInputError):
+    code = "lot_not_packable"
+    default_message = _("Choose an active lot of this product from the farm that sold it.")
+
+
+class PickupNotReceivableError(ConflictError):
+    code = "farm_pickup_not_receivable"
+    default_message = _(
+        "Only a pickup that is planned or collected can be received, and only once."
+    )
+
+
+class RoutePlanConflictError(ConflictError):
+    code = "route_plan_conflict"
+    default_message = _(
+        "Someone else planned this day's routes at the same moment. Look at their plan and "
+        "plan again if something is missing."
+    )
+
+
+class PlanInputsChangedError(ConflictError):
+    code = "route_plan_inputs_changed"
+    default_message = _(
+        "A parcel, farm pickup, van or route changed while the routes were being planned. "
+        "Plan again."
+    )

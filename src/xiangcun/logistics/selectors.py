@@ -5,7 +5,7 @@ fleet, staff and shifts, and farm pickups.
 Each runs a fixed number of queries whatever the number of rows.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
@@ -35,7 +35,12 @@ from xiangcun.logistics.models import (
     Vehicle,
 )
 from xiangcun.logistics.services import pickup_code_for
-from xiangcun.logistics.types import LOGISTICS_ROLES, WAREHOUSE_ROLES, TimelineStep
+from xiangcun.logistics.types import (
+    LOGISTICS_ROLES,
+    UNCOLLECTED_AFTER,
+    WAREHOUSE_ROLES,
+    TimelineStep,
+)
 from xiangcun.orders import selectors as orders_selectors
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.sellers.selectors import sellers_managed_by
@@ -133,11 +138,6 @@ def parcel_pickup_code(*, parcel: Parcel, for_user: AnyUser) -> str:
     if not pickup_code_visible_to(parcel=parcel, user=for_user):
         return ""
     return pickup_code_for(parcel)
-
-
-# A parcel nobody has collected for this long may go back to the warehouse: station shelves
-# are small and much of what we sell is food that will not keep.
-UNCOLLECTED_AFTER = timedelta(days=7)
 
 
 def _with_arrival(rows: QuerySet[Parcel]) -> QuerySet[Parcel]:

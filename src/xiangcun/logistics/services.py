@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.services import role_grant, sms_queue, user_register
 from xiangcun.accounts.types import Role
-from xiangcun.catalog.selectors import products_for_seller, variant_sellers
+from xiangcun.catalog.selectors import products_for_seller, variant_sellers, variants_for_order
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.inventory.selectors import available_by_variant, locations_list
@@ -47,14 +48,17 @@ from xiangcun.logistics.errors import (
     InvalidParcelStateError,
     InvalidPickupRequestError,
     LogisticsPermissionDeniedError,
+    LotNotPackableError,
     NothingToPlanError,
     NoVehiclesError,
     OrderNotPackableError,
     PackingTaskNotFoundError,
     ParcelNotFoundError,
+    ParcelNotOverdueError,
     PickupCodeLockedError,
     PickupNotCancellableError,
     PickupNotFoundError,
+    PickupNotReceivableError,
     RouteNotFoundError,
     StaffMemberNotFoundError,
     StopNotFoundError,
@@ -85,6 +89,7 @@ from xiangcun.logistics.types import (
     PACKING_ROLES,
     PICKUP_REQUEST_ROLES,
     ROAD_ROLES,
+    UNCOLLECTED_AFTER,
     WAREHOUSE_ROLES,
     DemoPickupCode,
     HandoverResult,
@@ -166,6 +171,29 @@ def _today() -> date:
 
 def _lot(lot_id: int | None) -> Any | None:
     return lot_get(lot_id=lot_id) if lot_id is not None else None
+
+
+def _lot_or_none(lot_id: object) -> Any | None:
+    """The lot, or None when there is no such lot (or the id is not one)."""
+    if not isinstance(lot_id, int) or isinstance(lot_id, bool):
+        return None
+    try:
+        return lot_get(lot_id=lot_id)
+    except LotNotFoundError:
+        return None
+
+
+def lot_packable_for_line(*, lot: Any, line: Any) -> bool:
+    """Whether a lot may be packed into an order line: an active lot of the line's product
+    (and of its option, when the lot names one) from the farm that sold the line. The packing
+    page offers only these; `packing_complete` refuses any other."""
+    return bool(
+        lot is not None
+        and lot.status == "active"
+        and lot.seller_id == line.seller_id
+        and lot.product_id == line.product_id
+        and lot.variant_id in (None, line.variant_id)
+    )
 
 
 # --- Fleet and staff ----------------------------------------------------------------------------
@@ -452,6 +480,25 @@ def _warehouse_location_id() -> int:
     return found[0].pk
 
 
+def _intake_goods_check(*, seller_id: int, variant_id: int, lot_id: int | None) -> None:
+    """The product is the farm's own, and so is the lot (of that product) when there is one."""
+    variant = variants_for_order(variant_ids=[variant_id]).get(variant_id)
+    if variant is None or variant.product.seller_id != seller_id:
+        raise InvalidIntakeError(_("Choose one of this farm's products."), field="variant_id")
+    if lot_id is None:
+        return
+    lot = _lot_or_none(lot_id)
+    if (
+        lot is None
+        or lot.seller_id != seller_id
+        or lot.product_id != variant.product_id
+        or lot.variant_id not in (None, variant_id)
+    ):
+        raise InvalidIntakeError(
+            _("Choose one of this farm's lots of this product."), field="lot_id"
+        )
+
+
 @transaction.atomic
 def intake_record(
     *,
@@ -468,7 +515,11 @@ def intake_record(
     note: str = "",
 ) -> Intake:
     """Goods arrive at the county warehouse and are graded: accepted units go into stock, and
-    the lot (when there is one) gets its receiving and inspection events."""
+    the lot (when there is one) gets its receiving and inspection events.
+
+    The product must be the farm's (`seller_id`) and the lot the farm's, of that product. With
+    a pickup, the farm and product are the pickup's, and the pickup must be planned or
+    collected and not received yet."""
     _require(actor, WAREHOUSE_ROLES)
     if grade not in Intake.Grade.values:
         raise InvalidIntakeError(field="grade")
@@ -493,7 +544,19 @@ def intake_record(
         pickup = FarmPickup.objects.select_for_update().filter(pk=pickup_id).first()
         if pickup is None:
             raise PickupNotFoundError
+        # Received once: a second intake of the same pickup would count its goods twice.
+        if pickup.status not in (FarmPickup.Status.PLANNED, FarmPickup.Status.COLLECTED):
+            raise PickupNotReceivableError
+        if pickup.seller_id != seller_id:
+            raise InvalidIntakeError(
+                _("Receive the goods under the pickup's farm."), field="seller_id"
+            )
+        if pickup.variant_id != variant_id:
+            raise InvalidIntakeError(
+                _("Receive the product the pickup was for."), field="variant_id"
+            )
         lot_id = lot_id or pickup.lot_id
+    _intake_goods_check(seller_id=seller_id, variant_id=variant_id, lot_id=lot_id)
     location_id = _warehouse_location_id()
     intake = Intake.objects.create(
         pickup=pickup,
@@ -586,7 +649,7 @@ def packing_complete(
 ) -> Parcel:
     """The order is in its box: each line is recorded with its lot (when given: `lots` maps
     order line id to lot id, and traceability links the lot to the line), and the parcel
-    starts its timeline."""
+    starts its timeline. A lot must fit its line (`lot_packable_for_line`)."""
     _require(actor, PACKING_ROLES)
     task = PackingTask.objects.select_for_update().filter(pk=task_id).first()
     if task is None:
@@ -601,6 +664,10 @@ def packing_complete(
     line_ids = {line.pk for line in lines}
     if set(lots) - line_ids:
         raise InvalidInputError(_("A lot was given for a line of another order."), field="lots")
+    by_line = {line.pk: line for line in lines}
+    for line_id, lot_id in lots.items():
+        if not lot_packable_for_line(lot=_lot_or_none(lot_id), line=by_line[line_id]):
+            raise LotNotPackableError(field=f"lots.{line_id}")
     for line in lines:
         PackedLine.objects.create(
             task=task, order_line_id=line.pk, lot_id=lots.get(line.pk), quantity=line.quantity
@@ -997,16 +1064,31 @@ def parcel_delivery_fail(*, actor: AnyUser, parcel_id: int, reason: str, note: s
     return parcel
 
 
+def _arrived_at_station(parcel: Parcel) -> datetime:
+    """When the parcel last came to its station (its last "at station" step), counted as the
+    station page counts it (`selectors.parcels_at_station`)."""
+    last: datetime | None = ParcelEvent.objects.filter(
+        parcel=parcel, status=Status.AT_STATION
+    ).aggregate(at=Max("created_at"))["at"]
+    return last or parcel.updated_at
+
+
 @transaction.atomic
 def parcel_return_start(*, actor: AnyUser, parcel_id: int, note: str = "") -> Parcel:
     """A parcel nobody collected (or the buyer sends back) waits at its station for the van.
     One never collected was never the buyer's: their money is refunded (a cash order never
-    paid is cancelled). Goods the buyer sends back are refunded through their return."""
+    paid is cancelled); it may go back only once it has waited UNCOLLECTED_AFTER (7 days) at
+    its station, else ParcelNotOverdueError. Goods the buyer sends back are refunded through
+    their return."""
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
     if parcel.status not in (Status.AT_STATION, Status.COLLECTED, Status.DELIVERED):
         raise InvalidParcelStateError
     never_collected = parcel.status == Status.AT_STATION
+    if never_collected and timezone.now() - _arrived_at_station(parcel) < UNCOLLECTED_AFTER:
+        raise ParcelNotOverdueError(
+            ParcelNotOverdueError.default_message % {"days": UNCOLLECTED_AFTER.days}
+        )
     parcel.status = Status.RETURNING
     parcel.code_hash = ""
     parcel.save(update_fields=["status", "code_hash", "updated_at"])

@@ -13,6 +13,10 @@ HANDOVER_ROLES = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
 PICKUP_REQUEST_ROLES = frozenset({Role.SELLER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
 LOGISTICS_ROLES = WAREHOUSE_ROLES | PACKING_ROLES | ROAD_ROLES | HANDOVER_ROLES
 
+# A parcel nobody has collected for this long may go back to the warehouse: station shelves
+# are small and much of what we sell is food that will not keep.
+UNCOLLECTED_AFTER = datetime.timedelta(days=7)
+
 
 @dataclass(frozen=True)
 class TimelineStep:

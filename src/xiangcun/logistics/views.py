@@ -306,7 +306,9 @@ def handover(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
     """Send back a parcel nobody collected: this page says what happens (the buyer's money goes
-    back, the van takes the parcel to the warehouse) and asks to confirm."""
+    back, the van takes the parcel to the warehouse) and asks to confirm. Whether it may go
+    back yet is the service's rule (`parcel_return_start`); the page only offers the button
+    for parcels the selector marks overdue."""
     _allow(request, HANDOVER_ROLES)
     parcel = selectors.parcel_waiting_get(parcel_id=parcel_id)
     days = selectors.UNCOLLECTED_AFTER.days
@@ -317,7 +319,7 @@ def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
             % {"number": parcel.number},
         )
         return redirect("logistics:handover")
-    if not parcel.overdue:  # type: ignore[attr-defined]
+    if request.method == "GET" and not parcel.overdue:  # type: ignore[attr-defined]
         messages.error(
             request,
             _("Parcel %(number)s has waited less than %(days)d days: keep it for its buyer.")
@@ -334,7 +336,9 @@ def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
         except XiangcunError as error:
             if not _service_refusal(error):
                 raise
-            form_add_service_error(form, error)
+            # Too early or no longer waiting: nothing to confirm here any more.
+            messages.error(request, str(error.message))
+            return redirect("logistics:handover")
         else:
             messages.success(
                 request,
@@ -378,7 +382,7 @@ def _lot_choices(order: Any) -> list[tuple[int, str, list[tuple[str, str]]]]:
         lots = [
             (str(lot.pk), f"{lot.code} · {lot.harvested_on:%Y-%m-%d}")
             for lot in lots_by_seller[line.seller_id]
-            if lot.product_id == line.product_id and lot.status == "active"
+            if services.lot_packable_for_line(lot=lot, line=line)
         ]
         lines.append((line.pk, f"{line.product_name} {line.variant_name}", lots))
     return lines
@@ -409,7 +413,9 @@ def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
         except XiangcunError as error:
             if error.status in (403, 404):
                 raise
-            form.add_error(None, str(error.message))
+            # The service names a lot's field `lots.<line id>`; here it is `lot_<line id>`.
+            fields = {str(line_id): name for line_id, name in form.line_fields}
+            form_add_service_error(form, error, fields=fields)
     parcel = getattr(task, "parcel", None) if task.status == "packed" else None
     context = {
         "task": task,
