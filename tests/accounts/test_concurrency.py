@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from queue import SimpleQueue
 from threading import Barrier
 from typing import Any
 
@@ -65,3 +66,17 @@ def test_concurrent_code_requests_send_one_code() -> None:
 
     assert outcomes.count("ok") == 1
     assert OneTimeCode.objects.filter(phone="13800138000").count() == 1
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=3)
+def test_concurrent_code_requests_from_one_address_stop_at_its_limit() -> None:
+    phones: SimpleQueue[str] = SimpleQueue()  # a different phone for each thread
+    for n in range(WORKERS):
+        LoginGuard.objects.create(phone=f"1380013800{n}")
+        phones.put(f"1380013800{n}")
+
+    outcomes = _all_at_once(lambda: otp_request(phone=phones.get(), client_ip="203.0.113.7"))
+
+    assert outcomes.count("ok") == 3
+    assert outcomes.count("rate_limited") == WORKERS - 3
+    assert OneTimeCode.objects.count() == 3
