@@ -3,6 +3,7 @@ done behind the services' back (raw updates and inserts) is named."""
 
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -132,3 +133,11 @@ def test_only_runs_the_named_apps(shop: Shop) -> None:
     out = StringIO()
     call_command("check_integrity", "--only", "ledger", "--only", "payments", stdout=out)
     assert "OK: ledger, payments agree" in out.getvalue()
+
+
+def test_the_demo_passes(settings: Any) -> None:
+    # The demo builds orders, payments, stock and parcels through the services, as the site does.
+    settings.DEBUG = True
+    call_command("demo", "--quiet", stdout=StringIO(), stderr=StringIO())
+    assert Order.objects.exists()
+    assert integrity_problems() == []
