@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.db import transaction
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
@@ -44,6 +45,7 @@ from xiangcun.payments.selectors import notifications_for_payment, payment_get, 
 from xiangcun.payments.services import (
     payment_cancel,
     payment_create,
+    payment_prepare,
     payment_sync,
     refund_create,
 )
@@ -734,7 +736,7 @@ def test_a_wechat_refund_completes_when_wechat_notifies_it(
 
 
 @pytest.mark.django_db
-def test_payment_create_fails_cleanly_when_wechat_refuses(
+def test_payment_create_leaves_a_payment_to_prepare_again_when_wechat_refuses(
     wechat_settings: Any, wechat_fake: FakeWechatPay
 ) -> None:
     wechat_fake.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
@@ -742,4 +744,45 @@ def test_payment_create_fails_cleanly_when_wechat_refuses(
     with pytest.raises(ProviderError):
         wechat_payment()
 
-    assert not PaymentIntent.objects.filter(provider="wechat").exists()
+    intent = PaymentIntent.objects.get(provider="wechat")
+    assert (intent.status, intent.prepared_at, intent.client_data) == ("pending", None, {})
+    prepared = payment_prepare(number=intent.number, client_ip="36.112.8.21")
+    again = payment_prepare(number=intent.number, client_ip="36.112.8.21")
+    assert prepared.prepared_at is not None
+    assert prepared.client_data["code_url"].startswith("weixin://wxpay/bizpayurl?pr=")
+    assert again.client_data == prepared.client_data
+    assert list(wechat_fake.orders) == [intent.number]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wechat_is_called_with_no_transaction_open(
+    wechat_settings: Any, wechat_fake: FakeWechatPay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    prepare = WechatPayProvider.prepare
+
+    def watched(self: WechatPayProvider, intent: PaymentIntent, **kwargs: Any) -> Any:
+        seen.append(transaction.get_connection().in_atomic_block)
+        return prepare(self, intent, **kwargs)
+
+    monkeypatch.setattr(WechatPayProvider, "prepare", watched)
+
+    intent = wechat_payment()
+
+    assert seen == [False]
+    assert intent.client_data["code_url"]
+
+
+@pytest.mark.django_db
+def test_a_payment_wechat_never_took_is_cancelled_without_asking_it_to_close(
+    wechat_settings: Any, wechat_fake: FakeWechatPay
+) -> None:
+    wechat_fake.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
+    with pytest.raises(ProviderError):
+        wechat_payment()
+    intent = PaymentIntent.objects.get(provider="wechat")
+
+    cancelled = payment_cancel(number=intent.number)
+
+    assert cancelled.status == "cancelled"
+    assert not [request for request in wechat_fake.received if request.path.endswith("/close")]

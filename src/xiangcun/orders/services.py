@@ -103,8 +103,9 @@ from xiangcun.payments.selectors import payment_get, refund_get
 from xiangcun.payments.services import (
     payment_cancel,
     payment_confirm_cash,
-    payment_create,
     payment_lock,
+    payment_open,
+    payment_prepare,
     refund_create,
 )
 from xiangcun.payments.types import PaymentResult, RefundCompleted
@@ -591,8 +592,72 @@ def _variants_for(lines: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
     }
 
 
-@transaction.atomic
 def order_place(
+    *,
+    buyer: AnyUser | None,
+    lines: list[tuple[int, int]],
+    delivery_method: str,
+    station_id: int | None,
+    address: dict[str, Any] | None,
+    payment_method: str,
+    idempotency_key: str | None,
+    placed_by: AnyUser | None = None,
+    recipient: str = "",
+    phone: str = "",
+    wechat_channel: str = "",
+    client_ip: str = "",
+    return_url: str = "",
+    payer_openid: str = "",
+) -> Order:
+    """Check out (see `_order_placed`), then start the payment at its provider.
+
+    The order, its lines, its pending payment and the stock it holds are committed first; only
+    then is WeChat Pay asked for its prepay (`payment_prepare`), outside any transaction, so no
+    stock row or order waits on WeChat. If WeChat fails, the order stays placed with its
+    payment pending and unprepared: the buyer pays again from the order (`order_payment_renew`,
+    or a retry of the checkout with the same Idempotency-Key), which asks WeChat again under
+    the same payment number, so a payment can never be taken twice. Call it outside a
+    transaction (pages and the API do).
+    """
+    order = _order_placed(
+        buyer=buyer,
+        lines=lines,
+        delivery_method=delivery_method,
+        station_id=station_id,
+        address=address,
+        payment_method=payment_method,
+        idempotency_key=idempotency_key,
+        placed_by=placed_by,
+        recipient=recipient,
+        phone=phone,
+        wechat_channel=wechat_channel,
+        client_ip=client_ip,
+        return_url=return_url,
+        payer_openid=payer_openid,
+    )
+    _payment_ready(order, payer_openid=payer_openid, client_ip=client_ip)
+    return order
+
+
+def _payment_ready(order: Order, *, payer_openid: str, client_ip: str) -> None:
+    """After checkout committed: have the provider prepare the order's payment if it is not
+    yet (WeChat Pay), outside any transaction. A failure is logged and leaves the payment
+    pending and unprepared, for the buyer to try again."""
+    if order.status != Status.PENDING_PAYMENT or not order.payment_number:
+        return
+    try:
+        payment_prepare(number=order.payment_number, payer_openid=payer_openid, client_ip=client_ip)
+    except XiangcunError as error:
+        logger.warning(
+            "Order %s: payment %s not prepared (%s); the buyer can pay again",
+            order.number,
+            order.payment_number,
+            error.code,
+        )
+
+
+@transaction.atomic
+def _order_placed(
     *,
     buyer: AnyUser | None,
     lines: list[tuple[int, int]],
@@ -791,7 +856,8 @@ def order_place(
             )
         ]
     )
-    intent = payment_create(
+    # Opened here, prepared at the provider after commit (`_payment_ready`).
+    intent = payment_open(
         provider=payment_method,
         reference=f"order:{order.pk}",
         amount=order.total,
@@ -1023,8 +1089,34 @@ def _wechat_payer_check(channel: str, *, payer_openid: str, client_ip: str) -> N
         raise InvalidPaymentDataError(field="client_ip")
 
 
-@transaction.atomic
 def order_payment_renew(
+    *,
+    actor: AnyUser,
+    order_id: int,
+    return_url: str = "",
+    wechat_channel: str = "",
+    payer_openid: str = "",
+    client_ip: str = "",
+) -> Order:
+    """The buyer pays again (see `_order_payment_renewed`); then, after that committed and
+    outside any transaction, the provider prepares the payment if it is not yet: the new one,
+    or the pending one whose preparation failed at checkout. A provider that fails raises
+    ProviderError (the buyer tries again); the order and its payment stay as they were."""
+    order = _order_payment_renewed(
+        actor=actor,
+        order_id=order_id,
+        return_url=return_url,
+        wechat_channel=wechat_channel,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
+    )
+    if order.status == Status.PENDING_PAYMENT and order.payment_number:
+        payment_prepare(number=order.payment_number, payer_openid=payer_openid, client_ip=client_ip)
+    return order
+
+
+@transaction.atomic
+def _order_payment_renewed(
     *,
     actor: AnyUser,
     order_id: int,
@@ -1068,7 +1160,7 @@ def order_payment_renew(
             return _order_locked(order_id)
     elif str(intent.status) not in ("pending", "failed", "cancelled"):
         raise OrderNotPayableError
-    renewed = payment_create(
+    renewed = payment_open(
         provider=order.payment_method,
         reference=f"order:{order.pk}",
         amount=order.total,

@@ -43,6 +43,10 @@ class PaymentIntent(TimeStampedModel):
     provider_transaction_id = models.CharField(_("provider transaction"), max_length=64, blank=True)
     # What the buyer's device needs to pay: a Native code_url, an H5 URL, JSAPI parameters.
     client_data = models.JSONField(_("client data"), default=dict, blank=True)
+    # When the provider took the payment and `client_data` got what the device needs. Null while
+    # the call to the provider is still to be made: it is made after the payment is committed
+    # (`payment_prepare`), never inside a transaction, and may be tried again.
+    prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     # Staff member who confirmed a cash payment.

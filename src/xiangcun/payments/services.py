@@ -19,7 +19,6 @@ import string
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -31,6 +30,7 @@ from django.utils import timezone
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import Role
 from xiangcun.core.errors import XiangcunError
+from xiangcun.core.validators import text_check
 from xiangcun.ledger.selectors import entries_for_reference
 from xiangcun.ledger.services import account_lock, entry_post
 from xiangcun.ledger.types import (
@@ -52,6 +52,7 @@ from xiangcun.payments.errors import (
     PaymentNotFoundError,
     PaymentNotPendingError,
     PaymentNotRefundableError,
+    ProviderError,
     ReferenceAlreadyPaidError,
     RefundExceedsPaymentError,
     RefundNotFoundError,
@@ -62,7 +63,7 @@ from xiangcun.payments.errors import (
 )
 from xiangcun.payments.models import PaymentIntent, PaymentNotification, Refund
 from xiangcun.payments.providers import provider_for
-from xiangcun.payments.providers.base import VerifiedNotification
+from xiangcun.payments.providers.base import Prepared, VerifiedNotification
 from xiangcun.payments.types import (
     CHANNELS,
     PROVIDERS,
@@ -100,6 +101,10 @@ REFUND_FAILED_EVENTS = frozenset({"REFUND.ABNORMAL", "REFUND.CLOSED"})
 # PAYMENTS_REFUND_POLL_MINUTES overrides it. Asked again after as long each time.
 DEFAULT_REFUND_POLL_MINUTES = 10
 REFUND_POLL_BATCH = 100
+# Providers that prepare a payment without calling another system (see `payment_open`).
+LOCAL_PROVIDERS = frozenset({"cash", "sandbox"})
+# WeChat Pay's answer for an out_trade_no it never took: the prepare call did not reach it.
+PROVIDER_NEVER_TOOK = frozenset({"ORDER_NOT_EXIST"})
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -133,15 +138,17 @@ def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise InvalidAmountError(field="amount")
     amount = Decimal(value)
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    # The range first: quantizing 1E+30 to cents raises InvalidOperation.
+    if not amount.is_finite() or amount <= 0 or amount >= AMOUNT_LIMIT:
         raise InvalidAmountError(field="amount")
-    if amount <= 0 or amount >= AMOUNT_LIMIT:
+    if amount != amount.quantize(CENT):
         raise InvalidAmountError(field="amount")
     return amount.quantize(CENT)
 
 
 def _text(value: object, *, field: str, max_length: int, required: bool) -> str:
     text = value.strip() if isinstance(value, str) else ""
+    text_check(**{field: text})
     if (required and not text) or len(text) > max_length:
         raise InvalidPaymentDataError(field=field)
     return text
@@ -182,6 +189,7 @@ def _payment_window() -> timedelta:
 
 
 def _intent_locked(number: str) -> PaymentIntent:
+    text_check(number=number)
     intent = PaymentIntent.objects.select_for_update().filter(number=number).first()
     if intent is None:
         raise PaymentNotFoundError
@@ -195,6 +203,7 @@ def _refund_poll_after() -> timedelta:
 
 def _refund_locked(refund_number: str) -> tuple[PaymentIntent, Refund]:
     """The refund and its payment, both locked, the payment first (the house lock order)."""
+    text_check(refund_number=refund_number)
     intent_number = (
         Refund.objects.filter(number=refund_number).values_list("intent__number", flat=True).first()
     )
@@ -328,7 +337,7 @@ def _refund_settle(
 
 
 @transaction.atomic
-def payment_create(
+def payment_open(
     *,
     provider: str,
     reference: str,
@@ -340,11 +349,11 @@ def payment_create(
     client_ip: str = "",
     return_url: str = "",
 ) -> PaymentIntent:
-    """Open a payment for `reference` ("order:42") and ask the provider to prepare it.
+    """Open a payment for `reference` ("order:42"), without calling another system.
 
-    `client_data` on the result holds what the buyer's device needs: for sandbox
-    `approve_url` (/pay/sandbox/<number>/), for WeChat Pay `code_url` (native), `h5_url` (h5)
-    or `prepay_id` + `jsapi_params` (jsapi), for cash `pay_at`. `return_url` (a path on this
+    Cash and sandbox payments are ready at once. A WeChat Pay payment is opened pending and
+    unprepared (`prepared_at` is None): once the caller's transaction has committed, it calls
+    `payment_prepare`, which asks WeChat and records the answer. `return_url` (a path on this
     site) is where the sandbox page sends the buyer afterwards. Online payments expire after
     PAYMENT_WINDOW_MINUTES unless `expires_at` says otherwise; cash does not expire by itself.
     """
@@ -363,6 +372,7 @@ def payment_create(
         raise InvalidPaymentDataError(field="expires_at")
     if expires_at is None and provider != "cash":
         expires_at = timezone.now() + _payment_window()
+    # Refuses a provider that is not switched on before anything is written.
     implementation = provider_for(provider)
     if PaymentIntent.objects.filter(reference=reference, status__in=PAID_STATUSES).exists():
         raise ReferenceAlreadyPaidError
@@ -374,16 +384,79 @@ def payment_create(
         amount=amount,
         description=description,
         expires_at=expires_at,
+        client_data={"return_url": return_url} if return_url else {},
     )
-    # For WeChat Pay this is a call over the network inside the transaction: if it fails the
-    # intent (and the caller's order) is not written, which is what the buyer should see.
-    prepared = implementation.prepare(intent, payer_openid=payer_openid, client_ip=client_ip)
-    client_data: dict[str, Any] = dict(prepared.client_data)
-    if return_url:
-        client_data["return_url"] = return_url
-    intent.client_data = client_data
-    intent.save(update_fields=["client_data", "updated_at"])
+    if provider in LOCAL_PROVIDERS:
+        _prepared_record(
+            intent, implementation.prepare(intent, payer_openid=payer_openid, client_ip=client_ip)
+        )
     return intent
+
+
+def _prepared_record(intent: PaymentIntent, prepared: Prepared) -> None:
+    # What was there (the return_url) stays; the provider adds what the device needs.
+    intent.client_data = {**(intent.client_data or {}), **prepared.client_data}
+    intent.prepared_at = timezone.now()
+    intent.save(update_fields=["client_data", "prepared_at", "updated_at"])
+
+
+def payment_prepare(*, number: str, payer_openid: str = "", client_ip: str = "") -> PaymentIntent:
+    """Ask the provider to prepare a payment `payment_open` left unprepared (WeChat Pay's
+    prepay), then record what the buyer's device needs: `client_data` holds `code_url`
+    (native), `h5_url` (h5) or `prepay_id` + `jsapi_params` (jsapi).
+
+    The call goes to another system, so it is made outside any transaction: no row is locked
+    while WeChat answers. Idempotent: a payment already prepared, or no longer pending, comes
+    back as it is, and when two calls race the first answer recorded wins. The payment number
+    is WeChat's out_trade_no, which WeChat takes once: asking again never makes a second
+    payment. A provider that fails raises ProviderError and leaves the payment pending and
+    unprepared, to be asked again (the buyer's "pay again").
+    """
+    text_check(number=number)
+    intent = PaymentIntent.objects.filter(number=number).first()
+    if intent is None:
+        raise PaymentNotFoundError
+    if intent.prepared_at is not None or intent.status != PaymentIntent.Status.PENDING:
+        return intent
+    prepared = provider_for(intent.provider).prepare(
+        intent, payer_openid=payer_openid, client_ip=client_ip
+    )
+    with transaction.atomic():
+        intent = _intent_locked(number)
+        if intent.prepared_at is None and intent.status == PaymentIntent.Status.PENDING:
+            _prepared_record(intent, prepared)
+    return intent
+
+
+def payment_create(
+    *,
+    provider: str,
+    reference: str,
+    amount: Decimal,
+    description: str,
+    channel: str = "",
+    expires_at: datetime | None = None,
+    payer_openid: str = "",
+    client_ip: str = "",
+    return_url: str = "",
+) -> PaymentIntent:
+    """`payment_open`, committed, then `payment_prepare`: for a caller outside a transaction.
+
+    If the provider fails, ProviderError is raised and the payment stays open, pending and
+    unprepared (`payment_prepare` may be called again with its number).
+    """
+    intent = payment_open(
+        provider=provider,
+        reference=reference,
+        amount=amount,
+        description=description,
+        channel=channel,
+        expires_at=expires_at,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
+        return_url=return_url,
+    )
+    return payment_prepare(number=intent.number, payer_openid=payer_openid, client_ip=client_ip)
 
 
 @transaction.atomic
@@ -472,7 +545,16 @@ def payment_cancel(*, number: str) -> PaymentIntent:
     if intent.status != PaymentIntent.Status.PENDING:
         raise PaymentNotPendingError(status=intent.status)
     implementation = provider_for(intent.provider)
-    remote = implementation.query(intent)
+    try:
+        remote = implementation.query(intent)
+    except ProviderError as error:
+        # A payment whose prepare call failed may never have reached the provider: when the
+        # provider says it does not know it, there is nothing to close there.
+        if intent.prepared_at is None and error.details.get("wechat_code") in PROVIDER_NEVER_TOOK:
+            intent.status = PaymentIntent.Status.CANCELLED
+            intent.save(update_fields=["status", "updated_at"])
+            return intent
+        raise
     if remote.paid and (remote.amount is None or remote.amount == intent.amount):
         _payment_succeed(intent, transaction_id=remote.transaction_id)
         return intent
