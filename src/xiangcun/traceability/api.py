@@ -75,7 +75,10 @@ def events(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
     """Parameters: eventType, GE_eventTime, LT_eventTime, EQ_bizStep, EQ_disposition,
     EQ_bizLocation, EQ_readPoint, MATCH_epc, MATCH_anyEPC, MATCH_epcClass (values repeated
     or `|`-separated; GS1 `urn:epc:idpat:` patterns with `*`), perPage (default 30, at most
-    1000), nextPageToken (from the `Link: <...>; rel="next"` header of the previous page)."""
+    1000), nextPageToken (from the `Link: <...>; rel="next"` header of the previous page).
+
+    Staff read every event; the owner (or agent) of an approved shop only the events naming
+    its lots; an order's reference shows only to who may see that order."""
     params = {name: request.GET.getlist(name) for name in request.GET}
     page = selectors.events_query(actor=request.auth, **params)  # type: ignore[attr-defined]
     for name, value in EPCIS_HEADERS.items():

@@ -22,7 +22,11 @@ from xiangcun.sellers.selectors import (
 )
 from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import identifiers
-from xiangcun.traceability.epcis.hashing import ContextNotAvailableError, event_hashes
+from xiangcun.traceability.epcis.hashing import (
+    ContextNotAvailableError,
+    ContextProblem,
+    event_hashes,
+)
 from xiangcun.traceability.epcis.platform import EXTENSION_NAMESPACE
 from xiangcun.traceability.epcis.query import QueryProblem, events_queryset, next_page_token
 from xiangcun.traceability.epcis.records import event_record
@@ -422,6 +426,10 @@ def _columns_differ(event: Event) -> bool:
     return any(getattr(event, name) != value for name, value in expected.items())
 
 
+# What a stored event that can no longer be hashed raises (reported, never a crash).
+_UNHASHABLE = (ContextNotAvailableError, ContextProblem, ValueError, KeyError, TypeError)
+
+
 def events_verify(*, batch_size: int = 500) -> tuple[int, list[EventVerifyProblem]]:
     """(events checked, problems): recompute each stored event's CBV 2.0 hash from its stored
     JSON and check every lot's chain of previous hashes."""
@@ -444,12 +452,12 @@ def events_verify(*, batch_size: int = 500) -> tuple[int, list[EventVerifyProble
                 hashes = event_hashes(
                     events=[member.data for member in members], context=members[0].context
                 )
-            except (ContextNotAvailableError, ValueError, KeyError, TypeError):
+            except _UNHASHABLE:
                 hashes = []
                 for member in members:
                     try:
                         hashes.extend(event_hashes(events=[member.data], context=member.context))
-                    except (ContextNotAvailableError, ValueError, KeyError, TypeError):
+                    except _UNHASHABLE:
                         hashes.append("")
             computed.update({m.pk: h for m, h in zip(members, hashes, strict=True)})
         for event in batch:
