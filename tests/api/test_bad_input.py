@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pydantic import TypeAdapter, ValidationError
 
 from tests.factories import UserFactory
 from xiangcun.accounts.services import api_token_issue, role_grant
 from xiangcun.accounts.types import Role
+from xiangcun.core.api import Id, PageNumber, Text
 
 HUGE = "99999999999999999999999"  # past 64 bits: SQLite overflows, PostgreSQL has no such bigint
 
@@ -165,3 +167,14 @@ def test_pages_answer_a_client_error_for_bad_input(client, path):
     response = client.get(path)
 
     assert response.status_code < 500, (path, response.status_code)
+
+
+def test_shared_types_refuse_what_the_database_cannot_hold():
+    for value in ("\ud800", "a\x00b"):
+        with pytest.raises(ValidationError):
+            TypeAdapter(Text).validate_python(value)
+    assert TypeAdapter(Text).validate_python("稻花鱼 🐟") == "稻花鱼 🐟"
+    with pytest.raises(ValidationError):
+        TypeAdapter(Id).validate_python(2**63)
+    with pytest.raises(ValidationError):
+        TypeAdapter(PageNumber).validate_python(10**7)

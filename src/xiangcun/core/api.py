@@ -162,10 +162,11 @@ class CheckedJsonParser(Parser):
         value = json_load_checked(request.body)
         if value is not None and not isinstance(value, dict):
             raise BodyNotObjectError
-        return value  # type: ignore[no-any-return]
+        # `null` passes through: an optional body may be sent as null.
+        return value  # type: ignore[return-value]
 
     def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         values = super().parse_querydict(data, list_fields, request)
         _check_values({key: value for key, value in values.items() if not hasattr(value, "read")})
