@@ -290,3 +290,28 @@ def test_openapi_says_cancel_and_pay_take_an_object() -> None:
         assert objects
         assert all(item["type"] == "object" for item in objects)
         assert all(ref.get("type") in (None, "null") for ref in refs)
+
+
+def test_a_seller_moves_their_lines_through_the_api_and_sees_only_them(
+    api: Client,
+    stocked: Callable[..., Variant],
+    station: Station,
+    client_for: Callable[[User], Client],
+) -> None:
+    honey, tea = stocked(on_hand=3), stocked(on_hand=3)
+    body = _body(honey, station, lines=[{"variant": honey.pk, "quantity": 1}])
+    body["lines"].append({"variant": tea.pk, "quantity": 1})
+    order = _post(api, body).json()
+    payments.sandbox_decide(number=order["payment"]["number"], approve=True)
+    beekeeper = client_for(honey.product.seller.owner)
+
+    packed = _post(beekeeper, {"status": "packing"}, url=f"{URL}/{order['id']}/status")
+    shipped = _post(beekeeper, {"status": "shipped"}, url=f"{URL}/{order['id']}/status")
+
+    assert packed.status_code == shipped.status_code == 200
+    assert shipped.json()["status"] == "packing"
+    assert [(line["variant"], line["fulfilment"]) for line in shipped.json()["lines"]] == [
+        (honey.pk, "shipped")
+    ]
+    buyer_view = api.get(f"{URL}/{order['id']}").json()
+    assert sorted(line["fulfilment"] for line in buyer_view["lines"]) == ["open", "shipped"]

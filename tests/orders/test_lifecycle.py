@@ -149,3 +149,96 @@ def test_expiry_leaves_paid_orders_alone(paid: Order, clock: Clock) -> None:
 
     assert services.orders_expire() == 0
     assert Order.objects.get(pk=paid.pk).status == "paid"
+
+
+@pytest.fixture
+def shared(
+    stocked: Callable[..., Variant], place: Callable[..., Order], pay: Callable[[Order], Order]
+) -> tuple[Order, Variant, Variant]:
+    """A paid order with goods from two shops: honey from one, tea from another."""
+    honey, tea = stocked(on_hand=5), stocked(on_hand=5)
+    return pay(place([(honey.pk, 1), (tea.pk, 2)])), honey, tea
+
+
+def _fulfilment(order: Order) -> dict[int, str]:
+    return dict(order.lines.values_list("variant_id", "fulfilment"))
+
+
+def test_a_seller_moves_only_their_own_lines_never_the_whole_order(
+    shared: tuple[Order, Variant, Variant],
+) -> None:
+    order, honey, tea = shared
+    beekeeper, tea_farmer = honey.product.seller.owner, tea.product.seller.owner
+
+    services.order_transition(actor=beekeeper, order_id=order.pk, to_status="packing")
+    services.order_transition(actor=beekeeper, order_id=order.pk, to_status="shipped")
+
+    order.refresh_from_db()
+    assert order.status == "packing"
+    assert _fulfilment(order) == {honey.pk: "shipped", tea.pk: "open"}
+    with pytest.raises(InvalidTransitionError):
+        services.order_transition(actor=beekeeper, order_id=order.pk, to_status="shipped")
+    with pytest.raises(InvalidTransitionError):
+        services.order_transition(actor=beekeeper, order_id=order.pk, to_status="delivered")
+    assert Order.objects.get(pk=order.pk).status == "packing"
+    assert _fulfilment(order) == {honey.pk: "shipped", tea.pk: "open"}
+
+    services.order_transition(actor=tea_farmer, order_id=order.pk, to_status="packing")
+    assert Order.objects.get(pk=order.pk).status == "packing"
+    services.order_transition(actor=tea_farmer, order_id=order.pk, to_status="shipped")
+
+    order.refresh_from_db()
+    assert order.status == "shipped"
+    assert _fulfilment(order) == {honey.pk: "shipped", tea.pk: "shipped"}
+    notes = [event.note for event in order.events.order_by("id")][2:]
+    assert len(notes) == 4
+    assert all(notes)
+
+
+def test_a_seller_of_another_order_moves_nothing(
+    shared: tuple[Order, Variant, Variant], stocked: Callable[..., Variant]
+) -> None:
+    order, honey, tea = shared
+    outsider = stocked(on_hand=1).product.seller.owner
+
+    with pytest.raises(OrderPermissionDeniedError):
+        services.order_transition(actor=outsider, order_id=order.pk, to_status="packing")
+    with pytest.raises(InvalidTransitionError):
+        services.order_transition(actor=outsider, order_id=order.pk, to_status="shipped")
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert _fulfilment(order) == {honey.pk: "open", tea.pk: "open"}
+
+
+def test_staff_move_the_whole_order_and_every_line_with_it(
+    shared: tuple[Order, Variant, Variant], packer: User
+) -> None:
+    order, honey, tea = shared
+
+    services.order_transition(actor=packer, order_id=order.pk, to_status="packing")
+    assert _fulfilment(order) == {honey.pk: "packing", tea.pk: "packing"}
+    services.order_transition(
+        actor=honey.product.seller.owner, order_id=order.pk, to_status="shipped"
+    )
+    assert Order.objects.get(pk=order.pk).status == "packing"
+    services.order_transition(actor=packer, order_id=order.pk, to_status="shipped")
+
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+    assert _fulfilment(order) == {honey.pk: "shipped", tea.pk: "shipped"}
+
+
+def test_a_cash_order_leaves_stock_when_its_first_seller_packs(
+    stocked: Callable[..., Variant], place: Callable[..., Order]
+) -> None:
+    honey, tea = stocked(on_hand=5), stocked(on_hand=5)
+    order = place([(honey.pk, 1), (tea.pk, 2)], payment_method="cash")
+
+    services.order_transition(
+        actor=tea.product.seller.owner, order_id=order.pk, to_status="packing"
+    )
+
+    order.refresh_from_db()
+    assert (order.status, order.expires_at) == ("packing", None)
+    assert Stock.objects.get(variant=honey).on_hand == 4
+    assert Stock.objects.get(variant=tea).reserved == 0

@@ -491,3 +491,25 @@ def test_order_page_queries_do_not_grow_with_lines_or_events(client: Client, sho
     client.get(f"/orders/{small.pk}/")
     assert queries_for(client, f"/orders/{big.pk}/") == queries_for(client, f"/orders/{small.pk}/")
     assert queries_for(client, f"/orders/{small.pk}/") <= 12
+
+
+def test_each_seller_steps_only_their_own_goods_of_a_shared_order(
+    client: Client, shop: Shop
+) -> None:
+    order = place(shop, payment="sandbox", lines=[(shop.honey_variant, 1), (shop.batik_variant, 1)])
+    sandbox_decide(number=order.payment_number, approve=True)
+
+    client.force_login(shop.market.farmer)
+    client.post(f"/orders/shop/{order.pk}/step/", {"to_status": "packing"})
+    client.post(f"/orders/shop/{order.pk}/step/", {"to_status": "shipped"})
+    farmer_page = client.get("/orders/shop/").content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PACKING
+    assert "data-step=" not in farmer_page
+
+    client.force_login(shop.market.maker)
+    assert 'data-step="packing"' in client.get("/orders/shop/").content.decode()
+    client.post(f"/orders/shop/{order.pk}/step/", {"to_status": "packing"})
+    client.post(f"/orders/shop/{order.pk}/step/", {"to_status": "shipped"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED

@@ -125,6 +125,13 @@ class LineOut(Schema):
     quantity: int
     line_total: Decimal
     returned_quantity: int
+    fulfilment: str = Field(
+        description=(
+            'How far the line\'s seller has got: "open", "packing" or "shipped". A seller moves '
+            "only their own lines; the order is packing from its first line packed and shipped "
+            "when its last line is shipped."
+        )
+    )
 
 
 class PaymentOut(Schema):
@@ -215,6 +222,7 @@ def _line_out(line: OrderLine) -> LineOut:
         quantity=line.quantity,
         line_total=line.line_total,
         returned_quantity=line.returned_quantity,
+        fulfilment=line.fulfilment,
     )
 
 
@@ -372,6 +380,13 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
     "/{order_id}/status",
     response={200: OrderDetailOut, **ERRORS},
     summary="Move the order one step (sellers and staff: packing, shipped, delivered...)",
+    description=(
+        "Staff move the whole order. A seller moves only their own lines, packing then "
+        "shipped (409 invalid_transition when their lines are not at the step before): the "
+        "order becomes packing with its first line packed and shipped with its last line "
+        "shipped. A seller with no line in the order is refused (403), as is any step a "
+        "seller may not take."
+    ),
 )
 def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> OrderDetailOut:
     _get(request, order_id)

@@ -182,6 +182,11 @@ class Order(TimeStampedModel):
 
 
 class OrderLine(models.Model):
+    class Fulfilment(models.TextChoices):
+        OPEN = "open", _("Not started")
+        PACKING = "packing", _("Packing")
+        SHIPPED = "shipped", _("Shipped")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="+")
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
@@ -194,6 +199,11 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
+    # How far this line's seller has got. A seller moves only their own lines; the order is
+    # packing from its first line packed and shipped when its last line is shipped.
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=10, choices=Fulfilment.choices, default=Fulfilment.OPEN
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -208,6 +218,10 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(returned_quantity__lte=F("quantity")),
                 name="orders_line_returned_within_qty",
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment__in=["open", "packing", "shipped"]),
+                name="orders_line_fulfilment_valid",
             ),
         ]
 

@@ -187,6 +187,16 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (Status.SHIPPED, Status.CANCELLED): _UNDELIVERED,
 }
 
+# A seller moves their own lines, never the whole order: each step a line may take (to: from),
+# and the steps of the order while its sellers may move lines. The order becomes packing when
+# its first line does and shipped when its last line is shipped (`order_transition`).
+Fulfilment = OrderLine.Fulfilment
+_LINE_STEPS: dict[str, str] = {
+    Fulfilment.PACKING: Fulfilment.OPEN,
+    Fulfilment.SHIPPED: Fulfilment.PACKING,
+}
+_SELLER_STAGES = frozenset({Status.PAID, Status.AWAITING_CASH, Status.PACKING})
+
 _SMS_STATUSES = {
     Status.PAID,
     Status.SHIPPED,
@@ -280,13 +290,32 @@ def _is_seller_of(actor: AnyUser | None, order: Order) -> bool:
 
 
 def _may_move(actor: AnyUser | None, order: Order, move: Move) -> bool:
+    if _may_move_whole(actor, order, move):
+        return True
+    return actor is not None and move.seller and _is_seller_of(actor, order)
+
+
+def _may_move_whole(actor: AnyUser | None, order: Order, move: Move) -> bool:
+    """The platform, staff or the buyer: whoever may move the whole order along `move` (a
+    seller moves only their own lines; see `order_transition`)."""
     if actor is None:
         return move.system
     if move.staff and _roles(actor) & move.staff:
         return True
-    if move.buyer and _is_buyer(actor, order):
-        return True
-    return move.seller and _is_seller_of(actor, order)
+    return move.buyer and _is_buyer(actor, order)
+
+
+def _own_seller_ids(actor: AnyUser | None, order: Order) -> list[int]:
+    """The shops with lines in this order that `actor` manages (decided by sellers, on each
+    shop's owner)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    seller_ids = set(OrderLine.objects.filter(order=order).values_list("seller_id", flat=True))
+    return [
+        seller_id
+        for seller_id in sorted(seller_ids)
+        if seller_can_manage(user=actor, seller_id=seller_id)
+    ]
 
 
 def _order_locked(order_id: int) -> Order:
@@ -1185,16 +1214,26 @@ def order_transition(
     *, actor: AnyUser | None, order_id: int, to_status: str, note: str = ""
 ) -> Order:
     """Move an order one step along the table (packing, shipped, delivered, completed), if
-    `actor` may. Payment, cancellation and returns have their own services."""
+    `actor` may. Payment, cancellation and returns have their own services.
+
+    Staff move the whole order, and its lines with it. A seller moves only the lines of their
+    own shop (packing, then shipped), never another seller's goods nor the order as such: the
+    order becomes packing when its first line does, and shipped when its last line is shipped.
+    """
     if to_status not in Status.values:
         raise InvalidTransitionError(to_status=to_status)
     order = _order_locked(order_id)
     move = TRANSITIONS.get((order.status, to_status))
-    if move is None:
-        raise InvalidTransitionError(from_status=order.status, to_status=to_status)
-    if move.via:
+    if move is not None and move.via:
         raise InvalidTransitionError(from_status=order.status, to_status=to_status, use=move.via)
-    if not _may_move(actor, order, move):
+    if move is None or not _may_move_whole(actor, order, move):
+        seller_ids = _own_seller_ids(actor, order) if to_status in _LINE_STEPS else []
+        if seller_ids:
+            return _seller_lines_move(
+                order, actor=actor, seller_ids=seller_ids, to_status=to_status, note=note
+            )
+        if move is None:
+            raise InvalidTransitionError(from_status=order.status, to_status=to_status)
         raise OrderPermissionDeniedError
     if (
         to_status == Status.DELIVERED
@@ -1202,6 +1241,16 @@ def order_transition(
         and order.paid_at is None
     ):
         raise CashNotCollectedError
+    if to_status in _LINE_STEPS:
+        # The whole order, so every line that has not got this far yet.
+        OrderLine.objects.filter(order=order).exclude(
+            fulfilment__in=(to_status, Fulfilment.SHIPPED)
+        ).update(fulfilment=to_status)
+    _order_step(order, to_status=to_status, actor=actor, note=note)
+    return order
+
+
+def _order_step(order: Order, *, to_status: str, actor: AnyUser | None, note: str) -> None:
     extra: tuple[str, ...] = ()
     if to_status == Status.PACKING and order.status == Status.AWAITING_CASH:
         # Cash on delivery: the goods leave stock now; the hold must not lapse on the road.
@@ -1212,6 +1261,40 @@ def order_transition(
         order.completed_at = timezone.now()
         extra = ("completed_at",)
     _set_status(order, to_status=to_status, actor=actor, note=note, extra_fields=extra)
+
+
+def _seller_lines_move(
+    order: Order, *, actor: AnyUser | None, seller_ids: list[int], to_status: str, note: str
+) -> Order:
+    """A seller's own lines of a locked order take one step; the order follows its lines."""
+    if order.status not in _SELLER_STAGES:
+        raise InvalidTransitionError(from_status=order.status, to_status=to_status)
+    lines = list(
+        OrderLine.objects.filter(order=order, seller_id__in=seller_ids)
+        .select_related("seller")
+        .order_by("pk")
+    )
+    for line in lines:
+        if line.fulfilment != _LINE_STEPS[to_status]:
+            raise InvalidTransitionError(
+                from_status=line.fulfilment, to_status=to_status, order_line_id=line.pk
+            )
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(fulfilment=to_status)
+    shops = "、".join(sorted({str(line.seller) for line in lines}))
+    if to_status == Fulfilment.PACKING:
+        step = gettext("%(shop)s is packing its goods.") % {"shop": shops}
+    else:
+        step = gettext("%(shop)s has sent its goods.") % {"shop": shops}
+    note = (note or "").strip() or step
+    if order.status in (Status.PAID, Status.AWAITING_CASH):
+        _order_step(order, to_status=Status.PACKING, actor=actor, note=note)
+    elif to_status == Fulfilment.SHIPPED and not (
+        OrderLine.objects.filter(order=order).exclude(fulfilment=Fulfilment.SHIPPED).exists()
+    ):
+        _order_step(order, to_status=Status.SHIPPED, actor=actor, note=note)
+    else:
+        # The order stays where it is; the buyer's timeline still shows the shop's step.
+        _event(order, actor=actor, note=note)
     return order
 
 

@@ -68,12 +68,13 @@ CART_SESSION_KEY = "orders_cart_key"
 # The shop the console works on, shared with catalog's and inventory's console pages.
 CONSOLE_SELLER_KEY = "console_seller_id"
 CASH_ROLES = frozenset({Role.AGENT, Role.COURIER, Role.DRIVER, Role.WAREHOUSE, Role.ADMIN})
-# Steps a seller takes on the "orders for my shop" page, from the step the order is at.
+# Steps a seller takes on the "orders for my shop" page, from where their own lines are (a
+# seller moves their lines, never the whole order), while the order is at one of these steps.
 SELLER_NEXT_STEP: dict[str, str] = {
-    Order.Status.PAID: Order.Status.PACKING,
-    Order.Status.AWAITING_CASH: Order.Status.PACKING,
-    Order.Status.PACKING: Order.Status.SHIPPED,
+    OrderLine.Fulfilment.OPEN: Order.Status.PACKING,
+    OrderLine.Fulfilment.PACKING: Order.Status.SHIPPED,
 }
+SELLER_STAGES = frozenset({Order.Status.PAID, Order.Status.AWAITING_CASH, Order.Status.PACKING})
 UNPAID = frozenset({Order.Status.PENDING_PAYMENT, Order.Status.AWAITING_CASH})
 RETURNABLE = frozenset({Order.Status.DELIVERED, Order.Status.COMPLETED})
 DEFAULT_PROVINCE = "贵州省"
@@ -889,9 +890,10 @@ def shop_orders(request: HttpRequest) -> HttpResponse:
             row.lines.append(line)
             row.subtotal += line.line_total
         for row in by_order.values():
-            step = SELLER_NEXT_STEP.get(row.order.status, "")
-            move = services.TRANSITIONS.get((row.order.status, step))
-            step = step if move is not None and move.seller and not move.via else ""
+            reached = {line.fulfilment for line in row.lines}
+            step = ""
+            if row.order.status in SELLER_STAGES and len(reached) == 1:
+                step = SELLER_NEXT_STEP.get(reached.pop(), "")
             row.next_step = step
             row.next_label = str(Order.Status(step).label) if step else ""
         shop_rows = list(by_order.values())
