@@ -1,0 +1,423 @@
+"""Who may do what on whose records: one row per API operation (method and OpenAPI path) and
+per page (URL pattern), read by tests/authz/test_matrix.py.
+
+A row names, for each actor (the fourteen roles, `applicant` = a buyer whose shop waits for
+review, and nobody signed in), how far they reach:
+
+- ALL: allowed on side a's record and on side b's (staff whose job spans the county);
+- OWN: allowed on their own side's record only: the buyer's orders, the seller's shop,
+  products, lots and order lines, the agent's station, the driver's route;
+- absent: denied everywhere.
+
+"Allowed" means the request passed the permission check: any answer but 401, 403, a 404 (the
+record hidden) or a 5xx. A 400, 409, 422 or 429 for an allowed actor counts as allowed: the
+body is minimal (or the record in a state that refuses the step), and what the matrix checks is
+who gets through, not what the step then does. "Denied" is 401 or 403, or a 404 where hiding
+the record is the design; for pages also a redirect to the login page.
+
+A row with `shows` is about what an answer reveals rather than whether it answers: the record
+(an order in a list, an event of a lot) or secret (a pickup code, a stock location) counts as
+seen when its text (the world's marker of that name) is in the response, and an actor denied
+must get it nowhere in a 2xx answer. An endpoint may have several rows (one per `aspect`).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from xiangcun.accounts.types import Role
+
+APPLICANT = "applicant"
+
+
+class Access(Enum):
+    OWN = "own"
+    ALL = "all"
+
+
+OWN = Access.OWN
+ALL = Access.ALL
+
+Ids = Mapping[str, Any]
+Body = Callable[[Ids], dict[str, Any]]
+
+EVERY_ROLE: tuple[str, ...] = (*(role.value for role in Role), APPLICANT)
+
+
+def everyone(access: Access = ALL) -> dict[str, Access]:
+    return dict.fromkeys(EVERY_ROLE, access)
+
+
+def only(*who: str | Role, access: Access = ALL) -> dict[str, Access]:
+    return {str(getattr(actor, "value", actor)): access for actor in who}
+
+
+# Role groups as the services define them (logistics/types.py, orders/services.py).
+WAREHOUSE = (Role.WAREHOUSE, Role.ADMIN)
+PACKING = (Role.PACKER, Role.WAREHOUSE, Role.ADMIN)
+ROAD = (Role.DRIVER, Role.COURIER, Role.WAREHOUSE, Role.ADMIN)
+PICKUP_STAFF = (Role.WAREHOUSE, Role.ADMIN)
+CASH = (Role.AGENT, Role.COURIER, Role.DRIVER, Role.WAREHOUSE, Role.ADMIN)
+# Staff who may open any order to pack, carry, hand over or help a buyer.
+ORDER_STAFF = (
+    Role.WAREHOUSE,
+    Role.PACKER,
+    Role.DRIVER,
+    Role.COURIER,
+    Role.AGENT,
+    Role.ADMIN,
+    Role.PROGRAMME_MANAGER,
+)
+CANCEL_STAFF = (Role.AGENT, Role.WAREHOUSE, Role.ADMIN)
+# Who may see unlisted products: the shop's managers and the reviewers.
+REVIEWERS = (Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER, Role.ADMIN)
+SELLER_REVIEWERS = (Role.PROGRAMME_MANAGER, Role.ADMIN)
+# Roles with a workspace page (web/navigation.py); buyers and residents use the shop.
+WORKSPACE_ROLES = (
+    Role.SELLER,
+    Role.AGENT,
+    Role.WAREHOUSE,
+    Role.PACKER,
+    Role.DRIVER,
+    Role.COURIER,
+    Role.LOAN_OFFICER,
+    Role.RECRUITER,
+    Role.TRAINER,
+    Role.PROGRAMME_MANAGER,
+    Role.BRAND_MANAGER,
+)
+RECALLERS = (Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER, Role.ADMIN)
+# Logistics staff record EPCIS events of any lot; they and the managers who answer for lots
+# read every event. A shop's managers (owner, agent) those of its lots, once it is approved.
+EPCIS_CAPTURE = (Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COURIER, Role.ADMIN)
+EPCIS_READERS = (Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER)
+# Staff who record lots for any farm (traceability.selectors.RECORDING_STAFF_ROLES).
+LOT_STAFF = (Role.WAREHOUSE, Role.BRAND_MANAGER)
+
+
+def shop(**extra: Access) -> dict[str, Access]:
+    """A shop's own things: its seller; an agent for any village farmer (sellers.selectors
+    `seller_can_manage`); the administrator."""
+    return {Role.SELLER.value: OWN, Role.AGENT.value: ALL, Role.ADMIN.value: ALL, **extra}
+
+
+def order_viewers() -> dict[str, Access]:
+    return {
+        Role.BUYER.value: OWN,
+        Role.SELLER.value: OWN,
+        **only(*ORDER_STAFF),
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    who: Mapping[str, Access]
+    anonymous: bool = False
+    # Path parameter -> world id key, where the parameter's name does not say it.
+    params: Mapping[str, str] = field(default_factory=dict)
+    body: Body | None = None
+    query: Body | None = None
+    multipart: bool = False
+    shows: str = ""
+    aspect: str = ""
+    # Error codes of a 401, 403 or 404 that are the endpoint's own answer, not a refusal of
+    # the caller (a wrong login code, no route today).
+    answers: tuple[str, ...] = ()
+    # Public callbacks whose answer depends on a signature, not on who calls: only no 5xx.
+    any_answer: bool = False
+    # Pages that turn a refusal into an error message and a redirect: a redirect carrying an
+    # error message counts as denied (the world is set so that allowed actors succeed).
+    flash: bool = False
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}" + (f" [{self.aspect}]" if self.aspect else "")
+
+
+def _order_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "lines": [{"variant": ids["variant"], "quantity": 1}],
+        "delivery": {"method": "station_pickup", "station": ids["station"]},
+        "payment_method": "sandbox",
+    }
+
+
+def _pickup_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "seller": ids["seller"],
+        "variant": ids["variant"],
+        "day": ids["tomorrow"],
+        "window_start": "09:00",
+        "window_end": "12:00",
+        "expected_kg": 10,
+        "crates": 1,
+        "place": "authz barn",
+        "contact_phone": "13800138000",
+        "latitude": "26.2",
+        "longitude": "107.8",
+    }
+
+
+API = "/api/v1"
+
+API_ROWS: tuple[Row, ...] = (
+    # --- accounts: signing in is for anyone; the rest for the signed-in caller themselves ---
+    Row("POST", f"{API}/auth/token", everyone(), anonymous=True,
+        body=lambda ids: {"phone": ids["buyer_phone"], "password": ids["password"]}),
+    Row("DELETE", f"{API}/auth/token", everyone()),
+    Row("POST", f"{API}/auth/otp", everyone(), anonymous=True,
+        body=lambda ids: {"phone": ids["buyer_phone"]}),
+    Row("POST", f"{API}/auth/otp/token", everyone(), anonymous=True,
+        body=lambda ids: {"phone": ids["buyer_phone"], "code": "000000"},
+        answers=("otp_expired", "otp_invalid", "otp_wrong")),
+    Row("GET", f"{API}/auth/me", everyone()),
+    # --- regions: public reference data ---
+    Row("GET", f"{API}/regions/townships", everyone(), anonymous=True),
+    Row("GET", f"{API}/regions/townships/{{code}}/villages", everyone(), anonymous=True,
+        params={"code": "township"}),
+    Row("GET", f"{API}/regions/stations", everyone(), anonymous=True),
+    Row("GET", f"{API}/regions/stations/{{station_id}}", everyone(), anonymous=True),
+    # --- catalog ---
+    Row("GET", f"{API}/catalog/products", everyone(), anonymous=True),
+    Row("POST", f"{API}/catalog/products", shop(),
+        body=lambda ids: {"seller_id": ids["seller"], "category_id": ids["category_id"],
+                          "name": "authz product"}),
+    Row("GET", f"{API}/catalog/products/{{product_id}}", shop(**only(*REVIEWERS)),
+        params={"product_id": "draft_product"}, note="a draft: hidden from all but its "
+        "managers and the reviewers"),
+    Row("PATCH", f"{API}/catalog/products/{{product_id}}", shop(),
+        body=lambda ids: {"name": "authz renamed"}),
+    Row("GET", f"{API}/catalog/sellers/{{seller_id}}/products", everyone(), anonymous=True),
+    Row("GET", f"{API}/catalog/brands", everyone(), anonymous=True),
+    Row("GET", f"{API}/catalog/brands/{{slug}}", everyone(), anonymous=True,
+        params={"slug": "brand"}),
+    Row("GET", f"{API}/catalog/categories", everyone(), anonymous=True),
+    Row("POST", f"{API}/catalog/products/{{product_id}}/variants", shop(),
+        body=lambda ids: {"sku": "AUTHZ-NEW", "name": "1 kg", "unit": "kg", "price": "9.90"}),
+    Row("PATCH", f"{API}/catalog/variants/{{variant_id}}", shop(),
+        body=lambda ids: {"name": "2 kg"}),
+    Row("POST", f"{API}/catalog/products/{{product_id}}/submit", shop(),
+        params={"product_id": "draft_product"}),
+    Row("POST", f"{API}/catalog/products/{{product_id}}/delist", shop(**only(*REVIEWERS)),
+        note="reviewers may take a listed product off sale"),
+    Row("POST", f"{API}/catalog/products/{{product_id}}/review", only(*REVIEWERS),
+        params={"product_id": "review_product"},
+        body=lambda ids: {"approve": False, "note": "authz"}),
+    Row("POST", f"{API}/catalog/products/{{product_id}}/photos", shop(), multipart=True),
+    # --- sellers ---
+    Row("GET", f"{API}/sellers", everyone(), anonymous=True),
+    Row("POST", f"{API}/sellers", everyone(),
+        body=lambda ids: {"kind": "farmer", "name": "authz farm", "village_id": ids["village"]}),
+    Row("GET", f"{API}/sellers/managed", shop(), shows="shop",
+        note="the caller's own shops only"),
+    Row("GET", f"{API}/sellers/{{seller_id}}",
+        {APPLICANT: OWN, **only(Role.AGENT, *SELLER_REVIEWERS)},
+        params={"seller_id": "applicant_seller"},
+        note="a shop waiting for review: its applicant, the agent and the reviewers"),
+    Row("POST", f"{API}/sellers/{{seller_id}}/review", only(*SELLER_REVIEWERS),
+        params={"seller_id": "applicant_seller"},
+        body=lambda ids: {"approve": False, "note": "authz"}),
+    Row("POST", f"{API}/sellers/{{seller_id}}/suspend", only(*SELLER_REVIEWERS),
+        body=lambda ids: {"note": "authz"}),
+    Row("POST", f"{API}/sellers/{{seller_id}}/reinstate", only(*SELLER_REVIEWERS),
+        body=lambda ids: {"note": "authz"}),
+    # --- inventory ---
+    Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
+    Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",
+        shop(**only(Role.WAREHOUSE, Role.PACKER)), shows="farm_location",
+        aspect="stock by location",
+        note="a seller sees stock per location of their own variants only (issue 13 item 5)"),
+    Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock/locations",
+        shop(**only(Role.WAREHOUSE, Role.PACKER))),
+    Row("POST", f"{API}/inventory/stock/receive", shop(**only(Role.WAREHOUSE)),
+        body=lambda ids: {"variant_id": ids["variant"], "location_id": ids["farm_location"],
+                          "quantity": 1}),
+    Row("POST", f"{API}/inventory/stock/adjust", shop(**only(Role.WAREHOUSE)),
+        body=lambda ids: {"variant_id": ids["variant"], "location_id": ids["farm_location"],
+                          "counted": 49}),
+    Row("GET", f"{API}/inventory/locations", everyone(), anonymous=True),
+    # --- orders ---
+    Row("POST", f"{API}/orders", everyone(), body=_order_body),
+    Row("GET", f"{API}/orders", only(Role.BUYER, access=OWN), shows="order",
+        note="my orders: the buyer's own, nobody else's"),
+    Row("GET", f"{API}/orders/{{order_id}}", order_viewers()),
+    Row("POST", f"{API}/orders/{{order_id}}/cancel",
+        {Role.BUYER.value: OWN, **only(*CANCEL_STAFF)},
+        params={"order_id": "pending_order"}, body=lambda ids: {"reason": "authz"}),
+    Row("POST", f"{API}/orders/{{order_id}}/pay", only(Role.BUYER, access=OWN),
+        params={"order_id": "pending_order"}, body=lambda ids: {}),
+    Row("POST", f"{API}/orders/{{order_id}}/status", {**shop(), **only(*PACKING)},
+        params={"order_id": "paid_order"}, body=lambda ids: {"status": "packing"},
+        note="paid -> packing: the seller of the order's lines (or an agent acting for the "
+        "farm), packing staff"),
+    Row("POST", f"{API}/orders/{{order_id}}/return", only(Role.BUYER, access=OWN),
+        params={"order_id": "delivered_order"},
+        body=lambda ids: {"lines": [{"line": ids["delivered_line"], "quantity": 1}],
+                          "reason": "damaged"}),
+    # --- logistics ---
+    Row("GET", f"{API}/logistics/parcels/{{parcel_id}}",
+        {Role.BUYER.value: OWN, **only(Role.AGENT, *PACKING, *ROAD)}),
+    Row("GET", f"{API}/logistics/parcels/{{parcel_id}}", only(Role.BUYER, access=OWN),
+        shows="pickup_code", aspect="pickup code",
+        note="only the buyer (and the recipient) ever see a pickup code"),
+    Row("GET", f"{API}/logistics/orders/{{order_id}}/parcels", order_viewers()),
+    Row("GET", f"{API}/logistics/orders/{{order_id}}/parcels", only(Role.BUYER, access=OWN),
+        shows="pickup_code", aspect="pickup code",
+        note="only the buyer (and the recipient) ever see a pickup code (issue 13 item 1)"),
+    Row("GET", f"{API}/logistics/routes/today", only(*ROAD), answers=("route_not_found",)),
+    Row("GET", f"{API}/logistics/routes/today", only(Role.DRIVER, access=OWN), shows="route",
+        aspect="whose route", note="a driver gets their own route"),
+    Row("POST", f"{API}/logistics/parcels/handover", {Role.AGENT.value: OWN, **only(*WAREHOUSE)},
+        body=lambda ids: {"code": ids["pickup_code"], "station": ids["station"]},
+        note="a station agent hands over parcels at their own station only"),
+    Row("GET", f"{API}/logistics/pickups", shop(**only(*PICKUP_STAFF)), shows="pickup"),
+    Row("POST", f"{API}/logistics/pickups", shop(**only(*PICKUP_STAFF)), body=_pickup_body),
+    Row("POST", f"{API}/logistics/pickups/{{pickup_id}}/cancel", shop(**only(*PICKUP_STAFF))),
+    # --- traceability (EPCIS) ---
+    Row("POST", f"{API}/epcis/capture", only(Role.SELLER, Role.AGENT, *EPCIS_CAPTURE),
+        body=lambda ids: {"type": "EPCISDocument"},
+        note="an empty document: allowed actors get 400, the rest 403; an applicant nothing"),
+    Row("GET", f"{API}/epcis/events",
+        {Role.SELLER.value: OWN, Role.AGENT.value: ALL, **only(*EPCIS_CAPTURE, *EPCIS_READERS)},
+        shows="lot",
+        note="staff read every event, an approved seller those of their own lots, an applicant "
+        "nothing (issue 13 item 3)"),
+)  # fmt: skip
+
+
+def _parcel_fail_body(ids: Ids) -> dict[str, Any]:
+    return {"reason": "nobody_home", "note": ""}
+
+
+PAGE_ROWS: tuple[Row, ...] = (
+    Row("GET", "healthz", everyone(), anonymous=True),
+    Row("GET", "accounts/login/", everyone(), anonymous=True),
+    Row("GET", "accounts/login/sms/", everyone(), anonymous=True),
+    Row("GET", "accounts/logout/", everyone(), anonymous=True),
+    Row("GET", "accounts/register/", everyone(), anonymous=True),
+    # --- the shop ---
+    Row("GET", "shop/", everyone(), anonymous=True),
+    Row("GET", "shop/search/", everyone(), anonymous=True),
+    Row("GET", "shop/c/<slug:slug>/", everyone(), anonymous=True, params={"slug": "category"}),
+    Row("GET", "shop/p/<int:product_id>/", everyone(), anonymous=True),
+    Row("GET", "shop/p/<int:product_id>/", shop(**only(*REVIEWERS)), aspect="draft",
+        params={"product_id": "draft_product"}),
+    Row("GET", "shop/b/<slug:slug>/", everyone(), anonymous=True, params={"slug": "brand"}),
+    Row("GET", "shop/s/<int:seller_id>/", everyone(), anonymous=True),
+    # --- the seller's console ---
+    # Pages about "the console's shop" (kept in the session) send whoever has none to the
+    # console home to pick one: an agent first picks the farmer they help there.
+    Row("GET", "console/stock/", only(Role.SELLER, access=OWN), shows="product",
+        note="own: the seller's shop; an agent picks the farm first"),
+    Row("GET", "console/stock/<int:variant_id>/", only(Role.SELLER, access=OWN),
+        note="the variant must be the console's shop's"),
+    Row("GET", "console/", shop(), shows="shop"),
+    Row("GET", "console/products/new/", only(Role.SELLER, APPLICANT),
+        note="an applicant drafts products for their own shop (they go through review)"),
+    Row("GET", "console/products/<int:product_id>/", shop()),
+    Row("GET", "console/products/<int:product_id>/edit/", shop()),
+    Row("GET", "console/products/<int:product_id>/options/new/", shop()),
+    Row("GET", "console/products/<int:product_id>/options/<int:variant_id>/", shop()),
+    Row("GET", "console/products/<int:product_id>/photos/new/", shop()),
+    Row("POST", "console/products/<int:product_id>/submit/", shop(),
+        params={"product_id": "draft_product"}),
+    Row("POST", "console/products/<int:product_id>/delist/", shop()),
+    Row("GET", "console/review/", only(*REVIEWERS)),
+    Row("GET", "console/review/<int:product_id>/", only(*REVIEWERS),
+        params={"product_id": "review_product"}),
+    Row("GET", "sellers/apply/", everyone()),
+    Row("GET", "sellers/review/", only(*SELLER_REVIEWERS)),
+    Row("GET", "sellers/review/<int:seller_id>/", only(*SELLER_REVIEWERS),
+        params={"seller_id": "applicant_seller"}),
+    # --- payments: the sandbox bank page stands in for the provider's, open to whoever holds
+    # the payment number; WeChat's callbacks answer by signature ---
+    Row("GET", "pay/sandbox/<str:number>/", everyone(), anonymous=True,
+        params={"number": "payment_number"}),
+    Row("POST", "pay/wechat/notify/", everyone(), anonymous=True, any_answer=True),
+    Row("GET", "pay/wechat/signin/", everyone(), anonymous=True, any_answer=True),
+    Row("GET", "pay/wechat/signin/return/", everyone(), anonymous=True, any_answer=True),
+    # --- cart and orders ---
+    Row("GET", "cart/", everyone(), anonymous=True),
+    Row("POST", "cart/add/", everyone(), anonymous=True,
+        body=lambda ids: {"variant": ids["variant"], "quantity": 1}),
+    Row("POST", "cart/lines/<int:variant_id>/", everyone(), anonymous=True,
+        body=lambda ids: {"quantity": 1}),
+    Row("POST", "cart/lines/<int:variant_id>/remove/", everyone(), anonymous=True),
+    Row("GET", "cart/checkout/", everyone()),
+    Row("GET", "orders/", only(Role.BUYER, access=OWN), shows="order"),
+    Row("GET", "orders/<int:order_id>/", order_viewers()),
+    Row("GET", "orders/<int:order_id>/", only(Role.BUYER, access=OWN), shows="pickup_code",
+        aspect="pickup code"),
+    Row("POST", "orders/<int:order_id>/pay/", only(Role.BUYER, access=OWN),
+        params={"order_id": "pending_order"}, flash=True),
+    Row("GET", "orders/<int:order_id>/pay/wechat/", order_viewers(),
+        params={"order_id": "pending_order"},
+        note="not a WeChat order: whoever may see the order is sent back to it"),
+    Row("GET", "orders/<int:order_id>/payment/", only(Role.BUYER, access=OWN),
+        params={"order_id": "pending_order"}),
+    Row("POST", "orders/<int:order_id>/cancel/", {Role.BUYER.value: OWN, **only(*CANCEL_STAFF)},
+        params={"order_id": "pending_order"}, body=lambda ids: {"reason": "authz"}, flash=True),
+    Row("POST", "orders/<int:order_id>/return/", only(Role.BUYER, access=OWN),
+        params={"order_id": "delivered_order"}, flash=True,
+        body=lambda ids: {"reason": "damaged", f"line_{ids['delivered_line']}": 1}),
+    Row("GET", "orders/<int:order_id>/cash/", only(*CASH)),
+    Row("GET", "orders/cash/", only(*CASH)),
+    Row("GET", "orders/shop/", only(Role.SELLER, access=OWN), shows="order",
+        note="an agent (or the administrator) picks the farm first"),
+    Row("POST", "orders/shop/<int:order_id>/step/", {**shop(), **only(*PACKING)},
+        params={"order_id": "paid_order"}, body=lambda ids: {"to_status": "packing"}, flash=True),
+    # --- logistics ---
+    Row("GET", "logistics/", {**shop(), **only(*PACKING, *ROAD, Role.AGENT)}),
+    Row("GET", "logistics/route/", only(*ROAD)),
+    Row("POST", "logistics/stops/<int:stop_id>/", {Role.DRIVER.value: OWN, **only(*WAREHOUSE)},
+        body=lambda ids: {"action": "arrive"}, note="only the route's driver (or the warehouse)"),
+    Row("POST", "logistics/parcels/<int:parcel_id>/deliver/", only(*ROAD),
+        body=lambda ids: {"recipient_name": "王芳"}),
+    Row("POST", "logistics/parcels/<int:parcel_id>/fail/", only(*ROAD), body=_parcel_fail_body),
+    Row("GET", "logistics/handover/", {Role.AGENT.value: ALL, **only(*WAREHOUSE)}),
+    Row("GET", "logistics/handover/parcels/<int:parcel_id>/return/",
+        {Role.AGENT.value: OWN, **only(*WAREHOUSE)},
+        note="a station agent sends back parcels of their own station only"),
+    Row("GET", "logistics/packing/", only(*PACKING)),
+    Row("POST", "logistics/packing/orders/<int:order_id>/", only(*PACKING),
+        params={"order_id": "paid_order"}),
+    Row("GET", "logistics/packing/<int:task_id>/", only(*PACKING)),
+    Row("GET", "logistics/packing/<int:task_id>/label.pdf", only(*PACKING)),
+    Row("POST", "logistics/packing/<int:task_id>/carrier/", only(*PACKING),
+        body=lambda ids: {"carrier": "sf", "tracking_number": "SF1234567890"}),
+    Row("GET", "logistics/intake/", only(*WAREHOUSE)),
+    Row("GET", "logistics/returns/", only(*WAREHOUSE)),
+    Row("GET", "logistics/returns/<int:parcel_id>/", only(*WAREHOUSE),
+        params={"parcel_id": "returning_parcel"}),
+    Row("GET", "logistics/dispatch/", only(*WAREHOUSE)),
+    Row("POST", "logistics/dispatch/plan/", only(*WAREHOUSE), body=lambda ids: {"mode": "replan"}),
+    Row("GET", "logistics/fleet/", only(*WAREHOUSE)),
+    Row("POST", "logistics/fleet/<int:vehicle_id>/status/", only(*WAREHOUSE),
+        body=lambda ids: {"status": "active"}),
+    Row("GET", "logistics/staff/", only(*WAREHOUSE)),
+    Row("POST", "logistics/staff/<int:staff_id>/deactivate/", only(*WAREHOUSE),
+        params={"staff_id": "staff_courier"}),
+    Row("GET", "logistics/pickups/", shop(**only(*PICKUP_STAFF))),
+    Row("GET", "logistics/pickups/new/", shop(**only(*PICKUP_STAFF))),
+    Row("POST", "logistics/pickups/<int:pickup_id>/cancel/", shop(**only(*PICKUP_STAFF))),
+    # --- traceability ---
+    Row("GET", "trace/harvest/", shop()),
+    Row("GET", "trace/lots/", shop(), shows="lot"),
+    Row("GET", "trace/lots/<int:lot_id>/", shop(**only(*LOT_STAFF))),
+    Row("GET", "trace/labels/<int:lot_id>.pdf", shop(**only(*LOT_STAFF))),
+    Row("GET", "trace/recall/", only(*RECALLERS)),
+    Row("POST", "trace/lots/<int:lot_id>/recall/", only(*RECALLERS),
+        body=lambda ids: {"reason": ""}),
+    Row("GET", "01/<str:gtin>/10/<str:lot>", everyone(), anonymous=True,
+        params={"lot": "lot_code"}),
+    # --- home and role workspaces ---
+    Row("GET", "", everyone(), anonymous=True),
+    Row("GET", "workspace/<slug:role>/", only(*WORKSPACE_ROLES, access=OWN),
+        note="own: the actor's role's workspace; other: another role's"),
+)  # fmt: skip
+
+ROWS: tuple[Row, ...] = API_ROWS + PAGE_ROWS

@@ -1,0 +1,326 @@
+"""The records the authorization matrix stands on: two of everything ("a" and "b"), each side
+with its own user of every role.
+
+Side a: buyer a's orders from seller a's shop, picked up at station a, where agent a works;
+driver a's route; lot a of seller a. Side b mirrors it. A cell of the matrix acts as side a's
+user of a role on side a's record ("own") or on side b's ("other"). Built with factories and
+the public services, never the demo loader.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from tests.factories import PASSWORD, UserFactory, VillageFactory
+from tests.inventory.factories import (
+    CategoryFactory,
+    LocationFactory,
+    ProductFactory,
+    VariantFactory,
+)
+from tests.sellers.factories import SellerFactory
+from xiangcun.accounts.models import User
+from xiangcun.accounts.services import api_token_issue, role_grant, roles_sync
+from xiangcun.accounts.types import Role
+from xiangcun.catalog.models import Brand, Product
+from xiangcun.inventory import services as inventory
+from xiangcun.inventory.models import Location
+from xiangcun.logistics import services as logistics
+from xiangcun.logistics.models import (
+    Parcel,
+    ParcelEvent,
+    Route,
+    RoutePlan,
+    RouteStop,
+    StaffMember,
+    Vehicle,
+)
+from xiangcun.orders import services as orders
+from xiangcun.payments import services as payments
+from xiangcun.regions.models import Station
+from xiangcun.sellers.models import Seller
+from xiangcun.traceability import services as traceability
+
+# Who acts in the matrix: the fourteen roles, a buyer whose shop application waits for review
+# (it must unlock nothing), and nobody signed in.
+APPLICANT = "applicant"
+ANONYMOUS = "anonymous"
+ACTORS: tuple[str, ...] = (*(role.value for role in Role), APPLICANT)
+
+# Staff who work from a station (a StaffMember row), with the job they do there.
+_STATION_JOBS = {
+    Role.AGENT: StaffMember.Job.AGENT,
+    Role.DRIVER: StaffMember.Job.DRIVER,
+    Role.COURIER: StaffMember.Job.COURIER,
+    Role.PACKER: StaffMember.Job.PACKER,
+    Role.WAREHOUSE: StaffMember.Job.WAREHOUSE,
+}
+
+ADDRESS = {
+    "province": "贵州省",
+    "city": "黔东南苗族侗族自治州",
+    "county": "丹寨县",
+    "detail": "龙泉镇东湖路12号",
+    "recipient": "王芳",
+    "phone": "13800138000",
+}
+
+
+@dataclass
+class Side:
+    """One side's users (by actor), API tokens, record ids and the text that shows a record
+    (or a secret of it) in a response."""
+
+    name: str
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
+    markers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+
+
+def _user(actor: str, side: str) -> User:
+    user: User = UserFactory(name=f"{actor} {side}")
+    if actor == Role.ADMIN:
+        # Administrators are superusers, as demo_users_ensure makes them.
+        user.is_superuser = True
+        user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
+    if actor != APPLICANT:
+        role_grant(user=user, role=Role(actor))
+    return user
+
+
+def _side(
+    name: str, *, admin: User, warehouse_location: Location, category: Any, plan: RoutePlan
+) -> Side:
+    side = Side(name=name)
+    village = VillageFactory(latitude=Decimal("26.2"), longitude=Decimal("107.8"))
+    station = Station.objects.create(
+        kind=Station.Kind.VILLAGE_STATION,
+        code=f"ST-AUTHZ-{name}",
+        name=f"Station {name}",
+        township=village.township,
+        village=village,
+        latitude=Decimal("26.2"),
+        longitude=Decimal("107.8"),
+    )
+    side.ids.update(
+        station=station.pk,
+        village=village.pk,
+        township=village.township.code,
+        category_id=category.pk,
+        tomorrow=(timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+        password=PASSWORD,
+    )
+    for actor in ACTORS:
+        user = _user(actor, name)
+        side.users[actor] = user
+        side.tokens[actor] = api_token_issue(user=user).token
+        job = _STATION_JOBS.get(Role(actor)) if actor != APPLICANT else None
+        if job is not None:
+            member = StaffMember.objects.create(user=user, job=job, station=station)
+            side.ids[f"staff_{actor}"] = member.pk
+
+    side.ids["buyer_phone"] = side.users[Role.BUYER].phone
+
+    # The shop, its goods and stock (one private location of the farm's own).
+    seller = SellerFactory(owner=side.users[Role.SELLER], village=village, name=f"Farm {name}")
+    applicant_shop = SellerFactory(
+        owner=side.users[APPLICANT],
+        village=village,
+        status=Seller.Status.SUBMITTED,
+        name=f"Applicant {name}",
+    )
+    product = ProductFactory(seller=seller, category=category, name=f"Rice {name}")
+    variant = VariantFactory(product=product, sku=f"AUTHZ-{name}-1", gtin=_gtin(name, 1))
+    draft = ProductFactory(seller=seller, category=category, status=Product.Status.DRAFT)
+    VariantFactory(product=draft, sku=f"AUTHZ-{name}-2")
+    in_review = ProductFactory(seller=seller, category=category, status=Product.Status.IN_REVIEW)
+    VariantFactory(product=in_review, sku=f"AUTHZ-{name}-3")
+    farm = LocationFactory(kind=Location.Kind.FARM, seller=seller, code=f"FARM-AUTHZ-{name}")
+    for location in (warehouse_location, farm):
+        inventory.stock_receive(
+            actor=admin, variant_id=variant.pk, location_id=location.pk, quantity=50
+        )
+    side.ids.update(
+        seller=seller.pk,
+        applicant_seller=applicant_shop.pk,
+        product=product.pk,
+        variant=variant.pk,
+        draft_product=draft.pk,
+        review_product=in_review.pk,
+        farm_location=farm.pk,
+        warehouse_location=warehouse_location.pk,
+    )
+    side.markers["farm_location"] = farm.code
+    side.markers["shop"] = seller.name
+    side.markers["product"] = product.name
+
+    lot = traceability.lot_record(
+        actor=side.users[Role.SELLER],
+        product_id=product.pk,
+        variant_id=variant.pk,
+        seller_id=seller.pk,
+        harvested_on=timezone.localdate() - datetime.timedelta(days=2),
+        quantity=Decimal("100"),
+        unit="jin",
+    )
+    side.ids.update(lot=lot.pk, lot_code=lot.code, gtin=variant.gtin)
+    side.markers["lot"] = lot.code
+
+    # Orders: one waiting at the station (packed, received, with a pickup code), one waiting
+    # for payment, one on its way back to the warehouse.
+    buyer = side.users[Role.BUYER]
+    shipped = _order(buyer, variant, station)
+    task = logistics.packing_task_open(actor=admin, order_id=shipped.pk)
+    parcel = logistics.packing_complete(
+        actor=admin, task_id=task.pk, weight_g=1200, lots={shipped.lines.get().pk: lot.pk}
+    )
+    parcel = logistics.parcel_station_receive(actor=admin, parcel_id=parcel.pk)
+    parcel.refresh_from_db()
+    side.ids.update(
+        order=shipped.pk,
+        order_number=shipped.number,
+        order_line=shipped.lines.get().pk,
+        task=task.pk,
+        parcel=parcel.pk,
+        pickup_code=logistics.pickup_code_for(parcel),
+    )
+    side.markers["order"] = shipped.number
+    side.markers["pickup_code"] = logistics.pickup_code_for(parcel)
+
+    pending = orders.order_place(
+        buyer=buyer,
+        lines=[(variant.pk, 1)],
+        delivery_method="station_pickup",
+        station_id=station.pk,
+        address=None,
+        payment_method="sandbox",
+        idempotency_key=None,
+    )
+    side.ids.update(pending_order=pending.pk, payment_number=pending.payment_number)
+    side.ids["paid_order"] = _order(buyer, variant, station).pk
+
+    # One collected at the station: delivered, so its buyer may ask for a return.
+    delivered = _order(buyer, variant, station)
+    done_task = logistics.packing_task_open(actor=admin, order_id=delivered.pk)
+    done = logistics.packing_complete(actor=admin, task_id=done_task.pk, weight_g=800)
+    done = logistics.parcel_station_receive(actor=admin, parcel_id=done.pk)
+    logistics.parcel_handover(
+        actor=admin, station_id=station.pk, code=logistics.pickup_code_for(done)
+    )
+    side.ids.update(delivered_order=delivered.pk, delivered_line=delivered.lines.get().pk)
+
+    returning = _order(buyer, variant, station)
+    back_task = logistics.packing_task_open(actor=admin, order_id=returning.pk)
+    back = logistics.packing_complete(actor=admin, task_id=back_task.pk, weight_g=800)
+    logistics.parcel_station_receive(actor=admin, parcel_id=back.pk)
+    # Nobody came for it in a week: the station may send it back.
+    ParcelEvent.objects.filter(parcel=back, status=Parcel.Status.AT_STATION).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    logistics.parcel_return_start(actor=admin, parcel_id=back.pk, note="authz")
+    side.ids.update(returning_parcel=back.pk)
+
+    pickup = logistics.farm_pickup_request(
+        actor=side.users[Role.SELLER],
+        seller_id=seller.pk,
+        variant_id=variant.pk,
+        place=f"Barn {name}",
+        contact_phone="13800138000",
+        day=timezone.localdate() + datetime.timedelta(days=1),
+        window_start_min=9 * 60,
+        window_end_min=12 * 60,
+        expected_kg=20,
+        crates=2,
+        latitude=Decimal("26.2"),
+        longitude=Decimal("107.8"),
+    )
+    side.ids.update(pickup=pickup.pk)
+    side.markers["pickup"] = f"Barn {name}"
+
+    # Driver a's route for today, one stop at station a.
+    vehicle = Vehicle.objects.create(
+        plate=f"AZ-{name.upper()}-0001",
+        capacity_kg=800,
+        capacity_crates=40,
+        cost_per_km=Decimal("1.50"),
+        home_station=station,
+    )
+    route = Route.objects.create(
+        plan=plan,
+        vehicle=vehicle,
+        driver=StaffMember.objects.get(user=side.users[Role.DRIVER]),
+        shift_start_min=8 * 60,
+        shift_end_min=18 * 60,
+        start_min=8 * 60,
+        end_min=12 * 60,
+        distance_m=12000,
+    )
+    stop = RouteStop.objects.create(
+        route=route,
+        sequence=1,
+        key=f"station:{station.pk}",
+        kind=RouteStop.Kind.STATION,
+        label=station.name,
+        station=station,
+        latitude=Decimal("26.2"),
+        longitude=Decimal("107.8"),
+        window_start_min=9 * 60,
+        window_end_min=17 * 60,
+        service_min=10,
+        arrive_min=9 * 60,
+        depart_min=9 * 60 + 10,
+    )
+    side.ids.update(vehicle=vehicle.pk, route=route.pk, stop=stop.pk)
+    side.markers["route"] = vehicle.plate
+    return side
+
+
+def _gtin(side: str, n: int) -> str:
+    body = f"0690000{ord(side) % 10}{n:05d}"[:13]
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+def _order(buyer: User, variant: Any, station: Station) -> Any:
+    order = orders.order_place(
+        buyer=buyer,
+        lines=[(variant.pk, 1)],
+        delivery_method="station_pickup",
+        station_id=station.pk,
+        address=None,
+        payment_method="sandbox",
+        idempotency_key=None,
+    )
+    payments.sandbox_decide(number=order.payment_number, approve=True)
+    order.refresh_from_db()
+    return order
+
+
+def world_build() -> World:
+    roles_sync()
+    admin: User = UserFactory(name="world builder")
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    warehouse = LocationFactory(kind=Location.Kind.WAREHOUSE, code="WH-AUTHZ")
+    category = CategoryFactory(slug="authz-rice")
+    brand = Brand.objects.create(slug="authz-brand", name="Authz brand")
+    plan = RoutePlan.objects.create(day=timezone.localdate(), reason="authz")
+    sides = [
+        _side(name, admin=admin, warehouse_location=warehouse, category=category, plan=plan)
+        for name in ("a", "b")
+    ]
+    assert Parcel.objects.filter(status=Parcel.Status.AT_STATION).count() == 2
+    for side in sides:
+        side.ids.update(brand=brand.slug, category=category.slug)
+    return World(a=sides[0], b=sides[1])
