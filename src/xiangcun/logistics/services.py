@@ -18,6 +18,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,7 +60,9 @@ from xiangcun.logistics.errors import (
     PickupNotCancellableError,
     PickupNotFoundError,
     PickupNotReceivableError,
+    PlanInputsChangedError,
     RouteNotFoundError,
+    RoutePlanConflictError,
     StaffMemberNotFoundError,
     StopNotFoundError,
     TaskAlreadyPackedError,
@@ -1385,24 +1388,32 @@ def _kg(grams: int) -> int:
     return max(1, math.ceil(grams / 1000)) if grams else 0
 
 
-def _open_work(day: date) -> list[dict[str, Any]]:
+def _open_work(day: date, *, lock: bool = False) -> list[dict[str, Any]]:
     """Every stop the day's vans should make: stations with parcels to drop or returns to
-    collect, homes in the county, and farm pickups. Stops already done stay done."""
+    collect, homes in the county, and farm pickups. Stops already done stay done. With `lock`
+    (inside a transaction) the parcels and pickups read are locked, in primary-key order."""
     stations = {station.id: station for station in stations_list()}
     drops: dict[int, list[Parcel]] = defaultdict(list)
     homes: list[Parcel] = []
     parcels = Parcel.objects.filter(
         status__in=(*DISPATCHABLE, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY)
     )
+    returning = Parcel.objects.filter(status=Status.RETURNING, station__isnull=False)
+    pickups = FarmPickup.objects.filter(
+        day=day, status__in=(FarmPickup.Status.REQUESTED, FarmPickup.Status.PLANNED)
+    ).select_related("seller")
+    if lock:
+        parcels = parcels.select_for_update()
+        returning = returning.select_for_update()
+        # Only the pickup rows: the joined shop is read, not locked.
+        pickups = pickups.select_for_update(of=("self",))
     for parcel in parcels.exclude(destination=Parcel.Destination.CARRIER).order_by("pk"):
         if parcel.destination == Parcel.Destination.STATION and parcel.station_id in stations:
             drops[int(parcel.station_id)].append(parcel)
         elif parcel.destination == Parcel.Destination.HOME and parcel.latitude is not None:
             homes.append(parcel)
     returns: dict[int, list[Parcel]] = defaultdict(list)
-    for parcel in Parcel.objects.filter(status=Status.RETURNING, station__isnull=False).order_by(
-        "pk"
-    ):
+    for parcel in returning.order_by("pk"):
         returns[parcel.station_id].append(parcel)  # type: ignore[index]
     work: list[dict[str, Any]] = []
     for station_id in sorted(set(drops) | set(returns)):
@@ -1432,6 +1443,8 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_crates": sum(p.crates for p in up),
                 "cold_chain": any(p.needs_cold_chain for p in (*down, *up)),
                 "parcels": down,
+                "returns": up,
+                "pickup": None,
             }
         )
     for parcel in homes:
@@ -1454,11 +1467,10 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_crates": 0,
                 "cold_chain": parcel.needs_cold_chain,
                 "parcels": [parcel],
+                "returns": [],
+                "pickup": None,
             }
         )
-    pickups = FarmPickup.objects.filter(
-        day=day, status__in=(FarmPickup.Status.REQUESTED, FarmPickup.Status.PLANNED)
-    ).select_related("seller")
     for pickup in pickups.order_by("pk"):
         work.append(
             {
@@ -1479,6 +1491,8 @@ def _open_work(day: date) -> list[dict[str, Any]]:
                 "pickup_crates": pickup.crates,
                 "cold_chain": pickup.needs_cold_chain,
                 "parcels": [],
+                "returns": [],
+                "pickup": pickup,
             }
         )
     return work
@@ -1507,7 +1521,119 @@ def _fleet(day: date, *, not_before: int) -> list[tuple[Vehicle, Shift]]:
     return fleet
 
 
-@transaction.atomic
+@dataclass
+class _PlanInputs:
+    """What a day's plan is made from, read in one transaction: the day's active plan, the
+    routes already on the road (carried into the new plan as they are), the open work, the
+    vans, and `facts`, everything the plan rests on, to compare when it is recorded."""
+
+    previous: RoutePlan | None
+    carried: list[Route]
+    carried_stops: list[RouteStop]
+    work: list[dict[str, Any]]
+    fleet: list[tuple[Vehicle, Shift]]
+    facts: dict[str, Any]
+
+
+def _plan_inputs(day: date, *, not_before_min: int, lock: bool) -> _PlanInputs:
+    """The day's planning inputs. With `lock` (to record a plan) the active plan, its routes,
+    and the parcels and pickups of the work are locked first, in that order, so drivers, the
+    station and a second planner wait for the few milliseconds the recording takes."""
+    previous_rows = RoutePlan.objects.filter(day=day, status=RoutePlan.Status.ACTIVE)
+    if lock:
+        previous_rows = previous_rows.select_for_update()
+    previous = previous_rows.first()
+    done_keys: set[str] = set()
+    # Vans already on the road keep their route (their parcels are on board): it moves to the
+    # new plan as it is, and the planner works with the other vans.
+    carried: list[Route] = []
+    if previous is not None:
+        routes = Route.objects.filter(plan=previous).order_by("pk")
+        if lock:
+            routes = routes.select_for_update()
+        carried = [route for route in routes if route.status == Route.Status.STARTED]
+        done_keys = set(
+            RouteStop.objects.filter(
+                route__plan=previous, status__in=("done", "arrived")
+            ).values_list("key", flat=True)
+        )
+    carried_stops = list(
+        RouteStop.objects.filter(route__in=carried).order_by("route_id", "sequence")
+    )
+    done_keys |= {stop.key for stop in carried_stops}
+    work = [item for item in _open_work(day, lock=lock) if item["key"] not in done_keys]
+    busy = {route.vehicle_id for route in carried}
+    fleet = [pair for pair in _fleet(day, not_before=not_before_min) if pair[0].pk not in busy]
+    facts: dict[str, Any] = {
+        "previous": previous.pk if previous is not None else None,
+        "carried": tuple(route.pk for route in carried),
+        "done": tuple(sorted(done_keys)),
+    }
+    for item in work:
+        for parcel in item["parcels"]:
+            facts[f"parcel:{parcel.pk}"] = (
+                "drop",
+                parcel.destination,
+                parcel.station_id,
+                parcel.latitude,
+                parcel.longitude,
+                parcel.weight_g,
+                parcel.crates,
+                parcel.needs_cold_chain,
+            )
+        for parcel in item["returns"]:
+            facts[f"parcel:{parcel.pk}"] = (
+                "return",
+                parcel.station_id,
+                parcel.weight_g,
+                parcel.crates,
+                parcel.needs_cold_chain,
+            )
+        pickup = item["pickup"]
+        if pickup is not None:
+            facts[f"pickup:{pickup.pk}"] = (
+                pickup.latitude,
+                pickup.longitude,
+                pickup.window_start_min,
+                pickup.window_end_min,
+                pickup.expected_kg,
+                pickup.crates,
+                pickup.needs_cold_chain,
+            )
+    for vehicle, shift in fleet:
+        facts[f"vehicle:{vehicle.pk}"] = (
+            vehicle.capacity_kg,
+            vehicle.capacity_crates,
+            vehicle.cost_per_km,
+            vehicle.cold_chain,
+            shift.pk,
+            shift.staff_id,
+            shift.start_min,
+            shift.end_min,
+        )
+    return _PlanInputs(
+        previous=previous,
+        carried=carried,
+        carried_stops=carried_stops,
+        work=work,
+        fleet=fleet,
+        facts=facts,
+    )
+
+
+def _plan_still_holds(planned: Mapping[str, Any], now: Mapping[str, Any]) -> None:
+    """The plan was solved from `planned`; `now` is the state under lock. Another plan
+    recorded meanwhile (or one recorded where there was none) is a concurrent planning run:
+    RoutePlanConflictError. A parcel, pickup, van or route the plan rests on that changed or
+    went away: PlanInputsChangedError. Work that appeared meanwhile waits for the next plan,
+    like anything packed a minute after planning."""
+    if now["previous"] != planned["previous"]:
+        raise RoutePlanConflictError
+    for key, value in planned.items():
+        if now.get(key) != value:
+            raise PlanInputsChangedError
+
+
 def route_plan_day(
     *,
     actor: AnyUser | None,
@@ -1519,16 +1645,19 @@ def route_plan_day(
     """Plan (or re-plan) a day: every open stop, every van with a driver on shift, through the
     route planner; the new plan replaces the day's active one. Stops already done stay in the
     old plan's record. `not_before_min` (minutes after midnight) keeps vans in the depot until
-    then: re-planning at noon cannot send a van out at eight. `actor` None is the platform."""
+    then: re-planning at noon cannot send a van out at eight. `actor` None is the platform.
+
+    The solver takes seconds and holds no lock: the inputs are read in one short transaction
+    and committed, the travel matrix and the solver run with no transaction open (on SQLite an
+    open write transaction would stop every other writer), and the plan is recorded in a second
+    short transaction that locks the day's active plan, its routes and the work again and
+    checks that nothing the plan rests on changed (`_plan_still_holds`). Of two dispatchers
+    planning the same day at once, the first to record wins; the other gets
+    RoutePlanConflictError and records nothing. Call it outside a transaction: inside one it
+    still works, but whatever that transaction locked stays locked while the solver runs."""
     # The planner is imported here so that pages and services that never plan do not load the
     # solver (PyVRP and numpy) at start-up.
-    from xiangcun.logistics.routing import (
-        Depot,
-        PyVrpPlanner,
-        Stop,
-        VehicleSpec,
-        plan_check,
-    )
+    from xiangcun.logistics.routing import Depot, PyVrpPlanner, Stop, VehicleSpec, plan_check
     from xiangcun.logistics.routing.matrix import matrix_provider_default
 
     if actor is not None:
@@ -1540,28 +1669,11 @@ def route_plan_day(
     warehouse = next(iter(stations_list(kind="warehouse")), None)
     if warehouse is None or warehouse.latitude is None or warehouse.longitude is None:
         raise NoVehiclesError(_("The county warehouse has no position to plan from."))
-    # Lock the day's active plan first: two dispatchers planning at once queue here.
-    previous = RoutePlan.objects.select_for_update().filter(day=day, status="active").first()
-    done_keys: set[str] = set()
-    # Vans already on the road keep their route (their parcels are on board): it moves to the
-    # new plan as it is, and the planner works with the other vans.
-    carried: list[Route] = []
-    if previous is not None:
-        done_keys = set(
-            RouteStop.objects.filter(
-                route__plan=previous, status__in=("done", "arrived")
-            ).values_list("key", flat=True)
-        )
-        carried = list(previous.routes.filter(status=Route.Status.STARTED).order_by("pk"))
-    carried_stops = list(
-        RouteStop.objects.filter(route__in=carried).order_by("route_id", "sequence")
-    )
-    done_keys |= {stop.key for stop in carried_stops}
-    work = [item for item in _open_work(day) if item["key"] not in done_keys]
+    with transaction.atomic():
+        inputs = _plan_inputs(day, not_before_min=not_before_min, lock=False)
+    work, fleet = inputs.work, inputs.fleet
     if not work:
         raise NothingToPlanError
-    busy = {route.vehicle_id for route in carried}
-    fleet = [pair for pair in _fleet(day, not_before=not_before_min) if pair[0].pk not in busy]
     if not fleet:
         raise NoVehiclesError
     depot = Depot(
@@ -1599,26 +1711,28 @@ def route_plan_day(
         )
         for vehicle, shift in fleet
     ]
+    # No transaction is open from here to the recording: the matrix may come from a routing
+    # server over HTTP, and the solver runs for `seconds`.
     provider = matrix_provider_default()
     matrix = provider.matrix([depot, *stops])
     # What is stored also covers the carried routes' stops, so every route of the plan can be
     # checked against it (the first rows are the planner's matrix).
     extra = [
         Stop(id=stop.key, lat=float(stop.latitude), lng=float(stop.longitude))
-        for stop in carried_stops
+        for stop in inputs.carried_stops
         if stop.key not in {s.id for s in stops}
     ]
     stored_matrix = provider.matrix([depot, *stops, *extra]) if extra else matrix
     plan = PyVrpPlanner().plan(depot, stops, vehicles, matrix, seconds)
     violations = plan_check(plan, stops, vehicles, matrix)
-    if previous is not None:
-        previous.status = RoutePlan.Status.SUPERSEDED
-        previous.save(update_fields=["status", "updated_at"])
-    stored = RoutePlan.objects.create(
+    return _route_plan_record(
+        actor=actor,
         day=day,
-        reason=(reason or "")[:200],
-        cost=Decimal(str(plan.cost)).quantize(Decimal("0.01")),
-        unassigned=[str(key) for key in plan.unassigned],
+        reason=reason,
+        not_before_min=not_before_min,
+        inputs=inputs,
+        plan=plan,
+        violations=list(violations),
         matrix={
             "keys": ["depot", *[str(stop.id) for stop in [*stops, *extra]]],
             "points": [
@@ -1628,25 +1742,62 @@ def route_plan_day(
             "distance_m": [list(row) for row in stored_matrix.distance_m],
             "duration_min": [list(row) for row in stored_matrix.duration_min],
         },
-        violations=list(violations),
-        planned_by_id=_actor_id(actor),
+        shift_starts={spec.id: spec.shift_start_min for spec in vehicles},
     )
-    Route.objects.filter(pk__in=[route.pk for route in carried]).update(plan=stored)
+
+
+@transaction.atomic
+def _route_plan_record(
+    *,
+    actor: AnyUser | None,
+    day: date,
+    reason: str,
+    not_before_min: int,
+    inputs: _PlanInputs,
+    plan: Any,
+    violations: list[str],
+    matrix: dict[str, Any],
+    shift_starts: Mapping[int | str, int],
+) -> RoutePlan:
+    """Store a solved plan, if it still holds: the day's active plan, its routes, the parcels
+    and pickups are locked and read again, and compared with what the plan was solved from.
+    Recording the same solved plan twice stores it once (the second finds its own plan active
+    and gets RoutePlanConflictError)."""
+    now = _plan_inputs(day, not_before_min=not_before_min, lock=True)
+    _plan_still_holds(inputs.facts, now.facts)
+    if now.previous is not None:
+        now.previous.status = RoutePlan.Status.SUPERSEDED
+        now.previous.save(update_fields=["status", "updated_at"])
+    try:
+        # A plan recorded meanwhile where there was none: the unique "one active plan a day"
+        # constraint refuses the second (on PostgreSQL it waits for the first to commit).
+        with transaction.atomic():
+            stored = RoutePlan.objects.create(
+                day=day,
+                reason=(reason or "")[:200],
+                cost=Decimal(str(plan.cost)).quantize(Decimal("0.01")),
+                unassigned=[str(key) for key in plan.unassigned],
+                matrix=matrix,
+                violations=violations,
+                planned_by_id=_actor_id(actor),
+            )
+    except IntegrityError as error:
+        raise RoutePlanConflictError from error
+    work, fleet = inputs.work, inputs.fleet
+    Route.objects.filter(pk__in=[route.pk for route in inputs.carried]).update(plan=stored)
     by_key = {item["key"]: item for item in work}
     by_vehicle = {vehicle.pk: (vehicle, shift) for vehicle, shift in fleet}
-    spec_by_id = {spec.id: spec for spec in vehicles}
     planned_parcels: set[int] = set()
     for route_plan in plan.routes:
         if not route_plan.stops:
             continue
         vehicle, shift = by_vehicle[int(route_plan.vehicle_id)]
-        spec = spec_by_id[route_plan.vehicle_id]
         route = Route.objects.create(
             plan=stored,
             vehicle=vehicle,
             driver=shift.staff,
-            shift_start_min=spec.shift_start_min,
-            shift_end_min=spec.shift_end_min,
+            shift_start_min=shift_starts[route_plan.vehicle_id],
+            shift_end_min=shift.end_min,
             start_min=route_plan.start_min,
             end_min=route_plan.end_min,
             distance_m=route_plan.distance_m,
@@ -1689,7 +1840,6 @@ def route_plan_day(
     return stored
 
 
-@transaction.atomic
 def route_replan(
     *,
     actor: AnyUser,
@@ -1701,25 +1851,28 @@ def route_replan(
 ) -> RoutePlan:
     """Re-plan the rest of a day: when a van breaks down (it leaves the fleet, and whatever it
     still had to deliver goes to the others) or a late order arrives. The planner runs again on
-    the stops not yet done; vans start from the depot no earlier than now."""
+    the stops not yet done; vans start from the depot no earlier than now. The breakdown is
+    recorded and committed first (the van did break down, whatever the planner makes of it),
+    then `route_plan_day` plans with no transaction open."""
     _require(actor, WAREHOUSE_ROLES)
     if broken_vehicle_id is not None:
-        vehicle_status_set(
-            actor=actor, vehicle_id=broken_vehicle_id, status=Vehicle.Status.BROKEN_DOWN
-        )
-        # Its undelivered parcels come back to the warehouse to be re-loaded.
-        stuck = Parcel.objects.select_for_update().filter(
-            route_stop__route__vehicle_id=broken_vehicle_id,
-            route_stop__route__plan__day=day,
-            status__in=(Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY),
-        )
-        for parcel in stuck.order_by("pk"):
-            parcel.status = Status.PACKED
-            parcel.save(update_fields=["status", "updated_at"])
-            _event(parcel, actor=actor, note=gettext("Van broke down: moved to another van."))
-        Route.objects.filter(vehicle_id=broken_vehicle_id, plan__day=day).exclude(
-            status=Route.Status.FINISHED
-        ).update(status=Route.Status.FINISHED)
+        with transaction.atomic():
+            vehicle_status_set(
+                actor=actor, vehicle_id=broken_vehicle_id, status=Vehicle.Status.BROKEN_DOWN
+            )
+            # Its undelivered parcels come back to the warehouse to be re-loaded.
+            stuck = Parcel.objects.select_for_update().filter(
+                route_stop__route__vehicle_id=broken_vehicle_id,
+                route_stop__route__plan__day=day,
+                status__in=(Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY),
+            )
+            for parcel in stuck.order_by("pk"):
+                parcel.status = Status.PACKED
+                parcel.save(update_fields=["status", "updated_at"])
+                _event(parcel, actor=actor, note=gettext("Van broke down: moved to another van."))
+            Route.objects.filter(vehicle_id=broken_vehicle_id, plan__day=day).exclude(
+                status=Route.Status.FINISHED
+            ).update(status=Route.Status.FINISHED)
     text = reason or (gettext("Van broke down") if broken_vehicle_id else gettext("Re-planned"))
     return route_plan_day(
         actor=actor, day=day, reason=text, seconds=seconds, not_before_min=not_before_min
@@ -1765,17 +1918,41 @@ def _demo_user(phone: str, name: str, password: str) -> AnyUser:
     return user
 
 
-@transaction.atomic
 def logistics_demo_load(*, day: date | None = None, password: str = "") -> LogisticsDemoResult:
+    """The demo's logistics day (vans, staff and shifts, paid orders packed into parcels, some
+    waiting at stations with pickup codes, farm pickups: `_logistics_demo_day`), then the day's
+    route plan when there is none yet. Safe to run again for the same day. The day's rows are
+    committed before the planner runs, so the solver runs with no transaction open."""
+    day = day or _today()
+    loaded = _logistics_demo_day(day=day, password=password)
+    plan = RoutePlan.objects.filter(day=day, status="active").first()
+    if plan is None:
+        # Planned as at the start of the day, whatever the time the demo is loaded.
+        plan = route_plan_day(
+            actor=None,
+            day=day,
+            reason=gettext("Demo day"),
+            not_before_min=0,
+        )
+    return replace(
+        loaded,
+        routes=plan.routes.count(),
+        unassigned=len(plan.unassigned),
+        violations=list(plan.violations),
+    )
+
+
+@transaction.atomic
+def _logistics_demo_day(*, day: date, password: str) -> LogisticsDemoResult:
     """The demo's logistics day: four vans (one cold chain), drivers, courier, packer, warehouse
     manager and a station agent with shifts, a day of paid orders to village stations packed
-    into parcels, some of them already waiting at stations with pickup codes, farm pickups, and
-    the day's stored route plan. Safe to run again for the same day: orders are found by their
-    idempotency keys, packed and planned ones are left as they are.
+    into parcels, some of them already waiting at stations with pickup codes, and farm
+    pickups. Safe to run again for the same day: orders are found by their idempotency keys,
+    packed ones are left as they are.
 
     Needs the regions, demo users, shops and stock loaded first. `password` is for the extra
-    demo driver's login (a random one when empty)."""
-    day = day or _today()
+    demo driver's login (a random one when empty). Routes, unassigned stops and violations are
+    left empty: `logistics_demo_load` plans after this commits."""
     warehouse = next(iter(stations_list(kind="warehouse")), None)
     buyer = user_by_phone(phone=DEMO_BUYER_PHONE)
     if warehouse is None or buyer is None or not locations_list(kind="warehouse"):
@@ -1902,15 +2079,6 @@ def logistics_demo_load(*, day: date | None = None, password: str = "") -> Logis
             crates=crates,
         )
         pickups += 1
-    plan = RoutePlan.objects.filter(day=day, status="active").first()
-    if plan is None:
-        # Planned as at the start of the day, whatever the time the demo is loaded.
-        plan = route_plan_day(
-            actor=None,
-            day=day,
-            reason=gettext("Demo day"),
-            not_before_min=0,
-        )
     return LogisticsDemoResult(
         day=day,
         vehicles=len(vehicles),
@@ -1918,8 +2086,7 @@ def logistics_demo_load(*, day: date | None = None, password: str = "") -> Logis
         orders=orders,
         parcels_at_stations=at_station,
         farm_pickups=pickups,
-        routes=plan.routes.count(),
-        unassigned=len(plan.unassigned),
-        violations=list(plan.violations),
+        routes=0,
+        unassigned=0,
         codes=codes,
     )

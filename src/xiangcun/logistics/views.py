@@ -55,6 +55,7 @@ from xiangcun.logistics.types import (
     PACKING_ROLES,
     PICKUP_REQUEST_ROLES,
     ROAD_ROLES,
+    UNCOLLECTED_AFTER,
     WAREHOUSE_ROLES,
 )
 from xiangcun.orders.selectors import order_get
@@ -297,7 +298,7 @@ def handover(request: HttpRequest) -> HttpResponse:
         "found_order": order_get(order_id=found.order_id, for_user=request.user) if found else None,
         "done": done,
         "waiting": waiting,
-        "uncollected_days": selectors.UNCOLLECTED_AFTER.days,
+        "uncollected_days": UNCOLLECTED_AFTER.days,
     }
     return render(request, "logistics/handover.html", context)
 
@@ -311,7 +312,7 @@ def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
     for parcels the selector marks overdue."""
     _allow(request, HANDOVER_ROLES)
     parcel = selectors.parcel_waiting_get(parcel_id=parcel_id)
-    days = selectors.UNCOLLECTED_AFTER.days
+    days = UNCOLLECTED_AFTER.days
     if parcel.status != Parcel.Status.AT_STATION:
         messages.error(
             request,
