@@ -38,6 +38,7 @@ from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.backend import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.types import BrandCounts
 from xiangcun.core.types import Page
+from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
 from xiangcun.sellers.selectors import seller_can_manage
 
@@ -342,7 +343,9 @@ def variants_by_sku(*, skus: Iterable[str]) -> dict[str, Variant]:
 
 def variant_sellers(*, variant_ids: Iterable[int]) -> dict[int, int]:
     """{variant_id: seller_id} for the variants that exist, whatever their status; one query."""
-    rows = Variant.objects.filter(pk__in=list(variant_ids)).values_list("pk", "product__seller_id")
+    rows = Variant.objects.filter(pk__in=ids_storable(variant_ids)).values_list(
+        "pk", "product__seller_id"
+    )
     return {int(variant_id): int(seller_id) for variant_id, seller_id in rows}
 
 
@@ -353,7 +356,7 @@ def variants_for_order(*, variant_ids: Iterable[int]) -> dict[int, Variant]:
     For checkout and the cart: orders copies name, SKU, unit, price and the product's seller
     from these onto its lines. No rows are locked: a price or listing change during a checkout
     is harmless (the order keeps what it copied), and the stock rows are what checkout locks."""
-    rows = Variant.objects.select_related("product").filter(pk__in=list(variant_ids))
+    rows = Variant.objects.select_related("product").filter(pk__in=ids_storable(variant_ids))
     return {variant.pk: variant for variant in rows}
 
 

@@ -57,7 +57,8 @@ from xiangcun.catalog.models import (
 )
 from xiangcun.catalog.search.backend import search_backend
 from xiangcun.catalog.types import CatalogDemoResult
-from xiangcun.regions.selectors import village_exists
+from xiangcun.core.validators import INT16_MAX, INT32_MAX, int_check, text_check
+from xiangcun.regions.selectors import township_exists, village_exists
 from xiangcun.sellers.selectors import seller_can_manage, seller_get
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ logger = logging.getLogger(__name__)
 
 REVIEW_PERMISSION = "catalog.review_product"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_GTIN = re.compile(r"^(\d{8}|\d{12,14})$")
+_GTIN = re.compile(r"^(\d{8}|\d{12,14})$", re.ASCII)
 _CENT = Decimal("0.01")
 _PRICE_MAX = Decimal("999999999999.99")
 _Status = Product.Status
@@ -94,7 +95,9 @@ def _require_manage(actor: AnyUser, seller_id: int) -> None:
 
 
 def _text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
-    cleaned = " ".join(str(value or "").split())
+    text = str(value or "")
+    text_check(**{field: text})
+    cleaned = " ".join(text.split())
     if required and not cleaned:
         raise RequiredFieldError(field=field)
     if len(cleaned) > max_length:
@@ -104,7 +107,9 @@ def _text(value: object, *, field: str, max_length: int, required: bool = True) 
 
 def _long_text(value: object, *, field: str, max_length: int = 5000) -> str:
     # Descriptions keep their line breaks; only the ends are trimmed.
-    cleaned = str(value or "").strip()
+    text = str(value or "")
+    text_check(**{field: text})
+    cleaned = text.strip()
     if len(cleaned) > max_length:
         raise TextTooLongError(field=field, max_length=max_length)
     return cleaned
@@ -143,10 +148,11 @@ def _direction(value: str) -> str:
     return value
 
 
-def _positive_int(value: object, *, field: str) -> int | None:
+def _positive_int(value: object, *, field: str, maximum: int = INT32_MAX) -> int | None:
+    """A count above 0 that its column holds (PositiveIntegerField: 32 bits on PostgreSQL)."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
         raise InvalidFieldError(field=field)
     return value
 
@@ -216,7 +222,7 @@ def category_create(
         name_en=_text(name_en, field="name_en", max_length=60, required=False),
         direction=_direction(direction),
         parent=parent,
-        position=position,
+        position=int_check(position, field="position", minimum=0, maximum=INT16_MAX),
     )
 
 
@@ -251,6 +257,8 @@ def brand_create(
     _brand_manage_check(actor, permission="catalog.add_brand", kind=kind, seller_id=seller_id)
     if seller_id is not None:
         seller_get(seller_id=seller_id)
+    if origin_township_id is not None and not township_exists(township_id=origin_township_id):
+        raise InvalidFieldError(field="origin_township_id")
     slug = _slug(slug)
     if Brand.objects.filter(slug=slug).exists():
         raise DuplicateSlugError(field="slug")
@@ -602,7 +610,7 @@ def variant_update(*, actor: AnyUser, variant_id: int, **fields: Any) -> Variant
         elif name == "is_active":
             value = bool(value)
         elif name == "position":
-            value = _positive_int(value, field=name) or 0
+            value = _positive_int(value, field=name, maximum=INT16_MAX) or 0
         setattr(variant, name, value)
     if (
         not variant.is_active

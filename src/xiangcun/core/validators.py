@@ -1,13 +1,15 @@
-"""Validators for identifiers every app handles: mainland mobile numbers."""
+"""Validators every app's services share: mainland mobile numbers, and text a column can hold."""
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import InvalidInputError
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` alone also matches Arabic-Indic and other scripts' digits.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
 
 class InvalidPhoneError(InvalidInputError):
@@ -34,3 +36,56 @@ def mobile_normalize(raw: str) -> str:
 def mobile_mask(phone: str) -> str:
     """138****0001: what staff screens show of someone else's number."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else phone
+
+
+class UnstorableTextError(InvalidInputError):
+    code = "invalid_text"
+    default_message = _("The text holds characters that cannot be stored. Please retype it.")
+
+
+def text_is_storable(value: str) -> bool:
+    """False for text holding NUL or an unpaired UTF-16 surrogate ("\\ud800"): neither encodes
+    as UTF-8 (SQLite, hashes, SMS) and PostgreSQL refuses NUL in text columns."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_check(**values: str) -> None:
+    """Raise UnstorableTextError naming the first argument a database could not store.
+
+    Services call it first with the text they were given (`text_check(name=name)`), so such
+    input is refused before any write or query rather than failing inside the database."""
+    for field, value in values.items():
+        if isinstance(value, str) and not text_is_storable(value):
+            raise UnstorableTextError(field=field)
+
+
+# What PostgreSQL's integer columns hold (SQLite holds 64 bits): IntegerField and
+# PositiveIntegerField are 32-bit, the SmallInteger fields 16-bit.
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+INT16_MAX = 2**15 - 1
+
+
+class NumberOutOfRangeError(InvalidInputError):
+    code = "number_out_of_range"
+    default_message = _("This number is outside the range allowed here.")
+
+
+def int_check(value: int, *, field: str, minimum: int, maximum: int) -> int:
+    """The whole number if it lies in [minimum, maximum], else NumberOutOfRangeError (a bool or
+    a number beyond the column is refused here, not by the database)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise NumberOutOfRangeError(field=field, minimum=minimum, maximum=maximum)
+    return value
+
+
+def ids_storable(ids: Iterable[int]) -> list[int]:
+    """The ids a primary key can hold (1 to 2**63 - 1): the others name no row, and a filter
+    `pk__in=[2**64]` fails in the database driver instead of matching nothing."""
+    return [value for value in ids if 0 < value <= INT64_MAX]

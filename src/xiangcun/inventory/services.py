@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.validators import INT32_MAX, INT64_MAX, int_check, text_check
 from xiangcun.inventory.errors import (
     InsufficientStockError,
     InvalidLocationError,
@@ -55,10 +56,13 @@ def _quantity(value: object, *, field: str = "quantity", allow_zero: bool = Fals
     # bool is an int in Python; True units of honey is a bug, not a quantity.
     if not isinstance(value, int) or isinstance(value, bool) or value < (0 if allow_zero else 1):
         raise InvalidQuantityError(field=field)
+    if value > INT32_MAX:  # what the integer columns hold on PostgreSQL
+        raise InvalidQuantityError(field=field)
     return value
 
 
 def _text(value: str, *, field: str, max_length: int) -> str:
+    text_check(**{field: value})
     value = (value or "").strip()
     if len(value) > max_length:
         raise InvalidInputError(
@@ -374,7 +378,8 @@ def stock_reserve(
     ttl_seconds = _quantity(ttl_seconds, field="ttl_seconds")
     wanted: dict[int, int] = defaultdict(int)
     for variant_id, quantity in lines:
-        wanted[int(variant_id)] += _quantity(quantity)
+        variant_id = int_check(int(variant_id), field="lines", minimum=1, maximum=INT64_MAX)
+        wanted[variant_id] += _quantity(quantity)
     if not wanted:
         raise InvalidQuantityError(field="lines")
 
@@ -451,6 +456,7 @@ def _release(reservations: list[Reservation], stocks: dict[int, Stock], status: 
 def reservation_consume(*, reference: str) -> list[Reservation]:
     """The order is paid: held units leave on hand as a sale. Calling again after success
     answers the same reservations (payment notifications arrive more than once)."""
+    text_check(reference=reference)
     rows = list(Reservation.objects.filter(reference=reference).order_by("pk"))
     active = [r for r in rows if r.status == Reservation.Status.ACTIVE]
     if not active:
@@ -483,6 +489,7 @@ def reservation_consume(*, reference: str) -> list[Reservation]:
 @transaction.atomic
 def reservation_release(*, reference: str) -> int:
     """The order was cancelled: give the held units back. Returns how many holds ended."""
+    text_check(reference=reference)
     active = Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE)
     stocks, locked = _reservations_locked(active)
     return _release(locked, stocks, Reservation.Status.RELEASED)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.validators import text_check
 from xiangcun.ledger.errors import (
     EntryAlreadyReversedError,
     EntryConflictError,
@@ -118,6 +119,7 @@ def _lines_clean(lines: object) -> list[tuple[AccountSpec, Decimal]]:
 
 def _text(value: object, *, field: str, max_length: int, required: bool) -> str:
     text = value.strip() if isinstance(value, str) else ""
+    text_check(**{field: text})
     if (required and not text) or len(text) > max_length:
         raise InvalidEntryError(field=field)
     return text

@@ -37,7 +37,7 @@ from xiangcun.catalog.selectors import (
     variants_for_order,
 )
 from xiangcun.core.errors import InvalidInputError, XiangcunError
-from xiangcun.core.validators import mobile_normalize
+from xiangcun.core.validators import INT64_MAX, int_check, mobile_normalize, text_check
 from xiangcun.inventory.errors import (
     InsufficientStockError,
     ReservationExpiredError,
@@ -426,6 +426,7 @@ def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 @transaction.atomic
 def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine | None:
     """Set a cart line's quantity; 0 takes the product out of the cart (answers None)."""
+    int_check(variant_id, field="variant_id", minimum=1, maximum=INT64_MAX)
     if quantity == 0:
         cart_remove(cart=cart, variant_id=variant_id)
         return None
@@ -440,6 +441,7 @@ def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, variant_id: int) -> None:
+    int_check(variant_id, field="variant_id", minimum=1, maximum=INT64_MAX)
     CartLine.objects.filter(cart=cart, variant_id=variant_id).delete()
 
 
@@ -648,6 +650,15 @@ def order_place(
     the same payment number, so a payment can never be taken twice. Call it outside a
     transaction (pages and the API do).
     """
+    text_check(
+        idempotency_key=idempotency_key or "",
+        recipient=recipient,
+        phone=phone,
+        wechat_channel=wechat_channel,
+        client_ip=client_ip,
+        return_url=return_url,
+        payer_openid=payer_openid,
+    )
     order = _order_placed(
         buyer=buyer,
         lines=lines,
@@ -1023,6 +1034,7 @@ def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> 
     A second call for the same order changes nothing. Answers None for payments of anything
     other than an order.
     """
+    text_check(reference=reference, payment_number=payment_number)
     order_id = _order_id_from_reference(reference)
     if order_id is None:
         return None
@@ -1131,6 +1143,12 @@ def order_payment_renew(
     outside any transaction, the provider prepares the payment if it is not yet: the new one,
     or the pending one whose preparation failed at checkout. A provider that fails raises
     ProviderError (the buyer tries again); the order and its payment stay as they were."""
+    text_check(
+        return_url=return_url,
+        wechat_channel=wechat_channel,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
+    )
     order = _order_payment_renewed(
         actor=actor,
         order_id=order_id,
@@ -1220,6 +1238,7 @@ def order_transition(
     own shop (packing, then shipped), never another seller's goods nor the order as such: the
     order becomes packing when its first line does, and shipped when its last line is shipped.
     """
+    text_check(note=note)
     if to_status not in Status.values:
         raise InvalidTransitionError(to_status=to_status)
     order = _order_locked(order_id)
@@ -1328,6 +1347,7 @@ def _payment_stop(order: Order) -> bool:
 def order_cancel(*, actor: AnyUser, order_id: int, reason: str = "") -> Order:
     """The buyer (while unpaid) or staff cancel an order: the payment is closed and the held
     stock released. Paid orders go back through a return instead."""
+    text_check(reason=reason)
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise OrderNotFoundError
@@ -1432,6 +1452,7 @@ def return_request(
     detail: str = "",
 ) -> ReturnRequest:
     """The buyer asks to send back units of a delivered order, saying why."""
+    text_check(detail=detail)
     if reason not in ReturnRequest.Reason.values or reason == ReturnRequest.Reason.UNDELIVERED:
         raise InvalidReturnReasonError(field="reason")
     detail = (detail or "").strip()
@@ -1486,6 +1507,7 @@ def return_decide(
     """Staff accept or refuse a return. Accepted: the money goes back through the way it was
     paid (the sandbox and WeChat at once; cash is paid out at a station and confirmed there),
     and the ledger reverses the refunded goods when the refund succeeds."""
+    text_check(note=note)
     if not _roles(actor) & _RETURN_STAFF:
         raise OrderPermissionDeniedError
     request = ReturnRequest.objects.filter(pk=return_id).first()

@@ -78,6 +78,10 @@ def village_exists(*, village_id: int) -> bool:
     return Village.objects.filter(pk=village_id).exists()
 
 
+def township_exists(*, township_id: int) -> bool:
+    return Township.objects.filter(pk=township_id).exists()
+
+
 def village_township_id(*, village_id: int) -> int | None:
     """The township of one village; None if there is no such village."""
     return Village.objects.filter(pk=village_id).values_list("township_id", flat=True).first()

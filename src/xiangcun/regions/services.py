@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from xiangcun.core.validators import InvalidPhoneError, mobile_normalize
+from xiangcun.core.validators import InvalidPhoneError, mobile_normalize, text_check
 from xiangcun.regions import demo_data
 from xiangcun.regions.errors import (
     DuplicateStationCodeError,
@@ -35,6 +35,7 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 def _text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    text_check(**{field: value})
     cleaned = " ".join(str(value or "").split())
     if required and not cleaned:
         raise RequiredFieldError(field=field)
@@ -71,6 +72,11 @@ def _coordinates(
     if latitude is None or longitude is None:
         raise InvalidCoordinatesError(field="latitude" if latitude is None else "longitude")
     lat, lon = Decimal(latitude), Decimal(longitude)
+    # NaN and infinities first: comparing a NaN raises InvalidOperation.
+    if not lat.is_finite():
+        raise InvalidCoordinatesError(field="latitude")
+    if not lon.is_finite():
+        raise InvalidCoordinatesError(field="longitude")
     if not Decimal(-90) <= lat <= Decimal(90):
         raise InvalidCoordinatesError(field="latitude")
     if not Decimal(-180) <= lon <= Decimal(180):

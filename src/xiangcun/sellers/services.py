@@ -20,7 +20,7 @@ from xiangcun.accounts.selectors import household_registered_poor
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import mobile_normalize
+from xiangcun.core.validators import mobile_normalize, text_check
 from xiangcun.regions.errors import TownshipNotFoundError
 from xiangcun.regions.selectors import village_township_id, villages_for_township
 from xiangcun.sellers.errors import (
@@ -61,6 +61,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 def _text(value: str, *, field: str, max_length: int) -> str:
+    text_check(**{field: value})
     value = (value or "").strip()
     if len(value) > max_length:
         raise InvalidInputError(
@@ -71,6 +72,7 @@ def _text(value: str, *, field: str, max_length: int) -> str:
 
 
 def _name(value: str) -> str:
+    text_check(name=value)
     name = (value or "").strip()
     if not name or len(name) > Seller._meta.get_field("name").max_length:  # type: ignore[operator]
         raise InvalidSellerNameError(field="name")
@@ -96,6 +98,7 @@ def _township_of(village_id: int) -> int:
 
 
 def _note(value: str, *, required: bool) -> str:
+    text_check(note=value)
     note = (value or "").strip()
     if required and not note:
         raise ReviewNoteRequiredError(field="note")
@@ -212,10 +215,11 @@ _UPDATABLE = frozenset(
 
 
 def _manage_check(*, actor: AnyUser, seller_id: int) -> None:
-    if seller_can_manage(user=actor, seller_id=seller_id) or seller_can_review(user=actor):
-        return
+    # The shop must exist for a reviewer too: a link to a missing shop fails only at commit.
     if not Seller.objects.filter(pk=seller_id).exists():
         raise SellerNotFoundError
+    if seller_can_manage(user=actor, seller_id=seller_id) or seller_can_review(user=actor):
+        return
     raise SellerPermissionDeniedError
 
 

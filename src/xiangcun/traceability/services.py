@@ -15,6 +15,7 @@ from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import SMS_TEXT, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
+from xiangcun.core.validators import text_check
 from xiangcun.regions.selectors import village_exists
 from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import selectors
@@ -79,6 +80,7 @@ _CODE_SEQUENCE = re.compile(r"-(\d+)$")
 
 def _text(value: object, *, field: str, max_length: int, required: bool, error: type) -> str:
     text = " ".join(str(value or "").split())
+    text_check(**{field: text})
     if (required and not text) or len(text) > max_length:
         raise error(field=field)
     return text
@@ -469,6 +471,7 @@ def event_ship(
     carrier: str = "",
     at: datetime.datetime | None = None,
 ) -> Event:
+    text_check(tracking_number=tracking_number, carrier=carrier)
     event = epcis_platform.ship(
         lot, order_number=order_number, tracking_number=tracking_number, carrier=carrier, at=at
     )
@@ -491,6 +494,7 @@ def event_deliver(
 @transaction.atomic
 def event_destroy(*, lot: Lot, reason: str) -> Event:
     """The lot is destroyed: no event may follow. An active lot's status becomes destroyed."""
+    text_check(reason=reason)
     stored = _platform_event(lot, epcis_platform.destroy(lot, reason=reason))
     Lot.objects.filter(pk=lot.pk, status=Lot.Status.ACTIVE).update(status=Lot.Status.DESTROYED)
     return stored

@@ -32,6 +32,21 @@ __all__ = ["ContextNotAvailableError", "ContextProblem", "event_hash", "event_ha
 
 _lock = threading.Lock()
 
+_library_format_numeric = hash_generator._try_format_numeric
+
+
+def _format_numeric(text: str) -> str:
+    """The generator writes numbers in a canonical form with `int(float(text))`, which raises
+    OverflowError (it catches only ValueError) for text such as "1E+999999" or "-Infinity" in
+    any field, a tracking number or a reason: such text is kept as it is."""
+    try:
+        return str(_library_format_numeric(text))
+    except OverflowError:
+        return text
+
+
+hash_generator._try_format_numeric = _format_numeric
+
 
 def _clark(iri: str) -> str:
     """`https://example.org/ns#term` as the generator writes a prefixed name:
