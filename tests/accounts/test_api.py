@@ -128,6 +128,35 @@ def test_one_client_cannot_text_many_phones(client: Client, sms_outbox: list[Sms
     assert ask("13800138003", address="198.51.100.9").status_code == 202
 
 
+def _ask_code(client: Client, phone: str, address: str, forwarded: str | None = None) -> Any:
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return client.post(
+        "/api/v1/auth/otp",
+        {"phone": phone},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=1)
+def test_ipv4_clients_seen_on_an_ipv6_socket_are_counted_apart(client: Client) -> None:
+    # A dual-stack listener gives IPv4 clients as ::ffff:a.b.c.d; all of them share one /64.
+    assert _ask_code(client, "13800138001", "::ffff:203.0.113.7").status_code == 202
+    assert _ask_code(client, "13800138002", "::ffff:198.51.100.9").status_code == 202
+    assert _ask_code(client, "13800138003", "203.0.113.7").status_code == 429
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=1, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_each_client_is_counted_by_its_own_address(client: Client) -> None:
+    nginx = "10.0.0.2"
+    assert _ask_code(client, "13800138001", nginx, "203.0.113.7").status_code == 202
+    assert _ask_code(client, "13800138002", nginx, "198.51.100.9").status_code == 202
+    # An address the client wrote in front of nginx's entry changes nothing.
+    forged = _ask_code(client, "13800138003", nginx, "192.0.2.55, 203.0.113.7")
+    assert forged.status_code == 429
+
+
 @override_settings(OTP_MAX_PER_MINUTE=3, OTP_MAX_PER_CLIENT_PER_HOUR=100)
 def test_the_whole_site_texts_at_most_so_many_codes_a_minute(client: Client) -> None:
     answers = [

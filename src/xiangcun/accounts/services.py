@@ -470,6 +470,10 @@ def _client_key(client_ip: str) -> str:
         address = ipaddress.ip_address(client_ip)
     except ValueError:
         return client_ip[:64]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        # An IPv4 client on a dual-stack socket (::ffff:a.b.c.d): every such address is in
+        # one /64, which would make all IPv4 clients one.
+        return str(address.ipv4_mapped)
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
