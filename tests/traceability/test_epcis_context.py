@@ -3,6 +3,8 @@ captured and hashed, anything else is refused with a 400 that says why (never a 
 
 import copy
 import json
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from xiangcun.accounts.models import User
 from xiangcun.accounts.types import Role
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis.hashing import event_hash
+from xiangcun.traceability.epcis.standards import KNOWN_CONTEXT_URLS
 from xiangcun.traceability.models import Event, EventCapture
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -152,6 +155,99 @@ def test_an_events_own_context_is_read_within_the_documents(client: Client, driv
     body = response.json()
     assert body["code"] == "invalid_epcis_context"
     assert body["details"]["event_index"] == 1
+    assert _nothing_stored()
+
+
+# --- bounded work, no network -------------------------------------------------------------------
+
+
+def _scoped(depth: int) -> dict[str, Any]:
+    """A context whose term carries a scoped context, `depth` times over: JSON-LD processing
+    of such nesting takes more than linear time."""
+    inner: dict[str, Any] = {"example": EXAMPLE_NS}
+    for level in range(depth):
+        inner = {f"t{level}": {"@id": f"{EXAMPLE_NS}t{level}", "@context": inner}}
+    return inner
+
+
+@pytest.mark.parametrize("where", ["document", "event", "extension"])
+def test_a_deeply_nested_context_is_refused_at_once(
+    client: Client, driver: User, where: str
+) -> None:
+    nested = _scoped(150)
+    if where == "document":
+        sent = _with_context([EPCIS_CONTEXT, {"example": EXAMPLE_NS}, nested])
+    elif where == "event":
+        sent = _with_context([EPCIS_CONTEXT, {"example": EXAMPLE_NS}], **{"@context": nested})
+    else:
+        sent = _with_context(
+            [EPCIS_CONTEXT, {"example": EXAMPLE_NS}],
+            **{"example:deep": {"@context": nested, "example:v": "1"}},
+        )
+    started = time.monotonic()
+    response = capture(client, sent, driver)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] in ("invalid_epcis_document", "invalid_epcis_context")
+    assert "nested" in response.json()["details"]["reason"]
+    assert time.monotonic() - started < 5
+    assert _nothing_stored()
+
+
+def test_many_embedded_contexts_are_refused(client: Client, driver: User) -> None:
+    extensions = {
+        f"example:x{n}": {"@context": _scoped(12), "example:v": str(n)} for n in range(40)
+    }
+    response = capture(
+        client, _with_context([EPCIS_CONTEXT, {"example": EXAMPLE_NS}], **extensions), driver
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_epcis_context"
+    assert "embedded @context" in response.json()["details"]["reason"]
+    assert _nothing_stored()
+
+
+def test_a_huge_context_is_refused(client: Client, driver: User) -> None:
+    huge = {"example": EXAMPLE_NS} | {f"t{n}": f"{EXAMPLE_NS}t{n}" for n in range(5000)}
+    response = capture(client, _with_context([EPCIS_CONTEXT, huge]), driver)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_epcis_context"
+    assert "large" in response.json()["details"]["reason"]
+    assert _nothing_stored()
+
+
+def test_inline_contexts_read_are_not_kept_for_ever(driver: User) -> None:
+    from xiangcun.traceability.epcis import context as context_module
+
+    event = gs1_example(GS1_EXAMPLES[0])["epcisBody"]["eventList"][1]
+    for n in range(40):
+        event_hash(event=event, context=[EPCIS_CONTEXT, {"example": EXAMPLE_NS, f"p{n}": "x:"}])
+    # pyld's resolver files every inline context it meets in the shared cache it is given.
+    assert set(context_module._resolved) <= set(KNOWN_CONTEXT_URLS)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        [EPCIS_CONTEXT, {"@import": "http://127.0.0.1:9/imported.jsonld"}],
+        [EPCIS_CONTEXT, "http://127.0.0.1:9/remote.jsonld"],
+        [EPCIS_CONTEXT, {"t": {"@id": "x:t", "@context": "http://127.0.0.1:9/scoped.jsonld"}}],
+    ],
+)
+def test_a_remote_context_is_never_fetched(
+    client: Client, driver: User, context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tried: list[Any] = []
+
+    def connect(self: socket.socket, address: Any) -> None:
+        tried.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    sent = _with_context([*context[:1], {"example": EXAMPLE_NS}, *context[1:]])
+    sent["epcisBody"]["eventList"][1]["example:x"] = {"@context": context[1], "example:v": "1"}
+    response = capture(client, sent, driver)
+    assert response.status_code == 400, response.content
+    assert tried == []
     assert _nothing_stored()
 
 

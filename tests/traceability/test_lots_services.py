@@ -17,6 +17,7 @@ from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
 from xiangcun.catalog.selectors import variants_by_sku
 from xiangcun.core.errors import PermissionDeniedError
+from xiangcun.sellers.services import seller_suspend
 from xiangcun.traceability import services
 from xiangcun.traceability.errors import (
     InvalidInspectionError,
@@ -100,6 +101,35 @@ def test_strangers_may_not_record_but_agents_and_warehouse_staff_may(
     agent = UserFactory()
     role_grant(user=agent, role=Role.AGENT)
     assert record(agent, blueberry_variant).recorded_by == agent
+    assert record(warehouse_staff, blueberry_variant).recorded_by == warehouse_staff
+
+
+def test_the_managers_of_a_shop_that_is_not_approved_record_no_lots(
+    lot: Lot,
+    farmer: User,
+    blueberry_variant: Variant,
+    programme_manager: User,
+    warehouse_staff: User,
+) -> None:
+    agent = UserFactory()
+    role_grant(user=agent, role=Role.AGENT)
+    seller_suspend(reviewer=programme_manager, seller_id=lot.seller_id, note="检查中")
+    before = Lot.objects.count()
+    for manager in (farmer, agent):
+        with pytest.raises(PermissionDeniedError):
+            record(manager, blueberry_variant)
+        with pytest.raises(PermissionDeniedError):
+            services.inspection_record(
+                actor=manager,
+                lot_id=lot.pk,
+                kind="农药残留快速检测",
+                method="速测卡",
+                result=Inspection.Result.PASS,
+                inspector="李站长",
+                inspected_at=timezone.now(),
+            )
+    assert Lot.objects.count() == before
+    # Staff still record for any farm.
     assert record(warehouse_staff, blueberry_variant).recorded_by == warehouse_staff
 
 

@@ -55,11 +55,15 @@ RECORDING_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.BRAND_MANAGER, Role.ADMI
 
 
 def lot_may_record(*, user: AnyUser, seller_id: int) -> bool:
-    """The farm's managers (owner, agent, superuser: `seller_can_manage`) and warehouse staff,
-    brand managers and administrators."""
+    """The managers (owner, agent) of an APPROVED farm, superusers, and warehouse staff,
+    brand managers and administrators for any farm."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if seller_can_manage(user=user, seller_id=seller_id):
+    if getattr(user, "is_superuser", False):
+        return seller_can_manage(user=user, seller_id=seller_id)
+    # `seller_can_manage` ignores the shop's status: a shop waiting for review, rejected or
+    # suspended records no lots, inspections or certificates (the farm named on the record).
+    if seller_id in approved_seller_ids_managed_by(user=user):
         return True
     return bool(user_roles(user=user) & RECORDING_STAFF_ROLES)
 

@@ -138,18 +138,54 @@ def _entries(context: Any) -> list[Any]:
     return context if isinstance(context, list) else [context]
 
 
+class _KnownContextsOnly(dict[str, Any]):
+    """pyld's resolver files every inline context it meets in the shared cache it is given:
+    kept, any client could grow the process without bound. Only GS1's URLs are kept."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in KNOWN_CONTEXT_URLS:
+            super().__setitem__(key, value)
+
+
 # GS1's context, once resolved, for every later reading (only known URLs ever get in).
-_resolved: dict[str, Any] = {}
+_resolved: dict[str, Any] = _KnownContextsOnly()
+
+# Bounds on what is processed: JSON-LD processing of nested scoped contexts takes more than
+# linear time (150 levels took seconds, 400 half a minute). GS1's own context is 15 kB and 8
+# levels deep.
+CONTEXT_MAX_DEPTH = 16
+CONTEXT_MAX_CHARS = 65_536
+
+
+def json_depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0), without recursing."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            depth += 1
+            deepest = max(deepest, depth)
+            pending.extend((child, depth) for child in item)
+    return deepest
 
 
 def context_terms(context: Any) -> ContextTerms:
     """Process `context` as JSON-LD 1.1 does (GS1's context served locally) and return the
     prefixes and terms its inline entries define. Raises ContextProblem or
     ContextNotAvailableError."""
+    if json_depth(context) > CONTEXT_MAX_DEPTH:
+        raise ContextProblem(reason=f"@context is nested more than {CONTEXT_MAX_DEPTH} levels deep")
     try:
         key = json.dumps(context, sort_keys=True)
     except (TypeError, ValueError) as error:
         raise ContextProblem(reason="@context is not JSON") from error
+    if len(key) > CONTEXT_MAX_CHARS:
+        raise ContextProblem(
+            reason=f"@context is too large (more than {CONTEXT_MAX_CHARS} characters)"
+        )
     return _context_terms(key)
 
 

@@ -13,9 +13,11 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
 from xiangcun.traceability.epcis.context import (
+    CONTEXT_MAX_DEPTH,
     ContextNotAvailableError,
     ContextProblem,
     context_terms,
+    json_depth,
 )
 from xiangcun.traceability.epcis.standards import epcis_schema
 from xiangcun.traceability.epcis.vocab import cbv_problem
@@ -32,6 +34,13 @@ EVENT_TYPES = frozenset(
 ACTIONS = ("OBSERVE", "ADD", "DELETE")
 # JSON-LD blank node identifiers (`_:document1`) are valid node ids though not URIs.
 _BLANK_NODE = re.compile(r"^_:[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+# Real events nest a few levels (sensor reports, ilmd); deeper JSON is refused before the
+# schema check and JSON-LD expansion, which recurse (and an @context held in an extension,
+# expanded by the hash generator, costs more than linear time in its nesting).
+DOCUMENT_MAX_DEPTH = 48
+# An @context inside an event's values (an extension's own) is expanded by the hash
+# generator at some cost each, under a lock every capture shares: a few at most.
+EMBEDDED_CONTEXTS_MAX = 16
 
 
 @dataclass(frozen=True)
@@ -189,10 +198,44 @@ def _context_problem(context: Any, events: list[Any]) -> Problem | None:
     return None
 
 
+def _embedded_contexts(event: Any) -> Iterator[Any]:
+    """Each @context within an event's values (not the event's own), without recursing."""
+    pending = [value for key, value in event.items() if key != "@context"]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            if "@context" in item:
+                yield item["@context"]
+            pending.extend(value for key, value in item.items() if key != "@context")
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _embedded_context_problem(events: list[Any]) -> Problem | None:
+    count = 0
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            continue
+        for embedded in _embedded_contexts(event):
+            count += 1
+            if count > EMBEDDED_CONTEXTS_MAX:
+                reason = f"the events hold more than {EMBEDDED_CONTEXTS_MAX} embedded @context"
+            elif json_depth(embedded) > CONTEXT_MAX_DEPTH:
+                reason = f"an embedded @context is nested more than {CONTEXT_MAX_DEPTH} levels deep"
+            else:
+                continue
+            return Problem(
+                reason=reason, event_index=index, event_id=_event_id(event), kind="context"
+            )
+    return None
+
+
 def document_parse(document: object) -> ParsedDocument | Problem:
     """The events of an EPCISDocument or a single event, or the first problem found."""
     if not isinstance(document, dict):
         return Problem(reason="the body must be a JSON object")
+    if json_depth(document) > DOCUMENT_MAX_DEPTH:
+        return Problem(reason=f"the document is nested more than {DOCUMENT_MAX_DEPTH} levels deep")
     kind = document.get("type")
     # A list or an object is no type (and cannot be looked up in a set).
     single = isinstance(kind, str) and kind in EVENT_TYPES
@@ -217,6 +260,9 @@ def document_parse(document: object) -> ParsedDocument | Problem:
         raise RuntimeError("the shipped EPCIS schema is broken") from error
     if schema_problem:
         return schema_problem
+    embedded_problem = _embedded_context_problem(events)
+    if embedded_problem:
+        return embedded_problem
     context = document["@context"]
     context_problem = _context_problem(context, [] if single else events)
     if context_problem:
