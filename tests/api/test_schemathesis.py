@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -60,8 +62,16 @@ def demo(db: None, settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", "--quiet", "--force", stdout=StringIO(), stderr=StringIO())
     cache.clear()  # rate-limit counters from earlier tests on this worker
-    yield
-    cache.clear()
+    # Requests go straight to the WSGI app, whose end-of-request signal would close the test's
+    # database connection (PostgreSQL) mid-transaction; Django's test client unhooks it too.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        cache.clear()
 
 
 def _headers(phone: str | None) -> dict[str, str]:
