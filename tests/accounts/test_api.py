@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests.factories import PASSWORD, UserFactory
@@ -155,6 +156,16 @@ def test_behind_the_proxy_each_client_is_counted_by_its_own_address(client: Clie
     # An address the client wrote in front of nginx's entry changes nothing.
     forged = _ask_code(client, "13800138003", nginx, "192.0.2.55, 203.0.113.7")
     assert forged.status_code == 429
+
+
+@override_settings(OTP_MAX_PER_CLIENT_PER_HOUR=1, OTP_MAX_PER_MINUTE=1)
+def test_the_limits_hold_across_app_processes(client: Client) -> None:
+    assert _ask_code(client, "13800138001", "203.0.113.7").status_code == 202
+    # The next request reaches another gunicorn worker, with an in-process cache of its own.
+    cache.clear()
+    assert _ask_code(client, "13800138002", "203.0.113.7").status_code == 429
+    cache.clear()
+    assert _ask_code(client, "13800138003", "198.51.100.9").status_code == 429
 
 
 @override_settings(OTP_MAX_PER_MINUTE=3, OTP_MAX_PER_CLIENT_PER_HOUR=100)

@@ -1,4 +1,5 @@
-"""Users, households, resident profiles, login guards, one-time codes and API tokens."""
+"""Users, households, resident profiles, login guards, one-time codes, rate counts and API
+tokens."""
 
 from typing import Any, ClassVar
 
@@ -155,6 +156,20 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return self.phone
+
+
+class RateCount(models.Model):
+    """Requests counted in one fixed window, e.g. login codes one client address asked for
+    this hour. In the database, so every app server and each of its worker processes count
+    together; the row is locked while a request is counted."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    # The end of the window; rows past it are deleted.
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ApiToken(models.Model):

@@ -11,17 +11,16 @@ import ipaddress
 import logging
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -48,6 +47,7 @@ from xiangcun.accounts.models import (
     Household,
     LoginGuard,
     OneTimeCode,
+    RateCount,
     ResidentProfile,
     User,
 )
@@ -482,17 +482,17 @@ def _client_key(client_ip: str) -> str:
 def _rate_count_over(name: str, *, limit: int, window_seconds: int, now: datetime) -> int | None:
     """Count one more in the current fixed window; the seconds to its end when over `limit`.
 
-    The cache's atomic increment (Redis in production, shared by every app server) keeps
-    concurrent requests from slipping through together."""
+    The counter is a database row locked until the caller's transaction ends, so concurrent
+    requests on any app server or worker process are counted one after another (an
+    in-process cache would give each gunicorn worker limits of its own). A refused request
+    rolls back with its transaction and counts for nothing."""
     start = int(now.timestamp()) // window_seconds * window_seconds
-    key = f"accounts:otp-rate:{name}:{start}"
-    cache.add(key, 0, timeout=window_seconds + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds + 60)
-        count = 1
-    if count <= limit:
+    ends = datetime.fromtimestamp(start + window_seconds, tz=UTC)
+    counter, _created = RateCount.objects.select_for_update().get_or_create(
+        key=f"{name}:{start}", defaults={"expires_at": ends}
+    )
+    RateCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+    if counter.count + 1 <= limit:
         return None
     return max(1, start + window_seconds - int(now.timestamp()))
 
@@ -541,6 +541,7 @@ def otp_request(*, phone: str, client_ip: str = "") -> None:
         raise OtpRateLimitedError(field="phone", retry_after=seconds)
     # Counted only once this phone may have a code, so repeats for one phone cost no one else.
     _otp_flood_check(client_ip=client_ip, now=now)
+    RateCount.objects.filter(expires_at__lt=now - timedelta(hours=1)).delete()
 
     otp = OneTimeCode(
         phone=phone,
