@@ -178,3 +178,10 @@ def test_shared_types_refuse_what_the_database_cannot_hold():
         TypeAdapter(Id).validate_python(2**63)
     with pytest.raises(ValidationError):
         TypeAdapter(PageNumber).validate_python(10**7)
+
+
+def test_a_method_an_api_address_does_not_take_answers_json_405(client):
+    response = client.delete("/api/v1/regions/townships")
+
+    assert _assert_error(response, 405)["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]

@@ -15,6 +15,7 @@ from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from xiangcun.core.api import PAGE_NUMBER_MAX
@@ -26,6 +27,14 @@ from xiangcun.core.errors import (
 )
 
 API_PREFIX = "/api/"
+
+_API_ERRORS = {
+    400: ("bad_request", InvalidInputError.default_message),
+    403: ("permission_denied", PermissionDeniedError.default_message),
+    404: ("not_found", NotFoundError.default_message),
+    405: ("method_not_allowed", gettext_lazy("This address does not take that method.")),
+    413: ("request_too_large", gettext_lazy("The request is too large.")),
+}
 
 
 class TrustedProxyMiddleware:
@@ -59,9 +68,10 @@ class XiangcunErrorMiddleware:
 
     Bad input is stopped here for every URL: a NUL in the path or query string (PostgreSQL
     cannot compare text holding one) or a `?page=` number past any list's end (the offset
-    would not fit the database's integers) is a 400 before any view runs; a number too large for the
-    database (`OverflowError` from SQLite, `DataError` from PostgreSQL) is a 400, not a 500.
-    Under /api/ these answers, and the 404 for an unknown address, are `{"code", "message"}`."""
+    would not fit the database's integers) is a 400 before any view runs; a number too large
+    for the database (`OverflowError` from SQLite, `DataError` from PostgreSQL) is a 400, not
+    a 500. Under /api/ these answers, and Django's own error answers (an unknown address, a
+    method the address does not take), are `{"code", "message"}` like every other."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -73,13 +83,19 @@ class XiangcunErrorMiddleware:
             return self._bad_input(request, InvalidInputError(field="page"))
         response = self.get_response(request)
         if (
-            response.status_code == 404
+            400 <= response.status_code < 500
             and _is_api(request)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            # Django's URL resolver (a `{int:...}` path that does not match, an unknown route).
-            body = {"code": "not_found", "message": str(NotFoundError.default_message)}
-            return JsonResponse(body, status=404)
+            # From Django rather than the API's handlers: the URL resolver's 404 (a `{int:...}`
+            # path that does not match, an unknown route), ninja's bare 405.
+            code, message = _API_ERRORS.get(response.status_code, _API_ERRORS[400])
+            answer = JsonResponse(
+                {"code": code, "message": str(message)}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
         return response
 
     def _bad_input(self, request: HttpRequest, error: XiangcunError) -> HttpResponse:
