@@ -251,6 +251,26 @@ def test_a_remote_context_is_never_fetched(
     assert _nothing_stored()
 
 
+def test_pyld_fetches_nothing_even_when_called_without_a_loader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pyld import jsonld
+
+    import xiangcun.traceability.epcis.context  # noqa: F401 - sets pyld's default loader
+
+    tried: list[Any] = []
+
+    def connect(self: socket.socket, address: Any) -> None:
+        tried.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    with pytest.raises(jsonld.JsonLdError):
+        jsonld.expand({"@context": "http://127.0.0.1:9/remote.jsonld", "x:a": "1"})
+    assert tried == []
+    assert jsonld.expand({"@context": EPCIS_CONTEXT, "type": "ObjectEvent"})
+
+
 # --- no 500 whatever the JSON ------------------------------------------------------------------
 
 _json = st.recursive(

@@ -79,6 +79,11 @@ def load_known_context(url: str, options: dict[str, Any] | None = None) -> dict[
     raise ContextNotAvailableError(url)
 
 
+# pyld's own default loader fetches any URL with requests: any call of pyld in this process
+# that names no loader (the hash generator's `jsonld.expand`, code yet to come) gets ours.
+jsonld.set_document_loader(load_known_context)
+
+
 def _causes(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = error
