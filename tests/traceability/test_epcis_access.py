@@ -179,6 +179,38 @@ def test_a_seller_records_events_of_their_own_lots_only(
     assert capture(client, sent, farmer).status_code == 201
 
 
+@pytest.mark.parametrize("how", ["same_event", "parent", "second_event", "digital_link"])
+def test_a_seller_may_not_slip_another_farms_lot_in_beside_their_own(
+    client: Client, lot: Lot, other_lot: Lot, farmer: User, how: str
+) -> None:
+    own = lot_class_epc(gtin=lot.gtin, lot_code=lot.code)
+    theirs = lot_class_epc(gtin=other_lot.gtin, lot_code=other_lot.code)
+    if how == "digital_link":
+        theirs = f"https://id.gs1.org/01/{other_lot.gtin}/10/{other_lot.code}"
+    first = object_event(own, biz_step="receiving", time=_later())
+    if how == "second_event":
+        sent = document(first, object_event(theirs, biz_step="receiving", time=_later(6)))
+    elif how == "parent":
+        sent = document(
+            {
+                "type": "AggregationEvent",
+                "eventTime": _later(),
+                "eventTimeZoneOffset": "+08:00",
+                "action": "ADD",
+                "parentID": f"https://id.gs1.org/01/{other_lot.gtin}/10/{other_lot.code}",
+                "childQuantityList": [{"epcClass": own, "quantity": 1, "uom": "KGM"}],
+            }
+        )
+    else:
+        first["quantityList"].append({"epcClass": theirs, "quantity": 1, "uom": "KGM"})
+        sent = document(first)
+    before = Event.objects.count()
+    response = capture(client, sent, farmer)
+    assert response.status_code == 400, response.content
+    assert "may not record" in response.json()["details"]["reason"]
+    assert Event.objects.count() == before
+
+
 def test_a_seller_may_not_record_events_that_name_none_of_their_lots(
     client: Client, lot: Lot, farmer: User
 ) -> None:

@@ -206,6 +206,17 @@ def test_many_embedded_contexts_are_refused(client: Client, driver: User) -> Non
     assert _nothing_stored()
 
 
+def test_a_body_nested_past_the_parsers_limit_is_refused(client: Client, driver: User) -> None:
+    response = client.post(
+        "/api/v1/epcis/capture",
+        data="[" * 100_000,
+        content_type="application/ld+json",
+        **auth(driver),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_epcis_document"
+
+
 def test_a_huge_context_is_refused(client: Client, driver: User) -> None:
     huge = {"example": EXAMPLE_NS} | {f"t{n}": f"{EXAMPLE_NS}t{n}" for n in range(5000)}
     response = capture(client, _with_context([EPCIS_CONTEXT, huge]), driver)

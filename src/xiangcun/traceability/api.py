@@ -55,7 +55,7 @@ _DOCUMENT_BODY = {
 def capture(request: HttpRequest, response: HttpResponse) -> Status[dict[str, int]]:
     try:
         document = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise InvalidEpcisDocumentError(
             event_index=None, event_id=None, reason=f"the body is not JSON: {error}"
         ) from error
