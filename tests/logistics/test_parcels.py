@@ -13,10 +13,11 @@ from xiangcun.logistics import selectors, services
 from xiangcun.logistics.errors import (
     InvalidParcelStateError,
     LogisticsPermissionDeniedError,
+    NotYourStationError,
     PickupCodeLockedError,
     WrongPickupCodeError,
 )
-from xiangcun.logistics.models import Parcel, PickupGuard
+from xiangcun.logistics.models import Parcel, PickupGuard, StaffMember
 from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.orders.selectors import order_by_number
 
@@ -67,13 +68,79 @@ def test_wrong_codes_are_counted_and_lock_the_counter_for_15_minutes(
 
 
 def test_a_code_from_another_station_does_not_open_this_one(
-    demo: LogisticsDemoResult, agent: User
+    demo: LogisticsDemoResult, warehouse: User
 ) -> None:
+    # The warehouse manager may work any station's counter: what refuses here is the code.
     parcel, code = waiting(demo)
     other = Parcel.objects.exclude(station_id=parcel.station_id).filter(destination="station")
     station_id = other.first().station_id  # type: ignore[union-attr]
     with pytest.raises(WrongPickupCodeError):
-        services.parcel_handover(actor=agent, station_id=station_id, code=code)
+        services.parcel_handover(actor=warehouse, station_id=station_id, code=code)
+
+
+def _agent_station_id(agent: User) -> int:
+    return StaffMember.objects.get(user=agent, job="agent").station_id
+
+
+def test_an_agent_hands_over_only_at_their_own_station(
+    demo: LogisticsDemoResult, agent: User, warehouse: User
+) -> None:
+    elsewhere = Parcel.objects.filter(destination="station", status="packed").exclude(
+        station_id=_agent_station_id(agent)
+    )
+    parcel = elsewhere.first()
+    assert parcel is not None
+    services.parcel_station_receive(actor=warehouse, parcel_id=parcel.pk)
+    parcel.refresh_from_db()
+    code = services.pickup_code_for(parcel)
+    for step in (services.parcel_code_check, services.parcel_handover):
+        with pytest.raises(NotYourStationError) as refused:
+            step(actor=agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]
+        assert refused.value.code == "not_your_station"
+    # Refused before any code was judged: the other station's counter is not counted either.
+    assert not PickupGuard.objects.filter(station_id=parcel.station_id, failures__gt=0).exists()
+    parcel.refresh_from_db()
+    assert parcel.status == "at_station"
+    services.parcel_handover(actor=warehouse, station_id=parcel.station_id, code=code)
+    parcel.refresh_from_db()
+    assert parcel.status == "collected"
+
+
+def test_an_agent_takes_in_and_sends_back_only_at_their_own_station(
+    demo: LogisticsDemoResult, agent: User, driver: User
+) -> None:
+    elsewhere = Parcel.objects.filter(destination="station", status="packed").exclude(
+        station_id=_agent_station_id(agent)
+    )
+    parcel = elsewhere.first()
+    assert parcel is not None
+    with pytest.raises(NotYourStationError):
+        services.parcel_station_receive(actor=agent, parcel_id=parcel.pk)
+    parcel.refresh_from_db()
+    assert parcel.status == "packed"
+    # The driver brings parcels to every station.
+    services.parcel_station_receive(actor=driver, parcel_id=parcel.pk)
+    left_uncollected(parcel)
+    with pytest.raises(NotYourStationError):
+        services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="not collected")
+    with pytest.raises(NotYourStationError):
+        selectors.parcel_waiting_get(parcel_id=parcel.pk, for_user=agent)
+    parcel.refresh_from_db()
+    assert parcel.status == "at_station"
+    # At their own station the agent still sends back what nobody collected.
+    own, _code = waiting(demo)
+    assert own.station_id == _agent_station_id(agent)
+    left_uncollected(own)
+    services.parcel_return_start(actor=agent, parcel_id=own.pk, note="not collected")
+    own.refresh_from_db()
+    assert own.status == "returning"
+
+
+def test_an_agent_no_longer_active_works_no_station(demo: LogisticsDemoResult, agent: User) -> None:
+    parcel, code = waiting(demo)
+    StaffMember.objects.filter(user=agent).update(is_active=False)
+    with pytest.raises(NotYourStationError):
+        services.parcel_handover(actor=agent, station_id=parcel.station_id, code=code)
 
 
 def test_only_station_staff_hand_over(demo: LogisticsDemoResult, buyer: User, driver: User) -> None:

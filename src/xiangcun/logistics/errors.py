@@ -16,6 +16,11 @@ class LogisticsPermissionDeniedError(PermissionDeniedError):
     default_message = _("Only logistics staff may do this.")
 
 
+class NotYourStationError(PermissionDeniedError):
+    code = "not_your_station"
+    default_message = _("You can do this only at the station where you work.")
+
+
 class ParcelNotFoundError(NotFoundError):
     code = "parcel_not_found"
     default_message = _("There is no such parcel.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import Role
 from xiangcun.logistics.errors import (
+    NotYourStationError,
     PackingTaskNotFoundError,
     ParcelNotFoundError,
     PickupNotFoundError,
@@ -34,8 +35,9 @@ from xiangcun.logistics.models import (
     StaffMember,
     Vehicle,
 )
-from xiangcun.logistics.services import pickup_code_for
+from xiangcun.logistics.services import pickup_code_for, stations_acted_at
 from xiangcun.logistics.types import (
+    HANDOVER_ROLES,
     LOGISTICS_ROLES,
     UNCOLLECTED_AFTER,
     WAREHOUSE_ROLES,
@@ -166,13 +168,18 @@ def parcels_at_station(*, station_id: int, limit: int = 50) -> list[Parcel]:
     return _mark_overdue(list(_with_arrival(rows).order_by("arrived_at", "id")[:limit]))
 
 
-def parcel_waiting_get(*, parcel_id: int) -> Parcel:
+def parcel_waiting_get(*, parcel_id: int, for_user: AnyUser) -> Parcel:
     """One parcel with its station and, like `parcels_at_station`, `arrived_at`,
-    `days_waiting` and `overdue` (meaningful only while its status is "at station")."""
+    `days_waiting` and `overdue` (meaningful only while its status is "at station"), for
+    someone who works parcels at its station (`services.stations_acted_at`): an agent of
+    another station gets NotYourStationError."""
     rows = Parcel.objects.filter(pk=parcel_id).select_related("station")
     found = _mark_overdue(list(_with_arrival(rows)))
     if not found:
         raise ParcelNotFoundError
+    stations = stations_acted_at(user=for_user, roles=HANDOVER_ROLES)
+    if stations is not None and found[0].station_id not in stations:
+        raise NotYourStationError
     return found[0]
 
 

@@ -51,6 +51,7 @@ from xiangcun.logistics.errors import (
     LogisticsPermissionDeniedError,
     LotNotPackableError,
     NothingToPlanError,
+    NotYourStationError,
     NoVehiclesError,
     OrderNotPackableError,
     PackingTaskNotFoundError,
@@ -149,6 +150,32 @@ def _require(actor: AnyUser | None, roles: Iterable[Role]) -> None:
         return
     if not user_roles(user=actor) & set(roles):
         raise LogisticsPermissionDeniedError
+
+
+def stations_acted_at(*, user: AnyUser, roles: Iterable[Role]) -> frozenset[int] | None:
+    """The stations where `user`, acting in one of `roles`, may hand over, take in or send back
+    parcels: None for every station, an empty set for none.
+
+    A station agent works at their own station only (their active StaffMember row as agent);
+    the other roles that may take these steps span the county (the warehouse manager and the
+    administrator everywhere, drivers and couriers at every station on the road)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if getattr(user, "is_superuser", False) or user_roles(user=user) & (set(roles) - {Role.AGENT}):
+        return None
+    return frozenset(
+        StaffMember.objects.filter(
+            user_id=user.pk, job=StaffMember.Job.AGENT, is_active=True
+        ).values_list("station_id", flat=True)
+    )
+
+
+def _require_station(actor: AnyUser, station_id: int | None, roles: Iterable[Role]) -> None:
+    """After `_require(actor, roles)`: the step is at `station_id`; an agent of another station
+    is refused (NotYourStationError)."""
+    stations = stations_acted_at(user=actor, roles=roles)
+    if stations is not None and station_id not in stations:
+        raise NotYourStationError
 
 
 def _actor_id(actor: AnyUser | None) -> int | None:
@@ -873,6 +900,7 @@ def parcel_station_receive(*, actor: AnyUser, parcel_id: int) -> Parcel:
     texted to the recipient."""
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
+    _require_station(actor, parcel.station_id, HANDOVER_ROLES | ROAD_ROLES)
     if parcel.destination != Parcel.Destination.STATION or parcel.status not in (
         Status.PACKED,
         Status.IN_TRANSIT,
@@ -902,6 +930,8 @@ def _code_judge(actor: AnyUser, station_id: int, code: str, *, hand_over: bool) 
     the refusal, which is why this commits its own transaction instead of being one."""
     _require(actor, HANDOVER_ROLES)
     station = station_get(station_id=station_id)
+    # Before any code is judged: an agent of another station neither opens nor locks this one.
+    _require_station(actor, station.id, HANDOVER_ROLES)
     code = re.sub(r"\s", "", str(code or ""))
     error: Exception | None = None
     found: Parcel | None = None
@@ -1085,6 +1115,7 @@ def parcel_return_start(*, actor: AnyUser, parcel_id: int, note: str = "") -> Pa
     their return."""
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
+    _require_station(actor, parcel.station_id, HANDOVER_ROLES | ROAD_ROLES)
     if parcel.status not in (Status.AT_STATION, Status.COLLECTED, Status.DELIVERED):
         raise InvalidParcelStateError
     never_collected = parcel.status == Status.AT_STATION

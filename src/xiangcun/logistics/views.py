@@ -247,11 +247,14 @@ def parcel_fail(request: HttpRequest, parcel_id: int) -> HttpResponse:
 # --- Station hand-over -------------------------------------------------------------------------
 
 
-def _station_choices() -> list[tuple[int, str]]:
+def _station_choices(user: Any) -> list[tuple[int, str]]:
+    """The counters the user may work at: an agent their own station only."""
+    mine = services.stations_acted_at(user=user, roles=HANDOVER_ROLES)
     return [
         (station.id, station.name)
         for station in stations_list()
         if station.kind in ("village_station", "service_centre")
+        and (mine is None or station.id in mine)
     ]
 
 
@@ -261,10 +264,19 @@ def handover(request: HttpRequest) -> HttpResponse:
     """The station counter: type the customer's pickup code, see the parcel and recipient,
     confirm the hand-over. Wrong codes are counted; five lock the counter for 15 minutes."""
     _allow(request, HANDOVER_ROLES)
-    choices = _station_choices()
+    choices = _station_choices(request.user)
     member = selectors.staff_member_for(user=request.user)
-    default_station = request.session.get(STATION_SESSION_KEY) or (
-        member.station_id if member else None
+    allowed = {station_id for station_id, _name in choices}
+    default_station = next(
+        (
+            station_id
+            for station_id in (
+                request.session.get(STATION_SESSION_KEY),
+                member.station_id if member else None,
+            )
+            if station_id in allowed
+        ),
+        None,
     )
     found = None
     done = None
@@ -290,7 +302,9 @@ def handover(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", str(error.message))
     else:
         form = PickupCodeForm(initial={"station": default_station}, stations=choices)
-    station_id = request.session.get(STATION_SESSION_KEY) or default_station
+    station_id = request.session.get(STATION_SESSION_KEY)
+    if station_id not in allowed:
+        station_id = default_station
     waiting = selectors.parcels_at_station(station_id=station_id) if station_id else []
     context = {
         "form": form,
@@ -311,7 +325,7 @@ def parcel_return_start(request: HttpRequest, parcel_id: int) -> HttpResponse:
     back yet is the service's rule (`parcel_return_start`); the page only offers the button
     for parcels the selector marks overdue."""
     _allow(request, HANDOVER_ROLES)
-    parcel = selectors.parcel_waiting_get(parcel_id=parcel_id)
+    parcel = selectors.parcel_waiting_get(parcel_id=parcel_id, for_user=request.user)
     days = UNCOLLECTED_AFTER.days
     if parcel.status != Parcel.Status.AT_STATION:
         messages.error(
