@@ -105,9 +105,15 @@ def _spliced(good: str, odd: str, at: int) -> str:
     return good[:at] + odd + good[at:]
 
 
+# texts(*good) strategies, by id: (the good values alone, the wide values alone). The driver
+# draws an argument it does not widen from the first, one it widens from the second.
+_TEXT_PARTS: dict[int, tuple[st.SearchStrategy[str], st.SearchStrategy[str]]] = {}
+
+
 def texts(*good: str) -> st.SearchStrategy[str]:
-    """Half the time one of the good values as given, else wide text (spliced good values,
-    odd strings, any characters)."""
+    """Half the time one of the good values as given, else wide text (good values with an odd
+    character spliced in, odd strings, any characters). As a target's plausible value, the
+    driver takes the good values unless it widens the argument."""
     wide: list[st.SearchStrategy[str]] = [
         st.sampled_from(ODD_STRINGS),
         st.text(ANY_CHARACTER, max_size=40),
@@ -119,7 +125,10 @@ def texts(*good: str) -> st.SearchStrategy[str]:
                 _spliced, st.sampled_from(good), st.sampled_from(ODD_CHARACTERS), st.integers()
             )
         )
-        return st.one_of(st.sampled_from(good), st.one_of(wide))
+        plain, widened = st.sampled_from(good), st.one_of(wide)
+        mixed = st.one_of(plain, widened)
+        _TEXT_PARTS[id(mixed)] = (plain, widened)
+        return mixed
     return st.one_of(wide)
 
 
@@ -254,10 +263,11 @@ def arguments_for(draw: st.DrawFn, target: Target) -> dict[str, Any]:
     widened = set(draw(st.lists(st.sampled_from(widenable), max_size=3, unique=True)))
     arguments: dict[str, Any] = {}
     for name, parameter in parameters.items():
+        parts = _TEXT_PARTS.get(id(target.plausible.get(name)))
         if name in widened:
-            strategy = wide[name]
+            strategy = parts[1] if parts else wide[name]
         elif name in target.plausible:
-            strategy = target.plausible[name]
+            strategy = parts[0] if parts else target.plausible[name]
         elif parameter.default is inspect.Parameter.empty:
             strategy = wide[name]
         else:

@@ -3,6 +3,7 @@ grading at the warehouse, carrier handoffs, failed deliveries and the pickup-cod
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from tests.logistics.conftest import (  # noqa: F401 (fixtures)
 
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
+from xiangcun.core.errors import XiangcunError
 from xiangcun.logistics import services as logistics
 from xiangcun.logistics.models import (
     CarrierHandoff,
@@ -189,3 +191,30 @@ def test_logistics_services_refuse_bad_input_cleanly(world: World) -> None:
     answers = fuzz(targets(world))
     # Plausible arguments get past the first checks: some calls succeed.
     assert sum(outcome["ok"] for outcome in answers.values()) > 0, answers
+
+
+# What the fuzz found, kept as plain examples (each failed before its fix).
+
+
+@pytest.mark.parametrize(
+    ("name", "cost"),
+    [
+        ("二号\ud800车", Decimal("1.20")),
+        ("二号\x00车", Decimal("1.20")),
+        ("二号车", Decimal("NaN")),
+    ],
+)
+def test_a_van_with_unstorable_text_or_cost_is_refused(
+    world: World, name: str, cost: Decimal
+) -> None:
+    with pytest.raises(XiangcunError):
+        logistics.vehicle_create(
+            actor=world.warehouse,
+            plate="黔H·54321",
+            capacity_kg=800,
+            capacity_crates=40,
+            cost_per_km=cost,
+            home_station_id=world.station.pk,
+            name=name,
+        )
+    assert not Vehicle.objects.filter(plate="黔H·54321").exists()

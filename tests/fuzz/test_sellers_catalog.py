@@ -2,6 +2,7 @@
 certifications, products and variants, and the search a buyer types into."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog
 from xiangcun.catalog.errors import InvalidFieldError
 from xiangcun.catalog.models import Brand, Category, Certification, Variant
+from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import NumberOutOfRangeError, UnstorableTextError
 from xiangcun.regions.models import Village
 from xiangcun.sellers import services as sellers
@@ -271,3 +273,12 @@ def test_variant_lookups_ignore_ids_no_row_can_have(world: World) -> None:
     ids = [world.variant.pk, 2**64, -(2**70)]
     assert catalog_selectors.variant_sellers(variant_ids=ids) == {world.variant.pk: world.seller.pk}
     assert list(catalog_selectors.variants_for_order(variant_ids=ids)) == [world.variant.pk]
+
+
+def test_a_search_with_prices_that_are_not_numbers_or_a_page_past_the_end_is_refused(
+    world: World,
+) -> None:
+    with pytest.raises(XiangcunError):
+        catalog_selectors.products_search(query="蜂蜜", price_min=Decimal("NaN"))
+    with pytest.raises(XiangcunError):
+        catalog_selectors.products_search(query="蜂蜜", page=2**64)

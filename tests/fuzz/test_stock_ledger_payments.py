@@ -22,7 +22,7 @@ from xiangcun.inventory.models import Location
 from xiangcun.ledger import services as ledger
 from xiangcun.payments import services as payments
 from xiangcun.payments.errors import InvalidAmountError
-from xiangcun.payments.models import PaymentIntent
+from xiangcun.payments.models import PaymentIntent, PaymentNotification
 from xiangcun.regions.models import Station
 
 ACCOUNT_CODES = [
@@ -277,3 +277,12 @@ def test_a_refund_of_a_huge_amount_is_refused_as_an_amount(world: World) -> None
         payments.refund_create(
             number=world.payment.number, amount=Decimal("1E+30"), reason="", refund_number="R-1"
         )
+
+
+@pytest.mark.parametrize("header", ["\x00", "\ud800"])
+def test_a_notification_with_unstorable_headers_is_refused_and_not_stored(
+    world: World, header: str
+) -> None:
+    with pytest.raises(UnstorableTextError):
+        payments.notification_receive(provider="sandbox", headers={header: "1"}, body="{}")
+    assert not PaymentNotification.objects.exists()

@@ -51,6 +51,8 @@ AvailabilitySource = Callable[..., dict[int, int]]
 
 REVIEW_PERMISSION = "catalog.review_product"
 PAGE_SIZE_MAX = 100
+# Past this a page number is a typo or a probe (and its OFFSET would overflow the database).
+PAGE_MAX = 1_000_000
 _FIRST_PHOTO = "first_photo_prefetched"
 
 # Inventory sits above catalog, so it tells us how many units are available by registering
@@ -178,10 +180,13 @@ def products_search(
     """
     if sort not in SORTS:
         raise InvalidSortError(field="sort")
-    if page < 1:
+    if not 1 <= page <= PAGE_MAX:
         raise InvalidPageError(field="page")
     if direction and direction not in Direction.values:
         raise InvalidDirectionError(field="direction")
+    for field, price in (("price_min", price_min), ("price_max", price_max)):
+        if price is not None and not price.is_finite():  # comparing a NaN raises
+            raise InvalidPriceRangeError(field=field)
     if price_min is not None and price_max is not None and price_min > price_max:
         raise InvalidPriceRangeError(field="price_min")
     page_size = max(1, min(page_size, PAGE_SIZE_MAX))

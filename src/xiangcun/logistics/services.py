@@ -36,7 +36,7 @@ from xiangcun.accounts.services import role_grant, sms_queue, user_register
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import products_for_seller, variant_sellers, variants_for_order
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import mobile_normalize
+from xiangcun.core.validators import mobile_normalize, text_check
 from xiangcun.inventory.selectors import available_by_variant, locations_list
 from xiangcun.inventory.services import stock_receive, stock_return
 from xiangcun.logistics.errors import (
@@ -254,12 +254,18 @@ def vehicle_create(
     name: str = "",
 ) -> Vehicle:
     """A van of the county fleet, kept at its home depot."""
+    text_check(plate=plate, name=name)
     _require(actor, WAREHOUSE_ROLES)
     plate = (plate or "").strip().upper()
     if not plate or len(plate) > 12:
         raise InvalidInputError(_("Enter the number plate."), field="plate")
     station_get(station_id=home_station_id)
-    if not isinstance(cost_per_km, Decimal) or cost_per_km < 0:
+    # is_finite first: comparing a NaN raises InvalidOperation. The column holds 999999.99.
+    if (
+        not isinstance(cost_per_km, Decimal)
+        or not cost_per_km.is_finite()
+        or not 0 <= cost_per_km < 1_000_000
+    ):
         raise InvalidInputError(_("Enter the cost per km in yuan."), field="cost_per_km")
     try:
         with transaction.atomic():
@@ -442,6 +448,7 @@ def farm_pickup_request(
     Without latitude and longitude the pickup is placed at its village (a farmer need not
     know coordinates; the driver calls the contact phone for the last metres). An agent asks
     only for the producers agents may act for (`sellers.selectors.seller_can_manage`)."""
+    text_check(place=place, contact_phone=contact_phone, note=note)
     _require(actor, PICKUP_REQUEST_ROLES)
     if not _pickup_staff(actor) and not seller_can_manage(user=actor, seller_id=seller_id):
         raise LogisticsPermissionDeniedError
@@ -550,6 +557,7 @@ def intake_record(
     The product must be the farm's (`seller_id`) and the lot the farm's, of that product. With
     a pickup, the farm and product are the pickup's, and the pickup must be planned or
     collected and not received yet."""
+    text_check(grade=grade, reject_reason=reject_reason, note=note)
     _require(actor, WAREHOUSE_ROLES)
     if grade not in Intake.Grade.values:
         raise InvalidIntakeError(field="grade")
@@ -785,6 +793,7 @@ def carrier_handoff(
     *, actor: AnyUser, parcel_id: int, carrier: str, tracking_number: str
 ) -> CarrierHandoff:
     """A parcel for outside the county goes to a national carrier with its tracking number."""
+    text_check(carrier=carrier, tracking_number=tracking_number)
     _require(actor, PACKING_ROLES)
     tracking_number = re.sub(r"\s", "", tracking_number or "").upper()
     if carrier not in CarrierHandoff.Carrier.values:
@@ -981,12 +990,14 @@ def _code_judge(actor: AnyUser, station_id: int, code: str, *, hand_over: bool) 
 def parcel_code_check(*, actor: AnyUser, station_id: int, code: str) -> Parcel:
     """The parcel waiting at this station under `code`, to show before handing it over. A
     wrong code counts towards the station's lock."""
+    text_check(code=code)
     return _code_judge(actor, station_id, code, hand_over=False)
 
 
 def parcel_handover(*, actor: AnyUser, station_id: int, code: str) -> HandoverResult:
     """The station hands a waiting parcel to the person who tells its pickup code: the parcel
     is collected, the order delivered. Wrong codes are counted and limited per station."""
+    text_check(code=code)
     parcel = _code_judge(actor, station_id, code, hand_over=True)
     return HandoverResult(
         parcel_id=parcel.pk,
@@ -1022,6 +1033,7 @@ def parcel_deliver(
     note: str = "",
 ) -> DeliveryProof:
     """A courier or driver hands a parcel over at the door, with proof."""
+    text_check(recipient_name=recipient_name, note=note)
     _require(actor, ROAD_ROLES)
     recipient_name = (recipient_name or "").strip()
     if not recipient_name or len(recipient_name) > 64:
@@ -1075,6 +1087,7 @@ def parcel_delivery_fail(*, actor: AnyUser, parcel_id: int, reason: str, note: s
     """A delivery did not work out. The parcel goes back into the next plan, until after the
     third failed attempt it is sent back to the warehouse and the buyer's money is refunded
     (`orders.services.order_refund_undelivered`; a cash order never paid is cancelled)."""
+    text_check(reason=reason, note=note)
     _require(actor, ROAD_ROLES)
     if reason not in FAILURE_REASONS:
         raise InvalidFailureReasonError(field="reason")
@@ -1113,6 +1126,7 @@ def parcel_return_start(*, actor: AnyUser, parcel_id: int, note: str = "") -> Pa
     paid is cancelled); it may go back only once it has waited UNCOLLECTED_AFTER (7 days) at
     its station, else ParcelNotOverdueError. Goods the buyer sends back are refunded through
     their return."""
+    text_check(note=note)
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
     _require_station(actor, parcel.station_id, HANDOVER_ROLES | ROAD_ROLES)
@@ -1188,6 +1202,7 @@ def parcel_return_receive(
     RETURN_REJECT_REASONS. Those stay out of stock and are written on the parcel's timeline,
     one step per line. Lots from the parcel get a receiving event at the warehouse. A parcel
     is received once: again raises InvalidParcelStateError and changes nothing."""
+    text_check(note=note)
     _require(actor, WAREHOUSE_ROLES)
     parcel = _parcel_locked(parcel_id)
     if parcel.status == Status.RETURNED:
@@ -1360,6 +1375,7 @@ def stop_complete(*, actor: AnyUser, stop_id: int) -> RouteStop:
 def stop_fail(*, actor: AnyUser, stop_id: int, reason: str, note: str = "") -> RouteStop:
     """The van could not serve this stop (road blocked, station closed...): its parcels go
     back into the next plan."""
+    text_check(reason=reason, note=note)
     if reason not in FAILURE_REASONS:
         raise InvalidFailureReasonError(field="reason")
     stop = _stop_locked(stop_id)
@@ -1686,6 +1702,7 @@ def route_plan_day(
     planning the same day at once, the first to record wins; the other gets
     RoutePlanConflictError and records nothing. Call it outside a transaction: inside one it
     still works, but whatever that transaction locked stays locked while the solver runs."""
+    text_check(reason=reason)
     # The planner is imported here so that pages and services that never plan do not load the
     # solver (PyVRP and numpy) at start-up.
     from xiangcun.logistics.routing import Depot, PyVrpPlanner, Stop, VehicleSpec, plan_check
@@ -1885,6 +1902,7 @@ def route_replan(
     the stops not yet done; vans start from the depot no earlier than now. The breakdown is
     recorded and committed first (the van did break down, whatever the planner makes of it),
     then `route_plan_day` plans with no transaction open."""
+    text_check(reason=reason)
     _require(actor, WAREHOUSE_ROLES)
     if broken_vehicle_id is not None:
         with transaction.atomic():

@@ -683,6 +683,8 @@ def notification_receive(
         raise UnknownProviderError(field="provider")
     implementation = provider_for(provider)
     plain_headers = {str(key): str(value) for key, value in headers.items()}
+    # Refused before anything is stored: the record of a rejected notification keeps them.
+    text_check(body=body, headers="".join(key + value for key, value in plain_headers.items()))
     try:
         verified = implementation.verify_notification(plain_headers, body)
     except InvalidNotificationError as error:
