@@ -266,6 +266,22 @@ def test_order_references_show_only_to_who_may_see_the_order(
     assert "XC-77" not in str(shown)
 
 
+def test_a_parcels_tracking_number_shows_only_with_its_order(
+    client: Client, lot: Lot, farmer: User
+) -> None:
+    _packed(lot, "XC-79")
+    shipped = services.event_ship(
+        lot=lot, order_number="XC-79", tracking_number="SF1234567890", carrier="顺丰速运"
+    )
+    shown = _shown(client, farmer, shipped)
+    assert shown["xiangcun:trackingNumber"] == "SF1234567890"
+    # The tracking number finds the parcel, and so the buyer, at the carrier's.
+    hidden = _shown(client, staff(Role.BRAND_MANAGER), shipped)
+    assert _orders_named(hidden) == []
+    assert "SF1234567890" not in str(hidden)
+    assert "顺丰速运" not in str(hidden)
+
+
 def test_a_seller_does_not_see_another_sellers_order_in_an_event_of_their_lot(
     client: Client, lot: Lot, other_lot: Lot, farmer: User
 ) -> None:

@@ -223,8 +223,14 @@ EPCIS_STAFF_ROLES = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.CO
 # (brand and programme managers recall them). Order references are a separate question.
 EPCIS_READ_ALL_ROLES = EPCIS_STAFF_ROLES | {Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER}
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-# Our extension key for the order line a packing event names (see epcis.platform).
-_ORDER_LINE_KEYS = ("xiangcun:orderLineId", f"{EXTENSION_NAMESPACE}orderLineId")
+# Our extension keys that belong to an order (see epcis.platform): the order line a packing
+# event names, and the parcel's tracking number and carrier a shipping event names (which find
+# the parcel, and so the buyer, at the carrier's). Shown only with the order.
+_ORDER_LINE_KEYS = tuple(
+    key
+    for name in ("orderLineId", "trackingNumber", "carrier")
+    for key in (f"xiangcun:{name}", f"{EXTENSION_NAMESPACE}{name}")
+)
 
 # Orders sits above us: it registers `fn(*, user, numbers) -> set[str]`, the order numbers
 # among `numbers` this user may see. With none registered, no order reference is shown.
@@ -280,7 +286,8 @@ def _order_numbers(event: dict[str, Any]) -> set[str]:
 
 def _orders_hidden(event: dict[str, Any], visible: set[str]) -> dict[str, Any]:
     """The event without references to orders its reader may not see: the order's
-    bizTransaction, and the order line of a packing event unless its order is shown."""
+    bizTransaction, and the order line, tracking number and carrier (`_ORDER_LINE_KEYS`) unless
+    its order is shown."""
     numbers = _order_numbers(event)
     hidden = numbers - visible
     line_shown = bool(numbers) and not hidden
