@@ -245,6 +245,10 @@ API_ROWS: tuple[Row, ...] = (
     Row("GET", f"{API}/orders", only(Role.BUYER, access=OWN), shows="order",
         note="my orders: the buyer's own, nobody else's"),
     Row("GET", f"{API}/orders/{{order_id}}", order_viewers()),
+    Row("GET", f"{API}/orders/{{order_id}}", only(Role.BUYER, access=OWN),
+        params={"order_id": "pending_order"}, shows="payment_details", aspect="payment details",
+        note="whoever may see the order sees whether it is paid; only its buyer what pays it "
+        "(client_data: WeChat's signed prepay parameters; issue 13)"),
     Row("POST", f"{API}/orders/{{order_id}}/cancel",
         {Role.BUYER.value: OWN, **only(*CANCEL_STAFF)},
         params={"order_id": "pending_order"}, body=lambda ids: {"reason": "authz"}),

@@ -40,6 +40,7 @@ from xiangcun.logistics.models import (
 )
 from xiangcun.orders import services as orders
 from xiangcun.payments import services as payments
+from xiangcun.payments.models import PaymentIntent
 from xiangcun.regions.models import Station
 from xiangcun.sellers.models import Seller
 from xiangcun.traceability import services as traceability
@@ -208,6 +209,9 @@ def _side(
         idempotency_key=None,
     )
     side.ids.update(pending_order=pending.pk, payment_number=pending.payment_number)
+    # What the buyer's device needs to pay (the sandbox's page; WeChat's signed parameters).
+    intent = PaymentIntent.objects.get(number=pending.payment_number)
+    side.markers["payment_details"] = intent.client_data["approve_url"]
     side.ids["paid_order"] = _order(buyer, variant, station).pk
 
     # One collected at the station: delivered, so its buyer may ask for a return.

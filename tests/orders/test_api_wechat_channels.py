@@ -13,9 +13,12 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from django.test import Client
 
 from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
+from xiangcun.orders import services
 from xiangcun.orders.models import Order
+from xiangcun.orders.selectors import order_payment
 from xiangcun.payments.models import PaymentIntent
 from xiangcun.payments.selectors import payment_get
 from xiangcun.regions.models import Station
@@ -117,12 +120,18 @@ def _native_order(api: Client, variant: Variant, station: Station) -> dict[str, 
 
 
 def test_paying_again_on_a_phone_through_the_api_answers_an_h5_url(
-    api: Client, variant: Variant, station: Station, wechat: FakeWechatPay
+    api: Client,
+    variant: Variant,
+    station: Station,
+    wechat: FakeWechatPay,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     order = _native_order(api, variant, station)
     first = order["payment"]["number"]
 
-    response = _post(api, f"{URL}/{order['id']}/pay", {"wechat_channel": "h5"})
+    # The first payment is closed at WeChat once the renewal has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(api, f"{URL}/{order['id']}/pay", {"wechat_channel": "h5"})
 
     assert response.status_code == 200, response.content
     payment = response.json()
@@ -204,3 +213,67 @@ def test_an_unknown_channel_is_refused_with_a_code(
     assert response.json()["code"] == "invalid_payment_method"
     assert response.json()["field"] == "wechat_channel"
     assert wechat.orders[order["payment"]["number"]].trade_state == "NOTPAY"
+
+
+def test_only_the_buyer_is_answered_the_signed_jsapi_params(
+    api: Client,
+    client_for: Any,
+    agent: User,
+    warehouse_manager: User,
+    variant: Variant,
+    station: Station,
+    wechat: FakeWechatPay,
+) -> None:
+    placed = _post(
+        api, URL, _order_body(variant, station, wechat_channel="jsapi", payer_openid=OPENID)
+    ).json()
+    prepay_id = wechat.orders[placed["payment"]["number"]].prepay_id
+    assert placed["payment"]["client_data"]["jsapi_params"]
+
+    for staff in (agent, warehouse_manager):
+        response = client_for(staff).get(f"{URL}/{placed['id']}")
+        assert response.status_code == 200, response.content
+        payment = response.json()["payment"]
+        # Staff see whether the order is paid, never what pays it.
+        assert payment["status"] == "pending"
+        assert payment["client_data"] == {}
+        assert prepay_id not in response.content.decode()
+
+    mine = api.get(f"{URL}/{placed['id']}").json()["payment"]
+    assert mine["client_data"]["jsapi_params"]["package"] == f"prepay_id={prepay_id}"
+
+
+def test_whoever_placed_an_order_for_the_buyer_does_not_get_its_signed_params(
+    buyer: User, agent: User, variant: Variant, station: Station, wechat: FakeWechatPay
+) -> None:
+    order = services.order_place(
+        buyer=buyer,
+        placed_by=agent,
+        lines=[(variant.pk, 1)],
+        delivery_method="station_pickup",
+        station_id=station.pk,
+        address=None,
+        payment_method="wechat",
+        idempotency_key=None,
+        wechat_channel="jsapi",
+        payer_openid=OPENID,
+    )
+    prepay_id = wechat.orders[order.payment_number].prepay_id
+
+    for_agent = order_payment(order=order, for_user=agent)
+    for_buyer = order_payment(order=order, for_user=buyer)
+    assert for_agent is not None
+    assert for_buyer is not None
+    assert for_agent.status == for_buyer.status == "pending"
+    assert for_agent.client_data == {}
+    assert for_buyer.client_data["jsapi_params"]["package"] == f"prepay_id={prepay_id}"
+
+    page = Client()
+    page.force_login(agent)
+    response = page.get(f"/orders/{order.pk}/pay/wechat/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{order.pk}/"
+    assert prepay_id not in response.content.decode()
+    buyer_page = Client()
+    buyer_page.force_login(buyer)
+    assert prepay_id in buyer_page.get(f"/orders/{order.pk}/pay/wechat/").content.decode()

@@ -23,7 +23,6 @@ from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
-from xiangcun.payments.selectors import payment_get
 
 router = Router(auth=ApiTokenAuth())
 
@@ -246,24 +245,29 @@ def _order_fields(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
     }
 
 
-def _payment_out(order: Order) -> PaymentOut | None:
-    if not order.payment_number:
+def _payment_out(order: Order, user: Any) -> PaymentOut | None:
+    """The payment's status for whoever may see the order; client_data for the buyer only."""
+    payment = selectors.order_payment(order=order, for_user=user)
+    if payment is None:
         return None
-    intent = payment_get(number=order.payment_number)
     return PaymentOut(
-        number=intent.number,
-        provider=intent.provider,
-        status=intent.status,
-        client_data=dict(intent.client_data or {}),
+        number=payment.number,
+        provider=payment.provider,
+        status=payment.status,
+        client_data=payment.client_data,
     )
 
 
 def _detail(
-    order: Order, lines: list[OrderLine], events: list[OrderEvent] | None = None
+    order: Order,
+    lines: list[OrderLine],
+    events: list[OrderEvent] | None = None,
+    *,
+    user: Any,
 ) -> OrderDetailOut:
     return OrderDetailOut(
         **_order_fields(order, lines),
-        payment=_payment_out(order),
+        payment=_payment_out(order, user),
         timeline=[
             EventOut(status=event.status, note=event.note, at=event.created_at)
             for event in (events or [])
@@ -306,7 +310,10 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOu
     )
     lines = list(order.lines.order_by("seller_id", "id"))
     events = list(order.events.order_by("id"))
-    return Status(200 if order.replayed else 201, _detail(order, lines, events))
+    return Status(
+        200 if order.replayed else 201,
+        _detail(order, lines, events, user=request.auth),  # type: ignore[attr-defined]
+    )
 
 
 @router.get("", response={200: OrderListOut, **ERRORS}, summary="My orders, newest first")
@@ -329,7 +336,12 @@ def _get(request: HttpRequest, order_id: int) -> Order:
 )
 def order_detail(request: HttpRequest, order_id: int) -> OrderDetailOut:
     order = _get(request, order_id)
-    return _detail(order, order.visible_lines, selectors.order_timeline(order=order))  # type: ignore[attr-defined]
+    return _detail(
+        order,
+        order.visible_lines,  # type: ignore[attr-defined]
+        selectors.order_timeline(order=order),
+        user=request.auth,  # type: ignore[attr-defined]
+    )
 
 
 @router.post("/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="Cancel")
@@ -370,7 +382,7 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
         )
     elif order.status != Order.Status.AWAITING_CASH:
         raise OrderNotPayableError
-    payment = _payment_out(order)
+    payment = _payment_out(order, request.auth)  # type: ignore[attr-defined]
     if payment is None:
         raise OrderNotPayableError
     return payment

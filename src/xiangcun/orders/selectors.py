@@ -16,8 +16,9 @@ from xiangcun.ledger.types import BUYER_PAYMENTS_CLEARING
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
 from xiangcun.orders.services import ALLOCATION_KIND, ORDER_VIEW_STAFF, REVERSAL_KIND, TRANSITIONS
-from xiangcun.orders.types import CartItem, CartSummary
-from xiangcun.payments.selectors import payments_by_reference
+from xiangcun.orders.types import CartItem, CartSummary, OrderPayment
+from xiangcun.payments.errors import PaymentNotFoundError
+from xiangcun.payments.selectors import payment_get, payments_by_reference
 from xiangcun.payments.types import PaymentFacts
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.sellers.types import AnyUser
@@ -88,6 +89,27 @@ def order_get(*, order_id: int, for_user: AnyUser) -> Order:
     order.visible_lines = lines  # type: ignore[attr-defined]
     order.viewer = viewer  # type: ignore[attr-defined]
     return order
+
+
+def order_payment(*, order: Order, for_user: AnyUser) -> OrderPayment | None:
+    """The order's payment for someone who may see the order (callers got it from
+    `order_get`): its number, provider, channel and status for all of them; what a device needs
+    to pay (`client_data`, with WeChat's signed prepay parameters) only for the order's buyer,
+    the person who pays. None while the order has no payment."""
+    if not order.payment_number:
+        return None
+    try:
+        intent = payment_get(number=order.payment_number)
+    except PaymentNotFoundError:
+        return None
+    payer = for_user.is_authenticated and for_user.is_active and for_user.pk == order.buyer_id
+    return OrderPayment(
+        number=intent.number,
+        provider=intent.provider,
+        channel=intent.channel,
+        status=intent.status,
+        client_data=dict(intent.client_data or {}) if payer else {},
+    )
 
 
 def order_timeline(*, order: Order) -> list[OrderEvent]:

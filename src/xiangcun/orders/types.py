@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,16 @@ class CartSummary:
     items: list[CartItem]
     goods_total: Decimal
     count: int
+
+
+@dataclass(frozen=True)
+class OrderPayment:
+    """An order's payment as one viewer may see it (`selectors.order_payment`): `client_data`
+    (what a device needs to pay: WeChat's signed JSAPI parameters, its H5 or QR link, the
+    sandbox page) is empty for everyone but the buyer."""
+
+    number: str
+    provider: str
+    channel: str
+    status: str
+    client_data: dict[str, Any]

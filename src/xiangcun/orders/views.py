@@ -47,7 +47,7 @@ from xiangcun.orders.forms import (
 )
 from xiangcun.orders.models import Cart, CartLine, Order, OrderLine
 from xiangcun.orders.templatetags.order_pages import local, yuan
-from xiangcun.payments.selectors import payment_get, wechat_openid
+from xiangcun.payments.selectors import wechat_openid
 from xiangcun.payments.services import payment_sync
 from xiangcun.regions.errors import CountyNotConfiguredError
 from xiangcun.regions.selectors import (
@@ -492,11 +492,10 @@ def _payment_url(request: HttpRequest, order: Order) -> str:
     if not order.payment_number:
         return ""
     order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
-    try:
-        intent = payment_get(number=order.payment_number)
-    except NotFoundError:
+    payment = selectors.order_payment(order=order, for_user=request.user)
+    if payment is None:
         return ""
-    data = intent.client_data or {}
+    data = payment.client_data  # empty for anyone but the buyer
     if order.payment_method == Order.PaymentMethod.SANDBOX:
         base = data.get("approve_url") or data.get("url") or ""
         if not base:
@@ -504,10 +503,10 @@ def _payment_url(request: HttpRequest, order: Order) -> str:
         base = base.split("?", 1)[0]
         return f"{base}?{urlencode({'next': order_url})}"
     if order.payment_method == Order.PaymentMethod.WECHAT:
-        if intent.channel == "jsapi":
+        if payment.channel == "jsapi":
             return reverse("orders:wechat_pay", kwargs={"order_id": order.pk})
         h5_url = str(data.get("h5_url") or "")
-        if intent.channel == "h5" and h5_url:
+        if payment.channel == "h5" and h5_url:
             # WeChat brings the buyer back here once they have paid (or given up).
             back = request.build_absolute_uri(order_url)
             separator = "&" if "?" in h5_url else "?"
@@ -672,12 +671,11 @@ def _wechat_panel(request: HttpRequest, order: Order) -> dict[str, Any]:
         return {}
     channel = _wechat_channel(request)
     panel: dict[str, Any] = {"payment_poll": True}
-    try:
-        intent = payment_get(number=order.payment_number)
-    except NotFoundError:
+    payment = selectors.order_payment(order=order, for_user=request.user)
+    if payment is None:
         return panel
-    code_url = str((intent.client_data or {}).get("code_url") or "")
-    if channel == intent.channel == "native" and intent.status == "pending" and code_url:
+    code_url = str(payment.client_data.get("code_url") or "")
+    if channel == payment.channel == "native" and payment.status == "pending" and code_url:
         panel["wechat_qr"] = _qr_svg(code_url, title=_("WeChat Pay QR code"))
     if _wechat_signin_needed(request):
         panel["wechat_signin_url"] = _wechat_signin_url(request.path)
@@ -799,12 +797,16 @@ def wechat_pay(request: HttpRequest, order_id: int) -> HttpResponse:
     order_url = reverse("orders:detail", kwargs={"order_id": order.pk})
     if not _awaits_wechat(order):
         return redirect(order_url)
-    try:
-        intent = payment_get(number=order.payment_number)
-    except NotFoundError:
-        return redirect(order_url)
-    params = (intent.client_data or {}).get("jsapi_params")
-    if intent.channel != "jsapi" or intent.status != "pending" or not isinstance(params, dict):
+    # The signed parameters are the buyer's alone: anyone else goes to the order page, which
+    # shows whether it is paid.
+    payment = selectors.order_payment(order=order, for_user=request.user)
+    params = payment.client_data.get("jsapi_params") if payment is not None else None
+    if (
+        payment is None
+        or payment.channel != "jsapi"
+        or payment.status != "pending"
+        or not isinstance(params, dict)
+    ):
         return redirect(order_url)
     context = {"order": order, "jsapi_params": params, "order_url": order_url}
     return render(request, "orders/wechat_pay.html", context)
