@@ -19,9 +19,8 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, Field
 
 from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.validators import INT64_MAX, text_is_storable
 
-# The widest integer column: PostgreSQL's bigint, SQLite's INTEGER.
-INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 
 
@@ -54,18 +53,6 @@ class BodyNotObjectError(InvalidInputError):
     code = "invalid_input"
     status = 422
     default_message = _("The request body must be a JSON object.")
-
-
-def text_is_storable(value: str) -> bool:
-    """False for text holding NUL or an unpaired UTF-16 surrogate: neither encodes as UTF-8,
-    and PostgreSQL refuses NUL in text columns."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _text_check(value: str) -> str:
