@@ -4,18 +4,23 @@ whose payment the buyer can start again, under the same payment number, never tw
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
+from xiangcun.ledger.selectors import entries_for_reference
 from xiangcun.orders import services
+from xiangcun.orders.errors import OrderNotCancellableError
 from xiangcun.orders.models import Order
+from xiangcun.payments import services as payments
 from xiangcun.payments.errors import ProviderError
 from xiangcun.payments.models import PaymentIntent
 from xiangcun.payments.providers.wechat import WechatPayProvider
@@ -171,3 +176,110 @@ def test_the_api_answers_the_placed_order_and_pay_gets_the_code(
     assert paid.status_code == 200
     assert paid.json()["number"] == placed.json()["payment"]["number"]
     assert paid.json()["client_data"]["code_url"].startswith("weixin://")
+
+
+# --- cancelling: the order is cancelled in its transaction, WeChat is asked after ------------
+
+
+@pytest.fixture
+def wechat_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each call to WeChat Pay's query, close, refund and refund query, and whether a
+    transaction was open at that moment."""
+    seen: list[tuple[str, bool]] = []
+    for name in ("query", "close", "refund", "refund_query"):
+        original = getattr(WechatPayProvider, name)
+
+        def watched(self: Any, *args: Any, _name: str = name, _call: Any = original) -> Any:
+            seen.append((_name, transaction.get_connection().in_atomic_block))
+            return _call(self, *args)
+
+        monkeypatch.setattr(WechatPayProvider, name, watched)
+    return seen
+
+
+def test_cancelling_an_order_closes_its_payment_at_wechat_with_no_transaction_open(
+    place: Callable[..., Order],
+    variant: Variant,
+    buyer: User,
+    wechat: FakeWechatPay,
+    wechat_calls: list[tuple[str, bool]],
+) -> None:
+    order = place([(variant.pk, 2)], payment_method="wechat", wechat_channel="native")
+
+    services.order_cancel(actor=buyer, order_id=order.pk, reason="")
+
+    assert wechat_calls == [("query", False), ("query", False), ("close", False)]
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+    assert PaymentIntent.objects.get(number=order.payment_number).status == "cancelled"
+    assert wechat.orders[order.payment_number].trade_state == "CLOSED"
+    assert _reserved(variant) == 0
+
+
+def test_an_order_cancelled_while_wechat_is_down_stays_cancelled_and_the_poll_closes_it(
+    place: Callable[..., Order],
+    variant: Variant,
+    buyer: User,
+    wechat: FakeWechatPay,
+) -> None:
+    order = place([(variant.pk, 2)], payment_method="wechat", wechat_channel="native")
+    wechat.failures.extend([WECHAT_BUSY, WECHAT_BUSY])  # the question first, then the close
+
+    services.order_cancel(actor=buyer, order_id=order.pk, reason="")
+
+    # The order is cancelled and its stock free; the payment waits to be closed at WeChat.
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+    assert _reserved(variant) == 0
+    assert PaymentIntent.objects.get(number=order.payment_number).status == "closing"
+    assert wechat.orders[order.payment_number].trade_state == "NOTPAY"
+    assert payments.payments_close_due() == 0  # not due yet
+
+    assert payments.payments_close_due(now=timezone.now() + timedelta(minutes=11)) == 1
+
+    assert PaymentIntent.objects.get(number=order.payment_number).status == "cancelled"
+    assert wechat.orders[order.payment_number].trade_state == "CLOSED"
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_an_order_paid_at_wechat_before_the_cancel_is_paid_not_cancelled(
+    place: Callable[..., Order],
+    variant: Variant,
+    buyer: User,
+    wechat: FakeWechatPay,
+) -> None:
+    order = place([(variant.pk, 1)], payment_method="wechat", wechat_channel="native")
+    wechat.pay(order.payment_number)  # its notification has not come yet
+
+    with pytest.raises(OrderNotCancellableError):
+        services.order_cancel(actor=buyer, order_id=order.pk, reason="")
+
+    assert Order.objects.get(pk=order.pk).status == "paid"
+    assert PaymentIntent.objects.get(number=order.payment_number).status == "succeeded"
+    assert not [request for request in wechat.received if request.path.endswith("/close")]
+
+
+def test_a_payment_made_between_the_cancel_and_the_close_is_recorded_once(
+    place: Callable[..., Order],
+    variant: Variant,
+    buyer: User,
+    wechat: FakeWechatPay,
+    client: Client,
+) -> None:
+    order = place([(variant.pk, 1)], payment_method="wechat", wechat_channel="native")
+    wechat.failures.extend([WECHAT_BUSY, WECHAT_BUSY])
+    services.order_cancel(actor=buyer, order_id=order.pk, reason="")
+    assert PaymentIntent.objects.get(number=order.payment_number).status == "closing"
+
+    # The buyer pays on the phone all the same, and WeChat's notification comes first.
+    wechat.pay(order.payment_number)
+    response = wechat.transaction_notification(order.payment_number).post_with(
+        client, "/pay/wechat/notify/"
+    )
+    assert response.status_code == 204
+    assert payments.payments_close_due(now=timezone.now() + timedelta(minutes=11)) == 0
+
+    intent = PaymentIntent.objects.get(number=order.payment_number)
+    assert intent.status == "succeeded"
+    # The unit was still there: the cancelled order is sold after all, paid once.
+    assert Order.objects.get(pk=order.pk).status == "paid"
+    assert not [request for request in wechat.received if request.path.endswith("/close")]
+    assert entries_for_reference(reference=f"payment:{order.payment_number}")

@@ -309,11 +309,15 @@ def late_wechat(
     stocked: Callable[..., Variant],
     place: Callable[..., Order],
     pay: Callable[[Order], Order],
+    django_capture_on_commit_callbacks: Any,
 ) -> Order:
     """A WeChat order that expired (closed at WeChat) and whose last unit was sold since;
     then the buyer's WeChat payment goes through all the same."""
     last = stocked(on_hand=1, price="30.00")
-    late = _expire(place([(last.pk, 1)], payment_method="wechat", wechat_channel="native"))
+    placed = place([(last.pk, 1)], payment_method="wechat", wechat_channel="native")
+    # WeChat is asked to close the payment once the expiry has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        late = _expire(placed)
     assert wechat.orders[late.payment_number].trade_state == "CLOSED"
     pay(place([(last.pk, 1)], buyer=UserFactory()))
     wechat.pay(late.payment_number)
@@ -321,12 +325,17 @@ def late_wechat(
 
 
 def test_a_late_wechat_payment_is_refunded_through_wechat_and_settled_by_the_poll(
-    late_wechat: Order, wechat: FakeWechatPay, client: Client
+    late_wechat: Order,
+    wechat: FakeWechatPay,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     wechat.refund_status = "PROCESSING"
     notification = wechat.transaction_notification(late_wechat.payment_number)
 
-    assert notification.post_with(client, NOTIFY_PATH).status_code == 204
+    # The refund is asked of WeChat once the notification's transaction has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification.post_with(client, NOTIFY_PATH).status_code == 204
     assert notification.post_with(client, NOTIFY_PATH).status_code == 204  # WeChat retries
 
     refund = Refund.objects.get(intent__number=late_wechat.payment_number)
@@ -349,27 +358,34 @@ def test_a_late_wechat_payment_is_refunded_through_wechat_and_settled_by_the_pol
 
 
 def test_a_late_payment_wechat_cannot_refund_at_once_is_refunded_on_the_retry(
-    late_wechat: Order, wechat: FakeWechatPay
+    late_wechat: Order, wechat: FakeWechatPay, django_capture_on_commit_callbacks: Any
 ) -> None:
     wechat.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
     notification = wechat.transaction_notification(late_wechat.payment_number)
 
-    payments.notification_receive(
-        provider="wechat", headers=notification.headers, body=notification.body
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.notification_receive(
+            provider="wechat", headers=notification.headers, body=notification.body
+        )
 
-    # The money is booked and held in clearing, not lost with the failed refund.
+    # The money is booked and held in clearing, not lost with the failed refund. The refund
+    # was recorded (pending) before WeChat was asked, so it is not started a second time: the
+    # refund poll sends it again under the same out_refund_no.
     intent = PaymentIntent.objects.get(number=late_wechat.payment_number)
     assert intent.status == "succeeded"
-    assert not Refund.objects.filter(intent=intent).exists()
+    (refund,) = Refund.objects.filter(intent=intent)
+    assert (refund.status, refund.provider_refund_id) == ("pending", "")
+    assert wechat.refunds == {}
     assert account_balance(code="buyer_payments_clearing") == Decimal("-30.00")
+    assert services.late_payments_refund() == 0
 
-    assert services.late_payments_refund() == 1
-    assert services.late_payments_refund() == 0  # once
+    later = timezone.now() + timedelta(minutes=11)
+    assert payments.refunds_poll(now=later) == 1
+    assert payments.refunds_poll(now=later) == 0  # once
 
     intent.refresh_from_db()
     assert (intent.status, intent.refunded_amount) == ("refunded", Decimal("30.00"))
-    assert len(wechat.refunds) == 1
+    assert list(wechat.refunds) == [refund.number]
     assert account_balance(code="buyer_payments_clearing") == 0
     _ledger_whole()
 

@@ -392,7 +392,7 @@ def test_paying_again_on_the_same_computer_keeps_the_qr_code(
 
 
 def test_paying_on_a_phone_an_order_placed_on_a_computer_closes_the_qr_payment(
-    shop: Shop, wechat: FakeWechatPay
+    shop: Shop, wechat: FakeWechatPay, django_capture_on_commit_callbacks: Any
 ) -> None:
     _computer, order = place_on_a_computer(shop)
     phone = browser(HUAWEI_BROWSER)
@@ -401,7 +401,9 @@ def test_paying_on_a_phone_an_order_placed_on_a_computer_closes_the_qr_payment(
     page = phone.get(f"/orders/{order.pk}/").content.decode()
     assert "<svg" not in page
     assert 'data-testid="pay"' in page
-    response = phone.post(f"/orders/{order.pk}/pay/")
+    # The QR payment is closed at WeChat once the renewal has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(f"/orders/{order.pk}/pay/")
 
     renewed = Order.objects.get()
     assert renewed.payment_number != order.payment_number
@@ -412,7 +414,10 @@ def test_paying_on_a_phone_an_order_placed_on_a_computer_closes_the_qr_payment(
 
 
 def test_paying_inside_wechat_an_order_placed_on_a_computer_signs_in_then_opens_jsapi(
-    shop: Shop, wechat: FakeWechatPay, signin: FakeWechatSignin
+    shop: Shop,
+    wechat: FakeWechatPay,
+    signin: FakeWechatSignin,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _computer, order = place_on_a_computer(shop)
     phone = browser(WECHAT_IPHONE)
@@ -420,7 +425,8 @@ def test_paying_inside_wechat_an_order_placed_on_a_computer_signs_in_then_opens_
 
     back = sign_in_through_wechat(phone, signin, f"/orders/{order.pk}/")
     assert back.redirect_chain[-1] == (f"/orders/{order.pk}/", 302)
-    response = phone.post(f"/orders/{order.pk}/pay/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(f"/orders/{order.pk}/pay/")
 
     renewed = Order.objects.get()
     assert response["Location"] == f"/orders/{order.pk}/pay/wechat/"

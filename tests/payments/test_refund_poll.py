@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from tests.conftest import Clock
@@ -66,9 +66,13 @@ def paid(wechat: FakeWechatPay, amount: str = "23.50") -> PaymentIntent:
 
 
 def processing(wechat: FakeWechatPay, number: str, amount: str = "3.50") -> Refund:
-    refund = refund_create(
-        number=paid(wechat).number, amount=Decimal(amount), reason="少了一斤", refund_number=number
-    )
+    intent = paid(wechat)
+    # WeChat is asked once the refund is committed: here, when the test's transaction would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        refund = refund_create(
+            number=intent.number, amount=Decimal(amount), reason="少了一斤", refund_number=number
+        )
+    refund.refresh_from_db()
     assert refund.status == Refund.Status.PENDING
     return refund
 

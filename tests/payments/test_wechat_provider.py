@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,7 +48,10 @@ from xiangcun.payments.services import (
     payment_create,
     payment_prepare,
     payment_sync,
+    payments_close_due,
     refund_create,
+    refund_sync,
+    refunds_poll,
 )
 
 NOTIFY_URL = "https://xiangcun.example/pay/wechat/notify/"
@@ -701,7 +705,8 @@ def test_payment_sync_asks_wechat_and_records_the_payment(
     assert synced.provider_transaction_id == wechat_fake.orders[intent.number].transaction_id
 
 
-@pytest.mark.django_db
+# transaction=True: WeChat is asked once the payment's transaction has committed.
+@pytest.mark.django_db(transaction=True)
 def test_payment_cancel_closes_the_order_at_wechat(
     wechat_settings: Any, wechat_fake: FakeWechatPay
 ) -> None:
@@ -713,7 +718,8 @@ def test_payment_cancel_closes_the_order_at_wechat(
     assert wechat_fake.orders[intent.number].trade_state == "CLOSED"
 
 
-@pytest.mark.django_db
+# transaction=True: WeChat is asked once the payment's transaction has committed.
+@pytest.mark.django_db(transaction=True)
 def test_a_wechat_refund_completes_when_wechat_notifies_it(
     wechat_settings: Any, wechat_fake: FakeWechatPay, client: Client
 ) -> None:
@@ -773,7 +779,8 @@ def test_wechat_is_called_with_no_transaction_open(
     assert intent.client_data["code_url"]
 
 
-@pytest.mark.django_db
+# transaction=True: WeChat is asked once the payment's transaction has committed.
+@pytest.mark.django_db(transaction=True)
 def test_a_payment_wechat_never_took_is_cancelled_without_asking_it_to_close(
     wechat_settings: Any, wechat_fake: FakeWechatPay
 ) -> None:
@@ -786,3 +793,157 @@ def test_a_payment_wechat_never_took_is_cancelled_without_asking_it_to_close(
 
     assert cancelled.status == "cancelled"
     assert not [request for request in wechat_fake.received if request.path.endswith("/close")]
+
+
+# --- close, query and refund: asked with no transaction open, answers recorded after ---------
+
+
+@pytest.fixture
+def wechat_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each call to WeChat's query, close, refund and refund query, and whether a transaction
+    was open at that moment."""
+    seen: list[tuple[str, bool]] = []
+    for name in ("query", "close", "refund", "refund_query"):
+        original = getattr(WechatPayProvider, name)
+
+        def watched(self: Any, *args: Any, _name: str = name, _call: Any = original) -> Any:
+            seen.append((_name, transaction.get_connection().in_atomic_block))
+            return _call(self, *args)
+
+        monkeypatch.setattr(WechatPayProvider, name, watched)
+    return seen
+
+
+def refund_requests(fake: FakeWechatPay) -> list[str]:
+    return [
+        request.json["out_refund_no"]
+        for request in fake.received
+        if request.method == "POST" and request.path == "/v3/refund/domestic/refunds"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_query_and_refund_are_asked_of_wechat_with_no_transaction_open(
+    wechat_settings: Any, wechat_fake: FakeWechatPay, wechat_calls: list[tuple[str, bool]]
+) -> None:
+    wechat_fake.refund_status = "PROCESSING"
+    unwanted = wechat_payment()
+    assert payment_cancel(number=unwanted.number).status == PaymentIntent.Status.CANCELLED
+    intent = wechat_payment()
+    wechat_fake.pay(intent.number)
+    assert payment_sync(number=intent.number).status == PaymentIntent.Status.SUCCEEDED
+
+    refund = refund_create(
+        number=intent.number, amount=Decimal("3.50"), reason="少了一斤", refund_number="RF-OUT-1"
+    )
+    assert refund.status == Refund.Status.PENDING
+    assert refund.provider_refund_id == wechat_fake.refunds["RF-OUT-1"]["refund_id"]
+    wechat_fake.refund_settle("RF-OUT-1")
+    assert refund_sync(refund_number="RF-OUT-1").status == Refund.Status.SUCCEEDED
+
+    assert wechat_calls == [
+        ("query", False),
+        ("close", False),
+        ("query", False),
+        ("refund", False),
+        ("refund_query", False),
+    ]
+    assert wechat_fake.orders[unwanted.number].trade_state == "CLOSED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_whose_answer_was_lost_is_sent_again_under_the_same_number_and_made_once(
+    wechat_settings: Any, wechat_fake: FakeWechatPay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intent = wechat_payment("23.50")
+    wechat_fake.pay(intent.number)
+    payment_sync(number=intent.number)
+    send = WechatPayProvider.refund
+
+    def answer_lost(self: WechatPayProvider, refund: Refund) -> Any:
+        send(self, refund)  # WeChat makes the refund; its answer never reaches us
+        raise ProviderError()
+
+    monkeypatch.setattr(WechatPayProvider, "refund", answer_lost)
+    refund = refund_create(
+        number=intent.number, amount=Decimal("23.50"), reason="", refund_number="RF-LOST-1"
+    )
+    monkeypatch.setattr(WechatPayProvider, "refund", send)
+
+    # Recorded, pending, not answered: nothing booked yet, nothing refunded twice later.
+    assert (refund.status, refund.provider_refund_id) == (Refund.Status.PENDING, "")
+    assert payment_get(number=intent.number).refunded_amount == Decimal("0.00")
+    assert refunds_poll() == 0  # not due yet
+    assert refunds_poll(now=timezone.now() + timedelta(minutes=11)) == 1
+    assert refunds_poll(now=timezone.now() + timedelta(minutes=30)) == 0
+
+    assert refund_requests(wechat_fake) == ["RF-LOST-1", "RF-LOST-1"]
+    assert wechat_fake.orders[intent.number].refunded == 2350  # once
+    assert refund_get(refund_number="RF-LOST-1").status == Refund.Status.SUCCEEDED
+    refunded = payment_get(number=intent.number)
+    assert (refunded.status, refunded.refunded_amount) == ("refunded", Decimal("23.50"))
+    assert account_balance(code=provider_receivable_account("wechat")) == Decimal("0.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_wechat_cannot_take_stays_pending_and_the_poll_sends_it(
+    wechat_settings: Any, wechat_fake: FakeWechatPay
+) -> None:
+    intent = wechat_payment("23.50")
+    wechat_fake.pay(intent.number)
+    payment_sync(number=intent.number)
+    wechat_fake.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
+
+    refund = refund_create(
+        number=intent.number, amount=Decimal("5.00"), reason="", refund_number="RF-DOWN-1"
+    )
+
+    assert (refund.status, refund.provider_refund_id) == (Refund.Status.PENDING, "")
+    assert wechat_fake.refunds == {}
+    assert refunds_poll(now=timezone.now() + timedelta(minutes=11)) == 1
+    assert refund_get(refund_number="RF-DOWN-1").status == Refund.Status.SUCCEEDED
+    # Asked again with the same number: the refund that is there comes back, nothing is sent.
+    again = refund_create(
+        number=intent.number, amount=Decimal("5.00"), reason="", refund_number="RF-DOWN-1"
+    )
+    assert (again.pk, again.status) == (refund.pk, Refund.Status.SUCCEEDED)
+    assert refund_requests(wechat_fake)[-1:] == ["RF-DOWN-1"]
+    assert len(refund_requests(wechat_fake)) <= 2
+    assert wechat_fake.orders[intent.number].refunded == 500
+    assert payment_get(number=intent.number).refunded_amount == Decimal("5.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_close_wechat_cannot_answer_leaves_the_payment_closing_for_the_poll(
+    wechat_settings: Any, wechat_fake: FakeWechatPay
+) -> None:
+    intent = wechat_payment()
+    wechat_fake.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
+
+    assert payment_cancel(number=intent.number).status == PaymentIntent.Status.CLOSING
+    assert wechat_fake.orders[intent.number].trade_state == "NOTPAY"
+    # Cancelled here already: a question about it changes nothing.
+    assert payment_sync(number=intent.number).status == PaymentIntent.Status.CLOSING
+
+    assert payments_close_due(now=timezone.now() + timedelta(minutes=11)) == 1
+    assert payment_get(number=intent.number).status == PaymentIntent.Status.CANCELLED
+    assert wechat_fake.orders[intent.number].trade_state == "CLOSED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_notified_while_closing_is_recorded_paid_and_not_closed(
+    wechat_settings: Any, wechat_fake: FakeWechatPay, client: Client
+) -> None:
+    intent = wechat_payment()
+    wechat_fake.failures.append((500, "SYSTEM_ERROR", "系统繁忙，请稍后重试"))
+    payment_cancel(number=intent.number)
+    wechat_fake.pay(intent.number)
+
+    response = wechat_fake.transaction_notification(intent.number).post_with(client, NOTIFY_PATH)
+    assert response.status_code in (200, 204)
+    assert payments_close_due(now=timezone.now() + timedelta(minutes=11)) == 0  # none closing
+
+    paid = payment_get(number=intent.number)
+    assert paid.status == PaymentIntent.Status.SUCCEEDED
+    assert not [request for request in wechat_fake.received if request.path.endswith("/close")]
+    assert account_balance(code=provider_receivable_account("wechat")) == Decimal("23.50")

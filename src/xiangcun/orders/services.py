@@ -106,6 +106,7 @@ from xiangcun.payments.services import (
     payment_lock,
     payment_open,
     payment_prepare,
+    payment_sync,
     refund_create,
 )
 from xiangcun.payments.types import PaymentResult, RefundCompleted
@@ -1149,6 +1150,10 @@ def order_payment_renew(
         payer_openid=payer_openid,
         client_ip=client_ip,
     )
+    current = Order.objects.filter(pk=order_id).first()
+    if current is not None and _is_buyer(actor, current):
+        # A payment made meanwhile makes the order paid; nothing is renewed then.
+        _payment_news(current)
     order = _order_payment_renewed(
         actor=actor,
         order_id=order_id,
@@ -1157,6 +1162,9 @@ def order_payment_renew(
         payer_openid=payer_openid,
         client_ip=client_ip,
     )
+    # The replaced payment was closed at WeChat once that committed; had it been paid after
+    # all, the order is paid now and the new payment is not prepared.
+    order = Order.objects.get(pk=order.pk)
     if order.status == Status.PENDING_PAYMENT and order.payment_number:
         payment_prepare(number=order.payment_number, payer_openid=payer_openid, client_ip=client_ip)
     return order
@@ -1332,22 +1340,65 @@ def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str) -> None:
 
 
 def _payment_stop(order: Order) -> bool:
-    """Close the pending payment before the order is locked (intent, then order). False if the
-    payment went through meanwhile (payments then recorded it and our callback ran)."""
+    """Stop the pending payment before the order is locked (intent, then order). False if the
+    payment went through already (payments recorded it and our callback ran).
+
+    Only the decision is made here, in the caller's transaction: WeChat Pay is asked to close
+    the payment after that has committed (`payment_cancel`). If WeChat says then that it was
+    paid meanwhile, the success comes to `order_mark_paid` as a payment of a cancelled order
+    (sold if the stock is still there, otherwise refunded); if WeChat cannot be reached, the
+    payment stays closing and payments' poller closes it later."""
     if not order.payment_number:
         return True
     try:
         intent = payment_cancel(number=order.payment_number)
     except PaymentNotPendingError:
         return False
-    return str(intent.status) in ("cancelled", "failed")
+    return str(intent.status) in ("cancelled", "failed", "closing")
+
+
+def order_cancel(*, actor: AnyUser, order_id: int, reason: str = "") -> Order:
+    """The buyer (while unpaid) or staff cancel an order: the payment is closed and the held
+    stock released. Paid orders go back through a return instead.
+
+    WeChat Pay is never asked inside the transaction: first, with none open, whether the
+    buyer has paid meanwhile (`payment_sync`; a payment found made is recorded, the order is
+    paid and not cancellable); then the order is cancelled, its stock released and its
+    payment marked closing in one transaction; once that has committed WeChat is asked to
+    close the payment (see `_payment_stop`)."""
+    text_check(reason=reason)
+    order = Order.objects.filter(pk=order_id).first()
+    if (
+        order is not None
+        and order.status == Status.PENDING_PAYMENT
+        and _may_move(actor, order, TRANSITIONS[(order.status, Status.CANCELLED)])
+    ):
+        _payment_news(order)
+    return _order_cancelled(actor=actor, order_id=order_id, reason=reason)
+
+
+def _payment_news(order: Order) -> None:
+    """Before an order's pending payment is stopped: ask the provider, with no transaction
+    open, whether the buyer paid it meanwhile. A payment found made is recorded (our callback
+    then marks the order paid). One the provider never took is not asked about; one it cannot
+    answer for is logged: closing the payment asks again."""
+    if order.status != Status.PENDING_PAYMENT or not order.payment_number:
+        return
+    try:
+        intent = payment_get(number=order.payment_number)
+        if intent.status == "pending" and intent.prepared_at is not None:
+            payment_sync(number=order.payment_number)
+    except XiangcunError as error:
+        logger.warning(
+            "Order %s: payment %s not asked about (%s)",
+            order.number,
+            order.payment_number,
+            error.code,
+        )
 
 
 @transaction.atomic
-def order_cancel(*, actor: AnyUser, order_id: int, reason: str = "") -> Order:
-    """The buyer (while unpaid) or staff cancel an order: the payment is closed and the held
-    stock released. Paid orders go back through a return instead."""
-    text_check(reason=reason)
+def _order_cancelled(*, actor: AnyUser, order_id: int, reason: str) -> Order:
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise OrderNotFoundError

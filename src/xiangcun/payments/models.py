@@ -23,6 +23,8 @@ class PaymentIntent(TimeStampedModel):
         SUCCEEDED = "succeeded", _("Paid")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # Cancelled here, to be closed at the provider once that is committed (`payment_close`).
+        CLOSING = "closing", _("Closing")
         REFUNDED = "refunded", _("Refunded")
         PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
 

@@ -9,7 +9,13 @@ Rules every function keeps:
   buyer_payments_clearing with reference `payment:<number>`, once: the ledger is idempotent on
   (kind, reference) as a second guard;
 - handlers registered by higher apps (orders) run inside the same transaction, so an order
-  becomes paid exactly when its payment does, or neither does.
+  becomes paid exactly when its payment does, or neither does;
+- no call to the provider (WeChat Pay) is made inside a transaction: what is to happen is
+  recorded first (a payment `closing`, a refund `pending` under its out_refund_no), committed,
+  then the provider is asked, then its answer is recorded in a second short transaction that
+  locks the rows again and records only what is still to be recorded. A call that fails leaves
+  the intent recorded, and the poller (`refunds_poll`, `payments_close_due`) asks again under
+  the same number, which the provider takes once.
 """
 
 import logging
@@ -19,6 +25,7 @@ import string
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -63,7 +70,7 @@ from xiangcun.payments.errors import (
 )
 from xiangcun.payments.models import PaymentIntent, PaymentNotification, Refund
 from xiangcun.payments.providers import provider_for
-from xiangcun.payments.providers.base import Prepared, VerifiedNotification
+from xiangcun.payments.providers.base import Prepared, RefundResult, VerifiedNotification
 from xiangcun.payments.types import (
     CHANNELS,
     PROVIDERS,
@@ -501,23 +508,36 @@ def payment_confirm_cash(*, actor: Actor, number: str, station_id: int) -> Payme
     return intent
 
 
-@transaction.atomic
 def payment_sync(*, number: str) -> PaymentIntent:
-    """Ask the provider about a pending payment (a lost notification) and record a success."""
-    intent = _intent_locked(number)
+    """Ask the provider about a pending payment (a lost notification) and record a success.
+
+    The question goes to another system, so it is asked with no transaction open; the answer
+    is recorded in a short one that locks the payment again and records only if it is still
+    pending (a notification that came meanwhile has recorded it already)."""
+    text_check(number=number)
+    intent = PaymentIntent.objects.filter(number=number).first()
+    if intent is None:
+        raise PaymentNotFoundError
     if intent.status != PaymentIntent.Status.PENDING:
         return intent
     remote = provider_for(intent.provider).query(intent)
-    if remote.paid:
-        if remote.amount is not None and remote.amount != intent.amount:
-            logger.error(
-                "Payment %s: provider reports %s paid, %s due", number, remote.amount, intent.amount
-            )
-            raise AmountMismatchError
-        _payment_succeed(intent, transaction_id=remote.transaction_id)
-    elif remote.closed:
-        intent.status = PaymentIntent.Status.CANCELLED
-        intent.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        intent = _intent_locked(number)
+        if intent.status != PaymentIntent.Status.PENDING:
+            return intent
+        if remote.paid:
+            if remote.amount is not None and remote.amount != intent.amount:
+                logger.error(
+                    "Payment %s: provider reports %s paid, %s due",
+                    number,
+                    remote.amount,
+                    intent.amount,
+                )
+                raise AmountMismatchError
+            _payment_succeed(intent, transaction_id=remote.transaction_id)
+        elif remote.closed:
+            intent.status = PaymentIntent.Status.CANCELLED
+            intent.save(update_fields=["status", "updated_at"])
     return intent
 
 
@@ -532,18 +552,79 @@ def payment_lock(*, number: str) -> PaymentIntent:
 
 
 @transaction.atomic
-def payment_cancel(*, number: str) -> PaymentIntent:
-    """Stop a pending payment (order cancelled or expired) and close it at the provider.
-
-    If the provider says it was paid meanwhile, the success is recorded instead and the
-    payment comes back with status succeeded: callers must look at the status. A cancelled or
-    failed payment is returned as it is.
-    """
+def _payment_close_mark(number: str) -> PaymentIntent:
+    """Cancel a pending payment here. A cash or sandbox payment has nothing to close elsewhere
+    and is cancelled at once; any other is marked closing, for `payment_close` to close at
+    the provider once this is committed."""
     intent = _intent_locked(number)
-    if intent.status in (PaymentIntent.Status.CANCELLED, PaymentIntent.Status.FAILED):
+    if intent.status in (
+        PaymentIntent.Status.CANCELLED,
+        PaymentIntent.Status.FAILED,
+        PaymentIntent.Status.CLOSING,
+    ):
         return intent
     if intent.status != PaymentIntent.Status.PENDING:
         raise PaymentNotPendingError(status=intent.status)
+    if intent.provider in LOCAL_PROVIDERS:
+        provider_for(intent.provider).close(intent)
+        intent.status = PaymentIntent.Status.CANCELLED
+    else:
+        intent.status = PaymentIntent.Status.CLOSING
+    intent.save(update_fields=["status", "updated_at"])
+    return intent
+
+
+def payment_cancel(*, number: str) -> PaymentIntent:
+    """Stop a pending payment (order cancelled or expired) and close it at the provider.
+
+    In the caller's transaction the payment is locked and cancelled (cash, sandbox) or marked
+    closing (WeChat Pay); WeChat is asked only once that has committed (`payment_close`, at
+    once when no transaction is open): a closing payment counts as stopped for the caller. If
+    WeChat then says it was paid meanwhile, the success is recorded (and the handlers decide
+    what a late payment means); if WeChat cannot be reached, the payment stays closing and
+    `payments_close_due` tries again. A cancelled, failed or closing payment is returned as
+    it is; a paid one raises PaymentNotPendingError.
+    """
+    intent = _payment_close_mark(number)
+    if intent.status == PaymentIntent.Status.CLOSING:
+        # With no transaction open this runs at once.
+        transaction.on_commit(partial(_payment_close_quietly, number))
+    return PaymentIntent.objects.get(pk=intent.pk)
+
+
+def _payment_close_quietly(number: str) -> None:
+    try:
+        payment_close(number=number)
+    except XiangcunError as error:
+        logger.warning(
+            "Payment %s not closed at the provider (%s); it will be tried again",
+            number,
+            error.code,
+        )
+
+
+@transaction.atomic
+def _payment_closed_record(number: str) -> PaymentIntent:
+    intent = _intent_locked(number)
+    if intent.status == PaymentIntent.Status.CLOSING:
+        intent.status = PaymentIntent.Status.CANCELLED
+        intent.save(update_fields=["status", "updated_at"])
+    return intent
+
+
+def payment_close(*, number: str) -> PaymentIntent:
+    """Close at the provider a payment `payment_cancel` marked closing, then record it
+    cancelled. Made with no transaction open; each answer is recorded in a short transaction
+    that locks the payment again, so a notification that arrives in between wins. If the
+    provider says the payment was made after all, the success is recorded instead. A provider
+    that fails raises ProviderError and leaves the payment closing, to be tried again; a
+    payment not closing comes back as it is."""
+    text_check(number=number)
+    intent = PaymentIntent.objects.filter(number=number).first()
+    if intent is None:
+        raise PaymentNotFoundError
+    if intent.status != PaymentIntent.Status.CLOSING:
+        return intent
     implementation = provider_for(intent.provider)
     try:
         remote = implementation.query(intent)
@@ -551,17 +632,44 @@ def payment_cancel(*, number: str) -> PaymentIntent:
         # A payment whose prepare call failed may never have reached the provider: when the
         # provider says it does not know it, there is nothing to close there.
         if intent.prepared_at is None and error.details.get("wechat_code") in PROVIDER_NEVER_TOOK:
-            intent.status = PaymentIntent.Status.CANCELLED
-            intent.save(update_fields=["status", "updated_at"])
-            return intent
+            return _payment_closed_record(number)
         raise
     if remote.paid and (remote.amount is None or remote.amount == intent.amount):
-        _payment_succeed(intent, transaction_id=remote.transaction_id)
+        with transaction.atomic():
+            intent = _intent_locked(number)
+            # Closing or cancelled here: the money has arrived all the same (as a notification).
+            if intent.status not in PAID_STATUSES:
+                _payment_succeed(intent, transaction_id=remote.transaction_id)
         return intent
-    implementation.close(intent)
-    intent.status = PaymentIntent.Status.CANCELLED
-    intent.save(update_fields=["status", "updated_at"])
-    return intent
+    if not remote.closed:
+        implementation.close(intent)
+    return _payment_closed_record(number)
+
+
+def payments_close_due(*, now: datetime | None = None) -> int:
+    """Close the payments left closing for PAYMENTS_REFUND_POLL_MINUTES (the provider could
+    not be reached after their cancellation was committed), each on its own, oldest first, at
+    most REFUND_POLL_BATCH per run. Returns how many are no longer closing."""
+    now = now or timezone.now()
+    due = list(
+        PaymentIntent.objects.filter(
+            status=PaymentIntent.Status.CLOSING, updated_at__lte=now - _refund_poll_after()
+        )
+        .order_by("updated_at", "pk")
+        .values_list("number", flat=True)[:REFUND_POLL_BATCH]
+    )
+    closed = 0
+    for number in due:
+        try:
+            intent = payment_close(number=number)
+        except XiangcunError:
+            logger.exception("Could not close payment %s", number)
+            PaymentIntent.objects.filter(number=number, status=PaymentIntent.Status.CLOSING).update(
+                updated_at=timezone.now()
+            )
+            continue
+        closed += intent.status != PaymentIntent.Status.CLOSING
+    return closed
 
 
 # --- Notifications ----------------------------------------------------------------------------
@@ -698,21 +806,43 @@ def notification_receive(
 # --- Refunds ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def refund_create(*, number: str, amount: Decimal, reason: str, refund_number: str) -> Refund:
     """Send `amount` of payment `number` back through its provider.
 
     Idempotent on `refund_number` (WeChat Pay's out_refund_no): the same number for the same
     payment and amount returns the first refund; otherwise RefundNumberConflictError. Sandbox
-    refunds succeed at once, WeChat Pay ones may stay pending until the notification, cash ones
-    stay pending until staff pay out at a station (`refund_confirm_cash`).
+    refunds succeed at once, cash ones stay pending until staff pay out at a station
+    (`refund_confirm_cash`). A WeChat Pay refund is recorded pending in the caller's
+    transaction and asked of WeChat only once that has committed (`refund_send`, at once when
+    no transaction is open); it stays pending until WeChat says it succeeded (its answer, its
+    notification, or `refunds_poll`). If WeChat cannot be reached, the refund stays pending and
+    `refunds_poll` sends it again under the same out_refund_no, which WeChat refunds once.
     """
+    refund = _refund_open(number=number, amount=amount, reason=reason, refund_number=refund_number)
+    if _refund_unsent(refund):
+        # With no transaction open this runs at once.
+        transaction.on_commit(partial(_refund_send_quietly, refund.number))
+    return Refund.objects.get(pk=refund.pk)
+
+
+def _refund_unsent(refund: Refund) -> bool:
+    """A refund still to be asked of the provider: pending, and no answer recorded yet (the
+    provider's refund id comes with its first answer)."""
+    return (
+        refund.status == Refund.Status.PENDING
+        and not refund.provider_refund_id
+        and refund.intent.provider not in LOCAL_PROVIDERS
+    )
+
+
+@transaction.atomic
+def _refund_open(*, number: str, amount: Decimal, reason: str, refund_number: str) -> Refund:
     amount = _amount(amount)
     reason = _text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
     if not isinstance(refund_number, str) or not REFUND_NUMBER.fullmatch(refund_number):
         raise InvalidPaymentDataError(field="refund_number")
     intent = _intent_locked(number)
-    existing = Refund.objects.filter(number=refund_number).first()
+    existing = Refund.objects.filter(number=refund_number).select_related("intent").first()
     if existing is not None:
         if existing.intent_id == intent.pk and existing.amount == amount:
             return existing
@@ -736,40 +866,91 @@ def refund_create(*, number: str, amount: Decimal, reason: str, refund_number: s
     except IntegrityError as error:
         # The same refund number, taken meanwhile for another payment.
         raise RefundNumberConflictError from error
-    result = provider_for(intent.provider).refund(refund)
-    if result.succeeded:
-        _refund_succeed(intent, refund, provider_refund_id=result.provider_refund_id)
-    elif result.pending:
-        refund.provider_refund_id = result.provider_refund_id[:64]
-        refund.save(update_fields=["provider_refund_id", "updated_at"])
-    else:
-        refund.status = Refund.Status.FAILED
-        refund.provider_refund_id = result.provider_refund_id[:64]
-        refund.save(update_fields=["status", "provider_refund_id", "updated_at"])
+    if intent.provider in LOCAL_PROVIDERS:
+        # No other system to ask: the sandbox answers at once, cash waits for staff.
+        _refund_answer_record(intent, refund, provider_for(intent.provider).refund(refund))
     return refund
 
 
-@transaction.atomic
-def refund_sync(*, refund_number: str) -> Refund:
-    """Ask the provider about a pending refund (a notification lost or late) and settle it
-    exactly as its notification would. Cash refunds are settled only by staff at a station;
-    they come back unchanged. Still pending: the refund is stamped as asked, so
-    `refunds_poll` asks again only after another PAYMENTS_REFUND_POLL_MINUTES."""
-    intent, refund = _refund_locked(refund_number)
-    if refund.status != Refund.Status.PENDING or intent.provider == "cash":
-        return refund
-    remote = provider_for(intent.provider).refund_query(refund)
-    if remote.succeeded or not remote.pending:
+def _refund_answer_record(intent: PaymentIntent, refund: Refund, result: RefundResult) -> None:
+    """Record the provider's answer to a refund request, on a refund locked and pending."""
+    if result.succeeded or not result.pending:
         _refund_settle(
             intent,
             refund,
-            succeeded=remote.succeeded,
-            failed=not remote.succeeded,
-            provider_refund_id=remote.provider_refund_id,
-            source=f"query: {remote.raw_state}",
+            succeeded=result.succeeded,
+            failed=not result.succeeded,
+            provider_refund_id=result.provider_refund_id,
+            source=f"refund: {result.raw_state}",
         )
     else:
-        refund.save(update_fields=["updated_at"])
+        refund.provider_refund_id = result.provider_refund_id[:64]
+        refund.save(update_fields=["provider_refund_id", "updated_at"])
+
+
+def _refund_send_quietly(refund_number: str) -> None:
+    try:
+        refund_send(refund_number=refund_number)
+    except XiangcunError as error:
+        logger.warning(
+            "Refund %s not sent to the provider (%s); it will be tried again",
+            refund_number,
+            error.code,
+        )
+
+
+def refund_send(*, refund_number: str) -> Refund:
+    """Ask the provider to make a pending refund that has no answer recorded yet, then record
+    the answer. Made with no transaction open; the answer is recorded in a short transaction
+    that locks the payment and the refund again and records only while the refund is pending
+    (a notification that came first wins). Sent again after a lost answer, it goes under the
+    same out_refund_no, which WeChat refunds once and answers with the refund it has. A
+    provider that fails raises ProviderError and leaves the refund pending and unsent."""
+    text_check(refund_number=refund_number)
+    refund = Refund.objects.select_related("intent").filter(number=refund_number).first()
+    if refund is None:
+        raise RefundNotFoundError
+    if not _refund_unsent(refund):
+        return refund
+    result = provider_for(refund.intent.provider).refund(refund)
+    with transaction.atomic():
+        intent, refund = _refund_locked(refund_number)
+        if refund.status == Refund.Status.PENDING:
+            _refund_answer_record(intent, refund, result)
+    return refund
+
+
+def refund_sync(*, refund_number: str) -> Refund:
+    """Ask the provider about a pending refund (a notification lost or late) and settle it
+    exactly as its notification would. A refund the provider never answered is sent again
+    (`refund_send`, same out_refund_no). Cash refunds are settled only by staff at a station;
+    they come back unchanged. Still pending: the refund is stamped as asked, so
+    `refunds_poll` asks again only after another PAYMENTS_REFUND_POLL_MINUTES. The provider is
+    asked with no transaction open; its answer is recorded with the rows locked again."""
+    text_check(refund_number=refund_number)
+    refund = Refund.objects.select_related("intent").filter(number=refund_number).first()
+    if refund is None:
+        raise RefundNotFoundError
+    if refund.status != Refund.Status.PENDING or refund.intent.provider == "cash":
+        return refund
+    if _refund_unsent(refund):
+        return refund_send(refund_number=refund_number)
+    remote = provider_for(refund.intent.provider).refund_query(refund)
+    with transaction.atomic():
+        intent, refund = _refund_locked(refund_number)
+        if refund.status != Refund.Status.PENDING:
+            return refund
+        if remote.succeeded or not remote.pending:
+            _refund_settle(
+                intent,
+                refund,
+                succeeded=remote.succeeded,
+                failed=not remote.succeeded,
+                provider_refund_id=remote.provider_refund_id,
+                source=f"query: {remote.raw_state}",
+            )
+        else:
+            refund.save(update_fields=["updated_at"])
     return refund
 
 
