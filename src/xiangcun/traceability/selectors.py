@@ -18,6 +18,7 @@ from xiangcun.regions.selectors import county_get_default, station_get
 from xiangcun.sellers.selectors import (
     approved_seller_ids_managed_by,
     seller_can_manage,
+    sellers_managed_by,
     user_has_permission,
 )
 from xiangcun.sellers.types import AnyUser
@@ -66,6 +67,13 @@ def lot_may_record(*, user: AnyUser, seller_id: int) -> bool:
     if seller_id in approved_seller_ids_managed_by(user=user):
         return True
     return bool(user_roles(user=user) & RECORDING_STAFF_ROLES)
+
+
+def farms_recording_for(*, user: AnyUser) -> list[Any]:
+    """The shops whose harvests `user` records from their own pages: those they manage that
+    are approved (a shop waiting for review records no lots, see `lot_may_record`)."""
+    approved = approved_seller_ids_managed_by(user=user)
+    return [seller for seller in sellers_managed_by(user=user) if seller.pk in approved]
 
 
 def lot_may_recall(*, user: AnyUser) -> bool:

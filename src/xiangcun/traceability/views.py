@@ -19,6 +19,7 @@ from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.forms import HarvestForm, RecallForm
 from xiangcun.traceability.models import Lot
 from xiangcun.traceability.selectors import (
+    farms_recording_for,
     lot_by_code,
     lot_by_lot_code,
     lot_digital_link,
@@ -78,7 +79,7 @@ def trace_page(request: HttpRequest, gtin: str, lot: str) -> HttpResponse:
 def _farm_for(request: HttpRequest) -> Any | None:
     """The farm the user works for: ?seller=, else the one kept in the session, else the only
     one they manage; None when an agent must still choose."""
-    managed = sellers_managed_by(user=request.user)
+    managed = farms_recording_for(user=request.user)
     wanted = request.GET.get("seller") or request.session.get(SELLER_KEY)
     for seller in managed:
         if wanted and str(seller.pk) == str(wanted):
@@ -97,7 +98,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
     """Record a harvest: a farmer for their farm, or an agent for the farmer they help."""
     if request.GET.get("seller") == "":
         request.session.pop(SELLER_KEY, None)
-    managed = sellers_managed_by(user=request.user)
+    managed = farms_recording_for(user=request.user)
     if not managed:
         raise PermissionDenied
     seller = _farm_for(request)
@@ -196,7 +197,7 @@ def lot_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "previous_page": page.page - 1 if page.page > 1 else None,
         "next_page": page.page + 1 if page.page < page.pages else None,
-        "can_record": bool(managed),
+        "can_record": bool(farms_recording_for(user=request.user)),
     }
     return render(request, "traceability/lot_list.html", context)
 
