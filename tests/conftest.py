@@ -8,8 +8,16 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from xiangcun.accounts.sms import MemorySmsSender, SmsMessage
+
+# Property tests draw the same examples on every run, so the suite passes or fails by the code
+# alone, never by a lucky draw; `HYPOTHESIS_RANDOM=1` draws new examples to look further.
+hypothesis_settings.register_profile(
+    "xiangcun", derandomize=os.environ.get("HYPOTHESIS_RANDOM") != "1"
+)
+hypothesis_settings.load_profile("xiangcun")
 
 
 @pytest.fixture

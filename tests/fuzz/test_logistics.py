@@ -218,3 +218,17 @@ def test_a_van_with_unstorable_text_or_cost_is_refused(
             name=name,
         )
     assert not Vehicle.objects.filter(plate="黔H·54321").exists()
+
+
+@pytest.mark.parametrize("crates", [2**31, 2**63])
+def test_a_van_whose_capacity_no_column_holds_is_refused(world: World, crates: int) -> None:
+    with pytest.raises(XiangcunError):
+        logistics.vehicle_create(
+            actor=world.warehouse,
+            plate="黔H·54322",
+            capacity_kg=800,
+            capacity_crates=crates,
+            cost_per_km=Decimal("1.20"),
+            home_station_id=world.station.pk,
+        )
+    assert not Vehicle.objects.filter(plate="黔H·54322").exists()

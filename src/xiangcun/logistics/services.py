@@ -36,7 +36,7 @@ from xiangcun.accounts.services import role_grant, sms_queue, user_register
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import products_for_seller, variant_sellers, variants_for_order
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import mobile_normalize, text_check
+from xiangcun.core.validators import INT32_MAX, int_check, mobile_normalize, text_check
 from xiangcun.inventory.selectors import available_by_variant, locations_list
 from xiangcun.inventory.services import stock_receive, stock_return
 from xiangcun.logistics.errors import (
@@ -232,7 +232,8 @@ def lot_packable_for_line(*, lot: Any, line: Any) -> bool:
 def _positive_int(value: object, *, field: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise InvalidInputError(_("Enter a whole number above zero."), field=field)
-    return value
+    # The columns are 32-bit on PostgreSQL; a larger number fails in the driver, not here.
+    return int_check(value, field=field, minimum=1, maximum=INT32_MAX)
 
 
 def _minutes(value: object, *, field: str) -> int:
