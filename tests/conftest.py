@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
+from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
 from xiangcun.accounts.sms import MemorySmsSender, SmsMessage
 
 # Property tests draw the same examples on every run, so the suite passes or fails by the code
@@ -26,6 +28,21 @@ def sms_outbox() -> Iterator[list[SmsMessage]]:
     MemorySmsSender.outbox.clear()
     yield MemorySmsSender.outbox
     MemorySmsSender.outbox.clear()
+
+
+@pytest.fixture(scope="module")
+def wechat_keys() -> WechatKeys:
+    """A merchant's and a platform's keys for the fake WeChat Pay server (made once a module)."""
+    return WechatKeys.generate()
+
+
+@pytest.fixture
+def wechat(settings: Any, wechat_keys: WechatKeys) -> Iterator[FakeWechatPay]:
+    """The local fake WeChat Pay server, running, with the settings pointing at it."""
+    fake = FakeWechatPay(wechat_keys).start()
+    wechat_settings_apply(settings, fake, wechat_keys)
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture(autouse=True)

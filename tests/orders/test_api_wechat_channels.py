@@ -4,7 +4,6 @@ and paying again can move an order to another channel (H5 on a phone, JSAPI insi
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from django.test import Client
 
-from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from tests.payments.wechat_fake import FakeWechatPay, WechatKeys
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
@@ -27,19 +26,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/orders"
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-
-
-@pytest.fixture(scope="module")
-def wechat_keys() -> WechatKeys:
-    return WechatKeys.generate()
-
-
-@pytest.fixture
-def wechat(settings: Any, wechat_keys: WechatKeys) -> Iterator[FakeWechatPay]:
-    fake = FakeWechatPay(wechat_keys).start()
-    wechat_settings_apply(settings, fake, wechat_keys)
-    yield fake
-    fake.stop()
 
 
 def _post(client: Client, url: str, body: Any = None) -> Any:

@@ -3,7 +3,7 @@ stock row, no order locked) while WeChat answers, and a WeChat that fails leaves
 whose payment the buyer can start again, under the same payment number, never twice."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from tests.payments.wechat_fake import FakeWechatPay
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
@@ -29,19 +29,6 @@ from xiangcun.payments.providers.wechat import WechatPayProvider
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WECHAT_BUSY = (500, "SYSTEM_ERROR", "系统繁忙，请稍后重试")
-
-
-@pytest.fixture(scope="module")
-def wechat_keys() -> WechatKeys:
-    return WechatKeys.generate()
-
-
-@pytest.fixture
-def wechat(settings: Any, wechat_keys: WechatKeys) -> Iterator[FakeWechatPay]:
-    fake = FakeWechatPay(wechat_keys).start()
-    wechat_settings_apply(settings, fake, wechat_keys)
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 return of every unit; a payment that lands after its order was cancelled (or a second payment
 of a paid order) goes straight back through its provider. Every case leaves the ledger whole."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.orders.conftest import home
-from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from tests.payments.wechat_fake import FakeWechatPay
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
@@ -288,19 +288,6 @@ def test_a_second_payment_of_a_paid_order_is_refunded(
 
 
 # --- the same through WeChat Pay (a local fake that speaks its protocol) ----------------------
-
-
-@pytest.fixture(scope="module")
-def wechat_keys() -> WechatKeys:
-    return WechatKeys.generate()
-
-
-@pytest.fixture
-def wechat(settings: Any, wechat_keys: WechatKeys) -> Iterator[FakeWechatPay]:
-    fake = FakeWechatPay(wechat_keys).start()
-    wechat_settings_apply(settings, fake, wechat_keys)
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ SQLite ignores select_for_update, so this proves nothing there and is skipped.
 """
 
 import time
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.db import connection
 
 from tests.concurrency import run_together
-from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from tests.payments.wechat_fake import FakeWechatPay
 from xiangcun.ledger.selectors import entries_for_reference, ledger_total
 from xiangcun.payments.models import PaymentIntent, Refund
 from xiangcun.payments.selectors import payment_get, refund_get
@@ -29,19 +27,6 @@ from xiangcun.payments.services import (
 
 RACERS = 8
 WECHAT_BUSY = (500, "SYSTEM_ERROR", "系统繁忙，请稍后重试")
-
-
-@pytest.fixture(scope="module")
-def wechat_keys() -> WechatKeys:
-    return WechatKeys.generate()
-
-
-@pytest.fixture
-def wechat(settings: Any, wechat_keys: WechatKeys) -> Iterator[FakeWechatPay]:
-    fake = FakeWechatPay(wechat_keys).start()
-    wechat_settings_apply(settings, fake, wechat_keys)
-    yield fake
-    fake.stop()
 
 
 def wechat_payment() -> PaymentIntent:
