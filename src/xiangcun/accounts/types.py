@@ -3,10 +3,22 @@
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Whoever is acting: a signed-in user or a visitor. Every app's services and selectors take
+# their actor as this. At run time the user model is named by its base class, so that this
+# module need not import the models (which import it).
+if TYPE_CHECKING:
+    from xiangcun.accounts.models import User
+
+    AnyUser: TypeAlias = User | AnonymousUser
+else:
+    AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class Role(models.TextChoices):

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
@@ -41,11 +40,6 @@ from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
 from xiangcun.sellers.selectors import seller_can_manage
-
-if TYPE_CHECKING:
-    from xiangcun.accounts.models import User
-
-    AnyUser = User | AnonymousUser
 
 AvailabilitySource = Callable[..., dict[int, int]]
 

@@ -13,12 +13,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog import demo
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
@@ -60,11 +60,6 @@ from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.core.validators import INT16_MAX, INT32_MAX, int_check, text_check
 from xiangcun.regions.selectors import township_exists, village_exists
 from xiangcun.sellers.selectors import seller_can_manage, seller_get
-
-if TYPE_CHECKING:
-    from xiangcun.accounts.models import User
-
-    AnyUser = User | AnonymousUser
 
 logger = logging.getLogger(__name__)
 

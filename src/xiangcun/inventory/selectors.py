@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import F, Max, Q, Sum
 
 from xiangcun.accounts.selectors import user_roles
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_sellers
 from xiangcun.core.types import IntegrityProblem
 from xiangcun.inventory.errors import (
@@ -21,7 +21,6 @@ from xiangcun.inventory.errors import (
 from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
 from xiangcun.inventory.types import LowStockItem, StockLine
 from xiangcun.sellers.selectors import seller_can_manage, user_has_permission
-from xiangcun.sellers.types import AnyUser
 
 # Warehouse staff hold this through their role's group (see accounts.roles); superusers too.
 # (Every seller's group holds `inventory.view_stock`, for their own stock: it decides nothing.)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import INT32_MAX, INT64_MAX, int_check, text_check
 from xiangcun.inventory.errors import (
@@ -38,7 +39,6 @@ from xiangcun.inventory.models import Location, Reservation, Stock, StockMovemen
 from xiangcun.inventory.selectors import CHANGE_PERMISSION, location_get, variant_seller
 from xiangcun.regions.selectors import station_get, stations_list
 from xiangcun.sellers.selectors import seller_can_manage, seller_get, user_has_permission
-from xiangcun.sellers.types import AnyUser
 
 DEFAULT_RESERVATION_TTL_SECONDS = 900
 REFERENCE_MAX_LENGTH = 60

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.types import AnyUser
 from xiangcun.core.api import ErrorOut
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.errors import (
@@ -21,7 +22,6 @@ from xiangcun.logistics.errors import (
 from xiangcun.logistics.models import FarmPickup, Parcel, Route
 from xiangcun.logistics.types import PICKUP_REQUEST_ROLES, ROAD_ROLES
 from xiangcun.sellers.selectors import sellers_managed_by
-from xiangcun.sellers.types import AnyUser
 
 router = Router(auth=ApiTokenAuth())
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.logistics.errors import (
     NotYourStationError,
     PackingTaskNotFoundError,
@@ -46,7 +46,6 @@ from xiangcun.logistics.types import (
 from xiangcun.orders import selectors as orders_selectors
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.sellers.selectors import sellers_managed_by
-from xiangcun.sellers.types import AnyUser
 
 
 def is_logistics_staff(*, user: AnyUser) -> bool:

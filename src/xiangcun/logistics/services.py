@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.services import role_grant, sms_queue, user_register
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import products_for_seller, variant_sellers, variants_for_order
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import INT32_MAX, int_check, mobile_normalize, text_check
@@ -111,7 +111,6 @@ from xiangcun.regions.selectors import (
 )
 from xiangcun.regions.types import StationSummary
 from xiangcun.sellers.selectors import seller_can_manage, seller_get, sellers_list
-from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.selectors import lot_get
 from xiangcun.traceability.services import (

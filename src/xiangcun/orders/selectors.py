@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_availability
 from xiangcun.core.types import IntegrityProblem, Page
 from xiangcun.inventory.selectors import reservation_units
@@ -21,7 +22,6 @@ from xiangcun.payments.errors import PaymentNotFoundError
 from xiangcun.payments.selectors import payment_get, payments_by_reference
 from xiangcun.payments.types import PaymentFacts
 from xiangcun.sellers.selectors import sellers_managed_by
-from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability.types import RecallContact
 
 PAGE_SIZE_MAX = 100

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
-from xiangcun.accounts.types import SMS_TEXT, Role, SmsParam
+from xiangcun.accounts.types import SMS_TEXT, AnyUser, Role, SmsParam
 from xiangcun.catalog.selectors import (
     variant_availability,
     variant_on_sale,
@@ -114,7 +114,6 @@ from xiangcun.regions.errors import CountyNotConfiguredError, StationNotFoundErr
 from xiangcun.regions.selectors import county_get_default, station_get
 from xiangcun.regions.services import address_create
 from xiangcun.sellers.selectors import seller_can_manage
-from xiangcun.sellers.types import AnyUser
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,9 @@ from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db.models import Q, QuerySet
 
 from xiangcun.accounts.selectors import user_roles
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.sellers.errors import InvalidSellerKindError, SellerNotFoundError
 from xiangcun.sellers.models import PoorHouseholdLink, Seller
-from xiangcun.sellers.types import AnyUser
 
 REVIEW_PERMISSION = "sellers.review_seller"
 

@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from xiangcun.accounts.selectors import household_registered_poor
 from xiangcun.accounts.services import role_grant
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import mobile_normalize, text_check
 from xiangcun.regions.errors import TownshipNotFoundError
@@ -42,7 +42,6 @@ from xiangcun.sellers.errors import (
 )
 from xiangcun.sellers.models import PoorHouseholdLink, Seller, ShopPhoto
 from xiangcun.sellers.selectors import seller_can_manage, seller_can_review
-from xiangcun.sellers.types import AnyUser
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
 from xiangcun.accounts.selectors import user_roles
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_get
 from xiangcun.core.types import Page
 from xiangcun.regions.errors import StationNotFoundError
@@ -21,7 +21,6 @@ from xiangcun.sellers.selectors import (
     sellers_managed_by,
     user_has_permission,
 )
-from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import identifiers
 from xiangcun.traceability.epcis.hashing import (
     ContextNotAvailableError,

@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from xiangcun.accounts.services import sms_queue
-from xiangcun.accounts.types import SMS_TEXT, SmsParams
+from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
 from xiangcun.core.validators import text_check
 from xiangcun.regions.selectors import village_exists
-from xiangcun.sellers.types import AnyUser
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis import platform as epcis_platform
 from xiangcun.traceability.epcis.serialise import single_event_document

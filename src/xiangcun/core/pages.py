@@ -1,0 +1,74 @@
+"""How a page calls a service and shows its refusal: one way for every app.
+
+A page view passes the actor to a service and, when the service refuses, shows the refusal
+where the person will read it: next to the form field it is about, or as a message at the top
+of the next page. A refusal for want of permission is not the person's to fix and is not
+swallowed: it goes on to `XiangcunErrorMiddleware`, which answers 403.
+
+    with refusal_on_form(form, fields=FLEET_ERROR_FIELDS) as outcome:
+        vehicle = services.vehicle_add(actor=request.user, ...)
+    if outcome.done:
+        messages.success(request, ...)
+        return redirect(...)
+"""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest
+
+from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.forms import form_add_service_error
+
+
+@dataclass
+class ServiceOutcome:
+    """What the page learns from the `with` block: the refusal, if the service refused."""
+
+    error: XiangcunError | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.error is None
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
+
+def _shown_here(error: XiangcunError) -> bool:
+    """Whether a refusal belongs on this page (not a 403)."""
+    return not isinstance(error, PermissionDeniedError)
+
+
+@contextmanager
+def refusal_on_form(
+    form: Form, *, fields: Mapping[str, str] | None = None
+) -> Iterator[ServiceOutcome]:
+    """Run the block; a refusal is shown next to the field it names (see
+    `form_add_service_error`), else above the form, and the page renders the form again."""
+    outcome = ServiceOutcome()
+    try:
+        yield outcome
+    except XiangcunError as error:
+        if not _shown_here(error):
+            raise
+        form_add_service_error(form, error, fields=fields)
+        outcome.error = error
+
+
+@contextmanager
+def refusal_as_message(request: HttpRequest) -> Iterator[ServiceOutcome]:
+    """Run the block; a refusal becomes an error message on the next page the person sees
+    (for buttons without a form of their own: add to cart, arrive, cancel)."""
+    outcome = ServiceOutcome()
+    try:
+        yield outcome
+    except XiangcunError as error:
+        if not _shown_here(error):
+            raise
+        messages.error(request, str(error.message))
+        outcome.error = error
