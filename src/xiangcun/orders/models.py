@@ -11,6 +11,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.db import TimeStampedModel
+from xiangcun.orders.types import OrderStatus
 
 
 class Cart(TimeStampedModel):
@@ -58,17 +59,7 @@ class CartLine(TimeStampedModel):
 
 
 class Order(TimeStampedModel):
-    class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
-        AWAITING_CASH = "awaiting_cash", _("Awaiting cash")
-        PAID = "paid", _("Paid")
-        PACKING = "packing", _("Packing")
-        SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
-        RETURN_REQUESTED = "return_requested", _("Return requested")
-        REFUNDED = "refunded", _("Refunded")
+    Status = OrderStatus
 
     class Delivery(models.TextChoices):
         HOME = "home", _("Home delivery")

@@ -4,6 +4,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    """Where an order stands (`Order.Status` is this). Other apps compare and move orders by these
+    members, never by bare strings."""
+
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    AWAITING_CASH = "awaiting_cash", _("Awaiting cash")
+    PAID = "paid", _("Paid")
+    PACKING = "packing", _("Packing")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    REFUNDED = "refunded", _("Refunded")
+
 
 @dataclass(frozen=True)
 class Move:
