@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.forms import choices_set
+
 Choices = list[tuple[Any, Any]]
 
 _DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
@@ -74,9 +76,9 @@ class SearchForm(forms.Form):
         townships: Choices,
     ) -> None:
         super().__init__(data)
-        self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
-        self.fields["brand"].choices = [("", _("All brands")), *brands]  # type: ignore[attr-defined]
-        self.fields["township"].choices = [("", _("All townships")), *townships]  # type: ignore[attr-defined]
+        choices_set(self, "category", [("", _("All categories")), *categories])
+        choices_set(self, "brand", [("", _("All brands")), *brands])
+        choices_set(self, "township", [("", _("All townships")), *townships])
 
 
 class ProductForm(forms.Form):
@@ -132,9 +134,9 @@ class ProductForm(forms.Form):
         initial: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
-        self.fields["category"].choices = [("", _("Choose a category")), *categories]  # type: ignore[attr-defined]
-        self.fields["brand"].choices = [("", _("No brand")), *brands]  # type: ignore[attr-defined]
-        self.fields["origin_village"].choices = [("", _("Not from a village here")), *villages]  # type: ignore[attr-defined]
+        choices_set(self, "category", [("", _("Choose a category")), *categories])
+        choices_set(self, "brand", [("", _("No brand")), *brands])
+        choices_set(self, "origin_village", [("", _("Not from a village here")), *villages])
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -198,7 +200,7 @@ class VariantForm(forms.Form):
 
     def __init__(self, data: Any = None, *, units: Choices, initial: Any = None) -> None:
         super().__init__(data, initial=initial)
-        self.fields["unit"].choices = [("", _("Choose")), *units]  # type: ignore[attr-defined]
+        choices_set(self, "unit", [("", _("Choose")), *units])
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -1,10 +1,21 @@
-"""Showing a service's refusal on the form that asked for it."""
+"""Helpers for every app's forms: options known only when the page is built, and a service's
+refusal shown on the form that asked for it."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from django.forms import Form
+from django.forms import BaseForm, ChoiceField, Form
 
 from xiangcun.core.errors import XiangcunError
+
+
+def choices_set(form: BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Give the choice field `name` the options the view read through selectors (a seller's own
+    lots, a depot's stations). `form.fields` types every field as a plain `Field`."""
+    field = form.fields[name]
+    if not isinstance(field, ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    field.choices = choices
 
 
 def form_add_service_error(

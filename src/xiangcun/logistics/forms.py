@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.forms import choices_set
 from xiangcun.logistics.models import CarrierHandoff, Intake, StaffMember, Vehicle
 from xiangcun.logistics.services import FAILURE_REASONS, RETURN_REJECT_REASONS
 
@@ -30,9 +31,9 @@ class PickupCodeForm(forms.Form):
         help_text=_("The 6 digits the customer received by text message."),
     )
 
-    def __init__(self, *args: object, stations: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["station"].choices = stations  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_set(self, "station", stations)
 
 
 class StopFailForm(forms.Form):
@@ -60,9 +61,9 @@ class PackingCompleteForm(forms.Form):
     needs_cold_chain = forms.BooleanField(label=_("Keep cold (cold chain)"), required=False)
 
     def __init__(
-        self, *args: object, lines: list[tuple[int, str, list[tuple[str, str]]]], **kwargs: object
+        self, *args: Any, lines: list[tuple[int, str, list[tuple[str, str]]]], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.line_fields = []
         for line_id, label, lots in lines:
             if not lots:
@@ -105,9 +106,9 @@ class IntakeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: object, pickups: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["pickup"].choices = pickups  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, pickups: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_set(self, "pickup", pickups)
 
 
 class ReplanForm(forms.Form):
@@ -115,9 +116,9 @@ class ReplanForm(forms.Form):
         label=_("Van that broke down"), coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args: object, vehicles: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["broken_vehicle"].choices = [("", _("None: a late order arrived")), *vehicles]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, vehicles: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_set(self, "broken_vehicle", [("", _("None: a late order arrived")), *vehicles])
 
 
 # --- Fleet, staff and shifts -------------------------------------------------------------------
@@ -162,7 +163,7 @@ class VehicleForm(forms.Form):
 
     def __init__(self, *args: Any, stations: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_station"].choices = stations  # type: ignore[attr-defined]
+        choices_set(self, "home_station", stations)
 
 
 class VehicleStatusForm(forms.Form):
@@ -181,7 +182,7 @@ class StaffAddForm(forms.Form):
 
     def __init__(self, *args: Any, stations: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["station"].choices = stations  # type: ignore[attr-defined]
+        choices_set(self, "station", stations)
 
 
 class DayForm(forms.Form):
@@ -203,8 +204,8 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Choices, vehicles: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].choices = staff  # type: ignore[attr-defined]
-        self.fields["vehicle"].choices = [("", _("No van")), *vehicles]  # type: ignore[attr-defined]
+        choices_set(self, "staff", staff)
+        choices_set(self, "vehicle", [("", _("No van")), *vehicles])
 
 
 # --- Farm pickups ------------------------------------------------------------------------------
@@ -275,10 +276,10 @@ class PickupRequestForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["variant"].choices = variants  # type: ignore[attr-defined]
-        self.fields["village"].choices = villages  # type: ignore[attr-defined]
+        choices_set(self, "variant", variants)
+        choices_set(self, "village", villages)
         if lots:
-            self.fields["lot"].choices = [("", _("No lot")), *lots]  # type: ignore[attr-defined]
+            choices_set(self, "lot", [("", _("No lot")), *lots])
         else:
             del self.fields["lot"]
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.forms import choices_set
 from xiangcun.sellers.models import Seller
 
 
@@ -48,7 +49,7 @@ class SellerApplyForm(forms.Form):
 
     def __init__(self, data: Any = None, *, villages: list[tuple[Any, Any]]) -> None:
         super().__init__(data)
-        self.fields["village"].choices = [("", _("Not in Danzhai")), *villages]  # type: ignore[attr-defined]
+        choices_set(self, "village", [("", _("Not in Danzhai")), *villages])
 
 
 class SellerReviewForm(forms.Form):

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.forms import choices_set
+
 Choices = list[tuple[Any, Any]]
 
 
@@ -42,8 +44,8 @@ class HarvestForm(forms.Form):
     def __init__(self, *args: Any, products: Choices, units: Choices, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"harvested_on": timezone.localdate(), "unit": "jin"})
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = products  # type: ignore[attr-defined]
-        self.fields["unit"].choices = units  # type: ignore[attr-defined]
+        choices_set(self, "product", products)
+        choices_set(self, "unit", units)
 
 
 class RecallForm(forms.Form):
