@@ -3,63 +3,29 @@
 over gets its buyer's money back."""
 
 import datetime
-from decimal import Decimal
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone, translation
 
+from tests.logistics.factories import lot_of
 from xiangcun.accounts.models import User
+from xiangcun.catalog.models import Variant
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.inventory.models import Location, Stock, StockMovement
 from xiangcun.ledger.selectors import account_balance, ledger_total
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import InvalidParcelStateError, LogisticsPermissionDeniedError
-from xiangcun.logistics.models import FarmPickup, Parcel, ParcelEvent, StaffMember
-from xiangcun.logistics.types import LogisticsDemoResult
-from xiangcun.orders import services as orders_services
+from xiangcun.logistics.models import Parcel, ParcelEvent
 from xiangcun.orders.models import Order, OrderLine, ReturnRequest
-from xiangcun.orders.selectors import order_by_number
 from xiangcun.payments.models import PaymentIntent
-from xiangcun.payments.services import sandbox_decide
-from xiangcun.traceability.models import Event, Lot
-from xiangcun.traceability.services import lot_record
+from xiangcun.traceability.models import Event
 
 
 def warehouse_stock(variant_id: int) -> int:
     location = Location.objects.filter(kind="warehouse").order_by("kind", "code").first()
     stock = Stock.objects.filter(variant_id=variant_id, location=location).first()
     return stock.on_hand if stock is not None else 0
-
-
-def at_station(
-    buyer: User, packer: User, driver: User, *, quantity: int = 3, lot: Lot | None = None
-) -> Parcel:
-    """A paid order of `quantity` units, packed (from `lot` when given) and waiting at the
-    village station where the demo's agent works (an agent acts at their own station only)."""
-    variant_id = (
-        lot.variant_id
-        if lot is not None
-        else FarmPickup.objects.values_list("variant_id", flat=True).first()
-    )
-    order = orders_services.order_place(
-        buyer=buyer,
-        lines=[(variant_id, quantity)],
-        delivery_method="station_pickup",
-        station_id=StaffMember.objects.get(job="agent", user__phone="13800000004").station_id,
-        address=None,
-        payment_method="sandbox",
-        idempotency_key=None,
-    )
-    sandbox_decide(number=order.payment_number, approve=True)
-    task = services.packing_task_open(actor=packer, order_id=order.pk)
-    line = OrderLine.objects.get(order=order)
-    parcel = services.packing_complete(
-        actor=packer,
-        task_id=task.pk,
-        weight_g=1500,
-        lots={line.pk: lot.pk} if lot is not None else None,
-    )
-    return services.parcel_station_receive(actor=driver, parcel_id=parcel.pk)
 
 
 def left_uncollected(parcel: Parcel, *, days: int = 8) -> Parcel:
@@ -80,14 +46,16 @@ def movements(parcel: Parcel) -> list[tuple[str, int]]:
 
 
 def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    at_station: Callable[..., Parcel], station_agent: User, warehouse_manager: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver, quantity=3)
+    parcel = at_station(quantity=3)
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
 
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="not collected in 7 days")
+    services.parcel_return_start(
+        actor=station_agent, parcel_id=parcel.pk, note="not collected in 7 days"
+    )
 
     order = Order.objects.get(pk=parcel.order_id)
     assert order.status == "refunded"
@@ -98,7 +66,7 @@ def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
     assert ledger_total() == 0
     assert warehouse_stock(line.variant_id) == before  # still on the road
 
-    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+    services.parcel_return_receive(actor=warehouse_manager, parcel_id=parcel.pk)
 
     parcel.refresh_from_db()
     assert parcel.status == "returned"
@@ -107,7 +75,7 @@ def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
     # The wording is asserted in English, whatever language the run starts in (zh-Hans is the
     # default when this test runs alone).
     with translation.override("en"), pytest.raises(InvalidParcelStateError) as again:
-        services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+        services.parcel_return_receive(actor=warehouse_manager, parcel_id=parcel.pk)
     assert again.value.code == "invalid_parcel_state"
     with translation.override("en"):
         assert "already been received" in str(again.value.message)
@@ -116,16 +84,16 @@ def test_a_parcel_nobody_collected_is_refunded_and_restocked_once(
 
 
 def test_units_the_warehouse_rejects_are_recorded_and_not_restocked(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    at_station: Callable[..., Parcel], station_agent: User, warehouse_manager: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver, quantity=3)
+    parcel = at_station(quantity=3)
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
 
     services.parcel_return_receive(
-        actor=warehouse, parcel_id=parcel.pk, rejected={line.pk: (2, "damaged")}
+        actor=warehouse_manager, parcel_id=parcel.pk, rejected={line.pk: (2, "damaged")}
     )
 
     assert warehouse_stock(line.variant_id) == before + 1
@@ -138,16 +106,16 @@ def test_units_the_warehouse_rejects_are_recorded_and_not_restocked(
 
 
 def test_a_parcel_wholly_rejected_restocks_nothing(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    at_station: Callable[..., Parcel], station_agent: User, warehouse_manager: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver, quantity=2)
+    parcel = at_station(quantity=2)
     line = OrderLine.objects.get(order_id=parcel.order_id)
     before = warehouse_stock(line.variant_id)
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
 
     services.parcel_return_receive(
-        actor=warehouse, parcel_id=parcel.pk, rejected={line.pk: (2, "spoiled")}
+        actor=warehouse_manager, parcel_id=parcel.pk, rejected={line.pk: (2, "spoiled")}
     )
 
     assert warehouse_stock(line.variant_id) == before
@@ -166,25 +134,22 @@ def test_a_parcel_wholly_rejected_restocks_nothing(
     ],
 )
 def test_a_wrong_rejection_is_refused_and_writes_nothing(
-    demo: LogisticsDemoResult,
-    buyer: User,
-    packer: User,
-    driver: User,
-    agent: User,
-    warehouse: User,
+    at_station: Callable[..., Parcel],
+    station_agent: User,
+    warehouse_manager: User,
     rejected: dict[str, tuple[object, str]],
 ) -> None:
-    parcel = at_station(buyer, packer, driver, quantity=3)
+    parcel = at_station(quantity=3)
+    other_parcel = at_station()
     line = OrderLine.objects.get(order_id=parcel.order_id)
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
-    other = OrderLine.objects.exclude(order_id=parcel.order_id).first()
-    assert other is not None
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
+    other = OrderLine.objects.get(order_id=other_parcel.order_id)
     ids = {"line": line.pk, "other": other.pk}
 
     with pytest.raises(InvalidInputError):
         services.parcel_return_receive(
-            actor=warehouse,
+            actor=warehouse_manager,
             parcel_id=parcel.pk,
             rejected={ids[key]: value for key, value in rejected.items()},  # type: ignore[misc]
         )
@@ -194,22 +159,19 @@ def test_a_wrong_rejection_is_refused_and_writes_nothing(
 
 
 def test_only_the_warehouse_receives_returns(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
+    at_station: Callable[..., Parcel], buyer: User, packer: User, station_agent: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
+    parcel = at_station()
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
-    for who in (packer, agent, buyer):
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
+    for who in (packer, station_agent, buyer):
         with pytest.raises(LogisticsPermissionDeniedError):
             services.parcel_return_receive(actor=who, parcel_id=parcel.pk)
     assert movements(parcel) == []
 
 
-def test_the_third_failed_delivery_refunds_the_buyer(
-    demo: LogisticsDemoResult, courier: User
-) -> None:
-    parcel = Parcel.objects.filter(status="packed").first()
-    assert parcel is not None
+def test_the_third_failed_delivery_refunds_the_buyer(packed_parcel: Parcel, courier: User) -> None:
+    parcel = packed_parcel
     for attempt in range(1, 4):
         Parcel.objects.filter(pk=parcel.pk).update(status="in_transit")
         services.parcel_delivery_fail(actor=courier, parcel_id=parcel.pk, reason="nobody_home")
@@ -227,18 +189,18 @@ def test_the_third_failed_delivery_refunds_the_buyer(
 
 
 def test_goods_the_buyer_sends_back_are_restocked_without_a_second_refund(
-    demo: LogisticsDemoResult, agent: User, warehouse: User
+    parcel_at_station: Parcel, station_agent: User, warehouse_manager: User
 ) -> None:
-    item = demo.codes[0]
-    parcel = Parcel.objects.get(order_id=order_by_number(number=item.order_number).pk)
-    services.parcel_handover(actor=agent, station_id=parcel.station_id, code=item.code)  # type: ignore[arg-type]
+    parcel = parcel_at_station
+    code = services.pickup_code_for(parcel)
+    services.parcel_handover(actor=station_agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]
     variant_ids = list(
         OrderLine.objects.filter(order_id=parcel.order_id).values_list("variant_id", flat=True)
     )
     before = {variant_id: warehouse_stock(variant_id) for variant_id in variant_ids}
 
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk, note="buyer's return")
-    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk, note="buyer's return")
+    services.parcel_return_receive(actor=warehouse_manager, parcel_id=parcel.pk)
 
     # Handed over: the money goes back only through the buyer's own return request.
     order = Order.objects.get(pk=parcel.order_id)
@@ -248,24 +210,17 @@ def test_goods_the_buyer_sends_back_are_restocked_without_a_second_refund(
 
 
 def test_a_returned_lot_is_received_back_at_the_warehouse(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    at_station: Callable[..., Parcel],
+    variant: Variant,
+    station_agent: User,
+    warehouse_manager: User,
 ) -> None:
-    pickup = FarmPickup.objects.select_related("variant").first()
-    assert pickup is not None
-    lot = lot_record(
-        actor=warehouse,
-        product_id=pickup.variant.product_id,
-        variant_id=pickup.variant_id,
-        seller_id=pickup.seller_id,
-        harvested_on=timezone.localdate() - datetime.timedelta(days=1),
-        quantity=Decimal("100"),
-        unit="kg",
-    )
-    parcel = at_station(buyer, packer, driver, quantity=2, lot=lot)
+    lot = lot_of(variant, warehouse_manager)
+    parcel = at_station(quantity=2, lot=lot)
     left_uncollected(parcel)
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
     receiving = Event.objects.filter(lot=lot, biz_step__endswith="receiving").count()
 
-    services.parcel_return_receive(actor=warehouse, parcel_id=parcel.pk)
+    services.parcel_return_receive(actor=warehouse_manager, parcel_id=parcel.pk)
 
     assert Event.objects.filter(lot=lot, biz_step__endswith="receiving").count() == receiving + 1

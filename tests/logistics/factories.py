@@ -1,0 +1,187 @@
+"""factory_boy factories and builders for the logistics tests: the county warehouse and village
+stations with their map points, vans, staff with their jobs and shifts, farm pickups, and the
+paid orders, parcels and planned days that only the services can make valid.
+
+Places sit around Danzhai's county seat (26.20 N, 107.79 E) so the route planner's offline
+travel times are those of a county, not of a continent."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import VariantFactory
+from tests.regions.factories import StationFactory, TownshipFactory, VillageFactory
+from xiangcun.accounts.models import User
+from xiangcun.catalog.models import Variant
+from xiangcun.inventory import services as inventory_services
+from xiangcun.inventory.models import Location
+from xiangcun.logistics import services
+from xiangcun.logistics.models import FarmPickup, Parcel, Shift, StaffMember, Vehicle
+from xiangcun.orders import services as orders_services
+from xiangcun.orders.models import Order
+from xiangcun.payments.services import sandbox_decide
+from xiangcun.regions.models import Station
+from xiangcun.traceability.models import Lot
+from xiangcun.traceability.services import lot_record
+
+DEPOT_POINT = (Decimal("26.198000"), Decimal("107.794000"))
+# Where a village station stands: a few kilometres out of town, one point per station.
+VILLAGE_POINTS = [
+    (Decimal("26.231000"), Decimal("107.821000")),
+    (Decimal("26.171000"), Decimal("107.762000")),
+    (Decimal("26.245000"), Decimal("107.748000")),
+]
+FARM_POINT = (Decimal("26.252000"), Decimal("107.853000"))
+SHIFT = (7 * 60 + 30, 18 * 60)  # 07:30-18:00, the demo's day shift
+
+
+class WarehouseStationFactory(StationFactory):
+    """The county warehouse: the vans' depot, with its point on the map."""
+
+    kind = Station.Kind.WAREHOUSE
+    code = factory.Sequence(lambda n: f"WH-{n:03d}")
+    name = factory.Sequence(lambda n: f"County warehouse {n}")
+    village = None
+    township = factory.SubFactory(TownshipFactory)
+    latitude = DEPOT_POINT[0]
+    longitude = DEPOT_POINT[1]
+
+
+class VillageStationFactory(StationFactory):
+    """A village station the vans can reach: its village and point on the map."""
+
+    village = factory.SubFactory(
+        VillageFactory,
+        latitude=factory.SelfAttribute("..latitude"),
+        longitude=factory.SelfAttribute("..longitude"),
+    )
+    latitude = factory.Sequence(lambda n: VILLAGE_POINTS[n % len(VILLAGE_POINTS)][0])
+    longitude = factory.Sequence(lambda n: VILLAGE_POINTS[n % len(VILLAGE_POINTS)][1])
+
+
+class StockLocationFactory(factory.django.DjangoModelFactory):
+    """The county warehouse's stock location (inventory), where intake and returns go."""
+
+    class Meta:
+        model = Location
+        django_get_or_create = ("code",)
+
+    kind = Location.Kind.WAREHOUSE
+    code = "WH-COUNTY"
+    name = "County warehouse"
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    """A van in service, 800 kg and 40 crates, based at a new county warehouse unless told."""
+
+    class Meta:
+        model = Vehicle
+
+    plate = factory.Sequence(lambda n: f"贵H·T{n:04d}")
+    name = factory.Sequence(lambda n: f"Van {n}")
+    capacity_kg = 800
+    capacity_crates = 40
+    cost_per_km = Decimal("1.50")
+    home_station = factory.SubFactory(WarehouseStationFactory)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    """A staff member's (`staff=`) 07:30-18:00 shift today, with no van unless told."""
+
+    class Meta:
+        model = Shift
+
+    day = factory.LazyFunction(timezone.localdate)
+    start_min = SHIFT[0]
+    end_min = SHIFT[1]
+    vehicle = None
+
+
+class FarmPickupFactory(factory.django.DjangoModelFactory):
+    """A requested pickup of a shop's product at the farm, today 09:00-12:00, as the demo
+    loader records them (the request service is tested on its own)."""
+
+    class Meta:
+        model = FarmPickup
+
+    variant = factory.SubFactory(VariantFactory)
+    seller = factory.LazyAttribute(lambda pickup: pickup.variant.product.seller)
+    requested_by = factory.SubFactory(UserFactory)
+    place = factory.Sequence(lambda n: f"Farm gate {n}")
+    latitude = FARM_POINT[0]
+    longitude = FARM_POINT[1]
+    contact_phone = "13900000000"
+    day = factory.LazyFunction(timezone.localdate)
+    window_start_min = 9 * 60
+    window_end_min = 12 * 60
+    expected_kg = 120
+    crates = 6
+
+
+def staff_member(job: StaffMember.Job, station: Station, **user_fields: object) -> User:
+    """A new user who works in logistics as `job` at `station`, recorded by the service (which
+    grants the job's role)."""
+    user: User = UserFactory(**user_fields)
+    services.staff_member_set(actor=None, user=user, job=job, station_id=station.pk)
+    return user
+
+
+def stocked_variant(keeper: User, location: Location, *, on_hand: int = 50) -> Variant:
+    """A listed product of a new farm shop with `on_hand` units received at `location` by
+    `keeper` (someone who may change stock)."""
+    variant: Variant = VariantFactory()
+    inventory_services.stock_receive(
+        actor=keeper, variant_id=variant.pk, location_id=location.pk, quantity=on_hand
+    )
+    return variant
+
+
+def paid_order(
+    buyer: User,
+    variant_id: int,
+    *,
+    station: Station | None = None,
+    quantity: int = 1,
+    address: dict[str, object] | None = None,
+) -> Order:
+    """An order of `quantity` units of the variant, to `station` (or home to `address`), paid
+    in the sandbox."""
+    order = orders_services.order_place(
+        buyer=buyer,
+        lines=[(variant_id, quantity)],
+        delivery_method="home" if address is not None else "station_pickup",
+        station_id=station.pk if station is not None else None,
+        address=address,
+        payment_method="sandbox",
+        idempotency_key=None,
+    )
+    sandbox_decide(number=order.payment_number, approve=True)
+    return Order.objects.get(pk=order.pk)
+
+
+def packed(
+    order: Order, packer: User, *, weight_g: int = 1500, lots: dict[int, int] | None = None
+) -> Parcel:
+    """The order packed into its parcel by `packer` (from the given lots per order line)."""
+    task = services.packing_task_open(actor=packer, order_id=order.pk)
+    return services.packing_complete(actor=packer, task_id=task.pk, weight_g=weight_g, lots=lots)
+
+
+def lot_of(variant: Variant, actor: User, **overrides: object) -> Lot:
+    """Yesterday's harvest of 100 kg of the variant at its farm, recorded by `actor`."""
+    values: dict[str, Any] = {
+        "product_id": variant.product_id,
+        "variant_id": variant.pk,
+        "seller_id": variant.product.seller_id,
+    }
+    return lot_record(
+        actor=actor,
+        harvested_on=timezone.localdate() - datetime.timedelta(days=1),
+        quantity=Decimal("100"),
+        unit="kg",
+        **(values | overrides),
+    )
