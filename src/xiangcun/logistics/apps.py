@@ -14,3 +14,9 @@ class LogisticsConfig(AppConfig):
         from xiangcun.logistics.services import PICKUP_CODE_SMS, pickup_code_sms
 
         sms_kind_register(PICKUP_CODE_SMS, pickup_code_sms)
+
+        # Orders (below us) shows the parcels of an order on its page through this part.
+        from xiangcun.logistics.templatetags.logistics_parcels import order_parcels_html
+        from xiangcun.orders.selectors import order_page_part_register
+
+        order_page_part_register(order_parcels_html)

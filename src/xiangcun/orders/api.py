@@ -18,11 +18,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user
+from xiangcun.accounts.types import AnyUser
 from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.orders import selectors, services
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
+from xiangcun.orders.types import OrderView
 
 router = Router(auth=ApiTokenAuth())
 
@@ -245,7 +247,7 @@ def _order_fields(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
     }
 
 
-def _payment_out(order: Order, user: Any) -> PaymentOut | None:
+def _payment_out(order: Order, user: AnyUser) -> PaymentOut | None:
     """The payment's status for whoever may see the order; client_data for the buyer only."""
     payment = selectors.order_payment(order=order, for_user=user)
     if payment is None:
@@ -263,7 +265,7 @@ def _detail(
     lines: list[OrderLine],
     events: list[OrderEvent] | None = None,
     *,
-    user: Any,
+    user: AnyUser,
 ) -> OrderDetailOut:
     return OrderDetailOut(
         **_order_fields(order, lines),
@@ -295,7 +297,7 @@ def _client_ip(request: HttpRequest) -> str:
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOut]:
     address = payload.delivery.address.dict() if payload.delivery.address is not None else None
     order = services.order_place(
-        buyer=request.auth,  # type: ignore[attr-defined]
+        buyer=api_user(request),
         lines=[(line.variant, line.quantity) for line in payload.lines],
         delivery_method=payload.delivery.method,
         station_id=payload.delivery.station,
@@ -312,13 +314,13 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOu
     events = list(order.events.order_by("id"))
     return Status(
         200 if order.replayed else 201,
-        _detail(order, lines, events, user=request.auth),  # type: ignore[attr-defined]
+        _detail(order, lines, events, user=api_user(request)),
     )
 
 
 @router.get("", response={200: OrderListOut, **ERRORS}, summary="My orders, newest first")
 def order_list(request: HttpRequest, query: Query[PageIn]) -> OrderListOut:
-    page = selectors.orders_for_buyer(user=request.auth, page=query.page)  # type: ignore[attr-defined]
+    page = selectors.orders_for_buyer(user=api_user(request), page=query.page)
     return OrderListOut(
         count=page.count,
         page=page.page,
@@ -327,27 +329,27 @@ def order_list(request: HttpRequest, query: Query[PageIn]) -> OrderListOut:
     )
 
 
-def _get(request: HttpRequest, order_id: int) -> Order:
-    return selectors.order_get(order_id=order_id, for_user=request.auth)  # type: ignore[attr-defined]
+def _get(request: HttpRequest, order_id: int) -> OrderView:
+    return selectors.order_get(order_id=order_id, for_user=api_user(request))
 
 
 @router.get(
     "/{order_id}", response={200: OrderDetailOut, **ERRORS}, summary="One order with its timeline"
 )
 def order_detail(request: HttpRequest, order_id: int) -> OrderDetailOut:
-    order = _get(request, order_id)
+    view = _get(request, order_id)
     return _detail(
-        order,
-        order.visible_lines,  # type: ignore[attr-defined]
-        selectors.order_timeline(order=order),
-        user=request.auth,  # type: ignore[attr-defined]
+        view.order,
+        view.lines,
+        selectors.order_timeline(order=view.order),
+        user=api_user(request),
     )
 
 
 @router.post("/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="Cancel")
 def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> OrderDetailOut:
     _get(request, order_id)
-    services.order_cancel(actor=request.auth, order_id=order_id, reason=payload.reason)  # type: ignore[attr-defined]
+    services.order_cancel(actor=api_user(request), order_id=order_id, reason=payload.reason)
     return order_detail(request, order_id)
 
 
@@ -367,14 +369,15 @@ def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Orde
     ),
 )
 def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None) -> PaymentOut:
-    order = _get(request, order_id)
-    if order.viewer != "buyer":  # type: ignore[attr-defined]
+    view = _get(request, order_id)
+    if not view.is_buyer:
         raise OrderPermissionDeniedError
+    order = view.order
     wechat_channel = payload.wechat_channel if payload is not None else ""
     payer_openid = payload.payer_openid if payload is not None else ""
     if order.status == Order.Status.PENDING_PAYMENT:
         order = services.order_payment_renew(
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=api_user(request),
             order_id=order_id,
             wechat_channel=wechat_channel,
             payer_openid=payer_openid,
@@ -382,7 +385,7 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
         )
     elif order.status != Order.Status.AWAITING_CASH:
         raise OrderNotPayableError
-    payment = _payment_out(order, request.auth)  # type: ignore[attr-defined]
+    payment = _payment_out(order, api_user(request))
     if payment is None:
         raise OrderNotPayableError
     return payment
@@ -403,7 +406,7 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
 def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> OrderDetailOut:
     _get(request, order_id)
     services.order_transition(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         order_id=order_id,
         to_status=payload.status,
         note=payload.note,
@@ -415,7 +418,7 @@ def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> Orde
 def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> Status[ReturnOut]:
     _get(request, order_id)
     request_row: ReturnRequest = services.return_request(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         order_id=order_id,
         lines=[(line.line, line.quantity) for line in payload.lines],
         reason=payload.reason,

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.forms import choices_set
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.orders.models import Order, ReturnRequest
 
@@ -123,10 +124,10 @@ class CheckoutForm(forms.Form):
     ) -> None:
         super().__init__(data, initial=initial)
         self.village_townships = village_townships
-        self.fields["station"].choices = [("", _("Choose a station")), *stations]  # type: ignore[attr-defined]
-        self.fields["township"].choices = [("", _("Choose a town")), *townships]  # type: ignore[attr-defined]
-        self.fields["village"].choices = [("", _("Choose a village")), *villages]  # type: ignore[attr-defined]
-        self.fields["payment_method"].choices = payment_methods  # type: ignore[attr-defined]
+        choices_set(self, "station", [("", _("Choose a station")), *stations])
+        choices_set(self, "township", [("", _("Choose a town")), *townships])
+        choices_set(self, "village", [("", _("Choose a village")), *villages])
+        choices_set(self, "payment_method", payment_methods)
 
     def clean_phone(self) -> str:
         try:
@@ -221,7 +222,7 @@ class CashConfirmForm(forms.Form):
 
     def __init__(self, data: Any = None, *, stations: Choices, initial: Any = None) -> None:
         super().__init__(data, initial=initial)
-        self.fields["station"].choices = [("", _("Choose a station")), *stations]  # type: ignore[attr-defined]
+        choices_set(self, "station", [("", _("Choose a station")), *stations])
 
 
 class OrderNumberForm(forms.Form):

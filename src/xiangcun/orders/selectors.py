@@ -2,14 +2,16 @@
 timeline, a seller's lines, the cart. Each runs a fixed number of queries whatever the rows.
 """
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.safestring import SafeString
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser
-from xiangcun.catalog.selectors import variant_availability
+from xiangcun.catalog.selectors import variant_availability, variant_on_sale
 from xiangcun.core.types import IntegrityProblem, Page
 from xiangcun.inventory.selectors import reservation_units
 from xiangcun.ledger.selectors import account_totals_by_reference
@@ -17,7 +19,7 @@ from xiangcun.ledger.types import BUYER_PAYMENTS_CLEARING
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
 from xiangcun.orders.services import ALLOCATION_KIND, ORDER_VIEW_STAFF, REVERSAL_KIND, TRANSITIONS
-from xiangcun.orders.types import CartItem, CartSummary, OrderPayment
+from xiangcun.orders.types import CartItem, CartShop, CartSummary, OrderPayment, OrderView
 from xiangcun.payments.errors import PaymentNotFoundError
 from xiangcun.payments.selectors import payment_get, payments_by_reference
 from xiangcun.payments.types import PaymentFacts
@@ -67,10 +69,10 @@ def order_seller_ids(*, order: Order) -> list[int]:
     return sorted({line.seller_id for line in order.lines.all()})
 
 
-def order_get(*, order_id: int, for_user: AnyUser) -> Order:
+def order_get(*, order_id: int, for_user: AnyUser) -> OrderView:
     """One order with lines (seller joined) and timeline prefetched, for its buyer, staff, or a
-    seller with lines in it. `order.visible_lines` holds what this user may see: every line,
-    or only the seller's own. Anyone else gets OrderNotFoundError (nothing to probe)."""
+    seller with lines in it, with the lines this user may see: every line, or only the
+    seller's own. Anyone else gets OrderNotFoundError (nothing to probe)."""
     order = (
         Order.objects.filter(pk=order_id)
         .select_related("station")
@@ -86,9 +88,26 @@ def order_get(*, order_id: int, for_user: AnyUser) -> Order:
     if viewer == "seller":
         mine = {seller.pk for seller in sellers_managed_by(user=for_user)}
         lines = [line for line in lines if line.seller_id in mine]
-    order.visible_lines = lines  # type: ignore[attr-defined]
-    order.viewer = viewer  # type: ignore[attr-defined]
-    return order
+    return OrderView(order=order, viewer=viewer, lines=lines)
+
+
+# Logistics sits above us: it registers `part(order_id=..., for_user=...)`, the HTML of the parcels
+# and their timelines, which the order page shows below the goods (`order_page_parts`).
+OrderPagePart = Callable[..., SafeString]
+_order_page_parts: list[OrderPagePart] = []
+
+
+def order_page_part_register(part: OrderPagePart) -> None:
+    """A higher app adds a part to the order page: `part(order_id=..., for_user=...)` returns
+    HTML, or "" when it has nothing to show. The page checked who may see the order; the part
+    decides what of its own this person may see."""
+    if part not in _order_page_parts:
+        _order_page_parts.append(part)
+
+
+def order_page_parts(*, order: Order, for_user: AnyUser) -> list[SafeString]:
+    """The HTML every registered part gives for this order and person, in registration order."""
+    return [part(order_id=order.pk, for_user=for_user) for part in _order_page_parts]
 
 
 def order_payment(*, order: Order, for_user: AnyUser) -> OrderPayment | None:
@@ -120,6 +139,46 @@ def order_timeline(*, order: Order) -> list[OrderEvent]:
 def order_next_statuses(*, order: Order) -> list[str]:
     """Steps the table allows from here through `order_transition` (pages show buttons)."""
     return [to for (src, to), move in TRANSITIONS.items() if src == order.status and not move.via]
+
+
+def order_buyer_moves(*, order: Order) -> set[str]:
+    """Where the table lets the buyer take the order from here (cancel while unpaid, confirm
+    or return once delivered), whichever service makes the move."""
+    return {to for (src, to), move in TRANSITIONS.items() if src == order.status and move.buyer}
+
+
+# The steps a line takes, in order; a seller moves their own lines to the next one.
+_LINE_STEPS: tuple[str, ...] = tuple(OrderLine.Fulfilment.values)
+
+
+def order_seller_next_step(*, order: Order, lines: Iterable[OrderLine]) -> str:
+    """The step a seller takes next with their own lines of the order (`order_transition`
+    moves a seller's lines, never the whole order): the line step after the one all of them
+    are at, while the order stands where the table lets sellers move it and that step is one
+    the table gives sellers (packing, shipped); "" when there is none. No query."""
+    seller_moves = {(src, to) for (src, to), move in TRANSITIONS.items() if move.seller}
+    reached = {line.fulfilment for line in lines}
+    if len(reached) != 1 or order.status not in {src for src, _to in seller_moves}:
+        return ""
+    position = _LINE_STEPS.index(reached.pop()) + 1
+    step = _LINE_STEPS[position] if position < len(_LINE_STEPS) else ""
+    return step if step in {to for _src, to in seller_moves} else ""
+
+
+# Closed orders take no more cash, whatever their payment says.
+_CASH_CLOSED = frozenset(
+    {Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.RETURN_REQUESTED}
+)
+
+
+def order_cash_due(*, order: Order) -> bool:
+    """A cash order whose money nobody has taken yet (cash on delivery may already be on the
+    road: packing or shipped): the staff cash page takes it."""
+    return (
+        order.payment_method == Order.PaymentMethod.CASH
+        and order.paid_at is None
+        and order.status not in _CASH_CLOSED
+    )
 
 
 def order_lines_for_seller(
@@ -198,34 +257,53 @@ def cart_get(*, user: AnyUser | None = None, session_key: str | None = None) -> 
 
 
 def cart_summary(*, cart: Cart | None) -> CartSummary:
-    """The cart's lines with today's names, prices and stock. Two queries plus availability."""
+    """The cart's lines by shop (shops in id order), with today's names, prices and stock and
+    whether each is still on sale (catalog's rule). One query plus availability."""
     if cart is None:
-        return CartSummary(items=[], goods_total=Decimal("0.00"), count=0)
+        return CartSummary(shops=[], goods_total=Decimal("0.00"), count=0)
     lines = list(
-        CartLine.objects.filter(cart=cart).select_related("variant__product").order_by("id")
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product__seller")
+        .order_by("variant__product__seller_id", "id")
     )
     available = variant_availability(variant_ids=[line.variant_id for line in lines])
-    items = []
+    shops: dict[int, tuple[Any, list[CartItem]]] = {}
     for line in lines:
         variant: Any = line.variant
-        on_sale = bool(variant.is_active and variant.product.status == "listed")
-        items.append(
+        product = variant.product
+        shops.setdefault(product.seller_id, (product.seller, []))[1].append(
             CartItem(
                 line_id=line.pk,
                 variant_id=line.variant_id,
                 product_id=variant.product_id,
-                product_name=variant.product.name,
+                product_name=product.name,
+                product_name_en=product.name_en,
                 variant_name=variant.name,
+                variant_name_en=variant.name_en,
                 unit=variant.unit,
+                unit_label=variant.get_unit_display(),
                 unit_price=variant.price,
                 quantity=line.quantity,
                 line_total=variant.price * line.quantity,
                 available=available.get(line.variant_id, 0),
-                on_sale=on_sale,
+                on_sale=variant_on_sale(variant),
             )
         )
-    total = sum((item.line_total for item in items if item.on_sale), Decimal("0.00"))
-    return CartSummary(items=items, goods_total=total, count=sum(i.quantity for i in items))
+    groups = [
+        CartShop(
+            seller_id=seller.pk,
+            name=seller.name,
+            name_en=seller.name_en,
+            items=items,
+            subtotal=sum((item.line_total for item in items if item.on_sale), Decimal("0.00")),
+        )
+        for seller, items in shops.values()
+    ]
+    return CartSummary(
+        shops=groups,
+        goods_total=sum((shop.subtotal for shop in groups), Decimal("0.00")),
+        count=sum(line.quantity for line in lines),
+    )
 
 
 def recall_contacts(*, order_line_ids: list[int]) -> list[RecallContact]:

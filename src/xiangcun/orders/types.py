@@ -1,11 +1,18 @@
-"""Plain values the orders app hands out: who may move an order, and what a cart line shows."""
+"""Plain values the orders app hands out: who may move an order, one order as one person may
+see it, and what a cart line shows."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Only for the annotations: orders.models reads OrderStatus from here.
+    from xiangcun.orders.models import Order, OrderLine
 
 
 class OrderStatus(models.TextChoices):
@@ -42,15 +49,40 @@ class Move:
 
 
 @dataclass(frozen=True)
+class OrderView:
+    """One order as one person may see it (`selectors.order_get`): the order, with its lines
+    and timeline prefetched; how the person relates to it, `viewer` ("buyer", "staff", or
+    "seller", who sees their own lines only); and `lines`, the lines they may see."""
+
+    order: Order
+    viewer: str
+    lines: list[OrderLine]
+
+    @property
+    def is_buyer(self) -> bool:
+        """The buyer, or whoever placed the order for them."""
+        return self.viewer == "buyer"
+
+    @property
+    def whole(self) -> bool:
+        """Whether the person sees every line (a seller sees only their own)."""
+        return self.viewer != "seller"
+
+
+@dataclass(frozen=True)
 class CartItem:
-    """One cart line as the cart page shows it, with the price and stock of today."""
+    """One cart line as the cart page shows it, with the price and stock of today. Names come
+    in Chinese and English (`_en`, may be empty) for the page to pick."""
 
     line_id: int
     variant_id: int
     product_id: int
     product_name: str
+    product_name_en: str
     variant_name: str
+    variant_name_en: str
     unit: str
+    unit_label: str
     unit_price: Decimal
     quantity: int
     line_total: Decimal
@@ -59,10 +91,28 @@ class CartItem:
 
 
 @dataclass(frozen=True)
-class CartSummary:
+class CartShop:
+    """The cart's lines from one shop, and what those still on sale cost."""
+
+    seller_id: int
+    name: str
+    name_en: str
     items: list[CartItem]
+    subtotal: Decimal
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    """The cart by shop (`selectors.cart_summary`): the goods total counts only what is still
+    on sale; `count` is the units in the cart."""
+
+    shops: list[CartShop]
     goods_total: Decimal
     count: int
+
+    @property
+    def items(self) -> list[CartItem]:
+        return [item for shop in self.shops for item in shop.items]
 
 
 @dataclass(frozen=True)

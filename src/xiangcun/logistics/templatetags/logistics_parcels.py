@@ -1,27 +1,24 @@
-"""`{% parcel_timeline_for order %}`: the parcels of an order with their timelines, for the order
-page (orders sits below logistics, so the order page asks through this tag, not its view)."""
+"""The parcels of an order with their timelines, as a part of the order page. Orders sits below
+logistics, so it cannot ask for them: logistics registers `order_parcels_html` with
+`orders.selectors.order_page_part_register` (in `LogisticsConfig.ready`), and the order page
+shows what it gives."""
 
-from typing import Any
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
-from django import template
-
+from xiangcun.accounts.types import AnyUser
 from xiangcun.logistics.selectors import parcel_pickup_code, parcel_timeline, parcels_of_order
 
-register = template.Library()
 
-
-@register.inclusion_tag("logistics/_parcel_timeline.html", takes_context=True)
-def parcel_timeline_for(context: template.Context, order: Any) -> dict[str, Any]:
+def order_parcels_html(*, order_id: int, for_user: AnyUser) -> SafeString:
     """The order page checked who may see the order; the pickup code is shown only to those
     the selector allows (the buyer, the recipient), decided on the signed-in user."""
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
     parcels = [
         {
             "parcel": parcel,
             "steps": parcel_timeline(parcel=parcel),
-            "code": parcel_pickup_code(parcel=parcel, for_user=user) if user is not None else "",
+            "code": parcel_pickup_code(parcel=parcel, for_user=for_user),
         }
-        for parcel in parcels_of_order(order_id=order.pk)
+        for parcel in parcels_of_order(order_id=order_id)
     ]
-    return {"parcels": parcels}
+    return render_to_string("logistics/_parcel_timeline.html", {"parcels": parcels})

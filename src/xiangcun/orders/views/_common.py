@@ -1,0 +1,104 @@
+"""What several order pages share: the order as the signed-in person may see it, lines grouped
+by shop, pagination, and who counts as staff who take cash."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.types import Role
+from xiangcun.core.types import Page
+from xiangcun.orders import selectors
+from xiangcun.orders.errors import OrderNotFoundError
+from xiangcun.orders.models import OrderLine
+from xiangcun.orders.types import OrderView
+from xiangcun.regions.types import StationSummary
+
+CASH_ROLES = frozenset({Role.AGENT, Role.COURIER, Role.DRIVER, Role.WAREHOUSE, Role.ADMIN})
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """The `next` page the form names, if it is on this site; else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
+    """What `orders/_pagination.html` shows: the page, the count and the neighbours' links."""
+
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "count": page.count,
+        "previous_url": url(page.page - 1) if page.page > 1 else "",
+        "next_url": url(page.page + 1) if page.page < page.pages else "",
+    }
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The buyer's address as WeChat Pay's H5 channel wants it (the proxy sets REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def station_label(station: StationSummary) -> str:
+    return f"{station.name}（{station.address}）" if station.address else station.name
+
+
+def _roles(request: HttpRequest) -> set[Role]:
+    """The signed-in person's roles, asked once a request (the navigation asks too)."""
+    cached: set[Role] | None = getattr(request, "_xiangcun_roles", None)
+    if cached is None:
+        cached = set(user_roles(user=request.user)) if request.user.is_authenticated else set()
+        request._xiangcun_roles = cached  # type: ignore[attr-defined]  # a per-request cache web.context_processors shares
+    return cached
+
+
+def is_cash_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and (user.is_superuser or _roles(request) & CASH_ROLES))
+
+
+def order_for(request: HttpRequest, order_id: int) -> OrderView:
+    """The order as the signed-in person may see it; 404 for anyone who may not."""
+    try:
+        return selectors.order_get(order_id=order_id, for_user=request.user)
+    except OrderNotFoundError:
+        raise Http404 from None
+
+
+@dataclass
+class SellerGroup:
+    """An order's lines from one shop, with their subtotal."""
+
+    seller: Any
+    lines: list[OrderLine] = field(default_factory=list)
+    subtotal: Decimal = Decimal("0.00")
+
+
+def group_lines(lines: Iterable[OrderLine]) -> list[SellerGroup]:
+    groups: dict[int, SellerGroup] = {}
+    for line in lines:
+        group = groups.setdefault(line.seller_id, SellerGroup(seller=line.seller))
+        group.lines.append(line)
+        group.subtotal += line.line_total
+    return list(groups.values())
