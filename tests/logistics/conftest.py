@@ -216,6 +216,17 @@ def van(depot: Station, driver: User, day: datetime.date) -> Vehicle:
 
 
 @pytest.fixture
+def planned_pickup(
+    farm_pickup: FarmPickup, van: Vehicle, warehouse_manager: User, day: datetime.date
+) -> FarmPickup:
+    """The farm pickup, planned into the van's route today."""
+    services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
+    farm_pickup.refresh_from_db()
+    assert farm_pickup.status == FarmPickup.Status.PLANNED
+    return farm_pickup
+
+
+@pytest.fixture
 def planned_day(
     van: Vehicle, warehouse_manager: User, day: datetime.date, packed_parcel: Parcel
 ) -> RoutePlan:

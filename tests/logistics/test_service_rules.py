@@ -4,13 +4,16 @@ product from the line's farm may be packed into it; an intake is of the farm's o
 of its pickup's farm and product), and a pickup is received once."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from tests.logistics.test_returns_restock import at_station, left_uncollected, warehouse_stock
+from tests.catalog.factories import VariantFactory
+from tests.logistics.factories import lot_of, paid_order
+from tests.logistics.test_returns_restock import left_uncollected, warehouse_stock
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.logistics import services
@@ -21,25 +24,22 @@ from xiangcun.logistics.errors import (
     PickupNotReceivableError,
 )
 from xiangcun.logistics.models import FarmPickup, Intake, PackedLine, PackingTask, Parcel
-from xiangcun.logistics.types import UNCOLLECTED_AFTER, LogisticsDemoResult
-from xiangcun.orders import services as orders_services
+from xiangcun.logistics.types import UNCOLLECTED_AFTER
 from xiangcun.orders.models import Order, OrderLine
-from xiangcun.payments.services import sandbox_decide
 from xiangcun.regions.models import Station
 from xiangcun.traceability.models import Lot
-from xiangcun.traceability.services import lot_record
 
 # --- A week before sending back -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("days", [0, 3, UNCOLLECTED_AFTER.days - 1])
 def test_a_parcel_waiting_less_than_a_week_cannot_be_sent_back(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, days: int
+    at_station: Callable[..., Parcel], station_agent: User, days: int
 ) -> None:
-    parcel = left_uncollected(at_station(buyer, packer, driver), days=days)
+    parcel = left_uncollected(at_station(), days=days)
 
     with pytest.raises(ParcelNotOverdueError) as refused:
-        services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+        services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
 
     assert refused.value.code == "parcel_not_overdue"
     assert refused.value.status == 409
@@ -49,85 +49,45 @@ def test_a_parcel_waiting_less_than_a_week_cannot_be_sent_back(
 
 
 def test_a_parcel_waiting_a_week_goes_back_and_its_buyer_is_refunded(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
+    at_station: Callable[..., Parcel], station_agent: User
 ) -> None:
-    parcel = left_uncollected(at_station(buyer, packer, driver), days=UNCOLLECTED_AFTER.days)
+    parcel = left_uncollected(at_station(), days=UNCOLLECTED_AFTER.days)
 
-    services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
 
     assert Parcel.objects.get(pk=parcel.pk).status == "returning"
     assert Order.objects.get(pk=parcel.order_id).status == "refunded"
 
 
 def test_the_week_counts_from_the_last_arrival_at_the_station(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
+    parcel_at_station: Parcel, station_agent: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
+    parcel = parcel_at_station
     # The parcel was created (packed) long ago, but came to the station only now.
     Parcel.objects.filter(pk=parcel.pk).update(created_at=timezone.now() - datetime.timedelta(30))
     parcel.events.filter(status="packed").update(
         created_at=timezone.now() - datetime.timedelta(days=30)
     )
     with pytest.raises(ParcelNotOverdueError):
-        services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+        services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
 
 
 # --- Which lot goes into which line -------------------------------------------------------------
 
 
-def a_lot(warehouse: User, *, pickup: FarmPickup, **overrides: Any) -> Lot:
-    values: dict[str, Any] = {
-        "product_id": pickup.variant.product_id,
-        "variant_id": pickup.variant_id,
-        "seller_id": pickup.seller_id,
-    }
-    values.update(overrides)
-    return lot_record(
-        actor=warehouse,
-        harvested_on=timezone.localdate() - datetime.timedelta(days=1),
-        quantity=Decimal("100"),
-        unit="kg",
-        **values,
-    )
-
-
-def packing_for(buyer: User, packer: User, variant_id: int) -> tuple[PackingTask, OrderLine]:
-    order = orders_services.order_place(
-        buyer=buyer,
-        lines=[(variant_id, 1)],
-        delivery_method="station_pickup",
-        station_id=Station.objects.filter(kind="village_station").first().pk,  # type: ignore[union-attr]
-        address=None,
-        payment_method="sandbox",
-        idempotency_key=None,
-    )
-    sandbox_decide(number=order.payment_number, approve=True)
+def packing_for(
+    buyer: User, packer: User, station: Station, variant: Variant
+) -> tuple[PackingTask, OrderLine]:
+    order = paid_order(buyer, variant.pk, station=station)
     task = services.packing_task_open(actor=packer, order_id=order.pk)
     return task, OrderLine.objects.get(order_id=order.pk)
 
 
-def other_farm_variant(seller_id: int) -> Variant:
-    variant = (
-        Variant.objects.exclude(product__seller_id=seller_id).select_related("product").first()
-    )
-    assert variant is not None
-    return variant
-
-
 def test_a_lot_of_another_farm_cannot_be_packed(
-    demo: LogisticsDemoResult, warehouse: User, packer: User, buyer: User
+    warehouse_manager: User, packer: User, buyer: User, station: Station, variant: Variant
 ) -> None:
-    pickup = FarmPickup.objects.select_related("variant").first()
-    assert pickup is not None
-    task, line = packing_for(buyer, packer, pickup.variant_id)
-    other = other_farm_variant(pickup.seller_id)
-    foreign = a_lot(
-        warehouse,
-        pickup=pickup,
-        seller_id=other.product.seller_id,
-        product_id=other.product_id,
-        variant_id=other.pk,
-    )
+    task, line = packing_for(buyer, packer, station, variant)
+    foreign = lot_of(VariantFactory(), warehouse_manager)
 
     with pytest.raises(LotNotPackableError) as refused:
         services.packing_complete(
@@ -142,24 +102,20 @@ def test_a_lot_of_another_farm_cannot_be_packed(
 
 @pytest.mark.parametrize("kind", ["other_product", "recalled", "missing", "not_an_id"])
 def test_only_an_active_lot_of_the_lines_product_is_packed(
-    demo: LogisticsDemoResult, warehouse: User, packer: User, buyer: User, kind: str
+    warehouse_manager: User,
+    packer: User,
+    buyer: User,
+    station: Station,
+    variant: Variant,
+    kind: str,
 ) -> None:
-    pickup = FarmPickup.objects.select_related("variant").first()
-    assert pickup is not None
-    task, line = packing_for(buyer, packer, pickup.variant_id)
+    task, line = packing_for(buyer, packer, station, variant)
     lot_id: object
     if kind == "other_product":
-        sibling = (
-            Variant.objects.filter(product__seller_id=pickup.seller_id)
-            .exclude(product_id=pickup.variant.product_id)
-            .first()
-        )
-        assert sibling is not None
-        lot_id = a_lot(
-            warehouse, pickup=pickup, product_id=sibling.product_id, variant_id=sibling.pk
-        ).pk
+        sibling = VariantFactory(product__seller=variant.product.seller)
+        lot_id = lot_of(sibling, warehouse_manager).pk
     elif kind == "recalled":
-        lot = a_lot(warehouse, pickup=pickup)
+        lot = lot_of(variant, warehouse_manager)
         Lot.objects.filter(pk=lot.pk).update(status="recalled", recalled_at=timezone.now())
         lot_id = lot.pk
     elif kind == "missing":
@@ -178,12 +134,10 @@ def test_only_an_active_lot_of_the_lines_product_is_packed(
 
 
 def test_the_lines_own_lot_is_packed(
-    demo: LogisticsDemoResult, warehouse: User, packer: User, buyer: User
+    warehouse_manager: User, packer: User, buyer: User, station: Station, variant: Variant
 ) -> None:
-    pickup = FarmPickup.objects.select_related("variant").first()
-    assert pickup is not None
-    task, line = packing_for(buyer, packer, pickup.variant_id)
-    lot = a_lot(warehouse, pickup=pickup)
+    task, line = packing_for(buyer, packer, station, variant)
+    lot = lot_of(variant, warehouse_manager)
     services.packing_complete(actor=packer, task_id=task.pk, weight_g=900, lots={line.pk: lot.pk})
     assert PackedLine.objects.get(task=task).lot_id == lot.pk
 
@@ -204,24 +158,18 @@ def intake(warehouse: User, pickup: FarmPickup | None, **overrides: Any) -> Inta
     return services.intake_record(actor=warehouse, **values)
 
 
-def planned_pickup() -> FarmPickup:
-    pickup = FarmPickup.objects.select_related("variant__product").filter(status="planned").first()
-    assert pickup is not None
-    return pickup
-
-
 def test_an_intake_of_a_pickup_is_for_its_farm_and_product(
-    demo: LogisticsDemoResult, warehouse: User
+    planned_pickup: FarmPickup, warehouse_manager: User
 ) -> None:
-    pickup = planned_pickup()
-    other = other_farm_variant(pickup.seller_id)
+    pickup = planned_pickup
+    other = VariantFactory()
     before = warehouse_stock(other.pk)
 
     with pytest.raises(InvalidIntakeError) as wrong_farm:
-        intake(warehouse, pickup, seller_id=other.product.seller_id, variant_id=other.pk)
+        intake(warehouse_manager, pickup, seller_id=other.product.seller_id, variant_id=other.pk)
     assert wrong_farm.value.field == "seller_id"
     with pytest.raises(InvalidIntakeError) as wrong_product:
-        intake(warehouse, pickup, variant_id=other.pk)
+        intake(warehouse_manager, pickup, variant_id=other.pk)
     assert wrong_product.value.field == "variant_id"
 
     assert warehouse_stock(other.pk) == before
@@ -230,14 +178,14 @@ def test_an_intake_of_a_pickup_is_for_its_farm_and_product(
 
 
 def test_an_intake_without_a_pickup_is_of_the_farms_own_product(
-    demo: LogisticsDemoResult, warehouse: User
+    farm_pickup: FarmPickup, warehouse_manager: User
 ) -> None:
-    pickup = planned_pickup()
-    other = other_farm_variant(pickup.seller_id)
+    pickup = farm_pickup
+    other = VariantFactory()
     before = warehouse_stock(other.pk)
 
     with pytest.raises(InvalidIntakeError) as refused:
-        intake(warehouse, None, seller_id=pickup.seller_id, variant_id=other.pk)
+        intake(warehouse_manager, None, seller_id=pickup.seller_id, variant_id=other.pk)
 
     assert refused.value.field == "variant_id"
     assert warehouse_stock(other.pk) == before
@@ -245,42 +193,35 @@ def test_an_intake_without_a_pickup_is_of_the_farms_own_product(
 
 
 def test_an_intake_lot_is_the_farms_lot_of_that_product(
-    demo: LogisticsDemoResult, warehouse: User
+    planned_pickup: FarmPickup, warehouse_manager: User
 ) -> None:
-    pickup = planned_pickup()
-    other = other_farm_variant(pickup.seller_id)
-    foreign = a_lot(
-        warehouse,
-        pickup=pickup,
-        seller_id=other.product.seller_id,
-        product_id=other.product_id,
-        variant_id=other.pk,
-    )
+    pickup = planned_pickup
+    foreign = lot_of(VariantFactory(), warehouse_manager)
     with pytest.raises(InvalidIntakeError) as refused:
-        intake(warehouse, pickup, lot_id=foreign.pk)
+        intake(warehouse_manager, pickup, lot_id=foreign.pk)
     assert refused.value.field == "lot_id"
     assert not Intake.objects.exists()
 
 
-def test_a_pickup_is_received_once(demo: LogisticsDemoResult, warehouse: User) -> None:
-    pickup = planned_pickup()
+def test_a_pickup_is_received_once(planned_pickup: FarmPickup, warehouse_manager: User) -> None:
+    pickup = planned_pickup
     before = warehouse_stock(pickup.variant_id)
-    intake(warehouse, pickup)
+    intake(warehouse_manager, pickup)
     assert warehouse_stock(pickup.variant_id) == before + 20
 
     with pytest.raises(PickupNotReceivableError):
-        intake(warehouse, pickup)
+        intake(warehouse_manager, pickup)
 
     assert warehouse_stock(pickup.variant_id) == before + 20
     assert Intake.objects.filter(pickup=pickup).count() == 1
 
 
 def test_a_cancelled_or_unplanned_pickup_is_not_received(
-    demo: LogisticsDemoResult, warehouse: User
+    planned_pickup: FarmPickup, warehouse_manager: User
 ) -> None:
-    pickup = planned_pickup()
+    pickup = planned_pickup
     for status in ("cancelled", "requested"):
         FarmPickup.objects.filter(pk=pickup.pk).update(status=status)
         with pytest.raises(PickupNotReceivableError):
-            intake(warehouse, pickup)
+            intake(warehouse_manager, pickup)
     assert not Intake.objects.exists()
