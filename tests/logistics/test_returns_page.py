@@ -3,6 +3,7 @@ confirmation), and the warehouse checks the returned goods and puts them back in
 
 import datetime
 import html as html_lib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,9 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.logistics.test_returns_restock import (
-    at_station,
     left_uncollected,
     movements,
     warehouse_stock,
@@ -22,7 +22,6 @@ from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.logistics import services
 from xiangcun.logistics.models import Parcel, ParcelEvent
-from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.orders.models import Order, OrderLine
 
 
@@ -36,10 +35,16 @@ def text(response: Any) -> str:
     return html_lib.unescape(response.content.decode())
 
 
-def returning(buyer: User, packer: User, driver: User, agent: User, quantity: int = 3) -> Parcel:
-    """A paid order of `quantity` units, packed, left at its station and sent back."""
-    parcel = left_uncollected(at_station(buyer, packer, driver, quantity=quantity))
-    return services.parcel_return_start(actor=agent, parcel_id=parcel.pk)
+@pytest.fixture
+def returning(at_station: Callable[..., Parcel], station_agent: User) -> Callable[..., Parcel]:
+    """`returning(quantity=3)`: a paid order of `quantity` units, packed, left at its station
+    and sent back."""
+
+    def make(quantity: int = 3) -> Parcel:
+        parcel = left_uncollected(at_station(quantity=quantity))
+        return services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
+
+    return make
 
 
 def receive_url(parcel: Parcel) -> str:
@@ -61,10 +66,15 @@ def waited(parcel: Parcel, days: int) -> None:
 
 
 def test_only_the_warehouse_opens_the_returns_pages(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    returning: Callable[..., Parcel],
+    buyer: User,
+    packer: User,
+    driver: User,
+    station_agent: User,
+    warehouse_manager: User,
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
-    for who in (buyer, packer, driver, agent):
+    parcel = returning()
+    for who in (buyer, packer, driver, station_agent):
         client = page_client(who)
         assert client.get(reverse("logistics:returns")).status_code == 403
         assert client.get(receive_url(parcel)).status_code == 403
@@ -72,32 +82,28 @@ def test_only_the_warehouse_opens_the_returns_pages(
     assert Parcel.objects.get(pk=parcel.pk).status == "returning"
     assert movements(parcel) == []
 
-    client = page_client(warehouse)
+    client = page_client(warehouse_manager)
     assert client.get(reverse("logistics:returns")).status_code == 200
     assert client.get(receive_url(parcel)).status_code == 200
 
 
 def test_the_logistics_home_links_the_returns_page_for_warehouse_staff_only(
-    demo: LogisticsDemoResult, warehouse: User, agent: User
+    warehouse_manager: User, station_agent: User
 ) -> None:
     url = reverse("logistics:returns")
-    assert f'href="{url}"' in text(page_client(warehouse).get(reverse("logistics:home")))
-    assert f'href="{url}"' not in text(page_client(agent).get(reverse("logistics:home")))
+    assert f'href="{url}"' in text(page_client(warehouse_manager).get(reverse("logistics:home")))
+    assert f'href="{url}"' not in text(page_client(station_agent).get(reverse("logistics:home")))
 
 
 def test_the_list_shows_parcels_coming_back_and_those_received(
-    demo: LogisticsDemoResult,
-    buyer: User,
-    packer: User,
-    driver: User,
-    agent: User,
-    warehouse: User,
+    returning: Callable[..., Parcel],
+    warehouse_manager: User,
     django_assert_max_num_queries: Any,
 ) -> None:
-    coming = [returning(buyer, packer, driver, agent) for _ in range(3)]
-    received = returning(buyer, packer, driver, agent, quantity=2)
-    services.parcel_return_receive(actor=warehouse, parcel_id=received.pk)
-    client = page_client(warehouse)
+    coming = [returning() for _ in range(3)]
+    received = returning(quantity=2)
+    services.parcel_return_receive(actor=warehouse_manager, parcel_id=received.pk)
+    client = page_client(warehouse_manager)
 
     with django_assert_max_num_queries(6):
         page = text(client.get(reverse("logistics:returns")))
@@ -112,12 +118,12 @@ def test_the_list_shows_parcels_coming_back_and_those_received(
 
 
 def test_a_returning_parcel_shows_what_was_packed_in_it(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    returning: Callable[..., Parcel], warehouse_manager: User
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
+    parcel = returning()
     line = the_line(parcel)
 
-    page = text(page_client(warehouse).get(receive_url(parcel)))
+    page = text(page_client(warehouse_manager).get(receive_url(parcel)))
 
     packed = page.split('data-testid="packed-lines"', 1)[1].split("</table>", 1)[0]
     assert f"{line.product_name} {line.variant_name}" in packed
@@ -128,12 +134,12 @@ def test_a_returning_parcel_shows_what_was_packed_in_it(
 
 
 def test_receiving_without_rejects_puts_every_unit_back_into_stock(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    returning: Callable[..., Parcel], warehouse_manager: User
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
+    parcel = returning()
     line = the_line(parcel)
     before = warehouse_stock(line.variant_id)
-    client = page_client(warehouse)
+    client = page_client(warehouse_manager)
 
     response = client.post(receive_url(parcel), {f"rejected_{line.pk}": "0", "note": "all fine"})
 
@@ -151,12 +157,12 @@ def test_receiving_without_rejects_puts_every_unit_back_into_stock(
 
 
 def test_receiving_with_rejected_units_restocks_only_the_rest(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    returning: Callable[..., Parcel], warehouse_manager: User
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
+    parcel = returning()
     line = the_line(parcel)
     before = warehouse_stock(line.variant_id)
-    client = page_client(warehouse)
+    client = page_client(warehouse_manager)
 
     response = client.post(
         receive_url(parcel), {f"rejected_{line.pk}": "2", f"reason_{line.pk}": "damaged"}
@@ -183,21 +189,17 @@ def test_receiving_with_rejected_units_restocks_only_the_rest(
     ],
 )
 def test_a_wrong_reject_count_is_shown_on_the_form_and_writes_nothing(
-    demo: LogisticsDemoResult,
-    buyer: User,
-    packer: User,
-    driver: User,
-    agent: User,
-    warehouse: User,
+    returning: Callable[..., Parcel],
+    warehouse_manager: User,
     units: str,
     reason: str,
     message: str,
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
+    parcel = returning()
     line = the_line(parcel)
     before = warehouse_stock(line.variant_id)
 
-    response = page_client(warehouse).post(
+    response = page_client(warehouse_manager).post(
         receive_url(parcel),
         {f"rejected_{line.pk}": units, f"reason_{line.pk}": reason},
     )
@@ -213,12 +215,12 @@ def test_a_wrong_reject_count_is_shown_on_the_form_and_writes_nothing(
 
 
 def test_receiving_a_parcel_twice_says_so_and_restocks_once(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    returning: Callable[..., Parcel], warehouse_manager: User
 ) -> None:
-    parcel = returning(buyer, packer, driver, agent)
+    parcel = returning()
     line = the_line(parcel)
     before = warehouse_stock(line.variant_id)
-    client = page_client(warehouse)
+    client = page_client(warehouse_manager)
     client.post(receive_url(parcel), {f"rejected_{line.pk}": "0"})
 
     again = client.post(receive_url(parcel), {f"rejected_{line.pk}": "0"})
@@ -230,10 +232,10 @@ def test_receiving_a_parcel_twice_says_so_and_restocks_once(
 
 
 def test_a_parcel_that_is_not_coming_back_has_no_returns_page(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, warehouse: User
+    at_station: Callable[..., Parcel], warehouse_manager: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
-    client = page_client(warehouse)
+    parcel = at_station()
+    client = page_client(warehouse_manager)
     assert client.get(receive_url(parcel)).status_code == 404
     assert client.post(receive_url(parcel), {}).status_code == 404
     assert Parcel.objects.get(pk=parcel.pk).status == "at_station"
@@ -243,12 +245,12 @@ def test_a_parcel_that_is_not_coming_back_has_no_returns_page(
 
 
 def test_a_parcel_waiting_too_long_can_be_sent_back_after_a_confirmation(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User, warehouse: User
+    at_station: Callable[..., Parcel], station_agent: User, warehouse_manager: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
-    fresh = at_station(buyer, packer, driver)
+    parcel = at_station()
+    fresh = at_station()
     waited(parcel, days=8)
-    client = page_client(agent)
+    client = page_client(station_agent)
     session = client.session
     session["logistics_station_id"] = parcel.station_id  # the counter this agent works at
     session.save()
@@ -276,16 +278,16 @@ def test_a_parcel_waiting_too_long_can_be_sent_back_after_a_confirmation(
         parcel.number
         not in text(client.get(reverse("logistics:handover"))).split('id="waiting-heading"', 1)[1]
     )
-    listed = text(page_client(warehouse).get(reverse("logistics:returns")))
+    listed = text(page_client(warehouse_manager).get(reverse("logistics:returns")))
     assert f'data-parcel="{parcel.number}"' in listed
 
 
 def test_a_parcel_waiting_only_a_few_days_is_kept_for_its_buyer(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User, agent: User
+    at_station: Callable[..., Parcel], station_agent: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
+    parcel = at_station()
     waited(parcel, days=3)
-    client = page_client(agent)
+    client = page_client(station_agent)
     start_url = reverse("logistics:parcel_return_start", args=[parcel.pk])
 
     for response in (client.get(start_url), client.post(start_url, {"note": "x"})):
@@ -298,9 +300,9 @@ def test_a_parcel_waiting_only_a_few_days_is_kept_for_its_buyer(
 
 
 def test_only_station_staff_send_parcels_back(
-    demo: LogisticsDemoResult, buyer: User, packer: User, driver: User
+    at_station: Callable[..., Parcel], buyer: User, packer: User
 ) -> None:
-    parcel = at_station(buyer, packer, driver)
+    parcel = at_station()
     waited(parcel, days=10)
     start_url = reverse("logistics:parcel_return_start", args=[parcel.pk])
     for who in (buyer, packer):
