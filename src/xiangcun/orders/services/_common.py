@@ -1,0 +1,104 @@
+"""Helpers every orders service shares: argument checks, who the actor is, the locked order,
+its timeline and the buyer's SMS."""
+
+from decimal import Decimal
+from typing import TypeGuard
+
+from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.services import sms_queue
+from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParam
+from xiangcun.orders.errors import (
+    InvalidQuantityError,
+    OrderNotFoundError,
+)
+from xiangcun.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+from xiangcun.sellers.selectors import seller_can_manage
+
+CENT = Decimal("0.01")
+
+MAX_LINES = 50
+
+MAX_QUANTITY = 999
+
+# Ids beyond a 64-bit integer would make the database raise instead of finding nothing.
+MAX_ID = 2**62
+
+
+def _is_id(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def _quantity(value: object, *, field: str = "quantity") -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
+        raise InvalidQuantityError(field=field)
+    return value
+
+
+def _roles(actor: AnyUser | None) -> set[str]:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return set()
+    return {str(role) for role in user_roles(user=actor)}
+
+
+def _actor_id(actor: AnyUser | None) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
+def _is_buyer(actor: AnyUser | None, order: Order) -> bool:
+    actor_id = _actor_id(actor)
+    return actor_id is not None and actor_id in (order.buyer_id, order.placed_by_id)
+
+
+def _is_seller_of(actor: AnyUser | None, order: Order) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    seller_ids = set(OrderLine.objects.filter(order=order).values_list("seller_id", flat=True))
+    return any(seller_can_manage(user=actor, seller_id=seller_id) for seller_id in seller_ids)
+
+
+def _own_seller_ids(actor: AnyUser | None, order: Order) -> list[int]:
+    """The shops with lines in this order that `actor` manages (decided by sellers, on each
+    shop's owner)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    seller_ids = set(OrderLine.objects.filter(order=order).values_list("seller_id", flat=True))
+    return [
+        seller_id
+        for seller_id in sorted(seller_ids)
+        if seller_can_manage(user=actor, seller_id=seller_id)
+    ]
+
+
+def _order_locked(order_id: int) -> Order:
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFoundError
+    return order
+
+
+def _event(order: Order, *, actor: AnyUser | None, note: str = "") -> None:
+    OrderEvent.objects.create(
+        order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
+    )
+
+
+def _sms(order: Order, text: str, **values: SmsParam) -> None:
+    """Text the buyer. `text` is a msgid (gettext_noop): the SMS task translates it into the
+    buyer's language when it sends it, and puts in `values`, which hold nothing secret."""
+    if order.phone:
+        sms_queue(phone=order.phone, kind=SMS_TEXT, params={"text": text, **values})
+
+
+def _stock_reference(order: Order) -> str:
+    return f"order:{order.number}"
+
+
+def _order_id_from_reference(reference: str) -> int | None:
+    prefix, _sep, rest = (reference or "").partition(":")
+    if prefix != "order" or not rest.isdigit():
+        return None
+    return int(rest)
