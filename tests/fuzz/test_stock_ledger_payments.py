@@ -52,8 +52,8 @@ class World:
 @pytest.fixture
 def world(db: None, monkeypatch: pytest.MonkeyPatch) -> World:
     # Only these tests' payments: the orders app's handlers would look for orders.
-    monkeypatch.setattr(payments, "_payment_handlers", [])
-    monkeypatch.setattr(payments, "_refund_handlers", [])
+    monkeypatch.setattr("xiangcun.payments.services.settlement._payment_handlers", [])
+    monkeypatch.setattr("xiangcun.payments.services.settlement._refund_handlers", [])
     roles_sync()
     keeper = User.objects.create_superuser(phone="13600000001", password="Danzhai-2016-rice")
     variant = VariantFactory()

@@ -19,8 +19,8 @@ def handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list, list]]:
     orders app's own handlers would look for orders these tests do not make)."""
     payment_handlers: list = []
     refund_handlers: list = []
-    monkeypatch.setattr(services, "_payment_handlers", payment_handlers)
-    monkeypatch.setattr(services, "_refund_handlers", refund_handlers)
+    monkeypatch.setattr("xiangcun.payments.services.settlement._payment_handlers", payment_handlers)
+    monkeypatch.setattr("xiangcun.payments.services.settlement._refund_handlers", refund_handlers)
     return payment_handlers, refund_handlers
 
 

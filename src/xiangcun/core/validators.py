@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.errors import InvalidInputError, XiangcunError
 
 # ASCII digits only: `\d` alone also matches Arabic-Indic and other scripts' digits.
 _MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
@@ -63,6 +63,43 @@ def text_check(**values: str) -> None:
     for field, value in values.items():
         if isinstance(value, str) and not text_is_storable(value):
             raise UnstorableTextError(field=field)
+
+
+def text_field(
+    value: object,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = True,
+    collapse_spaces: bool = False,
+    non_text_as_empty: bool = False,
+    error: type[XiangcunError] | None = None,
+    too_long_error: type[XiangcunError] | None = None,
+) -> str:
+    """The text a service stores from `value`: trimmed (with `collapse_spaces`, every run of
+    whitespace inside also made one space), storable (`text_check`), not empty when `required`,
+    at most `max_length` characters.
+
+    A value that is not a str is read as `str(value or "")`, or as "" with `non_text_as_empty`.
+    Refusals are the calling app's own errors, so its API codes stay its own: empty raises
+    `error(field=field)`; too long raises `too_long_error(field=field, max_length=max_length)`
+    when given, else `error(field=field)`. Without `error`, an InvalidInputError (too long: one
+    whose message names the limit).
+    """
+    text = value if isinstance(value, str) else "" if non_text_as_empty else str(value or "")
+    text_check(**{field: text})
+    cleaned = " ".join(text.split()) if collapse_spaces else text.strip()
+    if required and not cleaned:
+        raise (error or InvalidInputError)(field=field)
+    if len(cleaned) > max_length:
+        if too_long_error is not None:
+            raise too_long_error(field=field, max_length=max_length)
+        if error is not None:
+            raise error(field=field)
+        raise InvalidInputError(
+            _("This is too long: at most %(max)d characters.") % {"max": max_length}, field=field
+        )
+    return cleaned
 
 
 # What PostgreSQL's integer columns hold (SQLite holds 64 bits): IntegerField and

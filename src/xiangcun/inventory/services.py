@@ -12,6 +12,7 @@ Rules every function keeps:
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import INT32_MAX, INT64_MAX, int_check, text_check
+from xiangcun.core.validators import INT32_MAX, INT64_MAX, int_check, text_check, text_field
 from xiangcun.inventory.errors import (
     InsufficientStockError,
     InvalidLocationError,
@@ -61,15 +62,8 @@ def _quantity(value: object, *, field: str = "quantity", allow_zero: bool = Fals
     return value
 
 
-def _text(value: str, *, field: str, max_length: int) -> str:
-    text_check(**{field: value})
-    value = (value or "").strip()
-    if len(value) > max_length:
-        raise InvalidInputError(
-            _("This is too long: at most %(max)d characters.") % {"max": max_length},
-            field=field,
-        )
-    return value
+# Notes and references may be empty; too long is refused with a message naming the limit.
+_text = partial(text_field, required=False)
 
 
 def _reference(value: str) -> str:

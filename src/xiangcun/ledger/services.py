@@ -10,12 +10,13 @@ Rules every function keeps:
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.validators import text_check
+from xiangcun.core.validators import text_field
 from xiangcun.ledger.errors import (
     EntryAlreadyReversedError,
     EntryConflictError,
@@ -117,12 +118,7 @@ def _lines_clean(lines: object) -> list[tuple[AccountSpec, Decimal]]:
     return clean
 
 
-def _text(value: object, *, field: str, max_length: int, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    text_check(**{field: text})
-    if (required and not text) or len(text) > max_length:
-        raise InvalidEntryError(field=field)
-    return text
+_text = partial(text_field, non_text_as_empty=True, error=InvalidEntryError)
 
 
 def _kind(value: object) -> str:

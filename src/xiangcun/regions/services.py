@@ -3,11 +3,12 @@
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from xiangcun.core.validators import InvalidPhoneError, mobile_normalize, text_check
+from xiangcun.core.validators import InvalidPhoneError, mobile_normalize, text_field
 from xiangcun.regions import demo_data
 from xiangcun.regions.errors import (
     DuplicateStationCodeError,
@@ -34,14 +35,9 @@ _FULL_WIDTH_DIGITS = {0xFF10 + digit: str(digit) for digit in range(10)}
 _M = TypeVar("_M", bound=models.Model)
 
 
-def _text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    text_check(**{field: value})
-    cleaned = " ".join(str(value or "").split())
-    if required and not cleaned:
-        raise RequiredFieldError(field=field)
-    if len(cleaned) > max_length:
-        raise FieldTooLongError(field=field, max_length=max_length)
-    return cleaned
+_text = partial(
+    text_field, collapse_spaces=True, error=RequiredFieldError, too_long_error=FieldTooLongError
+)
 
 
 def _postal_code(raw: str) -> str:

@@ -6,6 +6,7 @@ Each transition locks the seller row, so two reviewers cannot both act on one ap
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from xiangcun.accounts.selectors import household_registered_poor
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import mobile_normalize, text_check
+from xiangcun.core.validators import mobile_normalize, text_check, text_field
 from xiangcun.regions.errors import TownshipNotFoundError
 from xiangcun.regions.selectors import village_township_id, villages_for_township
 from xiangcun.sellers.errors import (
@@ -59,15 +60,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 # --- Field cleaning ---------------------------------------------------------------------------
 
 
-def _text(value: str, *, field: str, max_length: int) -> str:
-    text_check(**{field: value})
-    value = (value or "").strip()
-    if len(value) > max_length:
-        raise InvalidInputError(
-            _("This is too long: at most %(max)d characters.") % {"max": max_length},
-            field=field,
-        )
-    return value
+# Optional shop text: may be empty; too long is refused with a message naming the limit.
+_text = partial(text_field, required=False)
 
 
 def _name(value: str) -> str:

@@ -4,6 +4,7 @@ the EPCIS events the platform records as goods move."""
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
-from xiangcun.core.validators import text_check
+from xiangcun.core.validators import text_check, text_field
 from xiangcun.regions.selectors import village_exists
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis import platform as epcis_platform
@@ -77,12 +78,7 @@ QUANTITY_MAX = Decimal("100000000")
 _CODE_SEQUENCE = re.compile(r"-(\d+)$")
 
 
-def _text(value: object, *, field: str, max_length: int, required: bool, error: type) -> str:
-    text = " ".join(str(value or "").split())
-    text_check(**{field: text})
-    if (required and not text) or len(text) > max_length:
-        raise error(field=field)
-    return text
+_text = partial(text_field, collapse_spaces=True)
 
 
 def _quantity(value: object) -> Decimal:
