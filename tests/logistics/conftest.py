@@ -17,15 +17,14 @@ from django.utils import timezone
 from tests.accounts.factories import UserFactory
 from tests.logistics.factories import (
     FarmPickupFactory,
-    ShiftFactory,
     StockLocationFactory,
-    VehicleFactory,
     VillageStationFactory,
     WarehouseStationFactory,
     packed,
     paid_order,
     staff_member,
     stocked_variant,
+    van_on_shift,
 )
 from xiangcun.accounts import services as accounts_services
 from xiangcun.accounts.models import User
@@ -210,9 +209,7 @@ def farm_pickup(variant: Variant, warehouse_manager: User) -> FarmPickup:
 @pytest.fixture
 def van(depot: Station, driver: User, day: datetime.date) -> Vehicle:
     """A van in service at the depot, the driver on shift with it today (07:30-18:00)."""
-    vehicle: Vehicle = VehicleFactory(home_station=depot)
-    ShiftFactory(staff=StaffMember.objects.get(user=driver), day=day, vehicle=vehicle)
-    return vehicle
+    return van_on_shift(depot, day, driver=driver)
 
 
 @pytest.fixture

@@ -130,6 +130,17 @@ def staff_member(job: StaffMember.Job, station: Station, **user_fields: object) 
     return user
 
 
+def van_on_shift(
+    depot: Station, day: datetime.date, *, driver: User | None = None, **van_fields: object
+) -> Vehicle:
+    """A van in service at `depot` with its driver (a new one unless given) on a shift with it
+    on `day`."""
+    driver = driver or staff_member(StaffMember.Job.DRIVER, depot)
+    vehicle: Vehicle = VehicleFactory(home_station=depot, **van_fields)
+    ShiftFactory(staff=StaffMember.objects.get(user=driver), day=day, vehicle=vehicle)
+    return vehicle
+
+
 def stocked_variant(keeper: User, location: Location, *, on_hand: int = 50) -> Variant:
     """A listed product of a new farm shop with `on_hand` units received at `location` by
     `keeper` (someone who may change stock)."""
