@@ -40,7 +40,7 @@ def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = Non
     return redirect_to_login(target, login_url=settings.LOGIN_URL)
 
 
-admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.login = admin_login  # type: ignore[method-assign]  # our view on the default site
 
 
 def _clean_phone(form: forms.ModelForm[User]) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.accounts.models import User
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import (
@@ -115,6 +115,6 @@ def token_revoke(request: HttpRequest) -> Status[None]:
 
 @router.get("/me", auth=ApiTokenAuth(), response={200: MeOut, 401: ErrorOut}, summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     roles = sorted(role.value for role in user_roles(user=user))
     return MeOut(id=user.pk, phone=user.phone, name=user.name, roles=roles)

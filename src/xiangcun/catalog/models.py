@@ -5,6 +5,7 @@ What a buyer can find is kept in the search index (see `catalog/search/`).
 """
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -216,7 +217,7 @@ class Certification(TimeStampedModel):
 # --- Search index (kept by `catalog.search.backend.DatabaseSearchBackend`) -----------------------
 
 
-class SearchTermField(models.CharField):  # type: ignore[type-arg]
+class SearchTermField(models.CharField[str, str]):
     """A search term compared byte by byte on every database.
 
     Prefix search is a range `term >= p AND term < p + U+FFFF`. That only matches what a
@@ -224,7 +225,7 @@ class SearchTermField(models.CharField):  # type: ignore[type-arg]
     with the "C" collation (a language collation may ignore U+FFFF and make the range empty).
     """
 
-    def db_parameters(self, connection):  # type: ignore[no-untyped-def]
+    def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, str | None]:
         params = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"

@@ -8,14 +8,14 @@ from xiangcun.inventory.models import Location, Reservation, Stock, StockMovemen
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LocationAdmin(admin.ModelAdmin[Location]):
     list_display = ("code", "name", "kind", "sells_over_counter", "is_active")
     list_filter = ("kind", "sells_over_counter", "is_active")
     search_fields = ("code", "name")
     raw_id_fields = ("station", "seller")
 
 
-class MovementInline(admin.TabularInline):  # type: ignore[type-arg]
+class MovementInline(admin.TabularInline[StockMovement, Stock]):
     model = StockMovement
     extra = 0
     can_delete = False
@@ -28,7 +28,7 @@ class MovementInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Stock)
-class StockAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StockAdmin(admin.ModelAdmin[Stock]):
     list_display = ("variant", "location", "on_hand", "reserved", "low_stock_threshold")
     list_filter = ("location",)
     list_select_related = ("variant__product", "location")
@@ -41,7 +41,7 @@ class StockAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReservationAdmin(admin.ModelAdmin[Reservation]):
     list_display = ("reference", "stock", "quantity", "status", "expires_at")
     list_filter = ("status",)
     search_fields = ("reference",)

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.core.api import ErrorOut
 from xiangcun.inventory import selectors, services
 from xiangcun.inventory.errors import StockViewDeniedError
@@ -121,7 +121,7 @@ def _stock_out(stock: Stock) -> StockOut:
     summary="Available units of a variant (per location for its managers)",
 )
 def variant_stock(request: HttpRequest, variant_id: int) -> VariantStockOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_viewer(request)
     selectors.variant_seller(variant_id=variant_id)  # 404 for an unknown variant
     available = selectors.available_by_variant(variant_ids=[variant_id])[variant_id]
     try:
@@ -146,7 +146,7 @@ def variant_stock(request: HttpRequest, variant_id: int) -> VariantStockOut:
     ),
 )
 def variant_stock_locations(request: HttpRequest, variant_id: int) -> list[StockLineOut]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     return [
         _stock_line_out(line)
         for line in selectors.stock_by_location(user=user, variant_id=variant_id)
@@ -160,7 +160,7 @@ def variant_stock_locations(request: HttpRequest, variant_id: int) -> list[Stock
     summary="Record goods received",
 )
 def stock_receive(request: HttpRequest, payload: ReceiveIn) -> StockOut:
-    stock = services.stock_receive(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]
+    stock = services.stock_receive(actor=api_user(request), **payload.dict())
     return _stock_out(stock)
 
 
@@ -171,7 +171,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> StockOut:
     summary="Set on-hand stock to a count",
 )
 def stock_adjust(request: HttpRequest, payload: AdjustIn) -> StockOut:
-    stock = services.stock_adjust(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]
+    stock = services.stock_adjust(actor=api_user(request), **payload.dict())
     return _stock_out(stock)
 
 

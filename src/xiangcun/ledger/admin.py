@@ -1,13 +1,18 @@
 """Back-office views of the ledger, read-only: the ledger is changed only by its services, and
 only by adding entries."""
 
+from typing import TypeVar
+
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from xiangcun.ledger.models import Account, JournalEntry, Posting
 
+_Record = TypeVar("_Record", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+
+class ReadOnlyAdmin(admin.ModelAdmin[_Record]):
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -19,13 +24,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyAdmin[Account]):
     list_display = ("code", "name", "kind", "owner_type", "owner_id", "created_at")
     list_filter = ("kind", "owner_type")
     search_fields = ("code", "name")
 
 
-class PostingInline(admin.TabularInline):  # type: ignore[type-arg]
+class PostingInline(admin.TabularInline[Posting, JournalEntry]):
     model = Posting
     extra = 0
     fields = ("account", "amount")
@@ -40,7 +45,7 @@ class PostingInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(ReadOnlyAdmin[JournalEntry]):
     list_display = ("id", "created_at", "kind", "reference", "memo", "reverses")
     list_filter = ("kind",)
     search_fields = ("reference", "memo")
@@ -49,7 +54,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(ReadOnlyAdmin):
+class PostingAdmin(ReadOnlyAdmin[Posting]):
     list_display = ("id", "entry", "account", "amount")
     list_select_related = ("entry", "account")
     search_fields = ("account__code", "entry__reference")

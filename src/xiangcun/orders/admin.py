@@ -1,15 +1,19 @@
 """Back-office views of orders and returns. Read-only: every change goes through the services,
 so it is checked against the state machine, locked, and recorded on the timeline."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
 
+_Line = TypeVar("_Line", bound=Model)
+_Parent = TypeVar("_Parent", bound=Model)
 
-class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+
+class _ReadOnlyInline(admin.TabularInline[_Line, _Parent]):
     extra = 0
     can_delete = False
 
@@ -20,7 +24,7 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class LineInline(_ReadOnlyInline):
+class LineInline(_ReadOnlyInline[OrderLine, Order]):
     model = OrderLine
     fields = (
         "seller",
@@ -34,14 +38,14 @@ class LineInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
-class EventInline(_ReadOnlyInline):
+class EventInline(_ReadOnlyInline[OrderEvent, Order]):
     model = OrderEvent
     fields = ("created_at", "status", "note", "actor")
     readonly_fields = fields
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrderAdmin(admin.ModelAdmin[Order]):
     list_display = ("number", "status", "payment_method", "delivery_method", "total", "created_at")
     list_filter = ("status", "payment_method", "delivery_method")
     search_fields = ("number", "phone", "recipient", "payment_number")
@@ -58,14 +62,14 @@ class OrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class ReturnLineInline(_ReadOnlyInline):
+class ReturnLineInline(_ReadOnlyInline[ReturnLine, ReturnRequest]):
     model = ReturnLine
     fields = ("order_line", "quantity")
     readonly_fields = fields
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
     list_display = ("id", "order", "reason", "status", "amount", "created_at")
     list_filter = ("status", "reason")
     search_fields = ("order__number", "refund_number")

@@ -1,13 +1,18 @@
 """Back-office views of payments, notifications and refunds, read-only: money moves only
 through `payments.services`, which post to the ledger."""
 
+from typing import TypeVar
+
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from xiangcun.payments.models import PaymentIntent, PaymentNotification, Refund
 
+_Record = TypeVar("_Record", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+
+class ReadOnlyAdmin(admin.ModelAdmin[_Record]):
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -19,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PaymentIntent)
-class PaymentIntentAdmin(ReadOnlyAdmin):
+class PaymentIntentAdmin(ReadOnlyAdmin[PaymentIntent]):
     list_display = ("number", "provider", "channel", "reference", "amount", "status", "paid_at")
     list_filter = ("provider", "status", "channel")
     search_fields = ("number", "reference", "provider_transaction_id")
@@ -27,7 +32,7 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentNotification)
-class PaymentNotificationAdmin(ReadOnlyAdmin):
+class PaymentNotificationAdmin(ReadOnlyAdmin[PaymentNotification]):
     list_display = (
         "received_at",
         "provider",
@@ -44,7 +49,7 @@ class PaymentNotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(ReadOnlyAdmin[Refund]):
     list_display = ("number", "intent", "amount", "status", "reason", "completed_at")
     list_filter = ("status",)
     search_fields = ("number", "intent__number", "provider_refund_id")

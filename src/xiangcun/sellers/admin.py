@@ -12,12 +12,12 @@ from xiangcun.sellers import services
 from xiangcun.sellers.models import PoorHouseholdLink, Seller, ShopPhoto
 
 
-class ShopPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
+class ShopPhotoInline(admin.TabularInline[ShopPhoto, Seller]):
     model = ShopPhoto
     extra = 0
 
 
-class PoorHouseholdLinkInline(admin.TabularInline):  # type: ignore[type-arg]
+class PoorHouseholdLinkInline(admin.TabularInline[PoorHouseholdLink, Seller]):
     model = PoorHouseholdLink
     extra = 0
     raw_id_fields = ("household",)
@@ -36,7 +36,7 @@ def _each(request: HttpRequest, queryset: QuerySet[Seller], action: Any, done: s
 
 
 @admin.register(Seller)
-class SellerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SellerAdmin(admin.ModelAdmin[Seller]):
     list_display = ("name", "kind", "status", "township", "village", "owner", "created_at")
     list_filter = ("status", "kind", "township")
     search_fields = ("name", "name_en", "owner__phone")

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.sellers import selectors, services
 from xiangcun.sellers.models import Seller
@@ -142,8 +142,9 @@ def sellers_index(request: HttpRequest, filters: Query[SellerFilterIn]) -> Selle
     "", auth=ApiTokenAuth(), response={201: SellerDetailOut, **ERRORS}, summary="Apply for a shop"
 )
 def seller_apply(request: HttpRequest, payload: SellerApplyIn) -> Status[SellerDetailOut]:
-    seller = services.seller_apply(owner=request.auth, **payload.dict())  # type: ignore[attr-defined]
-    seller = selectors.seller_shop_get(seller_id=seller.pk, for_user=request.auth)  # type: ignore[attr-defined]
+    user = api_user(request)
+    seller = services.seller_apply(owner=user, **payload.dict())
+    seller = selectors.seller_shop_get(seller_id=seller.pk, for_user=user)
     return Status(201, _detail(seller))
 
 
@@ -154,7 +155,7 @@ def seller_apply(request: HttpRequest, payload: SellerApplyIn) -> Status[SellerD
     summary="Shops I may manage",
 )
 def sellers_managed(request: HttpRequest) -> list[SellerCardOut]:
-    rows = selectors.sellers_managed_by(user=request.auth)  # type: ignore[attr-defined]
+    rows = selectors.sellers_managed_by(user=api_user(request))
     return [SellerCardOut(**_card(s)) for s in rows]
 
 
@@ -162,13 +163,11 @@ def sellers_managed(request: HttpRequest) -> list[SellerCardOut]:
     "/{seller_id}", auth=PUBLIC, response={200: SellerDetailOut, **ERRORS}, summary="Shop page"
 )
 def seller_detail(request: HttpRequest, seller_id: int) -> SellerDetailOut:
-    user = request.auth  # type: ignore[attr-defined]
-    return _detail(selectors.seller_shop_get(seller_id=seller_id, for_user=user))
+    return _detail(selectors.seller_shop_get(seller_id=seller_id, for_user=api_viewer(request)))
 
 
 def _reviewed(request: HttpRequest, seller: Seller) -> SellerDetailOut:
-    user = request.auth  # type: ignore[attr-defined]
-    return _detail(selectors.seller_shop_get(seller_id=seller.pk, for_user=user))
+    return _detail(selectors.seller_shop_get(seller_id=seller.pk, for_user=api_user(request)))
 
 
 @router.post(
@@ -179,7 +178,7 @@ def _reviewed(request: HttpRequest, seller: Seller) -> SellerDetailOut:
 )
 def seller_review(request: HttpRequest, seller_id: int, payload: SellerReviewIn) -> SellerDetailOut:
     seller = services.seller_review(
-        reviewer=request.auth,  # type: ignore[attr-defined]
+        reviewer=api_user(request),
         seller_id=seller_id,
         approve=payload.approve,
         note=payload.note,
@@ -195,7 +194,7 @@ def seller_review(request: HttpRequest, seller_id: int, payload: SellerReviewIn)
 )
 def seller_suspend(request: HttpRequest, seller_id: int, payload: NoteIn) -> SellerDetailOut:
     seller = services.seller_suspend(
-        reviewer=request.auth,  # type: ignore[attr-defined]
+        reviewer=api_user(request),
         seller_id=seller_id,
         note=payload.note,
     )
@@ -210,7 +209,7 @@ def seller_suspend(request: HttpRequest, seller_id: int, payload: NoteIn) -> Sel
 )
 def seller_reinstate(request: HttpRequest, seller_id: int, payload: NoteIn) -> SellerDetailOut:
     seller = services.seller_reinstate(
-        reviewer=request.auth,  # type: ignore[attr-defined]
+        reviewer=api_user(request),
         seller_id=seller_id,
         note=payload.note,
     )

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.core.api import ErrorOut
 from xiangcun.traceability import selectors, services
 from xiangcun.traceability.epcis.serialise import query_document
@@ -59,7 +59,7 @@ def capture(request: HttpRequest, response: HttpResponse) -> Status[dict[str, in
         raise InvalidEpcisDocumentError(
             event_index=None, event_id=None, reason=f"the body is not JSON: {error}"
         ) from error
-    result = services.epcis_capture(document=document, actor=request.auth)  # type: ignore[attr-defined]
+    result = services.epcis_capture(document=document, actor=api_user(request))
     for name, value in EPCIS_HEADERS.items():
         response[name] = value
     response["Location"] = f"{request.path}/{result.capture_id}"
@@ -80,7 +80,7 @@ def events(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
     Staff read every event; the owner (or agent) of an approved shop only the events naming
     its lots; an order's reference shows only to who may see that order."""
     params = {name: request.GET.getlist(name) for name in request.GET}
-    page = selectors.events_query(actor=request.auth, **params)  # type: ignore[attr-defined]
+    page = selectors.events_query(actor=api_user(request), **params)
     for name, value in EPCIS_HEADERS.items():
         response[name] = value
     if page.next_page_token:

@@ -16,7 +16,7 @@ def current_roles(request: HttpRequest) -> set[Role]:
     if cached is None:
         user = request.user
         cached = set(user_roles(user=user)) if user.is_authenticated else set()
-        request._xiangcun_roles = cached  # type: ignore[attr-defined]
+        request._xiangcun_roles = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 

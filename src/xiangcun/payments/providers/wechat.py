@@ -142,7 +142,7 @@ class WechatPayConfig:
         return bool(self.public_key and self.public_key_id)
 
 
-class _GatewayCore(Core):  # type: ignore[misc]
+class _GatewayCore(Core):  # type: ignore[misc]  # wechatpayv3 ships no types
     """The SDK's Core, pointed at WECHATPAY_GATEWAY before it sends its first request.
 
     wechatpayv3 hard-codes `_gate_way = 'https://api.mch.weixin.qq.com'` in `Core.__init__`
@@ -183,7 +183,7 @@ class _GatewayCore(Core):  # type: ignore[misc]
                 self._update_certificates()
 
 
-class _Client(WeChatPay):  # type: ignore[misc]
+class _Client(WeChatPay):  # type: ignore[misc]  # wechatpayv3 ships no types
     """WeChatPay around our `_GatewayCore`.
 
     `WeChatPay.__init__` builds its own Core (with the hard-coded gateway); this sets the same
