@@ -7,53 +7,49 @@ from typing import TypeGuard
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParam
-from xiangcun.orders.errors import (
-    InvalidQuantityError,
-    OrderNotFoundError,
-)
-from xiangcun.orders.models import (
-    Order,
-    OrderEvent,
-    OrderLine,
-)
+from xiangcun.orders.errors import InvalidQuantityError, OrderNotFoundError
+from xiangcun.orders.models import Order, OrderEvent, OrderLine
 from xiangcun.sellers.selectors import seller_can_manage
 
 CENT = Decimal("0.01")
-
 MAX_LINES = 50
-
 MAX_QUANTITY = 999
-
 # Ids beyond a 64-bit integer would make the database raise instead of finding nothing.
 MAX_ID = 2**62
 
 
 def _is_id(value: object) -> TypeGuard[int]:
+    """An id the database can look up: a positive int (not a bool) below MAX_ID."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def _quantity(value: object, *, field: str = "quantity") -> int:
+    """A quantity of units, 1 to MAX_QUANTITY; anything else is InvalidQuantityError on `field`."""
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
         raise InvalidQuantityError(field=field)
     return value
 
 
 def _roles(actor: AnyUser | None) -> set[str]:
+    """The roles of an active, signed-in actor (none for anyone else)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return set()
     return {str(role) for role in user_roles(user=actor)}
 
 
 def _actor_id(actor: AnyUser | None) -> int | None:
+    """The signed-in actor's id, as recorded on the order's timeline (None for the platform)."""
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
 def _is_buyer(actor: AnyUser | None, order: Order) -> bool:
+    """Whether `actor` bought the order or placed it for the buyer."""
     actor_id = _actor_id(actor)
     return actor_id is not None and actor_id in (order.buyer_id, order.placed_by_id)
 
 
 def _is_seller_of(actor: AnyUser | None, order: Order) -> bool:
+    """Whether `actor` manages a shop with lines in the order."""
     if actor is None or not actor.is_authenticated:
         return False
     seller_ids = set(OrderLine.objects.filter(order=order).values_list("seller_id", flat=True))
@@ -74,6 +70,7 @@ def _own_seller_ids(actor: AnyUser | None, order: Order) -> list[int]:
 
 
 def _order_locked(order_id: int) -> Order:
+    """The order, locked for this transaction (`select_for_update`); OrderNotFoundError if none."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
         raise OrderNotFoundError
@@ -81,6 +78,7 @@ def _order_locked(order_id: int) -> Order:
 
 
 def _event(order: Order, *, actor: AnyUser | None, note: str = "") -> None:
+    """Add the order's present status to its timeline, with who moved it and why."""
     OrderEvent.objects.create(
         order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
     )
@@ -94,10 +92,12 @@ def _sms(order: Order, text: str, **values: SmsParam) -> None:
 
 
 def _stock_reference(order: Order) -> str:
+    """The reference the order's stock is held under in inventory."""
     return f"order:{order.number}"
 
 
 def _order_id_from_reference(reference: str) -> int | None:
+    """The order id of a payment's reference `order:<id>`; None for payments of anything else."""
     prefix, _sep, rest = (reference or "").partition(":")
     if prefix != "order" or not rest.isdigit():
         return None

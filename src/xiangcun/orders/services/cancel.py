@@ -11,17 +11,13 @@ from django.utils.translation import gettext
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import text_check
-from xiangcun.inventory.services import (
-    reservation_release,
-)
+from xiangcun.inventory.services import reservation_release
 from xiangcun.orders.errors import (
     OrderNotCancellableError,
     OrderNotFoundError,
     OrderPermissionDeniedError,
 )
-from xiangcun.orders.models import (
-    Order,
-)
+from xiangcun.orders.models import Order
 from xiangcun.orders.services._common import _order_locked, _stock_reference
 from xiangcun.orders.services.payment import (
     _payment_news,
@@ -31,13 +27,9 @@ from xiangcun.orders.services.payment import (
 )
 from xiangcun.orders.services.transitions import TRANSITIONS, _may_move, _set_status
 from xiangcun.orders.types import OrderStatus
-from xiangcun.payments.errors import (
-    RefundNotFoundError,
-)
+from xiangcun.payments.errors import RefundNotFoundError
 from xiangcun.payments.selectors import refund_get
-from xiangcun.payments.services import (
-    payment_lock,
-)
+from xiangcun.payments.services import payment_lock
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +39,7 @@ LATE_REFUND_RETRY = timedelta(days=3)
 
 
 def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str) -> None:
+    """Cancel a locked, unpaid order: its stock hold is released and the buyer is told."""
     reservation_release(reference=_stock_reference(order))
     order.cancelled_at = timezone.now()
     order.expires_at = None

@@ -4,24 +4,16 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
-from xiangcun.catalog.selectors import (
-    variant_on_sale,
-    variants_for_order,
-)
+from xiangcun.catalog.selectors import variant_on_sale, variants_for_order
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import INT64_MAX, int_check
-from xiangcun.orders.errors import (
-    CartLineNotFoundError,
-    VariantUnavailableError,
-)
-from xiangcun.orders.models import (
-    Cart,
-    CartLine,
-)
+from xiangcun.orders.errors import CartLineNotFoundError, VariantUnavailableError
+from xiangcun.orders.models import Cart, CartLine
 from xiangcun.orders.services._common import MAX_QUANTITY, _is_id, _quantity
 
 
 def _variant_on_sale(variant_id: object) -> int:
+    """The variant id, if it names a variant on sale; VariantUnavailableError otherwise."""
     if not _is_id(variant_id):
         raise VariantUnavailableError(field="variant_id")
     variant = variants_for_order(variant_ids=[variant_id]).get(variant_id)

@@ -15,19 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from xiangcun.accounts.types import AnyUser
-from xiangcun.catalog.selectors import (
-    variant_availability,
-    variant_on_sale,
-    variants_for_order,
-)
+from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import mobile_normalize, text_check
-from xiangcun.inventory.errors import (
-    InsufficientStockError,
-)
-from xiangcun.inventory.services import (
-    stock_reserve,
-)
+from xiangcun.inventory.errors import InsufficientStockError
+from xiangcun.inventory.services import stock_reserve
 from xiangcun.orders.errors import (
     IdempotencyConflictError,
     InvalidAddressError,
@@ -41,10 +33,7 @@ from xiangcun.orders.errors import (
     StationUnavailableError,
     VariantUnavailableError,
 )
-from xiangcun.orders.models import (
-    Order,
-    OrderLine,
-)
+from xiangcun.orders.models import Order, OrderLine
 from xiangcun.orders.services._common import (
     CENT,
     MAX_LINES,
@@ -60,10 +49,7 @@ from xiangcun.orders.services.address import _address_normalized, _address_point
 from xiangcun.orders.services.config import cash_hold, delivery_fee_for, payment_window
 from xiangcun.orders.services.payment import _wechat_payer_check
 from xiangcun.orders.types import OrderStatus
-from xiangcun.payments.services import (
-    payment_open,
-    payment_prepare,
-)
+from xiangcun.payments.services import payment_open, payment_prepare
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import station_get
 from xiangcun.regions.services import address_create
@@ -97,6 +83,7 @@ def _lines_normalized(lines: object) -> list[tuple[int, int]]:
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:
+    """A digest of a checkout request, to tell a retry from a different request under one key."""
     # default=str: a home point is Decimal ("26.200000"), written as its exact text.
     text = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
@@ -105,11 +92,13 @@ def _fingerprint(payload: dict[str, Any]) -> str:
 
 
 def _order_number() -> str:
+    """A new order number (unique by the database's index; checkout retries a collision)."""
     # XC + date + 10 random digits: unguessable from the previous order, 22 characters.
     return f"XC{timezone.localdate():%y%m%d}{secrets.randbelow(10**10):010d}"
 
 
 def _replay(existing: Order, fingerprint: str) -> Order:
+    """The order a retried checkout placed already, if the retry asks for the same."""
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyConflictError(field="idempotency_key")
     existing.replayed = True

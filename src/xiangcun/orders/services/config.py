@@ -6,13 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from xiangcun.orders.models import (
-    Order,
-)
+from xiangcun.orders.models import Order
 from xiangcun.orders.services._common import CENT
 
 
 def _decimal_setting(name: str, default: str) -> Decimal:
+    """A money or rate setting, as a Decimal from its text."""
     return Decimal(str(getattr(settings, name, default)))
 
 

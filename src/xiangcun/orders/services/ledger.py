@@ -10,16 +10,11 @@ from xiangcun.ledger.types import (
     EntryKind,
     seller_payable_account,
 )
-from xiangcun.orders.models import (
-    Order,
-    ReturnLine,
-    ReturnRequest,
-)
+from xiangcun.orders.models import Order, ReturnLine, ReturnRequest
 from xiangcun.orders.services.config import commission_for
 
 # Ledger entry kinds: the allocation of a paid order and the reversal of a refunded return.
 ALLOCATION_KIND = EntryKind.PAYMENT
-
 REVERSAL_KIND = EntryKind.REFUND
 
 

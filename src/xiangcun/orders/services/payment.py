@@ -16,11 +16,7 @@ from xiangcun.inventory.errors import (
     ReservationExpiredError,
     ReservationNotFoundError,
 )
-from xiangcun.inventory.services import (
-    reservation_consume,
-    reservation_release,
-    stock_reserve,
-)
+from xiangcun.inventory.services import reservation_consume, reservation_release, stock_reserve
 from xiangcun.ledger.services import entry_post
 from xiangcun.orders.errors import (
     InvalidPaymentMethodError,
@@ -28,9 +24,7 @@ from xiangcun.orders.errors import (
     OrderNotPayableError,
     OrderPermissionDeniedError,
 )
-from xiangcun.orders.models import (
-    Order,
-)
+from xiangcun.orders.models import Order
 from xiangcun.orders.services._common import (
     _event,
     _is_buyer,
@@ -42,10 +36,7 @@ from xiangcun.orders.services._common import (
 from xiangcun.orders.services.ledger import ALLOCATION_KIND, _allocation_lines
 from xiangcun.orders.services.transitions import _set_status
 from xiangcun.orders.types import OrderStatus
-from xiangcun.payments.errors import (
-    InvalidPaymentDataError,
-    PaymentNotPendingError,
-)
+from xiangcun.payments.errors import InvalidPaymentDataError, PaymentNotPendingError
 from xiangcun.payments.selectors import payment_get
 from xiangcun.payments.services import (
     payment_cancel,

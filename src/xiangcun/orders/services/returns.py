@@ -24,13 +24,7 @@ from xiangcun.orders.errors import (
     ReturnNotAllowedError,
     ReturnNotFoundError,
 )
-from xiangcun.orders.models import (
-    Order,
-    OrderEvent,
-    OrderLine,
-    ReturnLine,
-    ReturnRequest,
-)
+from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
 from xiangcun.orders.services._common import (
     _actor_id,
     _is_buyer,
@@ -43,11 +37,7 @@ from xiangcun.orders.services._common import (
 from xiangcun.orders.services.ledger import REVERSAL_KIND, _reversal_lines
 from xiangcun.orders.services.transitions import _RETURN_STAFF, TRANSITIONS, _may_move, _set_status
 from xiangcun.orders.types import OrderStatus
-from xiangcun.payments.services import (
-    payment_cancel,
-    payment_lock,
-    refund_create,
-)
+from xiangcun.payments.services import payment_cancel, payment_lock, refund_create
 from xiangcun.payments.types import RefundCompleted
 
 

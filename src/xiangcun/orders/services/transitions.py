@@ -7,18 +7,13 @@ from django.utils.translation import gettext, gettext_noop
 
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.validators import text_check
-from xiangcun.inventory.services import (
-    reservation_consume,
-)
+from xiangcun.inventory.services import reservation_consume
 from xiangcun.orders.errors import (
     CashNotCollectedError,
     InvalidTransitionError,
     OrderPermissionDeniedError,
 )
-from xiangcun.orders.models import (
-    Order,
-    OrderLine,
-)
+from xiangcun.orders.models import Order, OrderLine
 from xiangcun.orders.services._common import (
     _event,
     _is_buyer,
@@ -31,22 +26,16 @@ from xiangcun.orders.services._common import (
 )
 from xiangcun.orders.types import Move, OrderStatus
 
+# Who may move an order where: the one table, and the staff it names.
 _PACKING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.ADMIN})
-
 _SHIPPING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.DRIVER, Role.COURIER, Role.ADMIN})
-
 _DELIVERY_STAFF = frozenset({Role.DRIVER, Role.COURIER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
-
 _CANCEL_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
-
 _RETURN_STAFF = frozenset({Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
-
 # Who turns a parcel back undelivered: the road staff after the third failed delivery, the
 # station agent when nobody collected it, the warehouse.
 _UNDELIVERED_STAFF = frozenset({Role.DRIVER, Role.COURIER, Role.AGENT, Role.WAREHOUSE, Role.ADMIN})
-
 _UNDELIVERED = Move(staff=_UNDELIVERED_STAFF, system=True, via="order_refund_undelivered")
-
 # Staff who may open any order (to pack, carry, hand over or help a buyer).
 ORDER_VIEW_STAFF = _PACKING_STAFF | _SHIPPING_STAFF | _DELIVERY_STAFF | {Role.PROGRAMME_MANAGER}
 
@@ -96,14 +85,13 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 # and the steps of the order while its sellers may move lines. The order becomes packing when
 # its first line does and shipped when its last line is shipped (`order_transition`).
 Fulfilment = OrderLine.Fulfilment
-
 _LINE_STEPS: dict[str, str] = {
     Fulfilment.PACKING: Fulfilment.OPEN,
     Fulfilment.SHIPPED: Fulfilment.PACKING,
 }
-
 _SELLER_STAGES = frozenset({OrderStatus.PAID, OrderStatus.AWAITING_CASH, OrderStatus.PACKING})
 
+# The steps the buyer is texted about.
 _SMS_STATUSES = {
     OrderStatus.PAID,
     OrderStatus.SHIPPED,
@@ -114,6 +102,8 @@ _SMS_STATUSES = {
 
 
 def _may_move(actor: AnyUser | None, order: Order, move: Move) -> bool:
+    """Whether `actor` may move the order along `move`: as the platform, staff, buyer or one of its
+    sellers."""
     if _may_move_whole(actor, order, move):
         return True
     return actor is not None and move.seller and _is_seller_of(actor, order)
@@ -130,6 +120,7 @@ def _may_move_whole(actor: AnyUser | None, order: Order, move: Move) -> bool:
 
 
 def _status_sms(order: Order) -> None:
+    """Text the buyer the order's new status, for the steps they are told about."""
     if order.status not in _SMS_STATUSES:
         return
     with translation.override(None):
@@ -207,6 +198,7 @@ def order_transition(
 
 
 def _order_step(order: Order, *, to_status: str, actor: AnyUser | None, note: str) -> None:
+    """Move a locked order one step of `order_transition`, with what that step records."""
     extra: tuple[str, ...] = ()
     if to_status == OrderStatus.PACKING and order.status == OrderStatus.AWAITING_CASH:
         # Cash on delivery: the goods leave stock now; the hold must not lapse on the road.
