@@ -7,9 +7,11 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from tests.accounts.factories import UserFactory
 from xiangcun.accounts.models import User
-from xiangcun.logistics.models import Parcel, RoutePlan, RouteStop
-from xiangcun.logistics.types import LogisticsDemoResult
+from xiangcun.logistics import services
+from xiangcun.logistics.models import FarmPickup, Parcel, RoutePlan, RouteStop, Vehicle
+from xiangcun.orders.models import Order
 from xiangcun.orders.selectors import order_by_number
 
 
@@ -20,7 +22,10 @@ def page_client(user: User) -> Client:
 
 
 def test_driver_sees_todays_route_with_stops_in_order(
-    demo: LogisticsDemoResult, driver: User, django_assert_max_num_queries: Any
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    driver: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
     client = page_client(driver)
     with django_assert_max_num_queries(16):
@@ -28,14 +33,15 @@ def test_driver_sees_todays_route_with_stops_in_order(
     assert response.status_code == 200
     html = response.content.decode()
     stops = RouteStop.objects.filter(route__driver__user=driver, route__plan__status="active")
-    assert html.count('data-testid="stop"') == stops.count() > 0
+    assert stops.count() == 2  # the farm pickup and the station
+    assert html.count('data-testid="stop"') == stops.count()
     labels = [stop.label for stop in stops.order_by("sequence")]
     positions = [html.index(label) for label in labels]
     assert positions == sorted(positions)
 
 
 def test_driver_marks_a_station_stop_done_and_its_parcels_wait_with_codes(
-    demo: LogisticsDemoResult, driver: User
+    planned_day: RoutePlan, driver: User
 ) -> None:
     stop = RouteStop.objects.filter(
         route__driver__user=driver, route__plan__status="active", kind="station"
@@ -54,7 +60,7 @@ def test_driver_marks_a_station_stop_done_and_its_parcels_wait_with_codes(
 
 
 def test_another_driver_cannot_work_someone_elses_stop(
-    demo: LogisticsDemoResult, courier: User, driver: User
+    planned_day: RoutePlan, courier: User, driver: User
 ) -> None:
     stop = RouteStop.objects.filter(
         route__driver__user=driver, route__plan__status="active"
@@ -68,24 +74,26 @@ def test_another_driver_cannot_work_someone_elses_stop(
     assert stop.status == "pending"
 
 
-def test_pages_refuse_people_without_the_job(demo: LogisticsDemoResult, buyer: User) -> None:
+def test_pages_refuse_people_without_the_job(buyer: User) -> None:
     client = page_client(buyer)
     for name in ("route", "handover", "packing", "intake", "dispatch"):
         assert client.get(reverse(f"logistics:{name}")).status_code == 403
 
 
-def test_station_hand_over_page_finds_then_confirms(demo: LogisticsDemoResult, agent: User) -> None:
-    item = demo.codes[0]
-    parcel = Parcel.objects.get(task__order__number=item.order_number)
-    client = page_client(agent)
+def test_station_hand_over_page_finds_then_confirms(
+    parcel_at_station: Parcel, station_agent: User
+) -> None:
+    parcel = parcel_at_station
+    code = services.pickup_code_for(parcel)
+    client = page_client(station_agent)
     url = reverse("logistics:handover")
     page = client.get(url).content.decode()
     assert 'inputmode="numeric"' in page
-    found = client.post(url, {"station": parcel.station_id, "code": item.code})
+    found = client.post(url, {"station": parcel.station_id, "code": code})
     assert 'data-testid="found-parcel"' in found.content.decode()
     parcel.refresh_from_db()
     assert parcel.status == "at_station"
-    done = client.post(url, {"station": parcel.station_id, "code": item.code, "confirm": "1"})
+    done = client.post(url, {"station": parcel.station_id, "code": code, "confirm": "1"})
     assert 'data-testid="handover-done"' in done.content.decode()
     parcel.refresh_from_db()
     assert parcel.status == "collected"
@@ -93,11 +101,10 @@ def test_station_hand_over_page_finds_then_confirms(demo: LogisticsDemoResult, a
     assert "field-error" in wrong.content.decode()
 
 
-def test_packing_pages_and_label_pdf(demo: LogisticsDemoResult, packer: User) -> None:
+def test_packing_pages_and_label_pdf(packed_parcel: Parcel, packer: User) -> None:
     client = page_client(packer)
     assert client.get(reverse("logistics:packing")).status_code == 200
-    parcel = Parcel.objects.first()
-    assert parcel is not None
+    parcel = packed_parcel
     slip = client.get(reverse("logistics:packing_task", args=[parcel.task_id]))
     assert 'data-testid="packing-slip"' in slip.content.decode()
     label = client.get(reverse("logistics:packing_label", args=[parcel.task_id]))
@@ -106,9 +113,9 @@ def test_packing_pages_and_label_pdf(demo: LogisticsDemoResult, packer: User) ->
 
 
 def test_dispatch_page_shows_the_plan_and_plans_again(
-    demo: LogisticsDemoResult, warehouse: User, day: datetime.date
+    planned_day: RoutePlan, warehouse_manager: User, day: datetime.date
 ) -> None:
-    client = page_client(warehouse)
+    client = page_client(warehouse_manager)
     page = client.get(reverse("logistics:dispatch")).content.decode()
     assert 'data-testid="plan"' in page
     before = RoutePlan.objects.get(day=day, status="active")
@@ -118,24 +125,22 @@ def test_dispatch_page_shows_the_plan_and_plans_again(
 
 
 def test_buyer_sees_parcel_timeline_and_code_on_the_order_page(
-    demo: LogisticsDemoResult, buyer: User
+    parcel_at_station: Parcel, buyer: User
 ) -> None:
-    item = demo.codes[0]
-    order = order_by_number(number=item.order_number)
-    html = page_client(buyer).get(reverse("orders:detail", args=[order.pk])).content.decode()
+    url = reverse("orders:detail", args=[parcel_at_station.order_id])
+    html = page_client(buyer).get(url).content.decode()
     assert 'data-testid="parcel-timeline"' in html
-    assert item.code in html
+    assert services.pickup_code_for(parcel_at_station) in html
 
 
 def test_api_parcel_timeline_shape(
-    demo: LogisticsDemoResult, buyer: User, api_for: Callable[[User], Client]
+    parcel_at_station: Parcel, buyer: User, api_for: Callable[[User], Client]
 ) -> None:
-    item = demo.codes[0]
-    parcel = Parcel.objects.get(task__order__number=item.order_number)
+    parcel = parcel_at_station
     body = api_for(buyer).get(f"/api/v1/logistics/parcels/{parcel.pk}").json()
     assert body["number"] == parcel.number
     assert body["status"] == "at_station"
-    assert body["pickup_code"] == item.code
+    assert body["pickup_code"] == services.pickup_code_for(parcel)
     assert [step["status"] for step in body["timeline"]] == ["packed", "at_station"]
     assert set(body["timeline"][0]) == {"status", "label", "place", "note", "at"}
     listed = api_for(buyer).get(f"/api/v1/logistics/orders/{parcel.order_id}/parcels").json()
@@ -143,12 +148,9 @@ def test_api_parcel_timeline_shape(
 
 
 def test_api_hides_parcels_from_strangers(
-    demo: LogisticsDemoResult, api_for: Callable[[User], Client]
+    packed_parcel: Parcel, api_for: Callable[[User], Client]
 ) -> None:
-    from tests.factories import UserFactory
-
-    parcel = Parcel.objects.first()
-    assert parcel is not None
+    parcel = packed_parcel
     response = api_for(UserFactory()).get(f"/api/v1/logistics/parcels/{parcel.pk}")
     assert response.status_code == 404
     assert response.json()["code"] == "parcel_not_found"
@@ -156,7 +158,9 @@ def test_api_hides_parcels_from_strangers(
 
 
 def test_api_route_today_and_its_query_count(
-    demo: LogisticsDemoResult,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    van: Vehicle,
     driver: User,
     api_for: Callable[[User], Client],
     django_assert_max_num_queries: Any,
@@ -164,20 +168,20 @@ def test_api_route_today_and_its_query_count(
     client = api_for(driver)
     with django_assert_max_num_queries(10):
         body = client.get("/api/v1/logistics/routes/today").json()
-    assert body["vehicle"] == "贵H·D1001"
-    assert [stop["sequence"] for stop in body["stops"]] == list(range(1, len(body["stops"]) + 1))
+    assert body["vehicle"] == van.plate
+    assert [stop["sequence"] for stop in body["stops"]] == [1, 2]
     stop = body["stops"][0]
     assert {"window_start", "window_end", "arrive", "drop", "pickup_kg"} <= set(stop)
 
 
 def test_api_hand_over_counts_wrong_codes(
-    demo: LogisticsDemoResult, agent: User, api_for: Callable[[User], Client]
+    parcel_at_station: Parcel, station_agent: User, api_for: Callable[[User], Client]
 ) -> None:
-    item = demo.codes[0]
-    parcel = Parcel.objects.get(task__order__number=item.order_number)
-    client = api_for(agent)
+    parcel = parcel_at_station
+    code = services.pickup_code_for(parcel)
+    client = api_for(station_agent)
     url = "/api/v1/logistics/parcels/handover"
-    bad = {"code": f"{(int(item.code) + 1) % 1_000_000:06d}", "station": parcel.station_id}
+    bad = {"code": f"{(int(code) + 1) % 1_000_000:06d}", "station": parcel.station_id}
     codes = [client.post(url, bad, content_type="application/json") for _ in range(5)]
     assert [r.status_code for r in codes] == [400, 400, 400, 400, 429]
     assert codes[0].json()["code"] == "wrong_pickup_code"
@@ -186,14 +190,16 @@ def test_api_hand_over_counts_wrong_codes(
 
 
 def test_api_hand_over_with_the_right_code(
-    demo: LogisticsDemoResult, agent: User, api_for: Callable[[User], Client]
+    parcel_at_station: Parcel,
+    paid_order_to_station: Order,
+    station_agent: User,
+    api_for: Callable[[User], Client],
 ) -> None:
-    item = demo.codes[1]
-    parcel = Parcel.objects.get(task__order__number=item.order_number)
-    response = api_for(agent).post(
+    parcel = parcel_at_station
+    response = api_for(station_agent).post(
         "/api/v1/logistics/parcels/handover",
-        {"code": item.code, "station": parcel.station_id},
+        {"code": services.pickup_code_for(parcel), "station": parcel.station_id},
         content_type="application/json",
     )
     assert response.status_code == 200
-    assert response.json()["order_number"] == item.order_number
+    assert response.json()["order_number"] == paid_order_to_station.number
