@@ -19,7 +19,6 @@ from xiangcun.accounts.models import User
 from xiangcun.accounts.sms import SmsMessage
 from xiangcun.logistics import services
 from xiangcun.logistics.models import Parcel
-from xiangcun.logistics.types import LogisticsDemoResult
 
 TEXT_TYPES = {
     "CharField",
@@ -77,7 +76,7 @@ def last_code(outbox: list[SmsMessage], phone: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_no_login_or_pickup_code_is_kept_in_clear_anywhere(
-    demo: LogisticsDemoResult,
+    packed_parcel: Parcel,
     driver: User,
     client: Client,
     settings: Any,
@@ -91,8 +90,7 @@ def test_no_login_or_pickup_code_is_kept_in_clear_anywhere(
         }
     }
     caplog.set_level(logging.DEBUG)
-    parcel = Parcel.objects.filter(status="packed", destination="station").first()
-    assert parcel is not None
+    parcel = packed_parcel
     phone = parcel.phone
 
     # The buyer logs in by SMS through the API.
