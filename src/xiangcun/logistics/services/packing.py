@@ -1,0 +1,226 @@
+"""Packing: an order is packed into a parcel at the county warehouse (each line with its lot),
+and a parcel for outside the county is handed to a national carrier."""
+
+import re
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.accounts.types import AnyUser
+from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.validators import text_check
+from xiangcun.logistics.errors import (
+    InvalidHandoffError,
+    InvalidParcelStateError,
+    LotNotPackableError,
+    OrderNotPackableError,
+    PackingTaskNotFoundError,
+    TaskAlreadyPackedError,
+    TrackingNumberTakenError,
+)
+from xiangcun.logistics.models import (
+    CarrierHandoff,
+    PackedLine,
+    PackingTask,
+    Parcel,
+)
+from xiangcun.logistics.services._common import (
+    Status,
+    _event,
+    _lot,
+    _lot_or_none,
+    _lots_of,
+    _order_ship,
+    _parcel_locked,
+    _positive_int,
+    _require,
+    _uid,
+)
+from xiangcun.logistics.types import PACKING_ROLES
+from xiangcun.orders import selectors as orders_selectors
+from xiangcun.orders import services as orders_services
+from xiangcun.orders.types import OrderStatus
+from xiangcun.regions.selectors import (
+    townships_list,
+    villages_for_township,
+)
+from xiangcun.traceability.services import (
+    event_pack,
+    event_ship,
+)
+
+
+def lot_packable_for_line(*, lot: Any, line: Any) -> bool:
+    """Whether a lot may be packed into an order line: an active lot of the line's product
+    (and of its option, when the lot names one) from the farm that sold the line. The packing
+    page offers only these; `packing_complete` refuses any other."""
+    return bool(
+        lot is not None
+        and lot.status == "active"
+        and lot.seller_id == line.seller_id
+        and lot.product_id == line.product_id
+        and lot.variant_id in (None, line.variant_id)
+    )
+
+
+@transaction.atomic
+def packing_task_open(*, actor: AnyUser, order_id: int) -> PackingTask:
+    """Start packing an order: the order moves to packing. Opening it again answers the same
+    task."""
+    _require(actor, PACKING_ROLES)
+    existing = PackingTask.objects.filter(order_id=order_id).first()
+    if existing is not None:
+        return existing
+    order = orders_selectors.order_get(order_id=order_id, for_user=actor).order
+    if order.status not in (OrderStatus.PAID, OrderStatus.AWAITING_CASH):
+        raise OrderNotPackableError
+    orders_services.order_transition(actor=actor, order_id=order.pk, to_status=OrderStatus.PACKING)
+    return PackingTask.objects.create(order_id=order.pk)
+
+
+def _parcel_number() -> str:
+    return f"XCP{timezone.localdate():%y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+@transaction.atomic
+def packing_complete(
+    *,
+    actor: AnyUser,
+    task_id: int,
+    weight_g: int,
+    crates: int = 1,
+    lots: dict[int, int] | None = None,
+    needs_cold_chain: bool = False,
+) -> Parcel:
+    """The order is in its box: each line is recorded with its lot (when given: `lots` maps
+    order line id to lot id, and traceability links the lot to the line), and the parcel
+    starts its timeline. A lot must fit its line (`lot_packable_for_line`)."""
+    _require(actor, PACKING_ROLES)
+    task = PackingTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None:
+        raise PackingTaskNotFoundError
+    if task.status == PackingTask.Status.PACKED:
+        raise TaskAlreadyPackedError
+    weight_g = _positive_int(weight_g, field="weight_g")
+    crates = _positive_int(crates, field="crates")
+    order = orders_selectors.order_get(order_id=task.order_id, for_user=actor).order
+    lots = lots or {}
+    lines = list(order.lines.all())
+    line_ids = {line.pk for line in lines}
+    if set(lots) - line_ids:
+        raise InvalidInputError(_("A lot was given for a line of another order."), field="lots")
+    by_line = {line.pk: line for line in lines}
+    for line_id, lot_id in lots.items():
+        if not lot_packable_for_line(lot=_lot_or_none(lot_id), line=by_line[line_id]):
+            raise LotNotPackableError(field=f"lots.{line_id}")
+    for line in lines:
+        PackedLine.objects.create(
+            task=task, order_line_id=line.pk, lot_id=lots.get(line.pk), quantity=line.quantity
+        )
+    if order.delivery_method == "home":
+        destination = Parcel.Destination.HOME if order.township_id else Parcel.Destination.CARRIER
+    else:
+        destination = Parcel.Destination.STATION
+    latitude = longitude = None
+    if destination == Parcel.Destination.HOME:
+        place = _home_point(order)
+        if place is not None:
+            latitude, longitude = place
+    parcel = Parcel.objects.create(
+        number=_parcel_number(),
+        order_id=order.pk,
+        task=task,
+        destination=destination,
+        station_id=order.station_id if destination == Parcel.Destination.STATION else None,
+        address_text=order.address_text,
+        latitude=latitude,
+        longitude=longitude,
+        recipient=order.recipient,
+        phone=order.phone,
+        weight_g=weight_g,
+        crates=crates,
+        needs_cold_chain=needs_cold_chain,
+    )
+    _event(parcel, actor=actor, place=gettext("County warehouse"))
+    task.status = PackingTask.Status.PACKED
+    task.packed_by_id = _uid(actor)
+    task.packed_at = timezone.now()
+    task.save(update_fields=["status", "packed_by", "packed_at", "updated_at"])
+    for line in lines:
+        lot = _lot(lots.get(line.pk))
+        if lot is not None:
+            event_pack(
+                lot=lot,
+                order_line_id=line.pk,
+                order_number=order.number,
+                quantity=line.quantity,
+            )
+    return parcel
+
+
+def _home_point(order: Any) -> tuple[Decimal, Decimal] | None:
+    """Where the van goes for a home delivery: the spot the buyer shared at checkout, else
+    the village (or township) centre, close enough to order the stops of a route but in the
+    mountains kilometres from the house."""
+    if order.latitude is not None and order.longitude is not None:
+        return order.latitude, order.longitude
+    for township in townships_list():
+        if township.id != order.township_id:
+            continue
+        for village in villages_for_township(township_code=township.code):
+            if village.id == order.village_id and village.latitude is not None:
+                return village.latitude, village.longitude  # type: ignore[return-value]
+        if township.latitude is not None and township.longitude is not None:
+            return township.latitude, township.longitude
+    return None
+
+
+@transaction.atomic
+def carrier_handoff(
+    *, actor: AnyUser, parcel_id: int, carrier: str, tracking_number: str
+) -> CarrierHandoff:
+    """A parcel for outside the county goes to a national carrier with its tracking number."""
+    text_check(carrier=carrier, tracking_number=tracking_number)
+    _require(actor, PACKING_ROLES)
+    tracking_number = re.sub(r"\s", "", tracking_number or "").upper()
+    if carrier not in CarrierHandoff.Carrier.values:
+        raise InvalidHandoffError(field="carrier")
+    if not re.fullmatch(r"[A-Z0-9]{6,32}", tracking_number):
+        raise InvalidHandoffError(field="tracking_number")
+    parcel = _parcel_locked(parcel_id)
+    if parcel.status != Status.PACKED:
+        raise InvalidParcelStateError
+    try:
+        with transaction.atomic():
+            handoff = CarrierHandoff.objects.create(
+                parcel=parcel,
+                carrier=carrier,
+                tracking_number=tracking_number,
+                handed_by_id=_uid(actor),
+                handed_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        raise TrackingNumberTakenError(field="tracking_number") from error
+    parcel.status = Status.WITH_CARRIER
+    parcel.save(update_fields=["status", "updated_at"])
+    _event(
+        parcel,
+        actor=actor,
+        place=gettext("County warehouse"),
+        note=f"{handoff.get_carrier_display()} {tracking_number}",
+    )
+    _order_ship(actor, parcel)
+    order = orders_selectors.order_get(order_id=parcel.order_id, for_user=actor).order
+    for lot in _lots_of(parcel):
+        event_ship(
+            lot=lot,
+            order_number=order.number,
+            tracking_number=tracking_number,
+            carrier=carrier,
+        )
+    return handoff
