@@ -13,7 +13,7 @@ from xiangcun.catalog import selectors, services
 from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
 from xiangcun.catalog.models import Brand, Product, SearchTerm
 from xiangcun.catalog.search import backend
-from xiangcun.catalog.search.backend import SORTS
+from xiangcun.catalog.search.interface import SORTS
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db

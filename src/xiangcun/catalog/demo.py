@@ -14,7 +14,7 @@ from django.utils import timezone
 from xiangcun.catalog import demo_data
 from xiangcun.catalog.errors import DemoSellersMissingError
 from xiangcun.catalog.models import Brand, Category, Certification, Product, Variant
-from xiangcun.catalog.search.backend import search_backend
+from xiangcun.catalog.search.interface import search_backend
 from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.regions.errors import TownshipNotFoundError
 from xiangcun.regions.selectors import townships_list, villages_for_township

@@ -34,7 +34,7 @@ from xiangcun.catalog.models import (
     Variant,
 )
 from xiangcun.catalog.search import backend as search_index
-from xiangcun.catalog.search.backend import SORTS, SearchQuery, search_backend
+from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.types import BrandCounts
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable

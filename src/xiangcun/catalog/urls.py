@@ -3,7 +3,7 @@ with the staff review queue (namespace `console`, under /console/)."""
 
 from django.urls import path
 
-from xiangcun.catalog import views
+from xiangcun.catalog import views, views_console
 
 shop_urlpatterns = [
     path("", views.shop_home, name="home"),
@@ -15,25 +15,37 @@ shop_urlpatterns = [
 ]
 
 console_urlpatterns = [
-    path("", views.console_home, name="home"),
-    path("products/new/", views.console_product_create, name="product_create"),
-    path("products/<int:product_id>/", views.console_product, name="product"),
-    path("products/<int:product_id>/edit/", views.console_product_edit, name="product_edit"),
+    path("", views_console.console_home, name="home"),
+    path("products/new/", views_console.console_product_create, name="product_create"),
+    path("products/<int:product_id>/", views_console.console_product, name="product"),
+    path(
+        "products/<int:product_id>/edit/", views_console.console_product_edit, name="product_edit"
+    ),
     path(
         "products/<int:product_id>/options/new/",
-        views.console_variant_create,
+        views_console.console_variant_create,
         name="variant_create",
     ),
     path(
         "products/<int:product_id>/options/<int:variant_id>/",
-        views.console_variant_edit,
+        views_console.console_variant_edit,
         name="variant_edit",
     ),
-    path("products/<int:product_id>/photos/new/", views.console_photo_add, name="photo_add"),
-    path("products/<int:product_id>/submit/", views.console_product_submit, name="product_submit"),
-    path("products/<int:product_id>/delist/", views.console_product_delist, name="product_delist"),
-    path("review/", views.review_queue, name="review_queue"),
-    path("review/<int:product_id>/", views.review_product, name="review_product"),
+    path(
+        "products/<int:product_id>/photos/new/", views_console.console_photo_add, name="photo_add"
+    ),
+    path(
+        "products/<int:product_id>/submit/",
+        views_console.console_product_submit,
+        name="product_submit",
+    ),
+    path(
+        "products/<int:product_id>/delist/",
+        views_console.console_product_delist,
+        name="product_delist",
+    ),
+    path("review/", views_console.review_queue, name="review_queue"),
+    path("review/<int:product_id>/", views_console.review_product, name="review_product"),
 ]
 
 shop_urls = (shop_urlpatterns, "shop")

@@ -1,10 +1,7 @@
 # ruff: noqa: S608 - SQL is assembled from model table names and fixed fragments; every value
 # is a query parameter.
-"""The search backend interface and the built-in backend that keeps its index in the database.
-
-`search_backend()` returns the backend named by the setting `CATALOG_SEARCH_BACKEND` (a dotted
-path to a class with no constructor arguments), so a search server can replace the built-in
-index without touching the services that keep it current or the selectors that query it.
+"""The built-in search backend, which keeps its index in the database (the interface it offers
+is in `interface`).
 
 The built-in index is two tables: `SearchTerm` (term, product, weight, and a copy of the product's
 filter columns, so a text search with filters never leaves the term index) and `SearchRow` (one
@@ -15,23 +12,17 @@ ranks by the summed weights of its best match per part (by the rarest part's wei
 part is broad, see PROBE_LIMIT), newest first among equals. `count` is exact up to COUNT_CAP.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from xiangcun.catalog.models import Certification, Product, SearchRow, SearchTerm
+from xiangcun.catalog.models import Certification, SearchRow, SearchTerm
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
+from xiangcun.catalog.search.interface import SearchHits, SearchQuery
 from xiangcun.catalog.search.text import characters_of, query_parts
 
-DEFAULT_BACKEND = "xiangcun.catalog.search.backend.DatabaseSearchBackend"
-SORTS = ("relevance", "price", "-price", "new")
 PREFIX_END = "\uffff"
 # Index entries counted per part to pick the most selective part to drive a query. Counting
 # stops here, so estimating costs at most this many index reads per part.
@@ -57,58 +48,6 @@ TERM_COLUMNS = (
     "direction",
     "min_price",
 )
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """What to find. Ids, not slugs: the caller resolves slugs and codes (see selectors)."""
-
-    text: str = ""
-    category_ids: tuple[int, ...] = ()
-    brand_id: int | None = None
-    township_id: int | None = None
-    certified: bool = False
-    direction: str | None = None
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    sort: str = "relevance"
-    offset: int = 0
-    limit: int = 20
-
-
-@dataclass(frozen=True)
-class SearchHits:
-    """Product ids of one page, best first, and how many products matched in all."""
-
-    product_ids: list[int]
-    count: int
-
-
-class SearchBackend(Protocol):
-    def index_products(self, product_ids: Iterable[int]) -> None:
-        """(Re)index these products: listed ones are added or replaced, others removed."""
-
-    def index_product(self, product_id: int) -> None: ...
-
-    def remove_product(self, product_id: int) -> None: ...
-
-    def search(self, query: SearchQuery) -> SearchHits: ...
-
-    def clear(self) -> None:
-        """Forget every product (before a full rebuild)."""
-
-    def optimize(self) -> None:
-        """Bring the query planner up to date after a bulk (re)index (may do nothing)."""
-
-
-@lru_cache(maxsize=4)
-def _backend_for(path: str) -> SearchBackend:
-    backend: SearchBackend = import_string(path)()
-    return backend
-
-
-def search_backend() -> SearchBackend:
-    return _backend_for(getattr(settings, "CATALOG_SEARCH_BACKEND", DEFAULT_BACKEND))
 
 
 class DatabaseSearchBackend:
@@ -599,16 +538,3 @@ class DatabaseSearchBackend:
             [*score_params, *driver_params, *also_params, query.limit, query.offset],
         )
         return [row[0] for row in rows]
-
-
-def reindex_all(*, batch_size: int = 1000, progress: Callable[[int], object] | None = None) -> int:
-    """Re-index every product in batches (listed ones in, others out); returns how many."""
-    backend = search_backend()
-    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        backend.index_products(batch)
-        if progress is not None:
-            progress(len(batch))
-    backend.optimize()
-    return len(ids)

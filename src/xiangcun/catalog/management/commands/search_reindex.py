@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from xiangcun.catalog.models import Product
-from xiangcun.catalog.search.backend import reindex_all, search_backend
+from xiangcun.catalog.search.interface import reindex_all, search_backend
 
 
 class Command(BaseCommand):
