@@ -510,6 +510,19 @@ class FakeWechatPay:
         return order
 
     def _create(self, trade_type: str, payload: Any) -> tuple[int, Any]:
+        self._create_request_check(trade_type, payload)
+        order = self._order_for(trade_type, payload)
+        if trade_type == "native":
+            return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={order.prepay_id[2:12]}"}
+        if trade_type == "jsapi":
+            return 200, {"prepay_id": order.prepay_id}
+        return 200, {
+            "h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb"
+            f"?prepay_id={order.prepay_id}&package=2150917749"
+        }
+
+    def _create_request_check(self, trade_type: str, payload: Any) -> None:
+        """WeChat's PARAM_ERROR refusals of a prepay request."""
         if not isinstance(payload, dict):
             raise _ProtocolError(400, "PARAM_ERROR", "请求体不是 JSON 对象")
         for name in ("appid", "mchid", "description", "out_trade_no", "notify_url", "amount"):
@@ -528,16 +541,12 @@ class FakeWechatPay:
             scene = payload.get("scene_info") or {}
             if not scene.get("payer_client_ip") or not (scene.get("h5_info") or {}).get("type"):
                 raise _ProtocolError(400, "PARAM_ERROR", "缺少参数 scene_info")
+
+    def _order_for(self, trade_type: str, payload: dict[str, Any]) -> FakeOrder:
+        """The order this out_trade_no names: the one taken before (asked again with the same
+        amount), else a new one."""
         existing = self.orders.get(payload["out_trade_no"])
-        if existing is not None:
-            if existing.trade_state in {"SUCCESS", "REFUND"}:
-                raise _ProtocolError(400, "ORDERPAID", "该订单已支付")
-            if existing.trade_state == "CLOSED":
-                raise _ProtocolError(400, "ORDER_CLOSED", "订单已关闭")
-            if existing.request["amount"] != payload["amount"]:
-                raise _ProtocolError(400, "INVALID_REQUEST", "201 商户订单号重复")
-            order = existing
-        else:
+        if existing is None:
             order = FakeOrder(
                 out_trade_no=payload["out_trade_no"],
                 trade_type=trade_type.upper() if trade_type != "h5" else "MWEB",
@@ -545,14 +554,14 @@ class FakeWechatPay:
                 prepay_id="wx" + secrets.token_hex(16),
             )
             self.orders[order.out_trade_no] = order
-        if trade_type == "native":
-            return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={order.prepay_id[2:12]}"}
-        if trade_type == "jsapi":
-            return 200, {"prepay_id": order.prepay_id}
-        return 200, {
-            "h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb"
-            f"?prepay_id={order.prepay_id}&package=2150917749"
-        }
+            return order
+        if existing.trade_state in {"SUCCESS", "REFUND"}:
+            raise _ProtocolError(400, "ORDERPAID", "该订单已支付")
+        if existing.trade_state == "CLOSED":
+            raise _ProtocolError(400, "ORDER_CLOSED", "订单已关闭")
+        if existing.request["amount"] != payload["amount"]:
+            raise _ProtocolError(400, "INVALID_REQUEST", "201 商户订单号重复")
+        return existing
 
     def _close(self, out_trade_no: str, payload: Any) -> tuple[int, Any]:
         if not isinstance(payload, dict) or payload.get("mchid") != self.keys.mchid:

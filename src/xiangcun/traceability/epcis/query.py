@@ -85,6 +85,14 @@ def events_queryset(params: Mapping[str, Sequence[str] | str]) -> tuple[QuerySet
     unknown = sorted(set(values) - SUPPORTED)
     if unknown:
         raise QueryProblem(f"unsupported query parameter(s): {', '.join(unknown)}")
+    rows = _events_filtered(values)
+    per_page = _per_page(values)
+    after = _page_after(values)
+    return rows.filter(id__gt=after).order_by("id"), per_page, after
+
+
+def _events_filtered(values: Mapping[str, list[str]]) -> QuerySet[Event]:
+    """The events the query's filters (all but paging) select."""
     rows = Event.objects.all()
     if "eventType" in values:
         types = values["eventType"]
@@ -110,25 +118,34 @@ def events_queryset(params: Mapping[str, Sequence[str] | str]) -> tuple[QuerySet
         rows = rows.filter(_epc_filter(values["MATCH_anyEPC"], _ROLES_ANY_EPC))
     if "MATCH_epcClass" in values:
         rows = rows.filter(_epc_filter(values["MATCH_epcClass"], _ROLES_CLASS))
+    return rows
 
-    per_page = DEFAULT_PER_PAGE
-    if "perPage" in values:
-        try:
-            per_page = int(values["perPage"][0])
-        except (ValueError, IndexError) as error:
-            raise QueryProblem("perPage must be a whole number") from error
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryProblem(f"perPage must be between 1 and {MAX_PER_PAGE}")
-    after = 0
-    if "nextPageToken" in values:
-        try:
-            token = signing.loads(values["nextPageToken"][0], salt=_SALT)
-        except (signing.BadSignature, IndexError) as error:
-            raise QueryProblem("nextPageToken is not valid") from error
-        if token.get("q") != _fingerprint(values):
-            raise QueryProblem("nextPageToken belongs to a different query")
-        after = int(token["after"])
-    return rows.filter(id__gt=after).order_by("id"), per_page, after
+
+def _per_page(values: Mapping[str, list[str]]) -> int:
+    """`perPage`, from 1 to MAX_PER_PAGE (DEFAULT_PER_PAGE when not given)."""
+    if "perPage" not in values:
+        return DEFAULT_PER_PAGE
+    try:
+        per_page = int(values["perPage"][0])
+    except (ValueError, IndexError) as error:
+        raise QueryProblem("perPage must be a whole number") from error
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryProblem(f"perPage must be between 1 and {MAX_PER_PAGE}")
+    return per_page
+
+
+def _page_after(values: Mapping[str, list[str]]) -> int:
+    """The id a `nextPageToken` says to start after (0 for the first page); the token must be
+    ours and of this same query."""
+    if "nextPageToken" not in values:
+        return 0
+    try:
+        token = signing.loads(values["nextPageToken"][0], salt=_SALT)
+    except (signing.BadSignature, IndexError) as error:
+        raise QueryProblem("nextPageToken is not valid") from error
+    if token.get("q") != _fingerprint(values):
+        raise QueryProblem("nextPageToken belongs to a different query")
+    return int(token["after"])
 
 
 def next_page_token(params: Mapping[str, Sequence[str] | str], last_id: int) -> str:

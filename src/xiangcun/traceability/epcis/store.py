@@ -7,7 +7,7 @@ says which event broke which rule (nothing is written before all checks pass).
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -97,6 +97,160 @@ def _our_lots(records: list[EventRecord]) -> tuple[dict[tuple[str, str], Lot], l
     return {(lot.gtin, lot.code): lot for lot in lots}, ids
 
 
+# Raises RuleViolation for one event: (kind, reason).
+_Violation = Callable[[str, str], NoReturn]
+
+
+def _violation_for(index: int, event_id: Any) -> _Violation:
+    """What raises the RuleViolation of the event at `index` (its eventID as given)."""
+
+    def violation(kind: str, reason: str) -> NoReturn:
+        raise RuleViolation(kind=kind, reason=reason, index=index, event_id=event_id)
+
+    return violation
+
+
+def _hashes(events: list[dict[str, Any]], context: Any) -> list[str]:
+    """The events' hash IDs; a context that cannot be read is the first event's violation."""
+    try:
+        return event_hashes(events=events, context=context)
+    except ContextNotAvailableError as error:
+        raise RuleViolation(
+            kind="invalid",
+            reason=f"@context names {error} which this repository does not hold; use the "
+            "GS1 EPCIS 2.0 context URL or an inline context",
+            index=0,
+            event_id=None,
+        ) from error
+    except ContextProblem as problem:
+        raise RuleViolation(kind="context", reason=problem.reason, index=0, event_id=None) from (
+            problem
+        )
+
+
+def _lots_named(
+    record: EventRecord,
+    *,
+    lot: Lot | None,
+    lots: dict[int, Lot],
+    by_code: dict[tuple[str, str], Lot],
+    lot_required: bool,
+    violation: _Violation,
+) -> list[Lot]:
+    """Our lots one event belongs to: the platform's `lot`, then those its identifiers name."""
+    named: list[Lot] = []
+    if lot is not None:
+        named.append(lots[lot.pk])
+    for item in record.trade_items():
+        if not (item.ours and item.lot):
+            continue
+        known = by_code.get((item.gtin, item.lot))
+        if known is None:
+            violation(
+                "unknown_lot",
+                f"lot {item.lot!r} of GTIN {item.gtin} is under our company prefix but "
+                "no such lot was recorded",
+            )
+        elif known not in named:
+            named.append(known)
+    if lot_required and not named:
+        violation(
+            "not_permitted",
+            "this event names none of your lots; you may record events only of your own "
+            "lots (by their LGTIN or GS1 Digital Link)",
+        )
+    return named
+
+
+def _lot_rules_check(
+    record: EventRecord,
+    named: list[Lot],
+    states: dict[int, _LotState],
+    *,
+    may_record_lot: Callable[[Lot], bool] | None,
+    enforce_time_order: bool,
+    violation: _Violation,
+) -> None:
+    """The rules of each named lot's life so far: permitted, not destroyed, commissioned
+    before it is packed or shipped, events in time order."""
+    for each in named:
+        state = states[each.pk]
+        if may_record_lot is not None and not may_record_lot(each):
+            violation("not_permitted", f"you may not record events for lot {each.code}")
+        if state.destroyed:
+            violation("destroyed", f"lot {each.code} was destroyed; no further events")
+        if (
+            record.biz_step in NEEDS_COMMISSIONING
+            and not state.commissioned
+            and record.biz_step != COMMISSIONING
+        ):
+            violation(
+                "not_commissioned",
+                f"lot {each.code} must be commissioned before it is packed or shipped",
+            )
+        if enforce_time_order and state.last_time and record.event_time < state.last_time:
+            violation(
+                "time_order",
+                f"eventTime {record.data['eventTime']} is before the last event of lot "
+                f"{each.code}; events of a lot must come in time order",
+            )
+
+
+def _lot_states_advance(
+    record: EventRecord,
+    named: list[Lot],
+    states: dict[int, _LotState],
+    *,
+    event_hash: str,
+    violation: _Violation,
+) -> tuple[int | None, str]:
+    """Move each named lot's state past this event; the event's link in its first lot's
+    chain: (that lot, the hash of the lot's previous event)."""
+    for each in named:
+        state = states[each.pk]
+        state.commissioned = state.commissioned or record.biz_step == COMMISSIONING
+        state.destroyed = state.destroyed or record.disposition == DESTROYED
+        state.destroyed = state.destroyed or record.biz_step == DESTROYING
+        if state.last_time is None or record.event_time > state.last_time:
+            state.last_time = record.event_time
+    if not named:
+        return None, ""
+    state = states[named[0].pk]
+    previous = state.last_hash
+    if previous == event_hash:
+        violation("duplicate", "this event repeats the lot's previous event")
+    state.last_hash = event_hash
+    return named[0].pk, previous
+
+
+def _event_ids(records: list[EventRecord], hashes: list[str]) -> list[str]:
+    """Each event's eventID (its hash ID when it has none), refused when one repeats in the
+    document or was captured before."""
+    event_ids = [
+        str(record.data.get("eventID") or hashes[index]) for index, record in enumerate(records)
+    ]
+    seen: set[str] = set()
+    for index, event_id in enumerate(event_ids):
+        if event_id in seen:
+            raise RuleViolation(
+                kind="duplicate",
+                reason=f"eventID {event_id} appears twice in the document",
+                index=index,
+                event_id=event_id,
+            )
+        seen.add(event_id)
+    existing = set(Event.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
+    if existing:
+        index = next(i for i, event_id in enumerate(event_ids) if event_id in existing)
+        raise RuleViolation(
+            kind="duplicate",
+            reason=f"an event with eventID {event_ids[index]} was already captured",
+            index=index,
+            event_id=event_ids[index],
+        )
+    return event_ids
+
+
 def events_store(
     *,
     events: list[dict[str, Any]],
@@ -120,118 +274,66 @@ def events_store(
     if lot is not None:
         lots[lot.pk] = Lot.objects.select_for_update().get(pk=lot.pk)
     states = _lot_states(lots)
-    try:
-        hashes = event_hashes(events=events, context=context)
-    except ContextNotAvailableError as error:
-        raise RuleViolation(
-            kind="invalid",
-            reason=f"@context names {error} which this repository does not hold; use the "
-            "GS1 EPCIS 2.0 context URL or an inline context",
-            index=0,
-            event_id=None,
-        ) from error
-    except ContextProblem as problem:
-        raise RuleViolation(kind="context", reason=problem.reason, index=0, event_id=None) from (
-            problem
-        )
+    hashes = _hashes(events, context)
 
     chain: list[tuple[int | None, str]] = []
     named_lots: list[list[int]] = []
     for index, record in enumerate(records):
-        given_id = record.data.get("eventID")
-
-        def violation(kind: str, reason: str, index: int = index, given: Any = given_id) -> None:
-            raise RuleViolation(kind=kind, reason=reason, index=index, event_id=given)
-
-        named: list[Lot] = []
-        if lot is not None:
-            named.append(lots[lot.pk])
-        for item in record.trade_items():
-            if not (item.ours and item.lot):
-                continue
-            known = by_code.get((item.gtin, item.lot))
-            if known is None:
-                violation(
-                    "unknown_lot",
-                    f"lot {item.lot!r} of GTIN {item.gtin} is under our company prefix but "
-                    "no such lot was recorded",
-                )
-            elif known not in named:
-                named.append(known)
-        if lot_required and not named:
-            violation(
-                "not_permitted",
-                "this event names none of your lots; you may record events only of your own "
-                "lots (by their LGTIN or GS1 Digital Link)",
-            )
-        for each in named:
-            state = states[each.pk]
-            if may_record_lot is not None and not may_record_lot(each):
-                violation("not_permitted", f"you may not record events for lot {each.code}")
-            if state.destroyed:
-                violation("destroyed", f"lot {each.code} was destroyed; no further events")
-            if (
-                record.biz_step in NEEDS_COMMISSIONING
-                and not state.commissioned
-                and record.biz_step != COMMISSIONING
-            ):
-                violation(
-                    "not_commissioned",
-                    f"lot {each.code} must be commissioned before it is packed or shipped",
-                )
-            if enforce_time_order and state.last_time and record.event_time < state.last_time:
-                violation(
-                    "time_order",
-                    f"eventTime {record.data['eventTime']} is before the last event of lot "
-                    f"{each.code}; events of a lot must come in time order",
-                )
-        for each in named:
-            state = states[each.pk]
-            state.commissioned = state.commissioned or record.biz_step == COMMISSIONING
-            state.destroyed = state.destroyed or record.disposition == DESTROYED
-            state.destroyed = state.destroyed or record.biz_step == DESTROYING
-            if state.last_time is None or record.event_time > state.last_time:
-                state.last_time = record.event_time
-        previous = ""
-        chained = named[0] if named else None
-        if chained is not None:
-            state = states[chained.pk]
-            previous = state.last_hash
-            if previous == hashes[index]:
-                violation("duplicate", "this event repeats the lot's previous event")
-            state.last_hash = hashes[index]
-        chain.append((chained.pk if chained else None, previous))
-        named_lots.append([each.pk for each in named])
-
-    event_ids = [
-        str(record.data.get("eventID") or hashes[index]) for index, record in enumerate(records)
-    ]
-    seen: set[str] = set()
-    for index, event_id in enumerate(event_ids):
-        if event_id in seen:
-            raise RuleViolation(
-                kind="duplicate",
-                reason=f"eventID {event_id} appears twice in the document",
-                index=index,
-                event_id=event_id,
-            )
-        seen.add(event_id)
-    existing = set(Event.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
-    if existing:
-        index = next(i for i, event_id in enumerate(event_ids) if event_id in existing)
-        raise RuleViolation(
-            kind="duplicate",
-            reason=f"an event with eventID {event_ids[index]} was already captured",
-            index=index,
-            event_id=event_ids[index],
+        violation = _violation_for(index, record.data.get("eventID"))
+        named = _lots_named(
+            record,
+            lot=lot,
+            lots=lots,
+            by_code=by_code,
+            lot_required=lot_required,
+            violation=violation,
         )
-
+        _lot_rules_check(
+            record,
+            named,
+            states,
+            may_record_lot=may_record_lot,
+            enforce_time_order=enforce_time_order,
+            violation=violation,
+        )
+        chain.append(
+            _lot_states_advance(
+                record, named, states, event_hash=hashes[index], violation=violation
+            )
+        )
+        named_lots.append([each.pk for each in named])
+    event_ids = _event_ids(records, hashes)
     capture = EventCapture.objects.create(
         source=source,
         document_id=document_id[:300],
         event_count=len(records),
         captured_by=actor if getattr(actor, "pk", None) else None,
     )
+    stored = _events_write(
+        capture,
+        records,
+        context=context,
+        event_ids=event_ids,
+        hashes=hashes,
+        chain=chain,
+        named_lots=named_lots,
+        order_line_id=order_line_id,
+    )
+    return capture, stored
+
+
+def _events_write(
+    capture: EventCapture,
+    records: list[EventRecord],
+    *,
+    context: Any,
+    event_ids: list[str],
+    hashes: list[str],
+    chain: list[tuple[int | None, str]],
+    named_lots: list[list[int]],
+    order_line_id: int | None,
+) -> list[Event]:
+    """Insert the checked events of one capture, the lots each names and their EPCs."""
     now = timezone.now()
     stored = Event.objects.bulk_create(
         [
@@ -274,4 +376,4 @@ def events_store(
         ],
         batch_size=1000,
     )
-    return capture, stored
+    return stored

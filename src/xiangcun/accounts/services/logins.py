@@ -1,14 +1,8 @@
-"""Every write of the accounts app: registration, roles, residents, logins, codes and tokens.
+"""Logging in: with a password (an SMS code too after repeated failures), or with an SMS
+one-time code; the guards that count failures and requests."""
 
-The two login services record a failure and then raise. Their bookkeeping runs in its own
-`transaction.atomic()` block that is left before raising, so the failure count is kept even
-though the call fails (an exception inside the block would roll it back).
-"""
-
-import hashlib
 import hmac
 import ipaddress
-import logging
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -16,303 +10,34 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from xiangcun.accounts.errors import (
     AccountDisabledError,
-    IdNumberTakenError,
     InvalidCodeError,
     InvalidCredentialsError,
-    InvalidNameError,
     OtpBusyError,
     OtpClientRateLimitedError,
     OtpExpiredError,
     OtpRateLimitedError,
-    PhoneTakenError,
     SmsCodeRequiredError,
-    UserAlreadyResidentError,
-    WeakPasswordError,
-    WrongVillageHouseholdError,
 )
-from xiangcun.accounts.idcards import id_number_hash, id_number_mask, id_number_normalize
-from xiangcun.accounts.models import (
-    ApiToken,
-    Household,
-    LoginGuard,
-    OneTimeCode,
-    RateCount,
-    ResidentProfile,
-    User,
-)
-from xiangcun.accounts.roles import ROLE_PERMISSIONS
-from xiangcun.accounts.sms import UnknownSmsKindError, sms_kind_known, sms_renderer_register
-from xiangcun.accounts.tasks import sms_send
-from xiangcun.accounts.types import (
-    SMS_TEXT,
-    STAFF_ROLES,
-    DemoUser,
-    IssuedApiToken,
-    Role,
-    SmsParams,
-    SmsRenderer,
-)
+from xiangcun.accounts.models import LoginGuard, OneTimeCode, RateCount, User
+from xiangcun.accounts.services.messages import sms_queue
+from xiangcun.accounts.services.users import role_grant
+from xiangcun.accounts.types import SMS_TEXT, Role
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import mobile_normalize, text_check
-from xiangcun.regions.errors import UnknownVillageError
-from xiangcun.regions.selectors import village_exists
 
-logger = logging.getLogger(__name__)
-
-NAME_MAX_LENGTH = 64
 OTP_LENGTH = 6
-# A token's last use is recorded at most this often, so each API call is not also a write.
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 # Kinds of text accounts sends (see accounts.sms); SMS_TEXT is for texts that hold no secret.
 LOGIN_CODE_SMS = "accounts.login_code"
-
-
-# --- Text messages ----------------------------------------------------------------------------
-
-
-def sms_kind_register(kind: str, renderer: SmsRenderer) -> None:
-    """Let `sms_queue` send texts of this kind. `renderer(phone, params)` writes the text when
-    it is sent, in the recipient's language, or answers None when it is no longer due. Apps
-    above accounts call this in their AppConfig.ready(), so every process (the worker too)
-    knows every kind."""
-    sms_renderer_register(kind, renderer)
-
-
-def sms_queue(*, phone: str, kind: str, params: SmsParams | None = None) -> None:
-    """Text `phone` once the current transaction commits (never for a rolled-back write).
-
-    The task carries the kind and params, never the text: they are stored in clear in the task
-    queue, so params are references (a parcel's id) and plain values, never a code. The text is
-    written at send time, in the recipient's language. `kind=SMS_TEXT` sends a message that
-    holds no secret, given as a msgid (see accounts.sms).
-    """
-    if not sms_kind_known(kind):
-        raise UnknownSmsKindError(kind)
-    payload: dict[str, Any] = dict(params or {})
-    transaction.on_commit(lambda: sms_send.enqueue(phone=phone, kind=kind, params=payload))
-
-
-# --- Users and roles --------------------------------------------------------------------------
-
-
-def _name_clean(name: str) -> str:
-    name = name.strip()
-    if len(name) > NAME_MAX_LENGTH:
-        raise InvalidNameError(field="name")
-    return name
-
-
-@transaction.atomic
-def user_register(*, phone: str, password: str, name: str = "") -> User:
-    """Open a buyer account for someone who chose a password."""
-    text_check(password=password, name=name)
-    phone = mobile_normalize(phone)
-    name = _name_clean(name)
-    try:
-        validate_password(password, user=User(phone=phone, name=name))
-    except ValidationError as error:
-        raise WeakPasswordError(" ".join(error.messages), field="password") from error
-    if User.objects.filter(phone=phone).exists():
-        raise PhoneTakenError(field="phone")
-
-    user = User(phone=phone, name=name)
-    user.set_password(password)
-    try:
-        # A savepoint, so a concurrent registration of the same phone fails cleanly here.
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as error:
-        raise PhoneTakenError(field="phone") from error
-    role_grant(user=user, role=Role.BUYER)
-    return user
-
-
-def _role_group(role: Role) -> Group:
-    group, created = Group.objects.get_or_create(name=role.value)
-    if created:
-        group.permissions.set(_permissions_for(role))
-    return group
-
-
-def _permissions_for(role: Role) -> list[Permission]:
-    wanted = {tuple(name.split(".", 1)) for name in ROLE_PERMISSIONS.get(role, [])}
-    if not wanted:
-        return []
-    app_labels = {app_label for app_label, _codename in wanted}
-    candidates = Permission.objects.filter(content_type__app_label__in=app_labels).select_related(
-        "content_type"
-    )
-    return [p for p in candidates if (p.content_type.app_label, p.codename) in wanted]
-
-
-def _staff_flag_refresh(user: User) -> None:
-    """Back-office access follows the roles: on with any staff role, off without one."""
-    names = set(user.groups.values_list("name", flat=True))
-    is_staff = user.is_superuser or any(role.value in names for role in STAFF_ROLES)
-    if user.is_staff != is_staff:
-        user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
-
-
-@transaction.atomic
-def role_grant(*, user: User, role: Role) -> None:
-    user.groups.add(_role_group(role))
-    _staff_flag_refresh(user)
-
-
-@transaction.atomic
-def role_revoke(*, user: User, role: Role) -> None:
-    user.groups.remove(*Group.objects.filter(name=role.value))
-    _staff_flag_refresh(user)
-
-
-@transaction.atomic
-def roles_sync() -> list[str]:
-    """Create each role's group and give it exactly the permissions ROLE_PERMISSIONS names.
-
-    Safe to run any number of times (after every migrate). Returns the permission names that do
-    not exist yet, because their app is not built.
-    """
-    missing: list[str] = []
-    for role in Role:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        permissions = _permissions_for(role)
-        group.permissions.set(permissions)
-        found = {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
-        missing.extend(name for name in ROLE_PERMISSIONS.get(role, []) if name not in found)
-    staff_groups = [role.value for role in STAFF_ROLES]
-    User.objects.filter(groups__name__in=staff_groups, is_staff=False).update(is_staff=True)
-    if missing:
-        logger.debug("roles_sync skipped %d permissions of apps not built yet", len(missing))
-    return sorted(set(missing))
-
-
-# Phones 13800000001, 13800000002, ... in Role order; the admin is a superuser.
-DEMO_NAMES: dict[Role, str] = {
-    Role.BUYER: "陈思雨",
-    Role.RESIDENT: "杨秀英",
-    Role.SELLER: "王德富",
-    Role.AGENT: "潘小燕",
-    Role.WAREHOUSE: "吴建国",
-    Role.PACKER: "龙美玲",
-    Role.DRIVER: "罗志强",
-    Role.COURIER: "李文军",
-    Role.BRAND_MANAGER: "周雅琴",
-    Role.LOAN_OFFICER: "孙立新",
-    Role.RECRUITER: "黄丽华",
-    Role.TRAINER: "杨光明",
-    Role.PROGRAMME_MANAGER: "宋婷",
-    Role.ADMIN: "韦刚",
-}
-
-
-@transaction.atomic
-def demo_users_ensure(*, password: str) -> list[DemoUser]:
-    """One login per role for demonstrations. Existing demo users are left as they are."""
-    roles_sync()
-    demo_users: list[DemoUser] = []
-    for number, role in enumerate(Role, start=1):
-        phone = f"138{number:08d}"
-        name = DEMO_NAMES[role]
-        user = User.objects.filter(phone=phone).first()
-        if user is None:
-            user = User(phone=phone, name=name)
-            user.set_password(password)
-            user.is_superuser = role == Role.ADMIN
-            user.save()
-        role_grant(user=user, role=role)
-        demo_users.append(DemoUser(role=role, phone=phone, name=user.name))
-    return demo_users
-
-
-# --- Households and residents -----------------------------------------------------------------
-
-
-def _village_check(village_id: int) -> None:
-    if not village_exists(village_id=village_id):
-        raise UnknownVillageError(field="village_id")
-
-
-@transaction.atomic
-def household_register(
-    *,
-    village_id: int,
-    head_name: str,
-    registered_poor: bool = False,
-    register_number: str = "",
-) -> Household:
-    text_check(head_name=head_name, register_number=register_number)
-    head_name = _name_clean(head_name)
-    if not head_name:
-        raise InvalidNameError(field="head_name")
-    _village_check(village_id)
-    return Household.objects.create(
-        village_id=village_id,
-        head_name=head_name,
-        registered_poor=registered_poor,
-        register_number=register_number.strip()[:32],
-    )
-
-
-@transaction.atomic
-def resident_register(
-    *,
-    name: str,
-    village_id: int,
-    phone: str = "",
-    id_number: str = "",
-    household: Household | None = None,
-    user: User | None = None,
-) -> ResidentProfile:
-    """Record a resident, often one without a login whom an agent registers at a centre."""
-    text_check(name=name)
-    name = _name_clean(name)
-    if not name:
-        raise InvalidNameError(field="name")
-    phone = mobile_normalize(phone) if phone.strip() else ""
-    number_hash = number_masked = ""
-    if id_number.strip():
-        number = id_number_normalize(id_number)
-        number_hash, number_masked = id_number_hash(number), id_number_mask(number)
-        if ResidentProfile.objects.filter(id_number_hash=number_hash).exists():
-            raise IdNumberTakenError(field="id_number")
-    _village_check(village_id)
-    if household is not None and household.village_id != village_id:
-        raise WrongVillageHouseholdError(field="household")
-    if user is not None and ResidentProfile.objects.filter(user=user).exists():
-        raise UserAlreadyResidentError(field="user")
-
-    resident = ResidentProfile(
-        name=name,
-        phone=phone,
-        village_id=village_id,
-        household=household,
-        user=user,
-        id_number_hash=number_hash or None,
-        id_number_masked=number_masked,
-    )
-    try:
-        with transaction.atomic():
-            resident.save()
-    except IntegrityError as error:
-        # Lost a race with another registration of the same ID card or account.
-        raise IdNumberTakenError(field="id_number") from error
-    if user is not None:
-        role_grant(user=user, role=Role.RESIDENT)
-    return resident
 
 
 # --- Password login, with an SMS code after repeated failures ----------------------------------
@@ -608,58 +333,3 @@ def otp_login(*, phone: str, code: str) -> User:
     if user is None:
         raise OtpExpiredError(field="code")
     return user
-
-
-# --- API tokens -------------------------------------------------------------------------------
-
-
-def _token_hash(token: str) -> str:
-    # Unkeyed SHA-256 is enough: the token has 256 random bits, nothing to brute-force.
-    # "surrogatepass": a malformed token hashes to a key no token has, rather than raising.
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@transaction.atomic
-def api_token_issue(*, user: User) -> IssuedApiToken:
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    expires_at = now + timedelta(days=settings.API_TOKEN_TTL_DAYS)
-    ApiToken.objects.create(
-        user=user, key_hash=_token_hash(token), created_at=now, expires_at=expires_at
-    )
-    return IssuedApiToken(token=token, expires_at=expires_at)
-
-
-@transaction.atomic
-def api_token_authenticate(*, token: str) -> User | None:
-    """The active user a live token belongs to, or None. Records when the token was used."""
-    if not token:
-        return None
-    now = timezone.now()
-    api_token = (
-        ApiToken.objects.select_related("user")
-        .filter(
-            key_hash=_token_hash(token),
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-            user__is_active=True,
-        )
-        .first()
-    )
-    if api_token is None:
-        return None
-    if api_token.last_used_at is None or api_token.last_used_at <= now - TOKEN_USE_RESOLUTION:
-        # Conditional, so concurrent requests with one token write once.
-        ApiToken.objects.filter(pk=api_token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_USE_RESOLUTION)
-        ).update(last_used_at=now)
-    return api_token.user
-
-
-@transaction.atomic
-def api_token_revoke(*, token: str) -> bool:
-    """Revoke a token; False when it was unknown or already revoked."""
-    revoked = ApiToken.objects.filter(key_hash=_token_hash(token), revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    return revoked > 0
