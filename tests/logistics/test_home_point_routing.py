@@ -10,21 +10,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.logistics.factories import packed, paid_order
+from tests.regions.factories import VillageFactory
 from xiangcun.accounts.models import User
+from xiangcun.catalog.models import Variant
 from xiangcun.logistics import services
-from xiangcun.logistics.models import Parcel, RouteStop
-from xiangcun.logistics.types import LogisticsDemoResult
-from xiangcun.orders import services as orders_services
+from xiangcun.logistics.models import Parcel, RouteStop, Vehicle
 from xiangcun.orders.models import Order
-from xiangcun.payments.services import sandbox_decide
 from xiangcun.regions.models import Village
 
 
 @pytest.fixture
-def village(demo: LogisticsDemoResult) -> Village:
-    found = Village.objects.filter(latitude__isnull=False).order_by("pk").first()
-    assert found is not None, "the Danzhai demo has villages with their centres"
-    return found
+def village(db: None) -> Village:
+    """A village with its centre on the map, a few kilometres from the depot."""
+    return VillageFactory(latitude=Decimal("26.221000"), longitude=Decimal("107.812000"))
 
 
 def house_near(village: Village) -> tuple[Decimal, Decimal]:
@@ -35,9 +34,12 @@ def house_near(village: Village) -> tuple[Decimal, Decimal]:
 
 
 def home_parcel(
-    buyer: User, packer: User, village: Village, point: tuple[Decimal, Decimal] | None
+    buyer: User,
+    packer: User,
+    variant: Variant,
+    village: Village,
+    point: tuple[Decimal, Decimal] | None,
 ) -> Parcel:
-    variant_id = Parcel.objects.order_by("pk").first().task.order.lines.first().variant_id  # type: ignore[union-attr]
     address: dict[str, Any] = {
         "province": "贵州省",
         "city": "黔东南苗族侗族自治州",
@@ -50,26 +52,15 @@ def home_parcel(
     }
     if point is not None:
         address["latitude"], address["longitude"] = point
-    order = orders_services.order_place(
-        buyer=buyer,
-        lines=[(variant_id, 1)],
-        delivery_method="home",
-        station_id=None,
-        address=address,
-        payment_method="sandbox",
-        idempotency_key=None,
-    )
-    sandbox_decide(number=order.payment_number, approve=True)
-    task = services.packing_task_open(actor=packer, order_id=order.pk)
-    return services.packing_complete(actor=packer, task_id=task.pk, weight_g=800)
+    return packed(paid_order(buyer, variant.pk, address=address), packer, weight_g=800)
 
 
 def test_a_packed_home_parcel_takes_the_point_of_its_order(
-    buyer: User, packer: User, village: Village
+    buyer: User, packer: User, variant: Variant, village: Village
 ) -> None:
     point = house_near(village)
 
-    parcel = home_parcel(buyer, packer, village, point)
+    parcel = home_parcel(buyer, packer, variant, village, point)
 
     assert parcel.destination == Parcel.Destination.HOME
     parcel.refresh_from_db()
@@ -79,21 +70,27 @@ def test_a_packed_home_parcel_takes_the_point_of_its_order(
 
 
 def test_without_a_point_the_parcel_goes_to_the_village_centre(
-    buyer: User, packer: User, village: Village
+    buyer: User, packer: User, variant: Variant, village: Village
 ) -> None:
-    parcel = home_parcel(buyer, packer, village, None)
+    parcel = home_parcel(buyer, packer, variant, village, None)
 
     parcel.refresh_from_db()
     assert (parcel.latitude, parcel.longitude) == (village.latitude, village.longitude)
 
 
 def test_the_route_stop_and_the_drivers_navigate_link_use_the_house(
-    buyer: User, packer: User, warehouse: User, village: Village, day: datetime.date
+    buyer: User,
+    packer: User,
+    variant: Variant,
+    van: Vehicle,
+    warehouse_manager: User,
+    village: Village,
+    day: datetime.date,
 ) -> None:
     latitude, longitude = house_near(village)
-    parcel = home_parcel(buyer, packer, village, (latitude, longitude))
+    parcel = home_parcel(buyer, packer, variant, village, (latitude, longitude))
 
-    services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+    services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
     stop = RouteStop.objects.get(key=f"home:{parcel.pk}", route__plan__status="active")
     assert (stop.latitude, stop.longitude) == (latitude, longitude)
