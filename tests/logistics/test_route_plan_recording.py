@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.logistics.conftest import PASSWORD, marketplace_load
+from tests.logistics.factories import van_on_shift
 from xiangcun.accounts.models import User
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import PlanInputsChangedError, RoutePlanConflictError
 from xiangcun.logistics.models import FarmPickup, Parcel, RoutePlan, Vehicle
 from xiangcun.logistics.routing import OfflineMatrixProvider, PyVrpPlanner
-from xiangcun.logistics.types import LogisticsDemoResult
+from xiangcun.regions.models import Station
 
 SOLVE = PyVrpPlanner.plan
 
@@ -41,18 +42,13 @@ def active_plan(day: datetime.date) -> RoutePlan:
     return RoutePlan.objects.get(day=day, status="active")
 
 
-@pytest.fixture
-def demo_committed(transactional_db: None, settings: Any) -> LogisticsDemoResult:
-    settings.LOGISTICS_PLANNER_SECONDS = 0.5
-    marketplace_load()
-    return services.logistics_demo_load(day=timezone.localdate(), password=PASSWORD)
-
-
+@pytest.mark.django_db(transaction=True)
 def test_the_solver_and_the_matrix_run_with_no_transaction_open(
-    demo_committed: LogisticsDemoResult, monkeypatch: pytest.MonkeyPatch
+    planned_day: RoutePlan,
+    warehouse_manager: User,
+    day: datetime.date,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    day = timezone.localdate()
-    warehouse = User.objects.get(phone="13800000005")
     before = active_plan(day)
     seen: dict[str, list[bool]] = {"solver": [], "matrix": []}
     matrix = OfflineMatrixProvider.matrix
@@ -68,7 +64,7 @@ def test_the_solver_and_the_matrix_run_with_no_transaction_open(
     monkeypatch.setattr(PyVrpPlanner, "plan", plan)
     monkeypatch.setattr(OfflineMatrixProvider, "matrix", travel)
 
-    stored = services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+    stored = services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
     assert seen["solver"] == [False]
     assert seen["matrix"]
@@ -96,20 +92,20 @@ def test_the_demo_plans_its_day_after_committing_it(
 
 
 def test_a_parcel_that_changes_while_solving_is_not_planned_over(
-    demo: LogisticsDemoResult,
-    warehouse: User,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    warehouse_manager: User,
     day: datetime.date,
     during_solve: Callable[[Callable[[], Any]], None],
 ) -> None:
     before = active_plan(day)
     plans = RoutePlan.objects.count()
-    parcel = Parcel.objects.filter(status="packed", destination="station").first()
-    assert parcel is not None
+    parcel = Parcel.objects.get(status="packed", destination="station")
     stop_before = parcel.route_stop_id
     during_solve(lambda: Parcel.objects.filter(pk=parcel.pk).update(status="collected"))
 
     with pytest.raises(PlanInputsChangedError) as refused:
-        services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+        services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
     assert refused.value.code == "route_plan_inputs_changed"
     assert refused.value.status == 409
@@ -119,29 +115,32 @@ def test_a_parcel_that_changes_while_solving_is_not_planned_over(
 
 
 def test_a_pickup_called_off_or_a_van_broken_while_solving_stores_nothing(
-    demo: LogisticsDemoResult,
-    warehouse: User,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    warehouse_manager: User,
     day: datetime.date,
     during_solve: Callable[[Callable[[], Any]], None],
 ) -> None:
     before = active_plan(day)
-    pickup = FarmPickup.objects.filter(day=day).exclude(status="cancelled").first()
-    assert pickup is not None
+    pickup = farm_pickup
     during_solve(lambda: FarmPickup.objects.filter(pk=pickup.pk).update(status="cancelled"))
     with pytest.raises(PlanInputsChangedError):
-        services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+        services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
-    van = before.routes.first().vehicle  # type: ignore[union-attr]
+    route = before.routes.first()
+    assert route is not None
+    van = route.vehicle
     during_solve(lambda: Vehicle.objects.filter(pk=van.pk).update(status="broken_down"))
     with pytest.raises(PlanInputsChangedError):
-        services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+        services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
     assert active_plan(day).pk == before.pk
 
 
 def test_a_plan_recorded_while_solving_wins_and_the_later_one_is_refused(
-    demo: LogisticsDemoResult,
-    warehouse: User,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    warehouse_manager: User,
     day: datetime.date,
     during_solve: Callable[[Callable[[], Any]], None],
 ) -> None:
@@ -149,12 +148,14 @@ def test_a_plan_recorded_while_solving_wins_and_the_later_one_is_refused(
     other: list[RoutePlan] = []
     during_solve(
         lambda: other.append(
-            services.route_plan_day(actor=warehouse, day=day, not_before_min=0, reason="first")
+            services.route_plan_day(
+                actor=warehouse_manager, day=day, not_before_min=0, reason="first"
+            )
         )
     )
 
     with pytest.raises(RoutePlanConflictError) as refused:
-        services.route_plan_day(actor=warehouse, day=day, not_before_min=0, reason="second")
+        services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0, reason="second")
 
     assert refused.value.code == "route_plan_conflict"
     assert [plan.reason for plan in other] == ["first"]
@@ -168,35 +169,42 @@ def test_a_plan_recorded_while_solving_wins_and_the_later_one_is_refused(
 
 
 def test_a_first_plan_of_the_day_recorded_while_solving_wins(
-    demo: LogisticsDemoResult,
-    warehouse: User,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    warehouse_manager: User,
     day: datetime.date,
     during_solve: Callable[[Callable[[], Any]], None],
 ) -> None:
     RoutePlan.objects.filter(day=day).update(status="superseded")
     other: list[RoutePlan] = []
     during_solve(
-        lambda: other.append(services.route_plan_day(actor=warehouse, day=day, not_before_min=0))
+        lambda: other.append(
+            services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
+        )
     )
 
     with pytest.raises(RoutePlanConflictError):
-        services.route_plan_day(actor=warehouse, day=day, not_before_min=0)
+        services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
 
     assert active_plan(day).pk == other[0].pk
 
 
 def test_a_broken_down_van_stays_broken_down_whatever_the_planner_says(
-    demo: LogisticsDemoResult,
-    warehouse: User,
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    depot: Station,
+    warehouse_manager: User,
     day: datetime.date,
     during_solve: Callable[[Callable[[], Any]], None],
 ) -> None:
-    van = active_plan(day).routes.first().vehicle  # type: ignore[union-attr]
-    pickup = FarmPickup.objects.filter(day=day).exclude(status="cancelled").first()
-    assert pickup is not None
+    van_on_shift(depot, day)  # the van left to plan with
+    route = active_plan(day).routes.first()
+    assert route is not None
+    van = route.vehicle
+    pickup = farm_pickup
     during_solve(lambda: FarmPickup.objects.filter(pk=pickup.pk).update(status="cancelled"))
 
     with pytest.raises(PlanInputsChangedError):
-        services.route_replan(actor=warehouse, day=day, broken_vehicle_id=van.pk)
+        services.route_replan(actor=warehouse_manager, day=day, broken_vehicle_id=van.pk)
 
     assert Vehicle.objects.get(pk=van.pk).status == "broken_down"
