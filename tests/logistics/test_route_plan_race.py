@@ -2,37 +2,32 @@
 select_for_update and serialises writers anyway). Both solve; exactly one plan is recorded and
 the other run gets route_plan_conflict, with nothing of it stored."""
 
+import datetime
 import threading
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from tests.concurrency import run_together
-from tests.logistics.conftest import PASSWORD, marketplace_load
 from xiangcun.accounts.models import User
 from xiangcun.logistics import services
-from xiangcun.logistics.models import Parcel, Route, RoutePlan
+from xiangcun.logistics.models import FarmPickup, Parcel, Route, RoutePlan
 from xiangcun.logistics.routing import PyVrpPlanner
-from xiangcun.logistics.types import LogisticsDemoResult
 
 SOLVE = PyVrpPlanner.plan
 
 
-@pytest.fixture
-def demo_committed(transactional_db: None, settings: Any) -> LogisticsDemoResult:
-    settings.LOGISTICS_PLANNER_SECONDS = 0.5
-    marketplace_load()
-    return services.logistics_demo_load(day=timezone.localdate(), password=PASSWORD)
-
-
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("first_of_the_day", [False, True])
 def test_two_planning_runs_at_once_record_one_plan(
-    demo_committed: LogisticsDemoResult, monkeypatch: pytest.MonkeyPatch, first_of_the_day: bool
+    farm_pickup: FarmPickup,
+    planned_day: RoutePlan,
+    warehouse_manager: User,
+    day: datetime.date,
+    monkeypatch: pytest.MonkeyPatch,
+    first_of_the_day: bool,
 ) -> None:
-    day = timezone.localdate()
-    warehouse = User.objects.get(phone="13800000005")
     if first_of_the_day:
         RoutePlan.objects.filter(day=day).update(status="superseded")
     plans_before = set(RoutePlan.objects.values_list("pk", flat=True))
@@ -49,7 +44,7 @@ def test_two_planning_runs_at_once_record_one_plan(
     outcomes = run_together(
         2,
         lambda i: services.route_plan_day(
-            actor=warehouse, day=day, not_before_min=0, reason=f"run {i}"
+            actor=warehouse_manager, day=day, not_before_min=0, reason=f"run {i}"
         ),
     )
 
