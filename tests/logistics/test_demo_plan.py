@@ -107,7 +107,9 @@ def test_the_checker_catches_an_overloaded_route(
 
 def test_the_checker_catches_a_missed_window(demo: LogisticsDemoResult, day: datetime.date) -> None:
     plan = RoutePlan.objects.get(day=day, status="active")
-    stop = plan.routes.first().stops.order_by("sequence").last()  # type: ignore[union-attr]
+    route = plan.routes.first()
+    assert route is not None
+    stop = route.stops.order_by("sequence").last()
     stop.window_end_min = 1
     stop.window_start_min = 0
     stop.save()

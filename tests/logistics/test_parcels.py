@@ -94,7 +94,7 @@ def test_an_agent_hands_over_only_at_their_own_station(
     code = services.pickup_code_for(parcel)
     for step in (services.parcel_code_check, services.parcel_handover):
         with pytest.raises(NotYourStationError) as refused:
-            step(actor=station_agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]
+            step(actor=station_agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]  # at a station
         assert refused.value.code == "not_your_station"
     # Refused before any code was judged: the other station's counter is not counted either.
     assert not PickupGuard.objects.filter(station_id=parcel.station_id, failures__gt=0).exists()
@@ -179,7 +179,7 @@ def test_the_timeline_runs_from_packing_to_hand_over(
         parcel=selectors.parcel_get(parcel_id=parcel.pk, for_user=buyer)
     )
     assert [step.status for step in steps] == ["packed", "at_station", "collected"]
-    assert steps[1].place == parcel.station.name  # type: ignore[union-attr]
+    assert steps[1].place == parcel.station.name  # type: ignore[union-attr]  # at a station
 
 
 def test_another_buyer_cannot_see_the_parcel(parcel_at_station: Parcel) -> None:

@@ -151,7 +151,7 @@ def test_a_wrong_rejection_is_refused_and_writes_nothing(
         services.parcel_return_receive(
             actor=warehouse_manager,
             parcel_id=parcel.pk,
-            rejected={ids[key]: value for key, value in rejected.items()},  # type: ignore[misc]
+            rejected={ids[key]: value for key, value in rejected.items()},  # type: ignore[misc]  # wrong on purpose
         )
 
     assert Parcel.objects.get(pk=parcel.pk).status == "returning"
@@ -193,7 +193,7 @@ def test_goods_the_buyer_sends_back_are_restocked_without_a_second_refund(
 ) -> None:
     parcel = parcel_at_station
     code = services.pickup_code_for(parcel)
-    services.parcel_handover(actor=station_agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]
+    services.parcel_handover(actor=station_agent, station_id=parcel.station_id, code=code)  # type: ignore[arg-type]  # at a station
     variant_ids = list(
         OrderLine.objects.filter(order_id=parcel.order_id).values_list("variant_id", flat=True)
     )

@@ -128,7 +128,7 @@ def test_only_an_active_lot_of_the_lines_product_is_packed(
             actor=packer,
             task_id=task.pk,
             weight_g=900,
-            lots={line.pk: lot_id},  # type: ignore[dict-item]
+            lots={line.pk: lot_id},  # type: ignore[dict-item]  # "12": a wrong type on purpose
         )
     assert not PackedLine.objects.filter(task=task).exists()
 

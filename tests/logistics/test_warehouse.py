@@ -3,6 +3,7 @@ re-planning when a van breaks down or a late order arrives."""
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -50,19 +51,20 @@ def test_rejects_need_a_reason_and_only_warehouse_staff_grade(
     planned_pickup: FarmPickup, warehouse_manager: User, packer: User
 ) -> None:
     pickup = planned_pickup
-    arguments = {
-        "pickup_id": pickup.pk,
-        "seller_id": pickup.seller_id,
-        "variant_id": pickup.variant_id,
-        "grade": "first",
-        "weight_kg": Decimal("10"),
-        "accepted_units": 5,
-        "rejected_units": 2,
-    }
+    record = partial(
+        services.intake_record,
+        pickup_id=pickup.pk,
+        seller_id=pickup.seller_id,
+        variant_id=pickup.variant_id,
+        grade="first",
+        weight_kg=Decimal("10"),
+        accepted_units=5,
+        rejected_units=2,
+    )
     with pytest.raises(InvalidIntakeError):
-        services.intake_record(actor=warehouse_manager, **arguments)  # type: ignore[arg-type]
+        record(actor=warehouse_manager)
     with pytest.raises(LogisticsPermissionDeniedError):
-        services.intake_record(actor=packer, reject_reason="rotten", **arguments)  # type: ignore[arg-type]
+        record(actor=packer, reject_reason="rotten")
 
 
 def test_packing_a_paid_order_makes_a_parcel_and_a_label_pdf(

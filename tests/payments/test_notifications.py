@@ -35,8 +35,8 @@ def _intent(amount: str = "30.00") -> PaymentIntent:
     )
 
 
-def _deliver(body: str, **header_options: object) -> PaymentIntent | None:
-    headers = sandbox_notification_headers(body, **header_options)  # type: ignore[arg-type]
+def _deliver(body: str) -> PaymentIntent | None:
+    headers = sandbox_notification_headers(body)
     return notification_receive(provider="sandbox", headers=headers, body=body)
 
 

@@ -42,13 +42,15 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _sandbox(reference: str = "test:1", amount: str = "12.50", **extra: object) -> PaymentIntent:
+def _sandbox(
+    reference: str = "test:1", amount: str = "12.50", return_url: str = ""
+) -> PaymentIntent:
     return payment_create(
         provider="sandbox",
         reference=reference,
         amount=D(amount),
         description="丹寨硒锌米 5斤",
-        **extra,  # type: ignore[arg-type]
+        return_url=return_url,
     )
 
 

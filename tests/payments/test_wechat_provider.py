@@ -539,7 +539,7 @@ def test_fractions_of_a_fen_and_non_positive_amounts_are_refused(amount: str) ->
 
 def test_a_float_amount_is_refused() -> None:
     with pytest.raises(InvalidAmountError):
-        amount_to_fen(12.34)  # type: ignore[arg-type]
+        amount_to_fen(12.34)  # type: ignore[arg-type]  # a float on purpose
 
 
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"), places=2))

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django import Settings
 
 from xiangcun.catalog.models import Variant
 from xiangcun.traceability.errors import InvalidGtinError
@@ -48,9 +49,9 @@ def test_changing_any_one_digit_breaks_the_check(body: str, position: int, shift
 
 
 def test_a_variant_without_a_barcode_gets_a_gtin14_under_our_company_prefix(
-    blueberry_variant: Variant, settings: object
+    blueberry_variant: Variant, settings: Settings
 ) -> None:
-    settings.GS1_COMPANY_PREFIX = "6975858"  # type: ignore[attr-defined]
+    settings.GS1_COMPANY_PREFIX = "6975858"
     gtin = gtin_for_variant(variant_id=blueberry_variant.pk)
     assert len(gtin) == 14
     assert gtin.startswith("06975858")
@@ -73,8 +74,8 @@ def test_a_variant_with_a_broken_barcode_is_refused(blueberry_variant: Variant) 
         gtin_for_variant(variant_id=blueberry_variant.pk)
 
 
-def test_digital_link_names_the_gtin14_and_the_lot_on_our_resolver(settings: object) -> None:
-    settings.DIGITAL_LINK_RESOLVER = "https://id.xiangcun.example/"  # type: ignore[attr-defined]
+def test_digital_link_names_the_gtin14_and_the_lot_on_our_resolver(settings: Settings) -> None:
+    settings.DIGITAL_LINK_RESOLVER = "https://id.xiangcun.example/"
     link = digital_link(gtin="9506000134352", lot_code="DZ2611-0042")
     assert link == "https://id.xiangcun.example/01/09506000134352/10/DZ2611-0042"
 
