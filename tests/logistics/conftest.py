@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.logistics.factories import (
     FarmPickupFactory,
     StockLocationFactory,
@@ -26,9 +26,11 @@ from tests.logistics.factories import (
     stocked_variant,
     van_on_shift,
 )
+from tests.sellers.factories import SellerFactory
 from xiangcun.accounts import services as accounts_services
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import api_token_issue
+from xiangcun.accounts.types import Role
 from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.models import Variant
@@ -141,6 +143,14 @@ def station_agent(station: Station) -> User:
 @pytest.fixture
 def buyer(db: None) -> User:
     return UserFactory(name="王芳")
+
+
+@pytest.fixture
+def seller_owner(db: None) -> User:
+    """The owner of an approved farm shop, with the seller role."""
+    owner = user_with_role(Role.SELLER)
+    SellerFactory(owner=owner)
+    return owner
 
 
 @pytest.fixture

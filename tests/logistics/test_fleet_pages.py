@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.logistics.conftest import PASSWORD, marketplace_load
+from tests.accounts.factories import PASSWORD, user_with_role
+from tests.logistics.factories import VehicleFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import user_register
@@ -18,30 +19,21 @@ from xiangcun.accounts.types import Role
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import LogisticsPermissionDeniedError, StaffMemberNotFoundError
 from xiangcun.logistics.models import Shift, StaffMember, Vehicle
-from xiangcun.regions.selectors import stations_list
+from xiangcun.regions.models import Station
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 DASH = "\u2013"  # between the start and end of a shift
 
 
 @pytest.fixture
-def market(db: None) -> None:
-    """Regions (with the county warehouse), the demo logins, shops and stock."""
-    marketplace_load()
-
-
-def person(phone: str) -> User:
-    return User.objects.get(phone=phone)
+def warehouse_manager(db: None) -> User:
+    """A warehouse manager by role alone: not one of the staff these pages list."""
+    return user_with_role(Role.WAREHOUSE)
 
 
 @pytest.fixture
-def warehouse(market: None) -> User:
-    return person("13800000005")
-
-
-@pytest.fixture
-def depot_id(market: None) -> int:
-    return stations_list(kind="warehouse")[0].id
+def depot_id(depot: Station) -> int:
+    return depot.pk
 
 
 def signed_in(user: User) -> Client:
@@ -50,9 +42,10 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def van(depot_id: int, plate: str = "贵H·T0001", **extra: Any) -> Vehicle:
-    values = {"capacity_kg": 800, "capacity_crates": 40, "cost_per_km": "1.50"} | extra
-    return Vehicle.objects.create(plate=plate, home_station_id=depot_id, **values)
+def a_van(depot_id: int, plate: str = "贵H·T0001", **extra: Any) -> Vehicle:
+    values = {"name": "", "home_station": Station.objects.get(pk=depot_id)} | extra
+    vehicle: Vehicle = VehicleFactory(plate=plate, **values)
+    return vehicle
 
 
 def add_van_form(depot_id: int, **changes: str) -> dict[str, Any]:
@@ -75,16 +68,18 @@ def field_errors(html: str, field: str) -> list[str]:
 # --- who may -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phone", ["13800000001", "13800000003", "13800000007", "13800000004"])
-def test_fleet_and_staff_pages_are_for_the_warehouse_only(market: None, phone: str) -> None:
-    client = signed_in(person(phone))  # buyer, seller, driver, agent
+@pytest.mark.parametrize("who", ["buyer", "seller_owner", "driver", "station_agent"])
+def test_fleet_and_staff_pages_are_for_the_warehouse_only(
+    request: pytest.FixtureRequest, who: str
+) -> None:
+    client = signed_in(request.getfixturevalue(who))
     for name in ("fleet", "staff"):
         assert client.get(reverse(f"logistics:{name}"), **EN).status_code == 403
     assert client.post(reverse("logistics:fleet"), {"plate": "X"}).status_code == 403
     assert not Vehicle.objects.filter(plate="X").exists()
 
 
-def test_visitors_are_sent_to_log_in(market: None) -> None:
+def test_visitors_are_sent_to_log_in(db: None) -> None:
     response = Client().get(reverse("logistics:fleet"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -94,13 +89,13 @@ def test_visitors_are_sent_to_log_in(market: None) -> None:
 
 
 def test_fleet_page_lists_every_van_with_its_facts(
-    warehouse: User, depot_id: int, django_assert_max_num_queries: Any
+    warehouse_manager: User, depot_id: int, django_assert_max_num_queries: Any
 ) -> None:
-    van(depot_id, "贵H·T0001", cold_chain=True, name="冷链车")
-    van(depot_id, "贵H·T0002", status=Vehicle.Status.BROKEN_DOWN)
+    a_van(depot_id, "贵H·T0001", cold_chain=True, name="冷链车")
+    a_van(depot_id, "贵H·T0002", status=Vehicle.Status.BROKEN_DOWN)
     for number in range(3, 8):
-        van(depot_id, f"贵H·T000{number}")
-    client = signed_in(warehouse)
+        a_van(depot_id, f"贵H·T000{number}")
+    client = signed_in(warehouse_manager)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("logistics:fleet"), **EN)
     html = response.content.decode()
@@ -109,19 +104,21 @@ def test_fleet_page_lists_every_van_with_its_facts(
     assert "冷链车" in first
     assert "800 kg, 40 crates" in first
     assert "¥1.50" in first
-    assert stations_list(kind="warehouse")[0].name in first
+    assert Station.objects.get(pk=depot_id).name in first
     assert "In service" in first
     broken = html.split('data-plate="贵H·T0002"', 1)[1].split("</li>", 1)[0]
     assert "Broken down" in broken
 
 
-def test_fleet_page_without_vans_says_what_to_do(warehouse: User) -> None:
-    html = signed_in(warehouse).get(reverse("logistics:fleet"), **EN).content.decode()
+def test_fleet_page_without_vans_says_what_to_do(warehouse_manager: User) -> None:
+    html = signed_in(warehouse_manager).get(reverse("logistics:fleet"), **EN).content.decode()
     assert "No vans yet. Add the first one below." in html
 
 
-def test_warehouse_adds_a_van(warehouse: User, depot_id: int) -> None:
-    response = signed_in(warehouse).post(reverse("logistics:fleet"), add_van_form(depot_id), **EN)
+def test_warehouse_adds_a_van(warehouse_manager: User, depot_id: int) -> None:
+    response = signed_in(warehouse_manager).post(
+        reverse("logistics:fleet"), add_van_form(depot_id), **EN
+    )
     assert response.status_code == 302
     added = Vehicle.objects.get(plate="贵H·T2001")
     assert (added.capacity_kg, added.capacity_crates, str(added.cost_per_km)) == (600, 30, "1.60")
@@ -130,9 +127,13 @@ def test_warehouse_adds_a_van(warehouse: User, depot_id: int) -> None:
     assert added.status == Vehicle.Status.ACTIVE
 
 
-def test_a_plate_taken_already_is_shown_next_to_the_plate(warehouse: User, depot_id: int) -> None:
-    van(depot_id, "贵H·T2001")
-    response = signed_in(warehouse).post(reverse("logistics:fleet"), add_van_form(depot_id), **EN)
+def test_a_plate_taken_already_is_shown_next_to_the_plate(
+    warehouse_manager: User, depot_id: int
+) -> None:
+    a_van(depot_id, "贵H·T2001")
+    response = signed_in(warehouse_manager).post(
+        reverse("logistics:fleet"), add_van_form(depot_id), **EN
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert field_errors(html, "plate") == ["A van with this plate exists."]
@@ -151,9 +152,9 @@ def test_a_plate_taken_already_is_shown_next_to_the_plate(warehouse: User, depot
     ],
 )
 def test_bad_van_details_are_refused_next_to_the_field(
-    warehouse: User, depot_id: int, changes: dict[str, str], field: str, message: str
+    warehouse_manager: User, depot_id: int, changes: dict[str, str], field: str, message: str
 ) -> None:
-    response = signed_in(warehouse).post(
+    response = signed_in(warehouse_manager).post(
         reverse("logistics:fleet"), add_van_form(depot_id, **changes), **EN
     )
     assert response.status_code == 200
@@ -161,9 +162,9 @@ def test_bad_van_details_are_refused_next_to_the_field(
     assert not Vehicle.objects.exists()
 
 
-def test_a_van_breaks_down_and_is_repaired(warehouse: User, depot_id: int) -> None:
-    vehicle = van(depot_id)
-    client = signed_in(warehouse)
+def test_a_van_breaks_down_and_is_repaired(warehouse_manager: User, depot_id: int) -> None:
+    vehicle = a_van(depot_id)
+    client = signed_in(warehouse_manager)
     url = reverse("logistics:vehicle_status", kwargs={"vehicle_id": vehicle.pk})
     assert client.post(url, {"status": "broken_down"}).status_code == 302
     vehicle.refresh_from_db()
@@ -176,9 +177,9 @@ def test_a_van_breaks_down_and_is_repaired(warehouse: User, depot_id: int) -> No
     assert vehicle.status == Vehicle.Status.RETIRED
 
 
-def test_an_unknown_van_status_changes_nothing(warehouse: User, depot_id: int) -> None:
-    vehicle = van(depot_id)
-    client = signed_in(warehouse)
+def test_an_unknown_van_status_changes_nothing(warehouse_manager: User, depot_id: int) -> None:
+    vehicle = a_van(depot_id)
+    client = signed_in(warehouse_manager)
     url = reverse("logistics:vehicle_status", kwargs={"vehicle_id": vehicle.pk})
     response = client.post(url, {"status": "flying"}, follow=True, **EN)
     assert "Choose the van&#x27;s status." in response.content.decode()
@@ -186,15 +187,15 @@ def test_an_unknown_van_status_changes_nothing(warehouse: User, depot_id: int) -
     assert vehicle.status == Vehicle.Status.ACTIVE
 
 
-def test_status_of_a_missing_van_is_not_found(warehouse: User) -> None:
+def test_status_of_a_missing_van_is_not_found(warehouse_manager: User) -> None:
     url = reverse("logistics:vehicle_status", kwargs={"vehicle_id": 999_999})
-    assert signed_in(warehouse).post(url, {"status": "retired"}, **EN).status_code == 404
+    assert signed_in(warehouse_manager).post(url, {"status": "retired"}, **EN).status_code == 404
 
 
-def test_a_driver_cannot_change_van_status_from_the_fleet_page(market: None, depot_id: int) -> None:
-    vehicle = van(depot_id)
+def test_a_driver_cannot_change_van_status_from_the_fleet_page(driver: User, depot_id: int) -> None:
+    vehicle = a_van(depot_id)
     url = reverse("logistics:vehicle_status", kwargs={"vehicle_id": vehicle.pk})
-    assert signed_in(person("13800000007")).post(url, {"status": "retired"}).status_code == 403
+    assert signed_in(driver).post(url, {"status": "retired"}).status_code == 403
     vehicle.refresh_from_db()
     assert vehicle.status == Vehicle.Status.ACTIVE
 
@@ -202,33 +203,38 @@ def test_a_driver_cannot_change_van_status_from_the_fleet_page(market: None, dep
 # --- staff ---------------------------------------------------------------------------------------
 
 
-def staff_member(phone: str, job: str, station_id: int) -> StaffMember:
-    return services.staff_member_set(actor=None, user=person(phone), job=job, station_id=station_id)
+def member(user: User) -> StaffMember:
+    return StaffMember.objects.get(user=user)
+
+
+def masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def test_staff_page_lists_people_with_masked_phones(
-    warehouse: User, depot_id: int, django_assert_max_num_queries: Any
+    warehouse_manager: User,
+    driver: User,
+    packer: User,
+    courier: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
-    staff_member("13800000007", "driver", depot_id)
-    staff_member("13800000006", "packer", depot_id)
-    gone = staff_member("13800000008", "courier", depot_id)
-    services.staff_member_deactivate(actor=warehouse, staff_id=gone.pk)
-    client = signed_in(warehouse)
+    services.staff_member_deactivate(actor=warehouse_manager, staff_id=member(courier).pk)
+    client = signed_in(warehouse_manager)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("logistics:staff"), **EN)
     html = response.content.decode()
     assert html.count('data-testid="staff-member"') == 3
-    assert "138****0007" in html
-    assert "13800000007" not in html
+    assert masked(driver.phone) in html
+    assert driver.phone not in html
     assert "Driver" in html
     assert "Packaging worker" in html
     assert "No longer working" in html
     assert html.count("Stops working") == 2  # only active people can be let go
 
 
-def test_warehouse_adds_a_registered_user_by_phone(warehouse: User, depot_id: int) -> None:
+def test_warehouse_adds_a_registered_user_by_phone(warehouse_manager: User, depot_id: int) -> None:
     newcomer = user_register(phone="13700000042", password=PASSWORD, name="Pan Jun")
-    response = signed_in(warehouse).post(
+    response = signed_in(warehouse_manager).post(
         reverse("logistics:staff"),
         {"action": "add", "phone": "137 0000 0042", "job": "driver", "station": depot_id},
         **EN,
@@ -247,10 +253,10 @@ def test_warehouse_adds_a_registered_user_by_phone(warehouse: User, depot_id: in
     ],
 )
 def test_a_phone_without_an_account_is_a_form_error(
-    warehouse: User, depot_id: int, phone: str, message: str
+    warehouse_manager: User, depot_id: int, phone: str, message: str
 ) -> None:
     before = StaffMember.objects.count()
-    response = signed_in(warehouse).post(
+    response = signed_in(warehouse_manager).post(
         reverse("logistics:staff"),
         {"action": "add", "phone": phone, "job": "packer", "station": depot_id},
         **EN,
@@ -262,53 +268,59 @@ def test_a_phone_without_an_account_is_a_form_error(
     assert StaffMember.objects.count() == before
 
 
-def test_someone_who_stops_working_is_no_longer_planned(warehouse: User, depot_id: int) -> None:
-    member = staff_member("13800000007", "driver", depot_id)
-    url = reverse("logistics:staff_deactivate", kwargs={"staff_id": member.pk})
-    assert signed_in(warehouse).post(url).status_code == 302
-    member.refresh_from_db()
-    assert member.is_active is False
+def test_someone_who_stops_working_is_no_longer_planned(
+    warehouse_manager: User, driver: User, depot_id: int
+) -> None:
+    working = member(driver)
+    url = reverse("logistics:staff_deactivate", kwargs={"staff_id": working.pk})
+    assert signed_in(warehouse_manager).post(url).status_code == 302
+    working.refresh_from_db()
+    assert working.is_active is False
     # Adding them again takes them back on.
-    signed_in(warehouse).post(
+    signed_in(warehouse_manager).post(
         reverse("logistics:staff"),
-        {"action": "add", "phone": "13800000007", "job": "driver", "station": depot_id},
+        {"action": "add", "phone": driver.phone, "job": "driver", "station": depot_id},
     )
-    member.refresh_from_db()
-    assert member.is_active is True
+    working.refresh_from_db()
+    assert working.is_active is True
 
 
-def test_staff_deactivate_refuses_others_and_unknown_people(warehouse: User, depot_id: int) -> None:
-    member = staff_member("13800000006", "packer", depot_id)
+def test_staff_deactivate_refuses_others_and_unknown_people(
+    warehouse_manager: User, packer: User, driver: User
+) -> None:
+    working = member(packer)
     with pytest.raises(LogisticsPermissionDeniedError):
-        services.staff_member_deactivate(actor=person("13800000007"), staff_id=member.pk)
+        services.staff_member_deactivate(actor=driver, staff_id=working.pk)
     with pytest.raises(StaffMemberNotFoundError):
-        services.staff_member_deactivate(actor=warehouse, staff_id=999_999)
-    member.refresh_from_db()
-    assert member.is_active is True
+        services.staff_member_deactivate(actor=warehouse_manager, staff_id=999_999)
+    working.refresh_from_db()
+    assert working.is_active is True
     url = reverse("logistics:staff_deactivate", kwargs={"staff_id": 999_999})
-    assert signed_in(warehouse).post(url, **EN).status_code == 404
+    assert signed_in(warehouse_manager).post(url, **EN).status_code == 404
 
 
 # --- shifts --------------------------------------------------------------------------------------
 
 
 def test_staff_page_shows_todays_shifts_by_default_and_another_day_on_request(
-    warehouse: User, depot_id: int
+    warehouse_manager: User, driver: User, depot_id: int
 ) -> None:
-    driver = staff_member("13800000007", "driver", depot_id)
+    driver_member = member(driver)
     today = timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
-    services.shift_set(actor=None, staff_id=driver.pk, day=today, start_min=450, end_min=1080)
-    vehicle = van(depot_id)
+    services.shift_set(
+        actor=None, staff_id=driver_member.pk, day=today, start_min=450, end_min=1080
+    )
+    vehicle = a_van(depot_id)
     services.shift_set(
         actor=None,
-        staff_id=driver.pk,
+        staff_id=driver_member.pk,
         day=tomorrow,
         start_min=600,
         end_min=960,
         vehicle_id=vehicle.pk,
     )
-    client = signed_in(warehouse)
+    client = signed_in(warehouse_manager)
     html = client.get(reverse("logistics:staff"), **EN).content.decode()
     assert f'value="{today:%Y-%m-%d}"' in html  # the date picker starts on today
     assert f"07:30{DASH}18:00" in html
@@ -319,22 +331,24 @@ def test_staff_page_shows_todays_shifts_by_default_and_another_day_on_request(
     assert vehicle.plate in text.split('data-testid="shifts"', 1)[1].split("</ul>", 1)[0]
 
 
-def test_a_bad_day_in_the_picker_falls_back_to_today(warehouse: User) -> None:
-    html = signed_in(warehouse).get(reverse("logistics:staff"), {"day": "soon"}, **EN)
+def test_a_bad_day_in_the_picker_falls_back_to_today(warehouse_manager: User) -> None:
+    html = signed_in(warehouse_manager).get(reverse("logistics:staff"), {"day": "soon"}, **EN)
     assert html.status_code == 200
     assert "Enter a date, like 2026-11-28." in html.content.decode()
 
 
-def test_warehouse_sets_a_drivers_shift_with_a_van(warehouse: User, depot_id: int) -> None:
-    driver = staff_member("13800000007", "driver", depot_id)
-    vehicle = van(depot_id)
+def test_warehouse_sets_a_drivers_shift_with_a_van(
+    warehouse_manager: User, driver: User, depot_id: int
+) -> None:
+    driver_member = member(driver)
+    vehicle = a_van(depot_id)
     day = timezone.localdate() + datetime.timedelta(days=2)
-    response = signed_in(warehouse).post(
+    response = signed_in(warehouse_manager).post(
         f"{reverse('logistics:staff')}?day={day:%Y-%m-%d}",
         {
             "action": "shift",
             "day": f"{day:%Y-%m-%d}",
-            "staff": driver.pk,
+            "staff": driver_member.pk,
             "start": "07:30",
             "end": "17:45",
             "vehicle": vehicle.pk,
@@ -342,7 +356,7 @@ def test_warehouse_sets_a_drivers_shift_with_a_van(warehouse: User, depot_id: in
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"?day={day:%Y-%m-%d}")
-    shift = Shift.objects.get(staff=driver, day=day)
+    shift = Shift.objects.get(staff=driver_member, day=day)
     assert (shift.start_min, shift.end_min, shift.vehicle_id) == (450, 1065, vehicle.pk)
 
 
@@ -354,16 +368,16 @@ def test_warehouse_sets_a_drivers_shift_with_a_van(warehouse: User, depot_id: in
     ],
 )
 def test_a_bad_shift_is_refused_next_to_the_field(
-    warehouse: User, depot_id: int, start: str, end: str, field: str, message: str
+    warehouse_manager: User, driver: User, start: str, end: str, field: str, message: str
 ) -> None:
-    driver = staff_member("13800000007", "driver", depot_id)
+    driver_member = member(driver)
     day = timezone.localdate()
-    response = signed_in(warehouse).post(
+    response = signed_in(warehouse_manager).post(
         reverse("logistics:staff"),
         {
             "action": "shift",
             "day": f"{day:%Y-%m-%d}",
-            "staff": driver.pk,
+            "staff": driver_member.pk,
             "start": start,
             "end": end,
         },
@@ -371,30 +385,32 @@ def test_a_bad_shift_is_refused_next_to_the_field(
     )
     assert response.status_code == 200
     assert field_errors(response.content.decode(), field) == [message]
-    assert not Shift.objects.filter(staff=driver).exists()
+    assert not Shift.objects.filter(staff=driver_member).exists()
 
 
 # --- logistics home and navigation ------------------------------------------------------------
 
 
-def test_logistics_home_links_the_pages_of_each_job(market: None) -> None:
-    def links(phone: str) -> set[str]:
-        response = signed_in(person(phone)).get(reverse("logistics:home"), **EN)
+def test_logistics_home_links_the_pages_of_each_job(
+    warehouse_manager: User, seller_owner: User, driver: User, buyer: User
+) -> None:
+    def links(user: User) -> set[str]:
+        response = signed_in(user).get(reverse("logistics:home"), **EN)
         assert response.status_code == 200
         return set(re.findall(r'<a class="cell" href="([^"]+)"', response.content.decode()))
 
-    warehouse = links("13800000005")
+    warehouse = links(warehouse_manager)
     for name in ("dispatch", "intake", "pickups", "fleet", "staff"):
         assert reverse(f"logistics:{name}") in warehouse
-    assert links("13800000003") == {reverse("logistics:pickups")}  # a seller
-    assert reverse("logistics:fleet") not in links("13800000007")  # a driver
-    assert signed_in(person("13800000001")).get(reverse("logistics:home")).status_code == 403
+    assert links(seller_owner) == {reverse("logistics:pickups")}
+    assert reverse("logistics:fleet") not in links(driver)
+    assert signed_in(buyer).get(reverse("logistics:home")).status_code == 403
 
 
 def test_warehouse_workspace_opens_the_logistics_home_and_links_fleet_and_staff(
-    warehouse: User,
+    warehouse_manager: User,
 ) -> None:
-    client = signed_in(warehouse)
+    client = signed_in(warehouse_manager)
     html = client.get("/", **EN).content.decode()
     assert re.search(rf'href="{reverse("logistics:home")}" data-nav="logistics"', html)
     workspace = client.get(reverse("web:workspace", kwargs={"role": "warehouse"}), **EN)
@@ -403,9 +419,13 @@ def test_warehouse_workspace_opens_the_logistics_home_and_links_fleet_and_staff(
     assert f'href="{reverse("logistics:staff")}"' in text
 
 
-@pytest.mark.parametrize(("phone", "role"), [("13800000003", "seller"), ("13800000004", "agent")])
-def test_seller_and_agent_workspaces_link_farm_pickups(market: None, phone: str, role: str) -> None:
-    page = signed_in(person(phone)).get(reverse("web:workspace", kwargs={"role": role}), **EN)
+@pytest.mark.parametrize(("who", "role"), [("seller_owner", "seller"), ("station_agent", "agent")])
+def test_seller_and_agent_workspaces_link_farm_pickups(
+    request: pytest.FixtureRequest, who: str, role: str
+) -> None:
+    page = signed_in(request.getfixturevalue(who)).get(
+        reverse("web:workspace", kwargs={"role": role}), **EN
+    )
     html = page.content.decode()
     assert "Farm pickups" in html
     assert f'href="{reverse("logistics:pickups")}"' in html
