@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.api import ErrorOut
 from xiangcun.logistics import selectors, services
@@ -132,7 +132,7 @@ def _parcel_out(parcel: Parcel, *, user: AnyUser) -> ParcelOut:
 def parcel_detail(request: HttpRequest, parcel_id: int) -> ParcelOut:
     """One parcel and its timeline, for the buyer (with the pickup code) or logistics staff
     (without it)."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     parcel = selectors.parcel_get(parcel_id=parcel_id, for_user=user)
     return _parcel_out(parcel, user=user)
 
@@ -141,7 +141,7 @@ def parcel_detail(request: HttpRequest, parcel_id: int) -> ParcelOut:
 def order_parcels(request: HttpRequest, order_id: int) -> list[ParcelOut]:
     """The parcels of an order, for anyone who may see the order; only its buyer (and the
     recipient) gets the pickup codes."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     parcels = selectors.parcels_for_order(order_id=order_id, for_user=user)
     return [_parcel_out(parcel, user=user) for parcel in parcels]
 
@@ -191,7 +191,7 @@ def _route_out(route: Route) -> RouteOut:
 @router.get("/routes/today", response=RouteOut)
 def route_today(request: HttpRequest) -> RouteOut:
     """The route the calling driver drives today (404 route_not_found when there is none)."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     if not selectors.user_has_any_role(user=user, roles=ROAD_ROLES):
         raise LogisticsPermissionDeniedError
     route = selectors.route_for_driver(user=user)
@@ -205,7 +205,7 @@ def parcel_handover(request: HttpRequest, payload: HandoverIn) -> HandoverOut:
     """Hand a waiting parcel over by its pickup code. Wrong codes: 400 wrong_pickup_code; after
     five, 429 pickup_code_locked with Retry-After."""
     result = services.parcel_handover(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=api_user(request),
         station_id=payload.station,
         code=payload.code,
     )
@@ -303,7 +303,7 @@ def _pickup_out(pickup: FarmPickup) -> PickupOut:
 
 
 def _pickup_caller(request: HttpRequest) -> AnyUser:
-    user: AnyUser = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     if not selectors.user_has_any_role(user=user, roles=PICKUP_REQUEST_ROLES):
         raise LogisticsPermissionDeniedError
     return user

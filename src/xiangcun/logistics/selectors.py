@@ -5,7 +5,8 @@ fleet, staff and shifts, and farm pickups.
 Each runs a fixed number of queries whatever the number of rows.
 """
 
-from datetime import date, datetime
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
@@ -20,6 +21,8 @@ from xiangcun.logistics.errors import (
     ParcelNotFoundError,
     PickupNotFoundError,
     RouteNotFoundError,
+    StopNotFoundError,
+    VehicleNotFoundError,
 )
 from xiangcun.logistics.models import (
     FarmPickup,
@@ -42,9 +45,9 @@ from xiangcun.logistics.types import (
     UNCOLLECTED_AFTER,
     WAREHOUSE_ROLES,
     TimelineStep,
+    WaitingParcel,
 )
 from xiangcun.orders import selectors as orders_selectors
-from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.sellers.selectors import sellers_managed_by
 
 
@@ -86,21 +89,16 @@ def event_list(parcel: Parcel) -> list[ParcelEvent]:
 
 
 def parcel_get(*, parcel_id: int, for_user: AnyUser) -> Parcel:
-    """One parcel with its timeline, for the order's buyer or logistics staff; anyone else gets
-    ParcelNotFoundError (nothing to probe). `parcel.viewer` is "buyer" or "staff"."""
+    """One parcel with its timeline, for logistics staff or the order's buyer (as
+    `orders.selectors.order_viewer` counts them); anyone else gets ParcelNotFoundError (nothing
+    to probe)."""
     parcel = _parcels().filter(pk=parcel_id).first()
     if parcel is None:
         raise ParcelNotFoundError
     if is_logistics_staff(user=for_user):
-        parcel.viewer = "staff"  # type: ignore[attr-defined]
         return parcel
-    try:
-        order = orders_selectors.order_get(order_id=parcel.order_id, for_user=for_user)
-    except OrderNotFoundError:
-        raise ParcelNotFoundError from None
-    if order.viewer != "buyer":  # type: ignore[attr-defined]
+    if orders_selectors.order_viewer(user=for_user, order=parcel.order) != "buyer":
         raise ParcelNotFoundError
-    parcel.viewer = "buyer"  # type: ignore[attr-defined]
     return parcel
 
 
@@ -108,8 +106,8 @@ def parcels_for_order(*, order_id: int, for_user: AnyUser) -> list[Parcel]:
     """The parcels of an order the user may see (the buyer, staff, a seller of one of its
     lines), timelines prefetched. Raises OrderNotFoundError like the order page. Whether the
     user may also see a pickup code is `parcel_pickup_code`'s to say."""
-    order = orders_selectors.order_get(order_id=order_id, for_user=for_user)
-    return parcels_of_order(order_id=order.pk)
+    orders_selectors.order_get(order_id=order_id, for_user=for_user)
+    return parcels_of_order(order_id=order_id)
 
 
 def parcels_of_order(*, order_id: int) -> list[Parcel]:
@@ -141,45 +139,64 @@ def parcel_pickup_code(*, parcel: Parcel, for_user: AnyUser) -> str:
     return pickup_code_for(parcel)
 
 
-def _with_arrival(rows: QuerySet[Parcel]) -> QuerySet[Parcel]:
-    """`arrived_at`: when the parcel last came to its station (its last "at station" step)."""
-    return rows.annotate(
-        arrived_at=Coalesce(
-            Max("events__created_at", filter=Q(events__status=Parcel.Status.AT_STATION)),
-            F("updated_at"),
+def _waiting(rows: QuerySet[Parcel], *, limit: int) -> list[WaitingParcel]:
+    """The parcels as the station counter sees them, longest waiting first, counted from one
+    moment. A parcel arrived at its station with its last "at station" step."""
+    now = timezone.now()
+    found = (
+        rows.annotate(
+            arrived_at=Coalesce(
+                Max("events__created_at", filter=Q(events__status=Parcel.Status.AT_STATION)),
+                F("updated_at"),
+            )
         )
+        .values("id", "number", "recipient", "station_id", "station__name", "status", "arrived_at")
+        .order_by("arrived_at", "id")[:limit]
     )
+    return [
+        WaitingParcel(
+            id=row["id"],
+            number=row["number"],
+            recipient=row["recipient"],
+            station_id=row["station_id"],
+            station_name=row["station__name"] or "",
+            at_station=row["status"] == Parcel.Status.AT_STATION,
+            arrived_at=row["arrived_at"],
+            days_waiting=(now - row["arrived_at"]).days,
+            overdue=now - row["arrived_at"] >= UNCOLLECTED_AFTER,
+        )
+        for row in found
+    ]
 
 
-def _mark_overdue(parcels: list[Parcel], now: datetime | None = None) -> list[Parcel]:
-    now = now or timezone.now()
-    for parcel in parcels:
-        arrived: datetime = parcel.arrived_at  # type: ignore[attr-defined]
-        parcel.days_waiting = (now - arrived).days  # type: ignore[attr-defined]
-        parcel.overdue = now - arrived >= UNCOLLECTED_AFTER  # type: ignore[attr-defined]
-    return parcels
-
-
-def parcels_at_station(*, station_id: int, limit: int = 50) -> list[Parcel]:
-    """Parcels waiting at a station, longest waiting first. Each carries `arrived_at`,
-    `days_waiting` and `overdue` (nobody collected it for UNCOLLECTED_AFTER: it may go back)."""
+def parcels_at_station(*, station_id: int, limit: int = 50) -> list[WaitingParcel]:
+    """Parcels waiting at a station, longest waiting first, with how long each has waited and
+    whether it may go back (nobody collected it for UNCOLLECTED_AFTER)."""
     rows = Parcel.objects.filter(station_id=station_id, status=Parcel.Status.AT_STATION)
-    return _mark_overdue(list(_with_arrival(rows).order_by("arrived_at", "id")[:limit]))
+    return _waiting(rows, limit=limit)
 
 
-def parcel_waiting_get(*, parcel_id: int, for_user: AnyUser) -> Parcel:
-    """One parcel with its station and, like `parcels_at_station`, `arrived_at`,
-    `days_waiting` and `overdue` (meaningful only while its status is "at station"), for
-    someone who works parcels at its station (`services.stations_acted_at`): an agent of
-    another station gets NotYourStationError."""
-    rows = Parcel.objects.filter(pk=parcel_id).select_related("station")
-    found = _mark_overdue(list(_with_arrival(rows)))
+def parcel_waiting_get(*, parcel_id: int, for_user: AnyUser) -> WaitingParcel:
+    """One parcel as `parcels_at_station` shows it (how long it waited counts only while it is
+    at the station), for someone who works parcels at its station (`services.stations_acted_at`):
+    an agent of another station gets NotYourStationError."""
+    found = _waiting(Parcel.objects.filter(pk=parcel_id), limit=1)
     if not found:
         raise ParcelNotFoundError
     stations = stations_acted_at(user=for_user, roles=HANDOVER_ROLES)
     if stations is not None and found[0].station_id not in stations:
         raise NotYourStationError
     return found[0]
+
+
+def parcel_cash_due(*, parcel: Parcel) -> Decimal | None:
+    """The cash to take before the parcel is handed over: the order's total while a cash order
+    is unpaid (the hand-over and the door delivery refuse until then, CashFirstError), else
+    None."""
+    order = parcel.order
+    if order.payment_method == "cash" and order.paid_at is None:
+        return order.total
+    return None
 
 
 def staff_member_for(*, user: AnyUser) -> StaffMember | None:
@@ -217,6 +234,14 @@ def route_for_driver(*, user: AnyUser, day: date | None = None) -> Route | None:
     )
 
 
+def route_stop_get(*, stop_id: int) -> RouteStop:
+    """One stop of a route (StopNotFoundError when there is none)."""
+    stop = RouteStop.objects.filter(pk=stop_id).first()
+    if stop is None:
+        raise StopNotFoundError
+    return stop
+
+
 def route_get(*, route_id: int) -> Route:
     route = (
         Route.objects.filter(pk=route_id)
@@ -242,7 +267,8 @@ def returns_at_stations(*, station_ids: list[int]) -> dict[int, list[Parcel]]:
     found: dict[int, list[Parcel]] = {}
     rows = Parcel.objects.filter(station_id__in=station_ids, status=Parcel.Status.RETURNING)
     for parcel in rows.order_by("id"):
-        found.setdefault(parcel.station_id, []).append(parcel)  # type: ignore[arg-type]
+        if parcel.station_id is not None:  # (for the type: the filter names stations)
+            found.setdefault(parcel.station_id, []).append(parcel)
     return found
 
 
@@ -354,6 +380,14 @@ def intakes_recent(*, limit: int = 20) -> list[Intake]:
 
 def vehicles_list() -> list[Vehicle]:
     return list(Vehicle.objects.select_related("home_station").order_by("plate"))
+
+
+def vehicle_get(*, vehicle_id: int) -> Vehicle:
+    """One van (VehicleNotFoundError when there is none)."""
+    vehicle = Vehicle.objects.filter(pk=vehicle_id).first()
+    if vehicle is None:
+        raise VehicleNotFoundError
+    return vehicle
 
 
 def staff_list() -> list[StaffMember]:

@@ -2,8 +2,13 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from xiangcun.accounts.types import Role
+
+if TYPE_CHECKING:
+    from xiangcun.logistics.models import FarmPickup, Parcel
 
 # Who does what: the roles each kind of work needs (administrators may do everything).
 WAREHOUSE_ROLES = frozenset({Role.WAREHOUSE, Role.ADMIN})
@@ -25,6 +30,56 @@ class TimelineStep:
     place: str
     note: str
     at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class WaitingParcel:
+    """A parcel at a station counter as the station sees it (`selectors.parcels_at_station`,
+    `selectors.parcel_waiting_get`): since when it has waited there, and whether it may go back
+    to the warehouse now."""
+
+    id: int
+    number: str
+    recipient: str
+    station_id: int | None
+    station_name: str
+    at_station: bool  # still waiting there (not collected, not on its way back)
+    arrived_at: datetime.datetime  # its last "at station" step
+    days_waiting: int
+    overdue: bool  # nobody collected it for UNCOLLECTED_AFTER
+
+    @property
+    def may_go_back(self) -> bool:
+        """Whether the station may send it back now: still waiting and overdue, the rule
+        `services.parcel_return_start` holds a parcel nobody collected to."""
+        return self.at_station and self.overdue
+
+
+class OpenStop(TypedDict):
+    """One stop the day's vans should make, as the route planner reads it: a station (parcels
+    to drop, returns to collect), a home, or a farm pickup. `key` names the stop across plans
+    ("station:<id>", "home:<parcel id>", "pickup:<id>"); weights in whole kg, times in minutes
+    after midnight."""
+
+    key: str
+    kind: str
+    label: str
+    address: str
+    phone: str
+    station_id: int | None
+    pickup_id: int | None
+    lat: Decimal
+    lng: Decimal
+    window: tuple[int, int]
+    service: int
+    delivery_kg: int
+    pickup_kg: int
+    delivery_crates: int
+    pickup_crates: int
+    cold_chain: bool
+    parcels: list["Parcel"]
+    returns: list["Parcel"]
+    pickup: "FarmPickup | None"
 
 
 @dataclass(frozen=True)

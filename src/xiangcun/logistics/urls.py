@@ -1,38 +1,47 @@
-"""Logistics pages under /logistics/ (namespace `logistics`)."""
+"""Logistics pages under /logistics/ (namespace `logistics`), by group of work."""
 
 from django.urls import path
 
-from xiangcun.logistics import views
+from xiangcun.logistics.views import (
+    dispatch,
+    driver,
+    fleet,
+    home,
+    packing,
+    pickups,
+    station,
+    warehouse,
+)
 
 app_name = "logistics"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("route/", views.driver_route, name="route"),
-    path("stops/<int:stop_id>/", views.stop_action, name="stop_action"),
-    path("parcels/<int:parcel_id>/deliver/", views.parcel_deliver, name="parcel_deliver"),
-    path("parcels/<int:parcel_id>/fail/", views.parcel_fail, name="parcel_fail"),
-    path("handover/", views.handover, name="handover"),
+    path("", home.home, name="home"),
+    path("route/", driver.driver_route, name="route"),
+    path("stops/<int:stop_id>/", driver.stop_action, name="stop_action"),
+    path("parcels/<int:parcel_id>/deliver/", driver.parcel_deliver, name="parcel_deliver"),
+    path("parcels/<int:parcel_id>/fail/", driver.parcel_fail, name="parcel_fail"),
+    path("handover/", station.handover, name="handover"),
     path(
         "handover/parcels/<int:parcel_id>/return/",
-        views.parcel_return_start,
+        station.parcel_return_start,
         name="parcel_return_start",
     ),
-    path("packing/", views.packing_list, name="packing"),
-    path("packing/orders/<int:order_id>/", views.packing_open, name="packing_open"),
-    path("packing/<int:task_id>/", views.packing_task, name="packing_task"),
-    path("packing/<int:task_id>/label.pdf", views.packing_label, name="packing_label"),
-    path("packing/<int:task_id>/carrier/", views.carrier_handoff, name="carrier_handoff"),
-    path("intake/", views.intake, name="intake"),
-    path("returns/", views.returns, name="returns"),
-    path("returns/<int:parcel_id>/", views.return_receive, name="return_receive"),
-    path("dispatch/", views.dispatch, name="dispatch"),
-    path("dispatch/plan/", views.dispatch_plan, name="dispatch_plan"),
-    path("fleet/", views.fleet, name="fleet"),
-    path("fleet/<int:vehicle_id>/status/", views.vehicle_status, name="vehicle_status"),
-    path("staff/", views.staff, name="staff"),
-    path("staff/<int:staff_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
-    path("pickups/", views.pickups, name="pickups"),
-    path("pickups/new/", views.pickup_new, name="pickup_new"),
-    path("pickups/<int:pickup_id>/cancel/", views.pickup_cancel, name="pickup_cancel"),
+    path("packing/", packing.packing_list, name="packing"),
+    path("packing/orders/<int:order_id>/", packing.packing_open, name="packing_open"),
+    path("packing/<int:task_id>/", packing.packing_task, name="packing_task"),
+    path("packing/<int:task_id>/label.pdf", packing.packing_label, name="packing_label"),
+    path("packing/<int:task_id>/carrier/", packing.carrier_handoff, name="carrier_handoff"),
+    path("intake/", warehouse.intake, name="intake"),
+    path("returns/", warehouse.returns, name="returns"),
+    path("returns/<int:parcel_id>/", warehouse.return_receive, name="return_receive"),
+    path("dispatch/", dispatch.dispatch, name="dispatch"),
+    path("dispatch/plan/", dispatch.dispatch_plan, name="dispatch_plan"),
+    path("fleet/", fleet.fleet, name="fleet"),
+    path("fleet/<int:vehicle_id>/status/", fleet.vehicle_status, name="vehicle_status"),
+    path("staff/", fleet.staff, name="staff"),
+    path("staff/<int:staff_id>/deactivate/", fleet.staff_deactivate, name="staff_deactivate"),
+    path("pickups/", pickups.pickups, name="pickups"),
+    path("pickups/new/", pickups.pickup_new, name="pickup_new"),
+    path("pickups/<int:pickup_id>/cancel/", pickups.pickup_cancel, name="pickup_cancel"),
 ]
