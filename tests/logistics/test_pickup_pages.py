@@ -12,9 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.logistics.conftest import marketplace_load
+from tests.accounts.factories import user_with_role
+from tests.catalog.factories import VariantFactory
+from tests.logistics.factories import FARM_POINT
+from tests.regions.factories import VillageFactory
+from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import api_token_issue
+from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import (
@@ -27,24 +32,49 @@ from xiangcun.logistics.models import FarmPickup
 from xiangcun.sellers.models import Seller
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-SELLER_PHONE = "13800000003"  # the demo seller: owns a farm
-OTHER_SELLER_PHONE = "13900000101"  # owns a co-operative
-AGENT_PHONE = "13800000004"
-WAREHOUSE_PHONE = "13800000005"
-BUYER_PHONE = "13800000001"
+
+
+def a_shop(**fields: Any) -> Seller:
+    """An approved shop with one listed product, its owner holding the seller role; a local
+    one stands in a village with its centre on the map."""
+    if not fields.get("outside"):
+        fields.setdefault(
+            "village", VillageFactory(latitude=FARM_POINT[0], longitude=FARM_POINT[1])
+        )
+    shop: Seller = SellerFactory(owner=user_with_role(Role.SELLER), **fields)
+    VariantFactory(product__seller=shop)
+    return Seller.objects.select_related("village__township", "owner").get(pk=shop.pk)
 
 
 @pytest.fixture
-def market(db: None) -> None:
-    marketplace_load()
+def shop(db: None) -> Seller:
+    """A farm."""
+    return a_shop()
 
 
-def person(phone: str) -> User:
-    return User.objects.get(phone=phone)
+@pytest.fixture
+def farmer(shop: Seller) -> User:
+    """The farm's owner."""
+    assert shop.owner is not None
+    return shop.owner
 
 
-def shop_of(phone: str) -> Seller:
-    return Seller.objects.select_related("village__township").get(owner__phone=phone)
+@pytest.fixture
+def other_shop(db: None) -> Seller:
+    """A co-operative in another village."""
+    return a_shop(kind=Seller.Kind.COOPERATIVE)
+
+
+@pytest.fixture
+def other_farmer(other_shop: Seller) -> User:
+    assert other_shop.owner is not None
+    return other_shop.owner
+
+
+@pytest.fixture
+def outside_shop(db: None) -> Seller:
+    """An industrial maker from outside the county: agents do not act for it."""
+    return a_shop(outside=True)
 
 
 def variant_of(shop: Seller) -> Any:
@@ -114,9 +144,8 @@ def village_point(shop: Seller) -> tuple[Decimal, Decimal]:
 # --- a seller ------------------------------------------------------------------------------------
 
 
-def test_seller_asks_for_a_pickup_placed_at_their_village(market: None) -> None:
-    shop = shop_of(SELLER_PHONE)
-    client = signed_in(person(SELLER_PHONE))
+def test_seller_asks_for_a_pickup_placed_at_their_village(shop: Seller, farmer: User) -> None:
+    client = signed_in(farmer)
     page = client.get(reverse("logistics:pickup_new"), **EN).content.decode()
     assert 'inputmode="tel"' in page
     assert f'<option value="{shop.village_id}" selected>' in page  # the farm's village first
@@ -126,7 +155,7 @@ def test_seller_asks_for_a_pickup_placed_at_their_village(market: None) -> None:
     assert (pickup.day, pickup.window_start_min, pickup.window_end_min) == (tomorrow(), 540, 690)
     assert (pickup.expected_kg, pickup.crates, pickup.needs_cold_chain) == (150, 10, True)
     assert pickup.contact_phone == "13912345678"
-    assert pickup.requested_by == person(SELLER_PHONE)
+    assert pickup.requested_by == farmer
     assert pickup.status == FarmPickup.Status.REQUESTED
     lat, lng = village_point(shop)
     assert (pickup.latitude, pickup.longitude) == (round(lat, 6), round(lng, 6))
@@ -136,10 +165,9 @@ def test_seller_asks_for_a_pickup_placed_at_their_village(market: None) -> None:
     assert "蓝莓基地大门" in listed
 
 
-def test_exact_coordinates_win_over_the_village(market: None) -> None:
-    shop = shop_of(SELLER_PHONE)
+def test_exact_coordinates_win_over_the_village(shop: Seller, farmer: User) -> None:
     data = form_data(shop, latitude="26.123456", longitude="107.654321")
-    signed_in(person(SELLER_PHONE)).post(reverse("logistics:pickup_new"), data)
+    signed_in(farmer).post(reverse("logistics:pickup_new"), data)
     pickup = FarmPickup.objects.get(seller=shop)
     assert (pickup.latitude, pickup.longitude) == (Decimal("26.123456"), Decimal("107.654321"))
 
@@ -161,10 +189,9 @@ def test_exact_coordinates_win_over_the_village(market: None) -> None:
     ],
 )
 def test_bad_pickup_details_are_refused_next_to_the_field(
-    market: None, changes: dict[str, str], field: str, message: str | None
+    shop: Seller, farmer: User, changes: dict[str, str], field: str, message: str | None
 ) -> None:
-    shop = shop_of(SELLER_PHONE)
-    response = signed_in(person(SELLER_PHONE)).post(
+    response = signed_in(farmer).post(
         reverse("logistics:pickup_new"), form_data(shop, **changes), **EN
     )
     assert response.status_code == 200
@@ -179,46 +206,52 @@ def test_bad_pickup_details_are_refused_next_to_the_field(
     assert not FarmPickup.objects.exists()
 
 
-def test_another_shops_product_cannot_be_asked_for(market: None) -> None:
-    shop, other = shop_of(SELLER_PHONE), shop_of(OTHER_SELLER_PHONE)
+def test_another_shops_product_cannot_be_asked_for(
+    shop: Seller, farmer: User, other_shop: Seller
+) -> None:
+    other = other_shop
     with pytest.raises(InvalidPickupRequestError) as caught:
-        ask(person(SELLER_PHONE), shop, variant_id=variant_of(other).pk)
+        ask(farmer, shop, variant_id=variant_of(other).pk)
     assert caught.value.field == "variant_id"
     with pytest.raises(LogisticsPermissionDeniedError):
-        ask(person(SELLER_PHONE), other)
+        ask(farmer, other)
     assert not FarmPickup.objects.exists()
 
 
 def test_seller_sees_only_their_own_farms_pickups(
-    market: None, django_assert_max_num_queries: Any
+    shop: Seller,
+    farmer: User,
+    other_shop: Seller,
+    other_farmer: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
-    mine = ask(person(SELLER_PHONE), shop_of(SELLER_PHONE), place="我的蓝莓园")
-    ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE), place="别人的茶园")
+    mine = ask(farmer, shop, place="我的蓝莓园")
+    ask(other_farmer, other_shop, place="别人的茶园")
     for number in range(4):
-        ask(person(SELLER_PHONE), shop_of(SELLER_PHONE), place=f"地块{number}")
-    client = signed_in(person(SELLER_PHONE))
+        ask(farmer, shop, place=f"地块{number}")
+    client = signed_in(farmer)
     with django_assert_max_num_queries(9):
         html = client.get(reverse("logistics:pickups"), **EN).content.decode()
     assert html.count('data-testid="pickup"') == 5
     assert mine.place in html
     assert "别人的茶园" not in html
     # Even when asking for the other shop by id.
-    other = shop_of(OTHER_SELLER_PHONE).pk
+    other = other_shop.pk
     html = client.get(reverse("logistics:pickups"), {"seller": other}, **EN).content.decode()
     assert "别人的茶园" not in html
 
 
-def test_empty_list_says_what_to_do(market: None) -> None:
-    html = signed_in(person(SELLER_PHONE)).get(reverse("logistics:pickups"), **EN)
+def test_empty_list_says_what_to_do(farmer: User) -> None:
+    html = signed_in(farmer).get(reverse("logistics:pickups"), **EN)
     assert "Press “Ask for a pickup” when your goods are ready." in html.content.decode()
 
 
 # --- cancelling ----------------------------------------------------------------------------------
 
 
-def test_seller_cancels_a_requested_pickup_from_the_page(market: None) -> None:
-    pickup = ask(person(SELLER_PHONE), shop_of(SELLER_PHONE))
-    client = signed_in(person(SELLER_PHONE))
+def test_seller_cancels_a_requested_pickup_from_the_page(shop: Seller, farmer: User) -> None:
+    pickup = ask(farmer, shop)
+    client = signed_in(farmer)
     html = client.get(reverse("logistics:pickups"), **EN).content.decode()
     assert 'data-testid="cancel-pickup"' in html
     url = reverse("logistics:pickup_cancel", kwargs={"pickup_id": pickup.pk})
@@ -230,51 +263,56 @@ def test_seller_cancels_a_requested_pickup_from_the_page(market: None) -> None:
     assert 'data-status="cancelled"' in html
 
 
-def test_seller_cannot_cancel_another_sellers_pickup(market: None) -> None:
-    theirs = ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE))
+def test_seller_cannot_cancel_another_sellers_pickup(
+    farmer: User, other_shop: Seller, other_farmer: User
+) -> None:
+    theirs = ask(other_farmer, other_shop)
     url = reverse("logistics:pickup_cancel", kwargs={"pickup_id": theirs.pk})
-    assert signed_in(person(SELLER_PHONE)).post(url, **EN).status_code == 404
+    assert signed_in(farmer).post(url, **EN).status_code == 404
     with pytest.raises(PickupNotFoundError):
-        services.farm_pickup_cancel(actor=person(SELLER_PHONE), pickup_id=theirs.pk)
+        services.farm_pickup_cancel(actor=farmer, pickup_id=theirs.pk)
     theirs.refresh_from_db()
     assert theirs.status == FarmPickup.Status.REQUESTED
 
 
 @pytest.mark.parametrize("status", [FarmPickup.Status.PLANNED, FarmPickup.Status.COLLECTED])
-def test_a_planned_or_collected_pickup_cannot_be_cancelled(market: None, status: str) -> None:
-    pickup = ask(person(SELLER_PHONE), shop_of(SELLER_PHONE))
+def test_a_planned_or_collected_pickup_cannot_be_cancelled(
+    shop: Seller, farmer: User, status: str
+) -> None:
+    pickup = ask(farmer, shop)
     FarmPickup.objects.filter(pk=pickup.pk).update(status=status)
     with pytest.raises(PickupNotCancellableError) as caught:
-        services.farm_pickup_cancel(actor=person(SELLER_PHONE), pickup_id=pickup.pk)
+        services.farm_pickup_cancel(actor=farmer, pickup_id=pickup.pk)
     assert caught.value.code == "farm_pickup_not_cancellable"
     url = reverse("logistics:pickup_cancel", kwargs={"pickup_id": pickup.pk})
-    page = signed_in(person(SELLER_PHONE)).post(url, follow=True, **EN).content.decode()
+    page = signed_in(farmer).post(url, follow=True, **EN).content.decode()
     assert "Only a pickup still waiting to be planned can be cancelled." in page
     pickup.refresh_from_db()
     assert pickup.status == status
 
 
 @pytest.mark.parametrize(
-    ("phone", "allowed"),
+    ("who", "allowed"),
     [
-        (SELLER_PHONE, True),  # the farm's owner, though the agent asked
-        (AGENT_PHONE, True),  # the agent who asked
-        (WAREHOUSE_PHONE, True),
-        (OTHER_SELLER_PHONE, False),
-        (BUYER_PHONE, False),
+        ("farmer", True),  # the farm's owner, though the agent asked
+        ("station_agent", True),  # the agent who asked
+        ("warehouse_manager", True),
+        ("other_farmer", False),
+        ("buyer", False),
     ],
 )
 def test_who_may_cancel_a_pickup_an_agent_asked_for(
-    market: None, phone: str, allowed: bool
+    request: pytest.FixtureRequest, shop: Seller, station_agent: User, who: str, allowed: bool
 ) -> None:
-    pickup = ask(person(AGENT_PHONE), shop_of(SELLER_PHONE))
+    pickup = ask(station_agent, shop)
+    actor = request.getfixturevalue(who)
     if allowed:
-        services.farm_pickup_cancel(actor=person(phone), pickup_id=pickup.pk)
+        services.farm_pickup_cancel(actor=actor, pickup_id=pickup.pk)
         pickup.refresh_from_db()
         assert pickup.status == FarmPickup.Status.CANCELLED
         return
     with pytest.raises((PickupNotFoundError, LogisticsPermissionDeniedError)):
-        services.farm_pickup_cancel(actor=person(phone), pickup_id=pickup.pk)
+        services.farm_pickup_cancel(actor=actor, pickup_id=pickup.pk)
     pickup.refresh_from_db()
     assert pickup.status == FarmPickup.Status.REQUESTED
 
@@ -282,31 +320,35 @@ def test_who_may_cancel_a_pickup_an_agent_asked_for(
 # --- an agent for a farmer -----------------------------------------------------------------------
 
 
-def test_agent_chooses_the_farmer_first_then_asks_for_them(market: None) -> None:
-    shop = shop_of(SELLER_PHONE)
-    client = signed_in(person(AGENT_PHONE))
+def test_agent_chooses_the_farmer_first_then_asks_for_them(
+    shop: Seller, farmer: User, other_shop: Seller, outside_shop: Seller, station_agent: User
+) -> None:
+    # The agent helps two producers here (the farm and the co-operative), not the outside maker.
+    client = signed_in(station_agent)
     pick = client.get(reverse("logistics:pickups"), **EN).content.decode()
     assert "Which farmer are you helping?" in pick
     assert f"?seller={shop.pk}" in pick
-    assert f"?seller={shop_of('13900000108').pk}" not in pick  # not a maker from outside
+    assert f"?seller={outside_shop.pk}" not in pick  # not a maker from outside
     form = client.get(reverse("logistics:pickup_new"), {"seller": shop.pk}, **EN)
     assert f"Farm: {shop.name}" in form.content.decode()
     response = client.post(reverse("logistics:pickup_new"), form_data(shop), **EN)
     assert response.status_code == 302
     pickup = FarmPickup.objects.get(seller=shop)
-    assert pickup.requested_by == person(AGENT_PHONE)
+    assert pickup.requested_by == station_agent
     listed = client.get(reverse("logistics:pickups"), **EN).content.decode()
     assert listed.count('data-testid="pickup"') == 1
     # The farmer sees it too, with who asked.
-    own = signed_in(person(SELLER_PHONE)).get(reverse("logistics:pickups"), **EN)
+    own = signed_in(farmer).get(reverse("logistics:pickups"), **EN)
     assert "Asked by" in own.content.decode()
 
 
-def test_agent_cannot_ask_for_a_maker_from_outside(market: None) -> None:
-    outside = shop_of("13900000108")
+def test_agent_cannot_ask_for_a_maker_from_outside(
+    outside_shop: Seller, station_agent: User
+) -> None:
+    outside = outside_shop
     with pytest.raises(LogisticsPermissionDeniedError):
         ask(
-            person(AGENT_PHONE),
+            station_agent,
             outside,
             village_id=None,
             latitude=Decimal("26.1"),
@@ -318,13 +360,18 @@ def test_agent_cannot_ask_for_a_maker_from_outside(market: None) -> None:
 
 
 def test_warehouse_sees_every_farms_pickups_of_the_chosen_day(
-    market: None, django_assert_max_num_queries: Any
+    shop: Seller,
+    farmer: User,
+    other_shop: Seller,
+    other_farmer: User,
+    warehouse_manager: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
-    ask(person(SELLER_PHONE), shop_of(SELLER_PHONE), place="蓝莓园")
-    ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE), place="茶园")
+    ask(farmer, shop, place="蓝莓园")
+    ask(other_farmer, other_shop, place="茶园")
     later = tomorrow() + datetime.timedelta(days=3)
-    ask(person(SELLER_PHONE), shop_of(SELLER_PHONE), place="后来的", day=later)
-    client = signed_in(person(WAREHOUSE_PHONE))
+    ask(farmer, shop, place="后来的", day=later)
+    client = signed_in(warehouse_manager)
     with django_assert_max_num_queries(7):
         html = client.get(
             reverse("logistics:pickups"), {"day": f"{tomorrow():%Y-%m-%d}"}, **EN
@@ -337,9 +384,11 @@ def test_warehouse_sees_every_farms_pickups_of_the_chosen_day(
     assert "No farm pickups on this day." in today
 
 
-@pytest.mark.parametrize("phone", [BUYER_PHONE, "13800000007"])
-def test_pickup_pages_refuse_people_without_the_job(market: None, phone: str) -> None:
-    client = signed_in(person(phone))  # a buyer, a driver
+@pytest.mark.parametrize("who", ["buyer", "driver"])
+def test_pickup_pages_refuse_people_without_the_job(
+    request: pytest.FixtureRequest, who: str
+) -> None:
+    client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("logistics:pickups")).status_code == 403
     assert client.get(reverse("logistics:pickup_new")).status_code == 403
 
@@ -362,10 +411,11 @@ def api_body(shop: Seller, **changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-def test_api_seller_asks_for_a_pickup_and_lists_only_their_own(market: None) -> None:
-    shop = shop_of(SELLER_PHONE)
-    ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE))
-    client = api_for(person(SELLER_PHONE))
+def test_api_seller_asks_for_a_pickup_and_lists_only_their_own(
+    shop: Seller, farmer: User, other_shop: Seller, other_farmer: User
+) -> None:
+    ask(other_farmer, other_shop)
+    client = api_for(farmer)
     response = client.post(
         "/api/v1/logistics/pickups", api_body(shop), content_type="application/json"
     )
@@ -379,7 +429,7 @@ def test_api_seller_asks_for_a_pickup_and_lists_only_their_own(market: None) -> 
     )
     listed = client.get("/api/v1/logistics/pickups").json()
     assert [row["id"] for row in listed] == [body["id"]]
-    other = shop_of(OTHER_SELLER_PHONE).pk
+    other = other_shop.pk
     assert client.get(f"/api/v1/logistics/pickups?seller={other}").json() == []
 
 
@@ -394,10 +444,9 @@ def test_api_seller_asks_for_a_pickup_and_lists_only_their_own(market: None) -> 
     ],
 )
 def test_api_errors_have_a_code_and_a_message(
-    market: None, changes: dict[str, Any], status: int, code: str, field: str | None
+    shop: Seller, farmer: User, changes: dict[str, Any], status: int, code: str, field: str | None
 ) -> None:
-    shop = shop_of(SELLER_PHONE)
-    response = api_for(person(SELLER_PHONE)).post(
+    response = api_for(farmer).post(
         "/api/v1/logistics/pickups", api_body(shop, **changes), content_type="application/json"
     )
     assert response.status_code == status
@@ -409,9 +458,9 @@ def test_api_errors_have_a_code_and_a_message(
     assert not FarmPickup.objects.exists()
 
 
-def test_api_seller_cannot_ask_for_another_shop(market: None) -> None:
-    other = shop_of(OTHER_SELLER_PHONE)
-    response = api_for(person(SELLER_PHONE)).post(
+def test_api_seller_cannot_ask_for_another_shop(farmer: User, other_shop: Seller) -> None:
+    other = other_shop
+    response = api_for(farmer).post(
         "/api/v1/logistics/pickups",
         api_body(other, seller=other.pk),
         content_type="application/json",
@@ -420,9 +469,11 @@ def test_api_seller_cannot_ask_for_another_shop(market: None) -> None:
     assert response.json()["code"] == "logistics_permission_denied"
 
 
-def test_api_agent_must_say_which_farm(market: None) -> None:
-    shop = shop_of(SELLER_PHONE)
-    client = api_for(person(AGENT_PHONE))
+def test_api_agent_must_say_which_farm(
+    shop: Seller, other_shop: Seller, station_agent: User
+) -> None:
+    # The agent helps two producers: the farm and the co-operative.
+    client = api_for(station_agent)
     response = client.post(
         "/api/v1/logistics/pickups", api_body(shop), content_type="application/json"
     )
@@ -434,9 +485,9 @@ def test_api_agent_must_say_which_farm(market: None) -> None:
     assert response.status_code == 201
 
 
-def test_api_cancel_then_cancel_again_is_a_conflict(market: None) -> None:
-    pickup = ask(person(SELLER_PHONE), shop_of(SELLER_PHONE))
-    client = api_for(person(SELLER_PHONE))
+def test_api_cancel_then_cancel_again_is_a_conflict(shop: Seller, farmer: User) -> None:
+    pickup = ask(farmer, shop)
+    client = api_for(farmer)
     url = f"/api/v1/logistics/pickups/{pickup.pk}/cancel"
     first = client.post(url)
     assert first.status_code == 200
@@ -446,22 +497,29 @@ def test_api_cancel_then_cancel_again_is_a_conflict(market: None) -> None:
     assert again.json()["code"] == "farm_pickup_not_cancellable"
 
 
-def test_api_another_seller_cannot_cancel(market: None) -> None:
-    pickup = ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE))
-    response = api_for(person(SELLER_PHONE)).post(f"/api/v1/logistics/pickups/{pickup.pk}/cancel")
+def test_api_another_seller_cannot_cancel(
+    farmer: User, other_shop: Seller, other_farmer: User
+) -> None:
+    pickup = ask(other_farmer, other_shop)
+    response = api_for(farmer).post(f"/api/v1/logistics/pickups/{pickup.pk}/cancel")
     assert response.status_code == 404
     assert response.json()["code"] == "farm_pickup_not_found"
     pickup.refresh_from_db()
     assert pickup.status == FarmPickup.Status.REQUESTED
 
 
-def test_api_warehouse_lists_a_days_pickups_and_a_buyer_is_refused(market: None) -> None:
-    ask(person(SELLER_PHONE), shop_of(SELLER_PHONE))
-    ask(person(OTHER_SELLER_PHONE), shop_of(OTHER_SELLER_PHONE))
-    rows = api_for(person(WAREHOUSE_PHONE)).get(
-        f"/api/v1/logistics/pickups?day={tomorrow():%Y-%m-%d}"
-    )
+def test_api_warehouse_lists_a_days_pickups_and_a_buyer_is_refused(
+    shop: Seller,
+    farmer: User,
+    other_shop: Seller,
+    other_farmer: User,
+    warehouse_manager: User,
+    buyer: User,
+) -> None:
+    ask(farmer, shop)
+    ask(other_farmer, other_shop)
+    rows = api_for(warehouse_manager).get(f"/api/v1/logistics/pickups?day={tomorrow():%Y-%m-%d}")
     assert len(rows.json()) == 2
-    refused = api_for(person(BUYER_PHONE)).get("/api/v1/logistics/pickups")
+    refused = api_for(buyer).get("/api/v1/logistics/pickups")
     assert refused.status_code == 403
     assert refused.json()["code"] == "logistics_permission_denied"
