@@ -1,7 +1,7 @@
 """Fixtures shared by every test folder."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,8 +11,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.payments.wechat_fake import FakeWechatPay, WechatKeys, wechat_settings_apply
+from xiangcun.accounts.models import User
+from xiangcun.accounts.services import api_token_issue
 from xiangcun.accounts.sms import MemorySmsSender, SmsMessage
+from xiangcun.accounts.types import Role
 
 # Property tests draw the same examples on every run, so the suite passes or fails by the code
 # alone, never by a lucky draw; `HYPOTHESIS_RANDOM=1` draws new examples to look further.
@@ -20,6 +24,34 @@ hypothesis_settings.register_profile(
     "xiangcun", derandomize=os.environ.get("HYPOTHESIS_RANDOM") != "1"
 )
 hypothesis_settings.load_profile("xiangcun")
+
+
+# --- people -----------------------------------------------------------------------------------
+# Named fixtures for the people tests need, made with the factories (a folder's conftest may
+# give one a particular name or phone). The Danzhai demo's logins are for the demo's own tests.
+
+
+@pytest.fixture
+def buyer(db: None) -> User:
+    """Someone who shops: a login with no role."""
+    user: User = UserFactory()
+    return user
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    """A service-centre agent, who records and sells on behalf of villagers."""
+    return user_with_role(Role.AGENT)
+
+
+@pytest.fixture
+def bearer() -> Callable[[User], dict[str, str]]:
+    """Request headers carrying a new API token of the given user."""
+
+    def headers(user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_token_issue(user=user).token}"}
+
+    return headers
 
 
 @pytest.fixture

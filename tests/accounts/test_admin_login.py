@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from xiangcun.accounts.errors import InvalidCredentialsError, SmsCodeRequiredError
 from xiangcun.accounts.models import LoginGuard, User
 from xiangcun.accounts.services import password_login, role_grant

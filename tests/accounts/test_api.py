@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from xiangcun.accounts.models import ApiToken
 from xiangcun.accounts.services import role_grant, roles_sync
 from xiangcun.accounts.sms import SmsMessage

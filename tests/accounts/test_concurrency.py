@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from xiangcun.accounts.models import LoginGuard, OneTimeCode
 from xiangcun.accounts.services import otp_request, password_login
 from xiangcun.core.errors import XiangcunError

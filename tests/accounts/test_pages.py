@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from xiangcun.accounts.selectors import user_by_phone, user_roles
 from xiangcun.accounts.sms import SmsMessage
 from xiangcun.accounts.types import Role

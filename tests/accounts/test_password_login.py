@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import Clock
-from tests.factories import PASSWORD, UserFactory
 from xiangcun.accounts.errors import (
     InvalidCodeError,
     InvalidCredentialsError,

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.selectors import user_has_role, user_roles
 from xiangcun.accounts.services import demo_users_ensure, role_grant, role_revoke, roles_sync
@@ -75,7 +75,7 @@ def test_demo_users_one_per_role_in_role_order_and_idempotent() -> None:
     admin = User.objects.get(phone=first[-1].phone)
     assert admin.is_superuser
     assert admin.is_staff
-    seller = User.objects.get(phone="13800000003")
+    seller = User.objects.get(phone=first[2].phone)
     assert user_roles(user=seller) == {Role.SELLER}
     assert seller.check_password(PASSWORD)
     assert all(demo.name for demo in first)

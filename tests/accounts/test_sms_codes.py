@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from tests.accounts.factories import UserFactory
 from tests.conftest import Clock
-from tests.factories import UserFactory
 from xiangcun.accounts.errors import (
     InvalidCodeError,
     OtpExpiredError,

@@ -10,8 +10,8 @@ import pytest
 from django.test import override_settings
 from django_tasks.signals import task_enqueued
 
+from tests.accounts.factories import UserFactory
 from tests.conftest import Clock
-from tests.factories import UserFactory
 from xiangcun.accounts.models import OneTimeCode
 from xiangcun.accounts.services import otp_request, sms_queue
 from xiangcun.accounts.sms import ConsoleSmsSender, SmsMessage, UnknownSmsKindError

@@ -14,13 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.factories import PASSWORD, UserFactory, VillageFactory
-from tests.inventory.factories import (
-    CategoryFactory,
-    LocationFactory,
-    ProductFactory,
-    VariantFactory,
-)
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+from tests.inventory.factories import LocationFactory
+from tests.regions.factories import VillageFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import api_token_issue, role_grant, roles_sync

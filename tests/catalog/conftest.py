@@ -11,14 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from PIL import Image
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory, user_with_permissions
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
-from xiangcun.accounts.services import api_token_issue, role_grant
-from xiangcun.accounts.types import Role
 from xiangcun.catalog import services
 from xiangcun.catalog.models import Category, Product, Variant
 from xiangcun.regions.services import danzhai_demo_load
@@ -43,21 +40,14 @@ def committed(django_capture_on_commit_callbacks: Any) -> Committed:
 
 @pytest.fixture
 def admin(db: None) -> User:
-    return User.objects.create_superuser(phone="13600000000", password="Danzhai-2016-rice")
+    user: User = UserFactory(admin=True)
+    return user
 
 
 @pytest.fixture
 def reviewer(db: None) -> User:
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="review_product"))
-    return User.objects.get(pk=user.pk)  # fresh: no stale permission cache
-
-
-@pytest.fixture
-def agent(db: None) -> User:
-    user = UserFactory()
-    role_grant(user=user, role=Role.AGENT)
-    return user
+    """Staff who may approve products."""
+    return user_with_permissions("review_product")
 
 
 @pytest.fixture
@@ -112,9 +102,7 @@ def make_product(shop: Seller, honey_category: Category) -> Callable[..., Produc
         )
         if listed:
             services.product_submit(actor=owner, product_id=product.pk)
-            staff = reviewer or User.objects.create_superuser(
-                phone=f"1370000{product.pk:04d}", password="x-Danzhai-2016"
-            )
+            staff = reviewer or UserFactory(admin=True)
             services.product_review(reviewer=staff, product_id=product.pk, approve=True)
         product.refresh_from_db()
         return product
@@ -130,14 +118,6 @@ def demo_catalogue(db: None, committed: Committed) -> dict[str, Seller]:
         sellers = sellers_demo_load()
         services.catalog_demo_load(sellers=sellers)
     return sellers
-
-
-@pytest.fixture
-def bearer() -> Callable[[User], dict[str, str]]:
-    def headers(user: User) -> dict[str, str]:
-        return {"Authorization": f"Bearer {api_token_issue(user=user).token}"}
-
-    return headers
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (1200, 800), exif: bool = False) -> bytes:

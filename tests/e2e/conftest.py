@@ -91,7 +91,7 @@ def make_user(transactional_db: Any) -> Callable[..., Any]:
     counter = iter(range(100))
 
     def make(*roles: Any, name: str = "") -> Any:
-        phone = f"1380000{next(counter):04d}"
+        phone = f"1390000{next(counter):04d}"  # outside the demo logins (138…)
         user = user_register(phone=phone, password=PASSWORD, name=name or f"User {phone[-4:]}")
         for role in roles:
             role_grant(user=user, role=role)

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
-from tests.factories import PASSWORD, UserFactory, VillageFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.fuzz.driver import Target, full_width, fuzz, texts
+from tests.regions.factories import VillageFactory
 
 from xiangcun.accounts import services as accounts
 from xiangcun.accounts.models import Household, User

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.fuzz.driver import Target, dates, decimals, full_width, fuzz, integers, texts
 from tests.logistics.conftest import (  # noqa: F401 (fixtures)
     _morning,

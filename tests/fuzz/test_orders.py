@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from hypothesis import strategies as st
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.fuzz.driver import (
     ANY_CHARACTER,
     Target,

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import strategies as st
-from tests.factories import UserFactory, VillageFactory
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import CategoryFactory, VariantFactory
 from tests.fuzz.driver import (
     Target,
     dates,
@@ -16,7 +17,7 @@ from tests.fuzz.driver import (
     texts,
     updates,
 )
-from tests.inventory.factories import CategoryFactory, VariantFactory
+from tests.regions.factories import VillageFactory
 
 from xiangcun.accounts.models import Household, User
 from xiangcun.accounts.services import household_register, roles_sync
@@ -47,7 +48,7 @@ class World:
 @pytest.fixture
 def world(db: None) -> World:
     roles_sync()
-    admin = User.objects.create_superuser(phone="13600000000", password="Danzhai-2016-rice")
+    admin = UserFactory(admin=True)
     variant = VariantFactory()
     seller = variant.product.seller
     village = VillageFactory()

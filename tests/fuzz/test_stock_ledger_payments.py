@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from hypothesis import strategies as st
-from tests.factories import TownshipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import VariantFactory
 from tests.fuzz.driver import Target, decimals, fuzz, integers, texts
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.inventory.factories import LocationFactory
+from tests.regions.factories import StationFactory
 
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant, roles_sync
@@ -55,18 +57,13 @@ def world(db: None, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr("xiangcun.payments.services.settlement._payment_handlers", [])
     monkeypatch.setattr("xiangcun.payments.services.settlement._refund_handlers", [])
     roles_sync()
-    keeper = User.objects.create_superuser(phone="13600000001", password="Danzhai-2016-rice")
+    keeper = UserFactory(admin=True)
     variant = VariantFactory()
     warehouse = LocationFactory(kind=Location.Kind.WAREHOUSE)
     inventory.stock_receive(
         actor=keeper, variant_id=variant.pk, location_id=warehouse.pk, quantity=20
     )
-    station = Station.objects.create(
-        kind=Station.Kind.SERVICE_CENTRE,
-        code="DZ-SC-1",
-        name="丹寨县电商服务中心",
-        township=TownshipFactory(),
-    )
+    station = StationFactory(county_site=True, code="DZ-SC-1", name="丹寨县电商服务中心")
     courier = UserFactory()
     role_grant(user=courier, role=Role.COURIER)
     payment = payments.payment_create(

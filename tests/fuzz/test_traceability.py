@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from hypothesis import strategies as st
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.fuzz.driver import (
     ANY_CHARACTER,
     Target,
@@ -25,10 +25,8 @@ from tests.fuzz.driver import (
 )
 from tests.traceability.conftest import (  # noqa: F401 (fixtures)
     blueberry_variant,
-    demo_sellers,
     farmer,
     lot,
-    staff,
 )
 from tests.traceability.epcis_helpers import CONTEXT, document, object_event
 
@@ -57,8 +55,8 @@ class World:
 def world(farmer: User, blueberry_variant: Variant, lot: Lot) -> World:  # noqa: F811
     return World(
         farmer=farmer,
-        manager=staff(Role.PROGRAMME_MANAGER),
-        warehouse=staff(Role.WAREHOUSE),
+        manager=user_with_role(Role.PROGRAMME_MANAGER),
+        warehouse=user_with_role(Role.WAREHOUSE),
         stranger=UserFactory(),
         variant=blueberry_variant,
         lot=lot,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant

@@ -8,7 +8,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
 from xiangcun.inventory import services
 from xiangcun.inventory.errors import InsufficientStockError
 from xiangcun.inventory.models import Reservation, Stock

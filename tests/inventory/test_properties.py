@@ -16,7 +16,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
 from xiangcun.inventory import services
 from xiangcun.inventory.errors import InsufficientStockError, StockBelowReservedError
 from xiangcun.inventory.models import Reservation, Stock, StockMovement

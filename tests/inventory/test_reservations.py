@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.sms import MemorySmsSender
 from xiangcun.catalog.models import Variant

@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from tests.factories import UserFactory
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant

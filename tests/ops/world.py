@@ -4,8 +4,10 @@ warehouse, a pickup station, buyers, an admin, and orders in every state the che
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tests.factories import UserFactory, VillageFactory
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
+from tests.regions.factories import StationFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
@@ -31,16 +33,9 @@ class Shop:
 def shop_build(*, buyers: int = 1, variants: int = 2, on_hand: int = 20) -> Shop:
     """Locations, `variants` variants with `on_hand` units each, `buyers` buyers, an admin."""
     warehouse = LocationFactory(kind=Location.Kind.WAREHOUSE)
-    admin = User.objects.create_superuser(phone="13600000001", password="Danzhai-2016-rice")
+    admin = UserFactory(admin=True)
     role_grant(user=admin, role=Role.ADMIN)
-    village = VillageFactory()
-    station = Station.objects.create(
-        kind=Station.Kind.VILLAGE_STATION,
-        code="ST-OPS",
-        name="高要村服务站",
-        township=village.township,
-        village=village,
-    )
+    station = StationFactory(code="ST-OPS", name="高要村服务站")
     stocked = []
     for index in range(variants):
         variant = VariantFactory(price=Decimal("12.50") + index)

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory, VillageFactory
-from tests.inventory.factories import LocationFactory, VariantFactory
+from tests.accounts.factories import UserFactory, user_with_role
+from tests.catalog.factories import VariantFactory
+from tests.inventory.factories import LocationFactory
+from tests.regions.factories import StationFactory
 from xiangcun.accounts.models import User
-from xiangcun.accounts.services import api_token_issue, role_grant
+from xiangcun.accounts.services import api_token_issue
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory import services as inventory
@@ -38,7 +40,8 @@ def warehouse(db: None) -> Location:
 
 @pytest.fixture
 def stock_keeper(db: None) -> User:
-    return User.objects.create_superuser(phone="13600000001", password="Danzhai-2016-rice")
+    user: User = UserFactory(admin=True)
+    return user
 
 
 @pytest.fixture
@@ -66,14 +69,8 @@ def variant(stocked: Callable[..., Variant]) -> Variant:
 
 @pytest.fixture
 def station(db: None) -> Station:
-    village = VillageFactory()
-    return Station.objects.create(
-        kind=Station.Kind.VILLAGE_STATION,
-        code="ST-001",
-        name="高要村服务站",
-        township=village.township,
-        village=village,
-    )
+    station: Station = StationFactory(code="ST-001", name="高要村服务站")
+    return station
 
 
 @pytest.fixture
@@ -81,30 +78,19 @@ def buyer(db: None) -> User:
     return UserFactory(name="王芳", phone="13900139000")
 
 
-def _staff(role: Role) -> User:
-    user = UserFactory()
-    role_grant(user=user, role=role)
-    return user
-
-
 @pytest.fixture
 def courier(db: None) -> User:
-    return _staff(Role.COURIER)
+    return user_with_role(Role.COURIER)
 
 
 @pytest.fixture
 def packer(db: None) -> User:
-    return _staff(Role.PACKER)
-
-
-@pytest.fixture
-def agent(db: None) -> User:
-    return _staff(Role.AGENT)
+    return user_with_role(Role.PACKER)
 
 
 @pytest.fixture
 def warehouse_manager(db: None) -> User:
-    return _staff(Role.WAREHOUSE)
+    return user_with_role(Role.WAREHOUSE)
 
 
 @pytest.fixture

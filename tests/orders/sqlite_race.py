@@ -18,27 +18,25 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from tests.factories import UserFactory, VillageFactory
-    from tests.inventory.factories import LocationFactory, VariantFactory
+    from tests.accounts.factories import UserFactory
+    from tests.catalog.factories import VariantFactory
+    from tests.inventory.factories import LocationFactory
+    from tests.regions.factories import StationFactory
     from xiangcun.accounts.models import User
     from xiangcun.core.errors import XiangcunError
     from xiangcun.inventory import services as inventory
     from xiangcun.inventory.models import Stock
     from xiangcun.orders import services
-    from xiangcun.regions.models import Station
 
     buyers_count, units = int(sys.argv[1]), int(sys.argv[2])
     call_command("migrate", verbosity=0)
-    keeper = User.objects.create_superuser(phone="13600000009", password="Danzhai-2016-rice")
+    keeper = UserFactory(admin=True)
     variant = VariantFactory()
     warehouse = LocationFactory()
     inventory.stock_receive(
         actor=keeper, variant_id=variant.pk, location_id=warehouse.pk, quantity=units
     )
-    village = VillageFactory()
-    station = Station.objects.create(
-        kind="village_station", code="RACE", name="站", township=village.township, village=village
-    )
+    station = StationFactory(code="RACE", name="站")
     buyers = [UserFactory() for _ in range(buyers_count)]
     connections.close_all()
 

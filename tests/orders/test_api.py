@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.accounts.factories import UserFactory
 from tests.orders.conftest import ADDRESS
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
@@ -197,11 +198,10 @@ def test_other_buyers_cannot_see_an_order_but_its_seller_sees_only_their_lines(
     stocked: Callable[..., Variant],
     place: Callable[..., Order],
     client_for: Callable[[User], Client],
-    django_user_model: type,
 ) -> None:
     honey, tea = stocked(on_hand=3), stocked(on_hand=3)
     order = place([(honey.pk, 1), (tea.pk, 1)])
-    stranger = django_user_model.objects.create_user(phone="13711112222", password="x-Danzh-9")
+    stranger = UserFactory()
 
     hidden = client_for(stranger).get(f"{URL}/{order.pk}")
     seller_view = client_for(honey.product.seller.owner).get(f"{URL}/{order.pk}")

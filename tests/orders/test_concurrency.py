@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Stock
 from xiangcun.orders.models import Order

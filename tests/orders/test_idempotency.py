@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connections
 
+from tests.accounts.factories import UserFactory
 from xiangcun.catalog.models import Variant
 from xiangcun.inventory.models import Reservation, Stock
 from xiangcun.orders.errors import IdempotencyConflictError
@@ -54,10 +55,8 @@ def test_same_key_with_another_body_is_a_conflict(
 
 
 @pytest.mark.django_db
-def test_keys_belong_to_one_buyer(
-    variant: Variant, place: Callable[..., Order], django_user_model: type
-) -> None:
-    other = django_user_model.objects.create_user(phone="13700137000", password="x-Danzhai-1")
+def test_keys_belong_to_one_buyer(variant: Variant, place: Callable[..., Order]) -> None:
+    other = UserFactory()
     mine = place([(variant.pk, 1)], idempotency_key="k1")
 
     theirs = place([(variant.pk, 1)], idempotency_key="k1", buyer=other)

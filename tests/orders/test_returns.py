@@ -67,7 +67,9 @@ def test_sandbox_return_is_refunded_at_once_and_reversed_in_the_ledger(
     assert account_balance(code="commission_income") == Decimal("-5.25") + Decimal("2.00")
     assert account_balance(code="buyer_payments_clearing") == 0
     assert account_balance(code="provider_receivable:sandbox") == Decimal("65.00")
-    for entry in JournalEntry.objects.all():
+    entries = list(JournalEntry.objects.all())
+    assert entries
+    for entry in entries:
         assert sum(Posting.objects.filter(entry=entry).values_list("amount", flat=True)) == 0
     assert ledger_total() == 0
     assert honey_line.__class__.objects.get(pk=honey_line.pk).returned_quantity == 1

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tests.accounts.factories import UserFactory
 from tests.concurrency import run_together
-from tests.factories import UserFactory
 from tests.orders.conftest import home
 from tests.payments.wechat_fake import FakeWechatPay
 from xiangcun.accounts.models import User
@@ -56,7 +56,9 @@ def _ship(order: Order, packer: User) -> Order:
 
 def _ledger_whole() -> None:
     """Every entry balances, and so does the whole ledger."""
-    for entry in JournalEntry.objects.all():
+    entries = list(JournalEntry.objects.all())
+    assert entries
+    for entry in entries:
         assert sum(Posting.objects.filter(entry=entry).values_list("amount", flat=True)) == 0
     assert ledger_total() == 0
 

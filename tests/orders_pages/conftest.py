@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.storefront.market import Market, market_build
 from xiangcun.accounts.models import User
 from xiangcun.inventory import services as inventory

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.orders_pages.conftest import Shop
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role

@@ -1,12 +1,13 @@
-"""Fixtures for the payments tests: a station, cash staff, and handler lists of their own."""
+"""Fixtures for the payments tests: a station, cash staff, and handler lists of their own (the
+buyer comes from tests/conftest.py)."""
 
 from collections.abc import Iterator
 
 import pytest
 
-from tests.factories import TownshipFactory, UserFactory
+from tests.accounts.factories import user_with_role
+from tests.regions.factories import StationFactory
 from xiangcun.accounts.models import User
-from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.payments import services
 from xiangcun.payments.types import PaymentResult, RefundCompleted
@@ -40,22 +41,10 @@ def refund_results() -> list[RefundCompleted]:
 
 @pytest.fixture
 def station(db: None) -> Station:
-    township = TownshipFactory()
-    return Station.objects.create(
-        kind=Station.Kind.SERVICE_CENTRE,
-        code="DZ-SC-1",
-        name="丹寨县电商服务中心",
-        township=township,
-    )
+    station: Station = StationFactory(county_site=True, code="DZ-SC-1", name="丹寨县电商服务中心")
+    return station
 
 
 @pytest.fixture
 def courier(db: None) -> User:
-    user = UserFactory()
-    role_grant(user=user, role=Role.COURIER)
-    return user
-
-
-@pytest.fixture
-def buyer(db: None) -> User:
-    return UserFactory()
+    return user_with_role(Role.COURIER)

@@ -25,7 +25,7 @@ def _address(**overrides):
         "county": "丹寨县",
         "detail": "石桥村3组12号",
         "recipient": "王阿妹",
-        "phone": "138 0000 0001",
+        "phone": "139 1234 0001",
         "postal_code": "557500",
     }
     values.update(overrides)
@@ -38,7 +38,7 @@ def test_address_copies_township_and_village_names(danzhai):
 
     address = _address(township_id=nangao.id, village_id=shiqiao.id)
 
-    assert address.phone == "13800000001"
+    assert address.phone == "13912340001"
     assert address.township_name == "南皋乡"
     assert address.village_name == "石桥村"
     assert address.full_text == "贵州省黔东南苗族侗族自治州丹寨县南皋乡石桥村石桥村3组12号"

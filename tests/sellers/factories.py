@@ -1,8 +1,10 @@
-"""Factories for shops; users and places come from the shared tests/factories.py."""
+"""factory_boy factories for shops; their owners and villages come from the accounts and regions
+factories."""
 
 import factory
 
-from tests.factories import UserFactory, VillageFactory
+from tests.accounts.factories import UserFactory
+from tests.regions.factories import VillageFactory
 from xiangcun.sellers.models import Seller
 
 

@@ -5,7 +5,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from tests.factories import TownshipFactory, UserFactory, VillageFactory
+from tests.accounts.factories import UserFactory
+from tests.regions.factories import TownshipFactory, VillageFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.sellers import selectors

@@ -7,7 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.factories import UserFactory, VillageFactory
+from tests.accounts.factories import UserFactory
+from tests.regions.factories import VillageFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import Household, User
 from xiangcun.sellers import selectors, services
@@ -58,7 +59,7 @@ def test_visitors_and_unknown_shops_are_never_managed() -> None:
 
 
 def test_superuser_may_manage_any_shop() -> None:
-    admin = User.objects.create_superuser(phone="13900009999", password="x")
+    admin = UserFactory(admin=True)
     assert selectors.seller_can_manage(user=admin, seller_id=SellerFactory(outside=True).pk)
 
 

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.factories import UserFactory, VillageFactory
+from tests.accounts.factories import UserFactory
+from tests.regions.factories import VillageFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.selectors import user_roles
@@ -29,13 +30,13 @@ def test_application_waits_for_review_and_takes_township_from_village() -> None:
     village = VillageFactory()
 
     seller = services.seller_apply(
-        owner=owner, kind="farmer", name=" 蓝莓农场 ", village_id=village.pk, phone="138 0000 1234"
+        owner=owner, kind="farmer", name=" 蓝莓农场 ", village_id=village.pk, phone="139 1234 5678"
     )
 
     assert seller.status == Seller.Status.SUBMITTED
     assert seller.name == "蓝莓农场"
     assert seller.township_id == village.township_id
-    assert seller.phone == "13800001234"
+    assert seller.phone == "13912345678"
 
 
 def test_a_second_application_while_one_waits_is_refused() -> None:

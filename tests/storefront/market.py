@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from tests.factories import PASSWORD, UserFactory, VillageFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.regions.factories import VillageFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant, roles_sync
 from xiangcun.accounts.types import Role

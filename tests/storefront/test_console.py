@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.storefront.market import Market, agent_make
 from xiangcun.accounts.models import User
 from xiangcun.accounts.selectors import user_roles

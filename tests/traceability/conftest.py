@@ -1,6 +1,7 @@
-"""Fixtures for the lot, label and trace-page tests: the Danzhai demo market (regions, role
-logins, shops, products) loaded through the public services, a lot of blueberries, staff, and
-an order with one line to pack a lot into."""
+"""Fixtures for the lot, label and trace-page tests: a farm with blueberries (a fresh product
+from its village), another farm, the county warehouse and a village station, staff, and an order
+line to pack a lot into; all made with the factories, not the Danzhai demo (test_lots_demo.py
+loads the demo, as it is about it)."""
 
 import datetime
 from decimal import Decimal
@@ -9,61 +10,67 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory, user_with_role
+from tests.catalog.factories import VariantFactory
+from tests.orders.factories import OrderLineFactory
+from tests.regions.factories import StationFactory
+from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
-from xiangcun.accounts.services import demo_users_ensure, role_grant, roles_sync
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
-from xiangcun.catalog.selectors import variants_by_sku
-from xiangcun.catalog.services import catalog_demo_load
-from xiangcun.orders.models import Order, OrderLine
-from xiangcun.regions.services import danzhai_demo_load
-from xiangcun.sellers.models import Seller
-from xiangcun.sellers.services import sellers_demo_load
+from xiangcun.orders.models import OrderLine
+from xiangcun.regions.models import Station
 from xiangcun.traceability import services
 from xiangcun.traceability.models import Lot
 
-DEMO_PASSWORD = "Danzhai-2016-rice"
-BLUEBERRY_SKU = "DZ-BLUE-125X4"
-
 
 @pytest.fixture
-def demo_sellers(db: None) -> dict[str, Seller]:
-    danzhai_demo_load()
-    roles_sync()
-    demo_users_ensure(password=DEMO_PASSWORD)
-    sellers = sellers_demo_load()
-    catalog_demo_load(sellers=sellers)
-    return sellers
-
-
-@pytest.fixture
-def blueberry_variant(demo_sellers: dict[str, Seller]) -> Variant:
-    return variants_by_sku(skus=[BLUEBERRY_SKU])[BLUEBERRY_SKU]
+def blueberry_variant(db: None) -> Variant:
+    """Four punnets of fresh blueberries, kept cold for ten days, from the farm's village."""
+    farm = SellerFactory(name="王家村蓝莓园", owner__name="王小梅")
+    return VariantFactory(
+        product__seller=farm,
+        product__name="丹寨高山蓝莓",
+        product__is_fresh=True,
+        product__needs_cold_chain=True,
+        product__shelf_life_days=10,
+        product__origin_village=farm.village,
+        sku="DZ-BLUE-125X4",
+        name="4盒装",
+        unit=Variant.Unit.BOX,
+        price=Decimal("58.00"),
+    )
 
 
 @pytest.fixture
 def farmer(blueberry_variant: Variant) -> User:
     owner: User = blueberry_variant.product.seller.owner
-    owner.name = "王小梅"
-    owner.save(update_fields=["name"])
     return owner
 
 
-def staff(role: Role, **kwargs: Any) -> User:
-    user = UserFactory(**kwargs)
-    role_grant(user=user, role=role)
-    return user
+@pytest.fixture
+def other_variant(db: None) -> Variant:
+    """An option of another approved farm, with another owner."""
+    return VariantFactory(product__name="丹寨土蜂蜜", sku="DZ-HONEY-500", name="500克瓶装")
 
 
 @pytest.fixture
-def programme_manager(demo_sellers: dict[str, Seller]) -> User:
-    return staff(Role.PROGRAMME_MANAGER)
+def sites(db: None) -> list[Station]:
+    """The county warehouse and a village station, where lots are received and delivered."""
+    return [
+        StationFactory(county_site=True, kind=Station.Kind.WAREHOUSE, name="丹寨县仓储中心"),
+        StationFactory(name="高要村服务站"),
+    ]
 
 
 @pytest.fixture
-def warehouse_staff(demo_sellers: dict[str, Seller]) -> User:
-    return staff(Role.WAREHOUSE)
+def programme_manager(db: None) -> User:
+    return user_with_role(Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def warehouse_staff(db: None) -> User:
+    return user_with_role(Role.WAREHOUSE)
 
 
 @pytest.fixture
@@ -92,30 +99,10 @@ def lot(farmer: User, blueberry_variant: Variant) -> Lot:
 
 
 def order_with_line(variant: Variant, *, buyer_name: str, phone: str, number: str) -> OrderLine:
-    """An order straight in the orders tables: enough for a packing event to name its line."""
-    buyer = UserFactory(name=buyer_name, phone=phone)
-    order = Order.objects.create(
-        number=number,
-        buyer=buyer,
-        status=Order.Status.PAID,
-        payment_method=Order.PaymentMethod.CASH,
-        delivery_method=Order.Delivery.HOME,
-        recipient=buyer_name,
-        phone=phone,
-        goods_total=variant.price,
-        delivery_fee=Decimal("0.00"),
-        total=variant.price,
-    )
-    return OrderLine.objects.create(
-        order=order,
-        seller_id=variant.product.seller_id,
+    """An order of one unit of `variant`: enough for a packing event to name its line."""
+    line: OrderLine = OrderLineFactory(
         variant=variant,
-        product_id=variant.product_id,
-        product_name=variant.product.name,
-        variant_name=variant.name,
-        sku=variant.sku,
-        unit=variant.unit,
-        unit_price=variant.price,
-        quantity=1,
-        line_total=variant.price,
+        order__number=number,
+        order__buyer=UserFactory(name=buyer_name, phone=phone),
     )
+    return line

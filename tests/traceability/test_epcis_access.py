@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import UserFactory
-from tests.traceability.conftest import order_with_line, record, staff
+from tests.accounts.factories import UserFactory, user_with_role
+from tests.traceability.conftest import order_with_line, record
 from tests.traceability.epcis_helpers import (
     GS1_EXAMPLES,
     auth,
@@ -61,21 +61,6 @@ def _event_ids(lot: Lot) -> set[str]:
 
 
 @pytest.fixture
-def other_variant(blueberry_variant: Variant) -> Variant:
-    """An option of another approved farm, with another owner."""
-    farm = blueberry_variant.product.seller
-    variant = (
-        Variant.objects.filter(product__seller__status=Seller.Status.APPROVED)
-        .exclude(product__seller__owner_id=farm.owner_id)
-        .select_related("product__seller__owner")
-        .order_by("id")
-        .first()
-    )
-    assert variant is not None
-    return variant
-
-
-@pytest.fixture
 def other_farmer(other_variant: Variant) -> User:
     owner: User = other_variant.product.seller.owner
     return owner
@@ -87,7 +72,7 @@ def other_lot(other_farmer: User, other_variant: Variant) -> Lot:
 
 
 @pytest.fixture
-def applicant(demo_sellers: dict[str, Seller]) -> User:
+def applicant(db: None) -> User:
     """Someone whose shop application waits for review."""
     user = UserFactory()
     shop = seller_apply(owner=user, kind=Seller.Kind.FARMER, name="还在审核的农场")
@@ -126,10 +111,8 @@ def test_a_suspended_shop_reads_nothing_more(
 
 
 @pytest.mark.parametrize("role", NO_ACCESS_ROLES)
-def test_other_roles_read_and_record_nothing(
-    client: Client, lot: Lot, role: Role, demo_sellers: dict[str, Seller]
-) -> None:
-    user = staff(role)
+def test_other_roles_read_and_record_nothing(client: Client, lot: Lot, role: Role) -> None:
+    user = user_with_role(role)
     assert client.get("/api/v1/epcis/events", **auth(user)).status_code == 403
     assert capture(client, gs1_example(GS1_EXAMPLES[0]), user).status_code == 403
 
@@ -159,7 +142,7 @@ def test_a_seller_sees_an_event_that_names_their_lot_in_another_lots_chain(
     both["quantityList"].append(
         {"epcClass": lot_class_epc(gtin=other_lot.gtin, lot_code=other_lot.code), "quantity": 1}
     )
-    warehouse = staff(Role.WAREHOUSE)
+    warehouse = user_with_role(Role.WAREHOUSE)
     response = capture(client, document(both), warehouse)
     assert response.status_code == 201, response.content
     event = Event.objects.get(capture_id=response.json()["capture_id"])
@@ -225,13 +208,12 @@ def test_a_seller_may_not_record_events_that_name_none_of_their_lots(
 
 
 @pytest.mark.parametrize("role", READ_ALL_ROLES)
-def test_staff_read_every_event(
-    client: Client, lot: Lot, other_lot: Lot, role: Role, demo_sellers: dict[str, Seller]
-) -> None:
-    assert capture(client, gs1_example(GS1_EXAMPLES[2]), staff(Role.DRIVER)).status_code == 201
+def test_staff_read_every_event(client: Client, lot: Lot, other_lot: Lot, role: Role) -> None:
+    driver = user_with_role(Role.DRIVER)
+    assert capture(client, gs1_example(GS1_EXAMPLES[2]), driver).status_code == 201
     every = set(Event.objects.values_list("event_id", flat=True))
     assert _event_ids(lot) | _event_ids(other_lot) < every
-    assert _ids(client, staff(role)) == every
+    assert _ids(client, user_with_role(role)) == every
 
 
 # --- order references ---------------------------------------------------------------------------
@@ -255,12 +237,12 @@ def test_order_references_show_only_to_who_may_see_the_order(
 ) -> None:
     packed = _packed(lot, "XC-77")
     assert _orders_named(packed.data) == [order_uri("XC-77")]
-    for allowed in (farmer, programme_manager, staff(Role.PACKER)):
+    for allowed in (farmer, programme_manager, user_with_role(Role.PACKER)):
         shown = _shown(client, allowed, packed)
         assert _orders_named(shown) == [order_uri("XC-77")]
         assert shown["xiangcun:orderLineId"] == packed.order_line_id
     # Brand managers answer for lots, not orders: the event without its order.
-    shown = _shown(client, staff(Role.BRAND_MANAGER), packed)
+    shown = _shown(client, user_with_role(Role.BRAND_MANAGER), packed)
     assert _orders_named(shown) == []
     assert "xiangcun:orderLineId" not in shown
     assert "XC-77" not in str(shown)
@@ -276,7 +258,7 @@ def test_a_parcels_tracking_number_shows_only_with_its_order(
     shown = _shown(client, farmer, shipped)
     assert shown["xiangcun:trackingNumber"] == "SF1234567890"
     # The tracking number finds the parcel, and so the buyer, at the carrier's.
-    hidden = _shown(client, staff(Role.BRAND_MANAGER), shipped)
+    hidden = _shown(client, user_with_role(Role.BRAND_MANAGER), shipped)
     assert _orders_named(hidden) == []
     assert "SF1234567890" not in str(hidden)
     assert "顺丰速运" not in str(hidden)
@@ -296,8 +278,8 @@ def test_a_seller_does_not_see_another_sellers_order_in_an_event_of_their_lot(
             {"type": "po", "bizTransaction": "https://example.org/po/1"},
         ],
     )
-    response = capture(client, document(event), staff(Role.WAREHOUSE))
+    response = capture(client, document(event), user_with_role(Role.WAREHOUSE))
     assert response.status_code == 201, response.content
     stored = Event.objects.get(capture_id=response.json()["capture_id"])
     assert _orders_named(_shown(client, farmer, stored)) == ["https://example.org/po/1"]
-    assert "XC-88" in str(_shown(client, staff(Role.WAREHOUSE), stored))
+    assert "XC-88" in str(_shown(client, user_with_role(Role.WAREHOUSE), stored))

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import UserFactory
-from tests.traceability.conftest import staff
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.traceability.epcis_helpers import (
     GS1_EXAMPLES,
     auth,
@@ -29,7 +28,7 @@ from xiangcun.traceability.models import Event, EventCapture, EventEpc, Lot
 
 @pytest.fixture
 def driver(db: None) -> User:
-    return staff(Role.DRIVER)
+    return user_with_role(Role.DRIVER)
 
 
 def _nothing_stored() -> bool:
@@ -57,7 +56,9 @@ def test_gs1_example_is_captured_and_read_back_equal_in_meaning(
     returned = _read_back(client, driver)
     assert returned["type"] == "EPCISQueryDocument"
     assert document_meaning(returned) == document_meaning(sent)
-    for event in returned["epcisBody"]["queryResults"]["resultsBody"]["eventList"]:
+    read_back = returned["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert len(read_back) == len(events)
+    for event in read_back:
         assert event["recordTime"].endswith("Z")
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.traceability.conftest import staff
+from tests.accounts.factories import user_with_role
 from tests.traceability.epcis_helpers import GS1_EXAMPLES, auth, capture, gs1_example
 from xiangcun.accounts.models import User
 from xiangcun.accounts.types import Role
@@ -27,7 +27,7 @@ EXAMPLE_NS = "http://ns.example.com/epcis/"
 
 @pytest.fixture
 def driver(db: None) -> User:
-    return staff(Role.DRIVER)
+    return user_with_role(Role.DRIVER)
 
 
 def _with_context(context: Any, **event_changes: Any) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
-from tests.traceability.conftest import order_with_line, staff
+from tests.accounts.factories import user_with_role
+from tests.traceability.conftest import order_with_line
 from xiangcun.accounts.types import Role
 from xiangcun.regions.selectors import stations_list
 from xiangcun.traceability import selectors, services
@@ -20,6 +21,9 @@ from xiangcun.traceability.epcis.serialise import single_event_document
 from xiangcun.traceability.epcis.validation import ParsedDocument, document_parse
 from xiangcun.traceability.errors import LotDestroyedError, LotNotCommissionedError
 from xiangcun.traceability.models import Event, Inspection, Lot
+
+# The journey starts at the county warehouse and ends at a village station.
+pytestmark = pytest.mark.usefixtures("sites")
 
 
 def _journey(lot: Lot) -> None:
@@ -84,12 +88,9 @@ def test_commissioning_names_the_lot_in_ilmd(lot: Lot) -> None:
         "quantity": 60,  # 120 jin
         "uom": "KGM",
     }
-    shelf_life = lot.product.shelf_life_days
-    if shelf_life:
-        expires = lot.harvested_on + datetime.timedelta(days=shelf_life)
-        assert ilmd["cbvmda:itemExpirationDate"] == expires.isoformat()
-    else:
-        assert "cbvmda:itemExpirationDate" not in ilmd
+    assert lot.product.shelf_life_days == 10  # blueberries keep ten days
+    expires = lot.harvested_on + datetime.timedelta(days=10)
+    assert ilmd["cbvmda:itemExpirationDate"] == expires.isoformat()
 
 
 def test_item_expiration_date_when_shelf_life_is_known(lot: Lot) -> None:
@@ -141,8 +142,8 @@ def test_journey_in_plain_words(lot: Lot) -> None:
     assert steps[2].disposition == "conformant"
     assert steps[-1].biz_step == "accepting"
     assert all(str(step.time.tzinfo) == "Asia/Shanghai" for step in steps)
-    if lot.village_id:
-        assert steps[0].place == lot.village.name
+    assert lot.village is not None
+    assert steps[0].place == lot.village.name
 
 
 # --- trace-verify ---------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def test_trace_verify_notices_a_rehashed_event_and_a_missing_one(lot: Lot) -> No
 
 
 def test_trace_verify_notices_changed_index_columns(lot: Lot) -> None:
-    staff(Role.DRIVER)
+    user_with_role(Role.DRIVER)
     Event.objects.filter(lot=lot).update(biz_step="https://ref.gs1.org/cbv/BizStep-shipping")
     out = io.StringIO()
     with pytest.raises(CommandError):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.test import Client
 
-from tests.traceability.conftest import staff
+from tests.accounts.factories import user_with_role
 from tests.traceability.epcis_helpers import GS1_EXAMPLES, auth, capture, gs1_example
 from xiangcun.accounts.models import User
 from xiangcun.accounts.types import Role
@@ -18,7 +18,7 @@ from xiangcun.traceability.epcis.validation import ParsedDocument, document_pars
 
 @pytest.fixture
 def packer(db: None) -> User:
-    return staff(Role.PACKER)
+    return user_with_role(Role.PACKER)
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def _as_epcis_document(query_document: dict[str, Any]) -> dict[str, Any]:
 
 def test_the_query_needs_a_role(client: Client, examples: User) -> None:
     assert client.get("/api/v1/epcis/events").status_code == 401
-    response = client.get("/api/v1/epcis/events", **auth(staff(Role.BUYER)))
+    response = client.get("/api/v1/epcis/events", **auth(user_with_role(Role.BUYER)))
     assert response.status_code == 403
 
 

@@ -1,13 +1,28 @@
 """Demo lots: every demo fresh product gets a lot with its whole journey, once."""
 
-from typing import Any
+import pytest
 
+from xiangcun.accounts.services import demo_users_ensure
+from xiangcun.catalog.services import catalog_demo_load
+from xiangcun.regions.services import danzhai_demo_load
+from xiangcun.sellers.models import Seller
+from xiangcun.sellers.services import sellers_demo_load
 from xiangcun.traceability.models import Event, Lot
 from xiangcun.traceability.selectors import lot_journey
 from xiangcun.traceability.services import traceability_demo_load
 
 
-def test_demo_lots_have_a_whole_journey_in_time_order(demo_sellers: dict[str, Any]) -> None:
+@pytest.fixture
+def demo_sellers(db: None) -> dict[str, Seller]:
+    """The Danzhai demo market the demo lots stand on: regions, logins, shops and products."""
+    danzhai_demo_load()
+    demo_users_ensure(password="Danzhai-2016-rice")
+    sellers = sellers_demo_load()
+    catalog_demo_load(sellers=sellers)
+    return sellers
+
+
+def test_demo_lots_have_a_whole_journey_in_time_order(demo_sellers: dict[str, Seller]) -> None:
     lots = traceability_demo_load()
     assert {lot.product.name for lot in lots} == {
         "丹寨硒锌大米",
@@ -23,7 +38,7 @@ def test_demo_lots_have_a_whole_journey_in_time_order(demo_sellers: dict[str, An
         assert lot.inspections.get().result == "pass"
 
 
-def test_loading_the_demo_twice_changes_nothing(demo_sellers: dict[str, Any]) -> None:
+def test_loading_the_demo_twice_changes_nothing(demo_sellers: dict[str, Seller]) -> None:
     first = traceability_demo_load()
     events = Event.objects.count()
     second = traceability_demo_load()

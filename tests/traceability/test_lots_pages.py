@@ -5,14 +5,13 @@ import base64
 import datetime
 import re
 import zlib
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
@@ -84,8 +83,9 @@ def test_a_harvest_form_with_mistakes_keeps_what_was_typed(
 
 
 def test_an_agent_first_chooses_the_farmer_they_help(
-    demo_sellers: dict[str, Any], blueberry_variant: Variant
+    blueberry_variant: Variant, other_variant: Variant
 ) -> None:
+    # Two farms to help: with only one, the agent lands on its form straight away.
     agent = UserFactory()
     role_grant(user=agent, role=Role.AGENT)
     client = logged_in(agent)

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
-from xiangcun.catalog.selectors import variants_by_sku
 from xiangcun.core.errors import PermissionDeniedError
 from xiangcun.sellers.services import seller_suspend
 from xiangcun.traceability import services
@@ -84,9 +83,9 @@ def test_a_harvest_with_bad_details_is_refused_and_nothing_is_stored(
 
 
 def test_a_farm_cannot_record_another_farms_product(
-    farmer: User, blueberry_variant: Variant
+    farmer: User, blueberry_variant: Variant, other_variant: Variant
 ) -> None:
-    honey = variants_by_sku(skus=["DZ-HONEY-500"])["DZ-HONEY-500"]
+    honey = other_variant
     with pytest.raises(InvalidLotError):
         record(farmer, honey, seller_id=blueberry_variant.product.seller_id)
     with pytest.raises(PermissionDeniedError):

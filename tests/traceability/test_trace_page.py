@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
+from xiangcun.regions.models import Station
 from xiangcun.regions.selectors import stations_list
 from xiangcun.traceability import services
 from xiangcun.traceability.identifiers import digital_link_path
@@ -21,7 +22,7 @@ def trace_path(lot: Lot) -> str:
 
 
 @pytest.fixture
-def journeyed(lot: Lot, warehouse_staff: User) -> Lot:
+def journeyed(lot: Lot, warehouse_staff: User, sites: list[Station]) -> Lot:
     """The lot received and inspected at the county warehouse, then packed and shipped."""
     warehouse = stations_list(kind="warehouse")[0]
     services.event_receive(lot=lot, station_id=warehouse.id, actor=warehouse_staff)

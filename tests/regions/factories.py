@@ -1,0 +1,56 @@
+"""factory_boy factories for places: the county, its townships and villages, and stations."""
+
+import factory
+
+from xiangcun.regions.models import County, Station, Township, Village
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("code",)
+
+    code = "522636"
+    name = "丹寨县"
+    province = "贵州省"
+    city = "黔东南苗族侗族自治州"
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Township
+
+    county = factory.SubFactory(CountyFactory)
+    code = factory.Sequence(lambda n: f"522636{n:03d}000")
+    name = factory.Sequence(lambda n: f"Township {n}")
+    kind = Township.Kind.TOWN
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    township = factory.SubFactory(TownshipFactory)
+    code = factory.Sequence(lambda n: f"522636{n:09d}")
+    name = factory.Sequence(lambda n: f"Village {n}")
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    """A village station in a new village unless told otherwise; `county_site=True` for a
+    county site (service centre or warehouse), which serves no one village."""
+
+    class Meta:
+        model = Station
+
+    kind = Station.Kind.VILLAGE_STATION
+    code = factory.Sequence(lambda n: f"ST-{n:03d}")
+    name = factory.Sequence(lambda n: f"Station {n}")
+    village = factory.SubFactory(VillageFactory)
+    township = factory.LazyAttribute(lambda station: station.village.township)
+
+    class Params:
+        county_site = factory.Trait(
+            kind=Station.Kind.SERVICE_CENTRE,
+            village=None,
+            township=factory.SubFactory(TownshipFactory),
+        )
