@@ -1,13 +1,12 @@
 """factory_boy factories and builders for the logistics tests: the county warehouse and village
 stations with their map points, vans, staff with their jobs and shifts, farm pickups, and the
-paid orders, parcels and planned days that only the services can make valid.
+staff, stock, paid orders, packed parcels and lots that only the services can make valid.
 
 Places sit around Danzhai's county seat (26.20 N, 107.79 E) so the route planner's offline
 travel times are those of a county, not of a continent."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 import factory
 from django.utils import timezone
@@ -122,10 +121,10 @@ class FarmPickupFactory(factory.django.DjangoModelFactory):
     crates = 6
 
 
-def staff_member(job: StaffMember.Job, station: Station, **user_fields: object) -> User:
+def staff_member(job: StaffMember.Job, station: Station) -> User:
     """A new user who works in logistics as `job` at `station`, recorded by the service (which
     grants the job's role)."""
-    user: User = UserFactory(**user_fields)
+    user: User = UserFactory()
     services.staff_member_set(actor=None, user=user, job=job, station_id=station.pk)
     return user
 
@@ -182,17 +181,14 @@ def packed(
     return services.packing_complete(actor=packer, task_id=task.pk, weight_g=weight_g, lots=lots)
 
 
-def lot_of(variant: Variant, actor: User, **overrides: object) -> Lot:
+def lot_of(variant: Variant, actor: User) -> Lot:
     """Yesterday's harvest of 100 kg of the variant at its farm, recorded by `actor`."""
-    values: dict[str, Any] = {
-        "product_id": variant.product_id,
-        "variant_id": variant.pk,
-        "seller_id": variant.product.seller_id,
-    }
     return lot_record(
         actor=actor,
+        product_id=variant.product_id,
+        variant_id=variant.pk,
+        seller_id=variant.product.seller_id,
         harvested_on=timezone.localdate() - datetime.timedelta(days=1),
         quantity=Decimal("100"),
         unit="kg",
-        **(values | overrides),
     )

@@ -4,15 +4,19 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tests.logistics.factories import FarmPickupFactory, packed, paid_order
 from xiangcun.accounts.models import User
+from xiangcun.catalog.models import Variant
 from xiangcun.logistics import services
 from xiangcun.logistics.models import FarmPickup, Parcel, RoutePlan, RouteStop, Vehicle
 from xiangcun.orders.models import Order
 from xiangcun.orders.selectors import order_by_number
+from xiangcun.regions.models import Station
 
 
 def page_client(user: User) -> Client:
@@ -21,11 +25,27 @@ def page_client(user: User) -> Client:
     return client
 
 
-def test_driver_sees_todays_route_with_stops_in_order(
+@pytest.fixture
+def busy_day(
     farm_pickup: FarmPickup,
-    planned_day: RoutePlan,
-    driver: User,
-    django_assert_max_num_queries: Any,
+    packed_parcel: Parcel,
+    buyer: User,
+    variant: Variant,
+    other_station: Station,
+    packer: User,
+    van: Vehicle,
+    warehouse_manager: User,
+    day: datetime.date,
+) -> RoutePlan:
+    """Today planned with four stops for the van: two farm pickups and two stations (so a
+    query per stop would show in the counts)."""
+    FarmPickupFactory(variant=farm_pickup.variant, requested_by=warehouse_manager)
+    packed(paid_order(buyer, variant.pk, station=other_station), packer)
+    return services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
+
+
+def test_driver_sees_todays_route_with_stops_in_order(
+    busy_day: RoutePlan, driver: User, django_assert_max_num_queries: Any
 ) -> None:
     client = page_client(driver)
     with django_assert_max_num_queries(16):
@@ -33,7 +53,7 @@ def test_driver_sees_todays_route_with_stops_in_order(
     assert response.status_code == 200
     html = response.content.decode()
     stops = RouteStop.objects.filter(route__driver__user=driver, route__plan__status="active")
-    assert stops.count() == 2  # the farm pickup and the station
+    assert stops.count() == 4
     assert html.count('data-testid="stop"') == stops.count()
     labels = [stop.label for stop in stops.order_by("sequence")]
     positions = [html.index(label) for label in labels]
@@ -158,8 +178,7 @@ def test_api_hides_parcels_from_strangers(
 
 
 def test_api_route_today_and_its_query_count(
-    farm_pickup: FarmPickup,
-    planned_day: RoutePlan,
+    busy_day: RoutePlan,
     van: Vehicle,
     driver: User,
     api_for: Callable[[User], Client],
@@ -169,7 +188,7 @@ def test_api_route_today_and_its_query_count(
     with django_assert_max_num_queries(10):
         body = client.get("/api/v1/logistics/routes/today").json()
     assert body["vehicle"] == van.plate
-    assert [stop["sequence"] for stop in body["stops"]] == [1, 2]
+    assert [stop["sequence"] for stop in body["stops"]] == [1, 2, 3, 4]
     stop = body["stops"][0]
     assert {"window_start", "window_end", "arrive", "drop", "pickup_kg"} <= set(stop)
 
