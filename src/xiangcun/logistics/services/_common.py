@@ -81,8 +81,11 @@ def _actor_id(actor: AnyUser | None) -> int | None:
 
 
 def _uid(user: AnyUser) -> int:
-    """The primary key of a signed-in user (callers checked `_require` already)."""
-    return int(user.pk)  # type: ignore[arg-type]
+    """The primary key of a signed-in user (callers checked `_require` already, so a visitor
+    never gets this far)."""
+    if not user.is_authenticated:
+        raise LogisticsPermissionDeniedError
+    return user.pk
 
 
 def _local_minutes(moment: datetime) -> int:

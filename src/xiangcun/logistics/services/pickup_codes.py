@@ -125,13 +125,15 @@ def parcel_station_receive(*, actor: AnyUser, parcel_id: int) -> Parcel:
     _require(actor, HANDOVER_ROLES | ROAD_ROLES)
     parcel = _parcel_locked(parcel_id)
     _require_station(actor, parcel.station_id, HANDOVER_ROLES | ROAD_ROLES)
-    if parcel.destination != Parcel.Destination.STATION or parcel.status not in (
-        Status.PACKED,
-        Status.IN_TRANSIT,
+    # A parcel for a station always names it (a database constraint); the check tells mypy.
+    if (
+        parcel.destination != Parcel.Destination.STATION
+        or parcel.station_id is None
+        or parcel.status not in (Status.PACKED, Status.IN_TRANSIT)
     ):
         raise InvalidParcelStateError
     _order_ship(actor, parcel)
-    _at_station(parcel, actor=actor, station=station_get(station_id=parcel.station_id))  # type: ignore[arg-type]
+    _at_station(parcel, actor=actor, station=station_get(station_id=parcel.station_id))
     return parcel
 
 

@@ -73,7 +73,7 @@ def _open_work(day: date, *, lock: bool = False) -> list[dict[str, Any]]:
             homes.append(parcel)
     returns: dict[int, list[Parcel]] = defaultdict(list)
     for parcel in returning.order_by("pk"):
-        returns[parcel.station_id].append(parcel)  # type: ignore[index]
+        returns[parcel.station_id].append(parcel)  # type: ignore[index]  # filtered station__isnull=False
     work: list[dict[str, Any]] = []
     for station_id in sorted(set(drops) | set(returns)):
         station = stations.get(station_id)
