@@ -38,7 +38,7 @@ Status = Parcel.Status
 DISPATCHABLE = (Status.PACKED, Status.DELIVERY_FAILED)
 
 
-# --- Who may --------------------------------------------------------------------------------------
+# --- Who may ------------------------------------------------------------------------------------
 
 
 def _require(actor: AnyUser | None, roles: Iterable[Role]) -> None:
@@ -97,7 +97,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-# --- Traceability ---------------------------------------------------------------------------------
+# --- Traceability -------------------------------------------------------------------------------
 
 
 def _lot(lot_id: int | None) -> Any | None:
@@ -114,7 +114,7 @@ def _lot_or_none(lot_id: object) -> Any | None:
         return None
 
 
-# --- Checked values -------------------------------------------------------------------------------
+# --- Checked values -----------------------------------------------------------------------------
 
 
 def _positive_int(value: object, *, field: str) -> int:
@@ -137,7 +137,7 @@ def _warehouse_location_id() -> int:
     return found[0].pk
 
 
-# --- Parcels, stops and routes --------------------------------------------------------------------
+# --- Parcels, stops and routes ------------------------------------------------------------------
 
 
 def _event(parcel: Parcel, *, actor: AnyUser | None, note: str = "", place: str = "") -> None:
