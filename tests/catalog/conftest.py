@@ -136,6 +136,8 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (1200, 800), exif: boo
 @pytest.fixture
 def variant_of() -> Callable[[Product], Variant]:
     def first(product: Product) -> Variant:
-        return product.variants.order_by("id").first()  # type: ignore[return-value]
+        variant = product.variants.order_by("id").first()
+        assert variant is not None
+        return variant
 
     return first

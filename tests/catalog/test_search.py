@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from pytest_django import DjangoAssertNumQueries
 
 from tests.catalog.conftest import Committed
 from xiangcun.accounts.models import User
@@ -87,8 +88,10 @@ def test_price_range_uses_the_lowest_active_price(demo_catalogue: dict[str, Sell
         price_min=Decimal("40"), price_max=Decimal("50"), page_size=100
     )
     prices = [selectors.product_display_price(p) for p in page.items]
-    assert prices
-    assert all(Decimal("40") <= price <= Decimal("50") for price in prices if price)
+    priced = [price for price in prices if price is not None]
+    assert priced
+    assert priced == prices  # listed: every one has a price
+    assert all(Decimal("40") <= price <= Decimal("50") for price in priced)
 
 
 @pytest.mark.parametrize("query", ["", "丹寨"])
@@ -97,14 +100,14 @@ def test_sorts(demo_catalogue: dict[str, Seller], query: str) -> None:
         selectors.product_display_price(p)
         for p in selectors.products_search(query=query, sort="price", page_size=100).items
     ]
-    assert cheap == sorted(cheap)  # type: ignore[type-var]
+    assert cheap == sorted(cheap)  # type: ignore[type-var]  # listed: every one has a price
     dear = [
         selectors.product_display_price(p)
         for p in selectors.products_search(query=query, sort="-price", page_size=100).items
     ]
-    assert dear == sorted(dear, reverse=True)  # type: ignore[type-var]
+    assert dear == sorted(dear, reverse=True)  # type: ignore[type-var]  # as above
     new = selectors.products_search(query=query, sort="new", page_size=100).items
-    assert [p.listed_at for p in new] == sorted((p.listed_at for p in new), reverse=True)  # type: ignore[type-var]
+    assert [p.listed_at for p in new] == sorted((p.listed_at for p in new), reverse=True)  # type: ignore[type-var]  # listed
 
 
 def test_bad_sort_and_price_range_are_refused(db: None) -> None:
@@ -194,7 +197,7 @@ def test_reindex_command_rebuilds_the_index(demo_catalogue: dict[str, Seller]) -
 
 
 def test_search_costs_a_fixed_number_of_queries(
-    demo_catalogue: dict[str, Seller], django_assert_num_queries: Callable[..., object]
+    demo_catalogue: dict[str, Seller], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     services.catalog_demo_generate(count=200)
     for query in ["", "fm", "丹寨 dami"]:
@@ -203,7 +206,7 @@ def test_search_costs_a_fixed_number_of_queries(
         # Two for the index (page and count; a multi-part query also estimates its parts),
         # then products, variants, first photos, product and brand certificates.
         expected = 8 if query == "丹寨 dami" else 7
-        with django_assert_num_queries(expected) as context:  # type: ignore[attr-defined]
+        with django_assert_num_queries(expected) as context:
             page = selectors.products_search(query=query, page_size=20)
             for product in page.items:
                 selectors.product_display_price(product)
@@ -214,7 +217,7 @@ def test_search_costs_a_fixed_number_of_queries(
 
 
 def _ids(page_size: int = 100, **arguments: object) -> list[int]:
-    page = selectors.products_search(page_size=page_size, **arguments)  # type: ignore[arg-type]
+    page = selectors.products_search(page_size=page_size, **arguments)  # type: ignore[arg-type]  # its keywords
     return [p.pk for p in page.items]
 
 

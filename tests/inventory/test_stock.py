@@ -70,7 +70,7 @@ def test_receiving_a_non_positive_or_fractional_quantity_is_refused(
             actor=owner,
             variant_id=variant.pk,
             location_id=farm.pk,
-            quantity=quantity,  # type: ignore[arg-type]
+            quantity=quantity,  # type: ignore[arg-type]  # wrong on purpose
         )
     assert caught.value.code == "invalid_quantity"
     assert not StockMovement.objects.exists()
