@@ -18,15 +18,10 @@ from xiangcun.orders.selectors import order_get
 from xiangcun.regions.selectors import stations_list
 
 STATION_SESSION_KEY = "logistics_station_id"
-# Every refusal at the counter is about the code typed (a wrong code, the counter locked, the
-# cash not taken yet): it is shown next to it.
-HANDOVER_ERROR_FIELDS = {
-    "wrong_pickup_code": "code",
-    "pickup_code_locked": "code",
-    "parcel_not_found": "code",
-    "cash_not_collected": "code",
-    "invalid_parcel_state": "code",
-}
+# The counter's refusals are about the code typed: a wrong code names the field itself; the
+# counter locked after wrong codes, and cash still to take for the parcel found, are shown there
+# too.
+HANDOVER_ERROR_FIELDS = {"pickup_code_locked": "code", "cash_not_collected": "code"}
 
 
 def _station_choices(user: AnyUser) -> list[tuple[int, str]]:
