@@ -59,7 +59,9 @@ class OpenStop(TypedDict):
     """One stop the day's vans should make, as the route planner reads it: a station (parcels
     to drop, returns to collect), a home, or a farm pickup. `key` names the stop across plans
     ("station:<id>", "home:<parcel id>", "pickup:<id>"); weights in whole kg, times in minutes
-    after midnight."""
+    after midnight. (`services.planning_inputs._open_work` still builds plain dicts of this
+    shape: to return these it must first check a home parcel's longitude, as it checks its
+    latitude.)"""
 
     key: str
     kind: str
