@@ -10,7 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+# Django's generic classes (`ModelAdmin[Stock]`, `CharField[str, str]`) may be subscripted at run
+# time as the type checker wants them written.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
