@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 from tests.inventory.factories import LocationFactory
-from tests.regions.factories import VillageFactory
+from tests.regions.factories import StationFactory, VillageFactory
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import api_token_issue, role_grant, roles_sync
@@ -102,11 +102,9 @@ def _side(
 ) -> Side:
     side = Side(name=name)
     village = VillageFactory(latitude=Decimal("26.2"), longitude=Decimal("107.8"))
-    station = Station.objects.create(
-        kind=Station.Kind.VILLAGE_STATION,
+    station = StationFactory(
         code=f"ST-AUTHZ-{name}",
         name=f"Station {name}",
-        township=village.township,
         village=village,
         latitude=Decimal("26.2"),
         longitude=Decimal("107.8"),
@@ -310,9 +308,7 @@ def _order(buyer: User, variant: Any, station: Station) -> Any:
 
 def world_build() -> World:
     roles_sync()
-    admin: User = UserFactory(name="world builder")
-    admin.is_superuser = True
-    admin.save(update_fields=["is_superuser"])
+    admin: User = UserFactory(name="world builder", is_superuser=True)
     warehouse = LocationFactory(kind=Location.Kind.WAREHOUSE, code="WH-AUTHZ")
     category = CategoryFactory(slug="authz-rice")
     brand = Brand.objects.create(slug="authz-brand", name="Authz brand")
