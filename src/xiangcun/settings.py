@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "xiangcun.accounts",
     "xiangcun.sellers",
     "xiangcun.ledger",
+    "xiangcun.jobs",
+    "xiangcun.training",
     "xiangcun.catalog",
     "xiangcun.inventory",
     "xiangcun.traceability",

@@ -1,0 +1,1 @@
+"""Jobs: postings, applications from three doors, career fairs, the hiring pipeline."""

@@ -1,0 +1,5 @@
+"""The jobs API under /api/v1/jobs/."""
+
+from ninja import Router
+
+router = Router()

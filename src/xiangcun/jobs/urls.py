@@ -1,0 +1,7 @@
+"""Jobs pages under /jobs/ (namespace `jobs`)."""
+
+from django.urls import URLPattern
+
+app_name = "jobs"
+
+urlpatterns: list[URLPattern] = []

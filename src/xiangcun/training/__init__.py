@@ -1,0 +1,1 @@
+"""Training: courses, quizzes, in-person sessions and certificates for farmers."""
