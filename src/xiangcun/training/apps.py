@@ -6,3 +6,17 @@ class TrainingConfig(AppConfig):
     name = "xiangcun.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        # Accounts (below us) sends the texts; these renderers write them at send time, in the
+        # recipient's language, and say nothing once the seat is gone.
+        from xiangcun.accounts.services import sms_kind_register
+        from xiangcun.training.services import (
+            SEAT_FREED_SMS,
+            SESSION_REMINDER_SMS,
+            seat_freed_sms,
+            session_reminder_sms,
+        )
+
+        sms_kind_register(SESSION_REMINDER_SMS, session_reminder_sms)
+        sms_kind_register(SEAT_FREED_SMS, seat_freed_sms)
