@@ -59,9 +59,7 @@ class OpenStop(TypedDict):
     """One stop the day's vans should make, as the route planner reads it: a station (parcels
     to drop, returns to collect), a home, or a farm pickup. `key` names the stop across plans
     ("station:<id>", "home:<parcel id>", "pickup:<id>"); weights in whole kg, times in minutes
-    after midnight. (`services.planning_inputs._open_work` still builds plain dicts of this
-    shape: to return these it must first check a home parcel's longitude, as it checks its
-    latitude.)"""
+    after midnight. A home parcel without both coordinates is not a stop."""
 
     key: str
     kind: str

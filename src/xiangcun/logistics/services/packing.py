@@ -173,8 +173,12 @@ def _home_point(order: Any) -> tuple[Decimal, Decimal] | None:
         if township.id != order.township_id:
             continue
         for village in villages_for_township(township_code=township.code):
-            if village.id == order.village_id and village.latitude is not None:
-                return village.latitude, village.longitude  # type: ignore[return-value]  # longitude unchecked, kept as it was
+            if (
+                village.id == order.village_id
+                and village.latitude is not None
+                and village.longitude is not None
+            ):
+                return village.latitude, village.longitude
         if township.latitude is not None and township.longitude is not None:
             return township.latitude, township.longitude
     return None

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from xiangcun.logistics.errors import (
@@ -23,6 +24,7 @@ from xiangcun.logistics.models import (
     Vehicle,
 )
 from xiangcun.logistics.services._common import DISPATCHABLE, Status
+from xiangcun.logistics.types import OpenStop
 from xiangcun.regions.selectors import stations_list
 from xiangcun.regions.types import StationSummary
 
@@ -47,13 +49,13 @@ def _kg(grams: int) -> int:
     return max(1, math.ceil(grams / 1000)) if grams else 0
 
 
-def _open_work(day: date, *, lock: bool = False) -> list[dict[str, Any]]:
+def _open_work(day: date, *, lock: bool = False) -> list[OpenStop]:
     """Every stop the day's vans should make: stations with parcels to drop or returns to
     collect, homes in the county, and farm pickups. Stops already done stay done. With `lock`
     (inside a transaction) the parcels and pickups read are locked, in primary-key order."""
     stations = {station.id: station for station in stations_list()}
     drops: dict[int, list[Parcel]] = defaultdict(list)
-    homes: list[Parcel] = []
+    homes: list[tuple[Parcel, Decimal, Decimal]] = []
     parcels = Parcel.objects.filter(
         status__in=(*DISPATCHABLE, Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY)
     )
@@ -69,12 +71,17 @@ def _open_work(day: date, *, lock: bool = False) -> list[dict[str, Any]]:
     for parcel in parcels.exclude(destination=Parcel.Destination.CARRIER).order_by("pk"):
         if parcel.destination == Parcel.Destination.STATION and parcel.station_id in stations:
             drops[int(parcel.station_id)].append(parcel)
-        elif parcel.destination == Parcel.Destination.HOME and parcel.latitude is not None:
-            homes.append(parcel)
+        elif (
+            parcel.destination == Parcel.Destination.HOME
+            and parcel.latitude is not None
+            and parcel.longitude is not None
+        ):
+            homes.append((parcel, parcel.latitude, parcel.longitude))
     returns: dict[int, list[Parcel]] = defaultdict(list)
     for parcel in returning.order_by("pk"):
-        returns[parcel.station_id].append(parcel)  # type: ignore[index]  # filtered station__isnull=False
-    work: list[dict[str, Any]] = []
+        if parcel.station_id is not None:  # always: filtered on station__isnull=False
+            returns[parcel.station_id].append(parcel)
+    work: list[OpenStop] = []
     for station_id in sorted(set(drops) | set(returns)):
         station = stations.get(station_id)
         if station is None or station.latitude is None or station.longitude is None:
@@ -84,75 +91,75 @@ def _open_work(day: date, *, lock: bool = False) -> list[dict[str, Any]]:
         window = _window_of(station)
         down, up = drops.get(station_id, []), returns.get(station_id, [])
         work.append(
-            {
-                "key": f"station:{station_id}",
-                "kind": RouteStop.Kind.STATION,
-                "label": station.name,
-                "address": station.address,
-                "phone": station.phone,
-                "station_id": station_id,
-                "pickup_id": None,
-                "lat": station.latitude,
-                "lng": station.longitude,
-                "window": window,
-                "service": STATION_SERVICE_MIN + len(down) + len(up),
-                "delivery_kg": _kg(sum(p.weight_g for p in down)),
-                "pickup_kg": _kg(sum(p.weight_g for p in up)),
-                "delivery_crates": sum(p.crates for p in down),
-                "pickup_crates": sum(p.crates for p in up),
-                "cold_chain": any(p.needs_cold_chain for p in (*down, *up)),
-                "parcels": down,
-                "returns": up,
-                "pickup": None,
-            }
+            OpenStop(
+                key=f"station:{station_id}",
+                kind=RouteStop.Kind.STATION,
+                label=station.name,
+                address=station.address,
+                phone=station.phone,
+                station_id=station_id,
+                pickup_id=None,
+                lat=station.latitude,
+                lng=station.longitude,
+                window=window,
+                service=STATION_SERVICE_MIN + len(down) + len(up),
+                delivery_kg=_kg(sum(p.weight_g for p in down)),
+                pickup_kg=_kg(sum(p.weight_g for p in up)),
+                delivery_crates=sum(p.crates for p in down),
+                pickup_crates=sum(p.crates for p in up),
+                cold_chain=any(p.needs_cold_chain for p in (*down, *up)),
+                parcels=down,
+                returns=up,
+                pickup=None,
+            )
         )
-    for parcel in homes:
+    for parcel, latitude, longitude in homes:
         work.append(
-            {
-                "key": f"home:{parcel.pk}",
-                "kind": RouteStop.Kind.HOME,
-                "label": parcel.recipient,
-                "address": parcel.address_text,
-                "phone": parcel.phone,
-                "station_id": None,
-                "pickup_id": None,
-                "lat": parcel.latitude,
-                "lng": parcel.longitude,
-                "window": HOME_WINDOW,
-                "service": HOME_SERVICE_MIN,
-                "delivery_kg": _kg(parcel.weight_g),
-                "pickup_kg": 0,
-                "delivery_crates": parcel.crates,
-                "pickup_crates": 0,
-                "cold_chain": parcel.needs_cold_chain,
-                "parcels": [parcel],
-                "returns": [],
-                "pickup": None,
-            }
+            OpenStop(
+                key=f"home:{parcel.pk}",
+                kind=RouteStop.Kind.HOME,
+                label=parcel.recipient,
+                address=parcel.address_text,
+                phone=parcel.phone,
+                station_id=None,
+                pickup_id=None,
+                lat=latitude,
+                lng=longitude,
+                window=HOME_WINDOW,
+                service=HOME_SERVICE_MIN,
+                delivery_kg=_kg(parcel.weight_g),
+                pickup_kg=0,
+                delivery_crates=parcel.crates,
+                pickup_crates=0,
+                cold_chain=parcel.needs_cold_chain,
+                parcels=[parcel],
+                returns=[],
+                pickup=None,
+            )
         )
     for pickup in pickups.order_by("pk"):
         work.append(
-            {
-                "key": f"pickup:{pickup.pk}",
-                "kind": RouteStop.Kind.FARM,
-                "label": pickup.seller.name,
-                "address": pickup.place,
-                "phone": pickup.contact_phone,
-                "station_id": None,
-                "pickup_id": pickup.pk,
-                "lat": pickup.latitude,
-                "lng": pickup.longitude,
-                "window": (pickup.window_start_min, pickup.window_end_min),
-                "service": FARM_SERVICE_MIN,
-                "delivery_kg": 0,
-                "pickup_kg": pickup.expected_kg,
-                "delivery_crates": 0,
-                "pickup_crates": pickup.crates,
-                "cold_chain": pickup.needs_cold_chain,
-                "parcels": [],
-                "returns": [],
-                "pickup": pickup,
-            }
+            OpenStop(
+                key=f"pickup:{pickup.pk}",
+                kind=RouteStop.Kind.FARM,
+                label=pickup.seller.name,
+                address=pickup.place,
+                phone=pickup.contact_phone,
+                station_id=None,
+                pickup_id=pickup.pk,
+                lat=pickup.latitude,
+                lng=pickup.longitude,
+                window=(pickup.window_start_min, pickup.window_end_min),
+                service=FARM_SERVICE_MIN,
+                delivery_kg=0,
+                pickup_kg=pickup.expected_kg,
+                delivery_crates=0,
+                pickup_crates=pickup.crates,
+                cold_chain=pickup.needs_cold_chain,
+                parcels=[],
+                returns=[],
+                pickup=pickup,
+            )
         )
     return work
 
@@ -189,7 +196,7 @@ class _PlanInputs:
     previous: RoutePlan | None
     carried: list[Route]
     carried_stops: list[RouteStop]
-    work: list[dict[str, Any]]
+    work: list[OpenStop]
     fleet: list[tuple[Vehicle, Shift]]
     facts: dict[str, Any]
 
