@@ -20,7 +20,7 @@ from xiangcun.logistics.errors import (
     RouteNotFoundError,
 )
 from xiangcun.logistics.models import FarmPickup, Parcel, Route
-from xiangcun.logistics.types import PICKUP_REQUEST_ROLES, ROAD_ROLES
+from xiangcun.logistics.types import PICKUP_REQUEST_ROLES, ROAD_ROLES, hhmm
 from xiangcun.sellers.selectors import sellers_managed_by
 
 router = Router(auth=ApiTokenAuth())
@@ -107,11 +107,6 @@ class HandoverOut(Schema):
     recipient: str
 
 
-def _hhmm(minutes: float) -> str:
-    whole = round(minutes)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
 def _parcel_out(parcel: Parcel, *, user: AnyUser) -> ParcelOut:
     station = parcel.station
     return ParcelOut(
@@ -153,8 +148,8 @@ def _route_out(route: Route) -> RouteOut:
         vehicle=route.vehicle.plate,
         cold_chain=route.vehicle.cold_chain,
         status=route.status,
-        start=_hhmm(route.start_min),
-        end=_hhmm(route.end_min),
+        start=hhmm(route.start_min),
+        end=hhmm(route.end_min),
         distance_km=round(route.distance_m / 1000, 1),
         stops=[
             StopOut(
@@ -164,10 +159,10 @@ def _route_out(route: Route) -> RouteOut:
                 label=stop.label,
                 address=stop.address,
                 phone=stop.phone,
-                window_start=_hhmm(stop.window_start_min),
-                window_end=_hhmm(stop.window_end_min),
-                arrive=_hhmm(stop.arrive_min),
-                depart=_hhmm(stop.depart_min),
+                window_start=hhmm(stop.window_start_min),
+                window_end=hhmm(stop.window_end_min),
+                arrive=hhmm(stop.arrive_min),
+                depart=hhmm(stop.depart_min),
                 delivery_kg=stop.delivery_kg,
                 pickup_kg=stop.pickup_kg,
                 delivery_crates=stop.delivery_crates,
@@ -290,8 +285,8 @@ def _pickup_out(pickup: FarmPickup) -> PickupOut:
         longitude=pickup.longitude,
         contact_phone=pickup.contact_phone,
         day=pickup.day,
-        window_start=_hhmm(pickup.window_start_min),
-        window_end=_hhmm(pickup.window_end_min),
+        window_start=hhmm(pickup.window_start_min),
+        window_end=hhmm(pickup.window_end_min),
         expected_kg=pickup.expected_kg,
         crates=pickup.crates,
         needs_cold_chain=pickup.needs_cold_chain,

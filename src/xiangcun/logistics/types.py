@@ -109,3 +109,9 @@ class LogisticsDemoResult:
     unassigned: int
     violations: list[str] = field(default_factory=list)
     codes: list[DemoPickupCode] = field(default_factory=list)
+
+
+def hhmm(minutes: float) -> str:
+    """Minutes after midnight (how routes and shifts count time) as a time of day, "08:30"."""
+    whole = round(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"

@@ -18,12 +18,6 @@ def allow(request: HttpRequest, roles: frozenset[Role]) -> None:
         raise LogisticsPermissionDeniedError
 
 
-def hhmm(minutes: float) -> str:
-    """Minutes after midnight as a time of day, "08:30"."""
-    whole = round(minutes)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
 def chosen_day(request: HttpRequest) -> tuple[DayForm, datetime.date]:
     """The day a page shows: ?day=YYYY-MM-DD, else today in Asia/Shanghai."""
     today = timezone.localdate()

@@ -13,8 +13,8 @@ from xiangcun.core.pages import refusal_as_message
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import ReplanForm
 from xiangcun.logistics.models import Vehicle
-from xiangcun.logistics.types import WAREHOUSE_ROLES
-from xiangcun.logistics.views._common import allow, hhmm
+from xiangcun.logistics.types import WAREHOUSE_ROLES, hhmm
+from xiangcun.logistics.views._common import allow
 
 
 @login_required

@@ -15,8 +15,8 @@ from xiangcun.core.pages import refusal_as_message
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import DeliveryProofForm, StopFailForm
 from xiangcun.logistics.models import Parcel, Route, RouteStop
-from xiangcun.logistics.types import ROAD_ROLES, WAREHOUSE_ROLES
-from xiangcun.logistics.views._common import allow, hhmm
+from xiangcun.logistics.types import ROAD_ROLES, WAREHOUSE_ROLES, hhmm
+from xiangcun.logistics.views._common import allow
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from xiangcun.logistics.forms import (
     minutes_of,
 )
 from xiangcun.logistics.models import Vehicle
-from xiangcun.logistics.types import WAREHOUSE_ROLES
-from xiangcun.logistics.views._common import allow, chosen_day, hhmm
+from xiangcun.logistics.types import WAREHOUSE_ROLES, hhmm
+from xiangcun.logistics.views._common import allow, chosen_day
 from xiangcun.regions.selectors import stations_list
 
 # Service field names and error codes -> the fields of the fleet and staff forms.

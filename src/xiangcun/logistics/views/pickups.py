@@ -19,8 +19,8 @@ from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import PickupRequestForm, minutes_of
 from xiangcun.logistics.models import FarmPickup
-from xiangcun.logistics.types import PICKUP_REQUEST_ROLES, WAREHOUSE_ROLES
-from xiangcun.logistics.views._common import allow, chosen_day, hhmm
+from xiangcun.logistics.types import PICKUP_REQUEST_ROLES, WAREHOUSE_ROLES, hhmm
+from xiangcun.logistics.views._common import allow, chosen_day
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.selectors import lots_for_seller
