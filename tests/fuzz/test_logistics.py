@@ -1,20 +1,25 @@
-"""Fuzz of the logistics services on the Danzhai demo day: vans, shifts, farm pickups, intake
-grading at the warehouse, carrier handoffs, failed deliveries and the pickup-code desk."""
+"""Fuzz of the logistics services on a small factory-built county: vans, shifts, farm pickups,
+intake grading at the warehouse, carrier handoffs, failed deliveries and the pickup-code desk."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import strategies as st
 from tests.accounts.factories import UserFactory
 from tests.fuzz.driver import Target, dates, decimals, full_width, fuzz, integers, texts
-from tests.logistics.conftest import (  # noqa: F401 (fixtures)
-    _morning,
-    agent,
-    day,
-    demo,
-    warehouse,
+from tests.logistics.factories import (
+    FarmPickupFactory,
+    StockLocationFactory,
+    VillageStationFactory,
+    WarehouseStationFactory,
+    packed,
+    paid_order,
+    staff_member,
+    stocked_variant,
+    van_on_shift,
 )
 
 from xiangcun.accounts.models import User
@@ -29,7 +34,6 @@ from xiangcun.logistics.models import (
     StaffMember,
     Vehicle,
 )
-from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.regions.models import Station
 
 
@@ -48,28 +52,30 @@ class World:
 
 
 @pytest.fixture
-def world(
-    demo: LogisticsDemoResult,  # noqa: F811
-    warehouse: User,  # noqa: F811
-    agent: User,  # noqa: F811
-    day: datetime.date,  # noqa: F811
-) -> World:
-    pickup = FarmPickup.objects.select_related("variant__product").first()
-    parcel = Parcel.objects.filter(station__isnull=False).first()
-    assert pickup is not None
-    assert parcel is not None
-    assert parcel.station is not None
+def world(db: None, working_morning: None) -> World:
+    """The county warehouse with its manager, packer and a driver on shift with a van today, a
+    village station with its agent, a farm pickup requested for today, and a paid order packed
+    and waiting at the station (as on the logistics tests' days, at 08:00)."""
+    day = timezone.localdate()
+    depot, station = WarehouseStationFactory(), VillageStationFactory()
+    warehouse = staff_member(StaffMember.Job.WAREHOUSE, depot)
+    packer = staff_member(StaffMember.Job.PACKER, depot)
+    driver = staff_member(StaffMember.Job.DRIVER, depot)
+    vehicle = van_on_shift(depot, day, driver=driver)
+    variant = stocked_variant(warehouse, StockLocationFactory())
+    order = paid_order(UserFactory(), variant.pk, station=station)
+    parcel = logistics.parcel_station_receive(actor=driver, parcel_id=packed(order, packer).pk)
     return World(
         day=day,
         warehouse=warehouse,
-        agent=agent,
+        agent=staff_member(StaffMember.Job.AGENT, station),
         stranger=UserFactory(),
-        variant=pickup.variant,
-        station=parcel.station,
+        variant=variant,
+        station=station,
         parcel=parcel,
-        pickup=pickup,
-        vehicle=Vehicle.objects.first(),  # type: ignore[arg-type]
-        staff=StaffMember.objects.first(),  # type: ignore[arg-type]
+        pickup=FarmPickupFactory(variant=variant, requested_by=warehouse),
+        vehicle=vehicle,
+        staff=StaffMember.objects.get(user=driver),
     )
 
 

@@ -18,7 +18,6 @@ from tests.fuzz.driver import (
 )
 from tests.orders.conftest import (  # noqa: F401 (fixtures)
     ADDRESS,
-    agent,
     buyer,
     courier,
     packer,
@@ -54,7 +53,7 @@ class World:
 @pytest.fixture
 def world(
     buyer: User,  # noqa: F811
-    agent: User,  # noqa: F811
+    agent: User,
     packer: User,  # noqa: F811
     courier: User,  # noqa: F811
     station: Station,  # noqa: F811
