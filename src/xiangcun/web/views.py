@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import brands_list, products_search
-from xiangcun.web.context_processors import current_roles
 from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
 
 # Products per storefront shelf on the home page: one screen of cards on a phone.
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         my_workspaces = [
             {"role": role, "workspace": workspace, "url": workspace_url(role, workspace)}
-            for role, workspace in workspaces_for(current_roles(request))
+            for role, workspace in workspaces_for(request_roles(request))
         ]
     context = {
         "my_workspaces": my_workspaces,
@@ -44,7 +44,7 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
         raise Http404 from None
     if wanted not in WORKSPACES:
         raise Http404
-    if wanted not in current_roles(request):
+    if wanted not in request_roles(request):
         raise PermissionDenied
     return render(
         request,

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xiangcun.accounts.selectors import user_roles
+from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
 from xiangcun.core.types import Page
 from xiangcun.orders import selectors
@@ -64,18 +64,11 @@ def station_label(station: StationSummary) -> str:
     return f"{station.name}（{station.address}）" if station.address else station.name
 
 
-def _roles(request: HttpRequest) -> set[Role]:
-    """The signed-in person's roles, asked once a request (the navigation asks too)."""
-    cached: set[Role] | None = getattr(request, "_xiangcun_roles", None)
-    if cached is None:
-        cached = set(user_roles(user=request.user)) if request.user.is_authenticated else set()
-        request._xiangcun_roles = cached  # type: ignore[attr-defined]  # a per-request cache web.context_processors shares
-    return cached
-
-
 def is_cash_staff(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_authenticated and (user.is_superuser or _roles(request) & CASH_ROLES))
+    return bool(
+        user.is_authenticated and (user.is_superuser or request_roles(request) & CASH_ROLES)
+    )
 
 
 def order_for(request: HttpRequest, order_id: int) -> OrderView:
