@@ -225,6 +225,23 @@ API_ROWS: tuple[Row, ...] = (
         body=lambda ids: {"note": "authz"}),
     Row("POST", f"{API}/sellers/{{seller_id}}/reinstate", only(*SELLER_REVIEWERS),
         body=lambda ids: {"note": "authz"}),
+    # --- training: courses and sessions are open; attempts, registrations and certificates
+    # are their learner's (a registration also its session's trainer's) ---
+    Row("GET", f"{API}/training/courses", everyone(), anonymous=True),
+    Row("GET", f"{API}/training/courses/{{course_id}}", everyone(), anonymous=True),
+    Row("POST", f"{API}/training/lessons/{{lesson_id}}/read", everyone()),
+    Row("POST", f"{API}/training/courses/{{course_id}}/attempts", everyone()),
+    Row("POST", f"{API}/training/attempts/{{attempt_id}}", only(Role.BUYER, access=OWN),
+        body=lambda ids: {"answers": {"1": 1}}, note="the learner's own attempt only"),
+    Row("GET", f"{API}/training/sessions", everyone(), anonymous=True),
+    Row("POST", f"{API}/training/sessions/{{session_id}}/registrations", everyone()),
+    Row("POST", f"{API}/training/registrations/{{registration_id}}/cancel",
+        {Role.BUYER.value: OWN, Role.TRAINER.value: OWN, Role.ADMIN.value: ALL},
+        note="the learner, the session's own trainer, the administrator"),
+    Row("GET", f"{API}/training/certificates", only(Role.BUYER, access=OWN),
+        shows="certificate", note="the caller's own certificates only"),
+    Row("GET", f"{API}/training/certificates/{{code}}", everyone(), anonymous=True,
+        params={"code": "certificate_code"}),
     # --- inventory ---
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",

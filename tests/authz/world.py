@@ -282,6 +282,7 @@ def _side(
     )
     side.ids.update(vehicle=vehicle.pk, route=route.pk, stop=stop.pk)
     side.markers["route"] = vehicle.plate
+    side.ids.update(_training(side, name))
     return side
 
 
@@ -304,6 +305,29 @@ def _order(buyer: User, variant: Any, station: Station) -> Any:
     payments.sandbox_decide(number=order.payment_number, approve=True)
     order.refresh_from_db()
     return order
+
+
+def _training(side: Side, name: str) -> dict[str, Any]:
+    """A course with a lesson and a question; a session run by this side's trainer with the
+    buyer registered; the buyer's quiz attempt and certificate."""
+    from tests.training.factories import CertificateFactory, SessionFactory, course_with_quiz
+    from xiangcun.training import services as training
+
+    course = course_with_quiz(lessons=1, questions=1, slug=f"authz-course-{name}")
+    session = SessionFactory(course=course, trainer=side.users[Role.TRAINER], capacity=50)
+    buyer = side.users[Role.BUYER]
+    registration = training.session_register(learner=buyer, session_id=session.pk)
+    attempt = training.quiz_attempt_start(learner=buyer, course_id=course.pk)
+    certificate = CertificateFactory(holder=buyer, course=course, code=f"AUTHZCERT{name.upper()}")
+    side.markers["certificate"] = certificate.code
+    return {
+        "course": course.pk,
+        "lesson": course.lessons.get().pk,
+        "session": session.pk,
+        "registration": registration.pk,
+        "attempt": attempt.pk,
+        "certificate_code": certificate.code,
+    }
 
 
 def world_build() -> World:
