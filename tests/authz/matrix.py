@@ -96,6 +96,24 @@ EPCIS_READERS = (Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER)
 LOT_STAFF = (Role.WAREHOUSE, Role.BRAND_MANAGER)
 
 
+# Jobs (jobs/selectors.py): recruiters manage postings, fairs and the pipeline; programme
+# managers read them.
+JOBS_MANAGERS = (Role.RECRUITER, Role.ADMIN)
+JOBS_READERS = (Role.RECRUITER, Role.PROGRAMME_MANAGER, Role.ADMIN)
+
+
+def _posting_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "title": "authz job",
+        "role": "packer",
+        "wage_min": 3500,
+        "wage_max": 3500,
+        "opens_on": ids["tomorrow"],
+        "closes_on": ids["tomorrow"],
+        "township": ids["township_id"],
+    }
+
+
 def shop(**extra: Access) -> dict[str, Access]:
     """A shop's own things: its seller; an agent for any village farmer (sellers.selectors
     `seller_can_manage`); the administrator."""
@@ -242,6 +260,33 @@ API_ROWS: tuple[Row, ...] = (
         shows="certificate", note="the caller's own certificates only"),
     Row("GET", f"{API}/training/certificates/{{code}}", everyone(), anonymous=True,
         params={"code": "certificate_code"}),
+    # --- jobs: open postings and the headcount are public; anyone signed in applies for
+    # themselves; recruiters (and the administrator) manage, programme managers read; an
+    # application is also its applicant's (the world's resident) ---
+    Row("GET", f"{API}/jobs/postings", everyone(), anonymous=True),
+    Row("POST", f"{API}/jobs/postings", only(*JOBS_MANAGERS), body=_posting_body),
+    Row("GET", f"{API}/jobs/postings/{{posting_id}}", everyone(), anonymous=True),
+    Row("POST", f"{API}/jobs/postings/{{posting_id}}/status", only(*JOBS_MANAGERS),
+        body=lambda ids: {"status": "open"}),
+    Row("GET", f"{API}/jobs/postings/{{posting_id}}/applications", only(*JOBS_READERS)),
+    Row("POST", f"{API}/jobs/applications", everyone(),
+        body=lambda ids: {"posting": ids["posting"], "name": "authz", "village": ids["village"]},
+        note="for oneself: the phone is the caller's own"),
+    Row("POST", f"{API}/jobs/applications/move", only(*JOBS_MANAGERS),
+        body=lambda ids: {"applications": [ids["application"]], "to": "screened"}),
+    Row("GET", f"{API}/jobs/applications/{{application_id}}",
+        {Role.RESIDENT.value: OWN, **only(*JOBS_READERS)}),
+    Row("POST", f"{API}/jobs/applications/{{application_id}}/move",
+        {Role.RESIDENT.value: OWN, **only(*JOBS_MANAGERS)}, body=lambda ids: {"to": "withdrawn"},
+        note="the applicant may withdraw their own"),
+    Row("POST", f"{API}/jobs/applications/{{application_id}}/hire", only(*JOBS_MANAGERS),
+        body=lambda ids: {"start_date": ids["tomorrow"], "monthly_wage": 4000}),
+    Row("GET", f"{API}/jobs/fairs", only(*JOBS_READERS)),
+    Row("POST", f"{API}/jobs/fairs", only(*JOBS_MANAGERS),
+        body=lambda ids: {"name": "authz fair", "day": ids["tomorrow"], "place": "authz",
+                          "township": ids["township_id"], "postings": [ids["posting"]]}),
+    Row("GET", f"{API}/jobs/fairs/{{fair_id}}/report", only(*JOBS_READERS)),
+    Row("GET", f"{API}/jobs/headcount", everyone(), anonymous=True),
     # --- inventory ---
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",

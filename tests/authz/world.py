@@ -208,6 +208,7 @@ def _side(
     intent = PaymentIntent.objects.get(number=pending.payment_number)
     side.markers["payment_details"] = intent.client_data["approve_url"]
     side.ids["paid_order"] = _order(buyer, variant, station).pk
+    side.ids.update(_jobs(side, name, station, village))
 
     # One collected at the station: delivered, so its buyer may ask for a return.
     delivered = _order(buyer, variant, station)
@@ -327,6 +328,30 @@ def _training(side: Side, name: str) -> dict[str, Any]:
         "registration": registration.pk,
         "attempt": attempt.pk,
         "certificate_code": certificate.code,
+    }
+
+
+def _jobs(side: Side, name: str, station: Station, village: Any) -> dict[str, Any]:
+    """An open posting at this side's station, offered at a fair, and this side's resident's
+    own application to it (the resident is its owner)."""
+    from tests.jobs.factories import FairFactory, PostingFactory
+    from xiangcun.jobs import services as jobs
+
+    recruiter = side.users[Role.RECRUITER]
+    posting = PostingFactory(station=station, created_by=recruiter, title=f"Authz job {name}")
+    fair = FairFactory(postings=[posting], township=station.township, created_by=recruiter)
+    application = jobs.application_submit(
+        actor=side.users[Role.RESIDENT],
+        posting_id=posting.pk,
+        name=f"resident {name}",
+        phone="",
+        village_id=village.pk,
+    ).application
+    return {
+        "posting": posting.pk,
+        "fair": fair.pk,
+        "application": application.pk,
+        "township_id": station.township_id,
     }
 
 
