@@ -155,6 +155,7 @@ WORKSPACES: dict[Role, Workspace] = {
         label=_("Training"),
         icon="🎓",
         summary=_("Teach e-commerce and food-safety skills."),
+        url_name="training:trainer",
         tasks=(
             _("Run courses online and at service centres."),
             _("Take attendance and issue certificates."),
