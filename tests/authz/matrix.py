@@ -396,12 +396,28 @@ PAGE_ROWS: tuple[Row, ...] = (
     Row("GET", "console/review/<int:product_id>/", only(*REVIEWERS),
         params={"product_id": "review_product"}),
     Row("GET", "sellers/apply/", everyone()),
+    # --- jobs: the list and a posting are public; the workspace is the recruiters' (programme
+    # managers read); fair entry is for recruiters and agents helping at a fair ---
+    Row("GET", "jobs/", everyone(), anonymous=True),
+    Row("GET", "jobs/<int:posting_id>/", everyone(), anonymous=True),
+    Row("GET", "jobs/work/", only(*JOBS_READERS)),
+    Row("GET", "jobs/work/postings/new/", only(*JOBS_MANAGERS)),
+    Row("GET", "jobs/work/postings/<int:posting_id>/", only(*JOBS_READERS)),
+    Row("POST", "jobs/work/postings/<int:posting_id>/status/", only(*JOBS_MANAGERS),
+        body=lambda ids: {"status": "open"}),
+    Row("GET", "jobs/work/applications/<int:application_id>/", only(*JOBS_READERS)),
+    Row("GET", "jobs/work/fairs/new/", only(*JOBS_MANAGERS)),
+    Row("GET", "jobs/work/fairs/<int:fair_id>/", only(*JOBS_READERS, Role.AGENT)),
+    Row("POST", "jobs/work/fairs/<int:fair_id>/entries/", only(Role.AGENT, *JOBS_MANAGERS),
+        body=lambda ids: {"posting": ids["posting"], "name": "authz", "phone": "13912345678",
+                          "village": ids["village"]}),
     Row("GET", "sellers/review/", only(*SELLER_REVIEWERS)),
     Row("GET", "sellers/review/<int:seller_id>/", only(*SELLER_REVIEWERS),
         params={"seller_id": "applicant_seller"}),
     # --- training pages: courses and the certificate check are open; attempts and
     # certificates are their learner's; a session's sheet its own trainer's ---
     Row("GET", "training/", everyone(), anonymous=True),
+    Row("GET", "training/courses/food-safety/", everyone(), anonymous=True),
     Row("GET", "training/courses/<int:course_id>/", everyone(), anonymous=True),
     Row("POST", "training/courses/<int:course_id>/quiz/", everyone()),
     Row("GET", "training/lessons/<int:lesson_id>/", everyone(), anonymous=True),

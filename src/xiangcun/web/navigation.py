@@ -149,6 +149,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Post jobs and run career fairs."),
             _("Move applicants from application to hire."),
         ),
+        url_name="jobs:workspace",
     ),
     Role.TRAINER: Workspace(
         key="training",
