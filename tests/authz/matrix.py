@@ -417,7 +417,6 @@ PAGE_ROWS: tuple[Row, ...] = (
     # --- training pages: courses and the certificate check are open; attempts and
     # certificates are their learner's; a session's sheet its own trainer's ---
     Row("GET", "training/", everyone(), anonymous=True),
-    Row("GET", "training/courses/food-safety/", everyone(), anonymous=True),
     Row("GET", "training/courses/<int:course_id>/", everyone(), anonymous=True),
     Row("POST", "training/courses/<int:course_id>/quiz/", everyone()),
     Row("GET", "training/lessons/<int:lesson_id>/", everyone(), anonymous=True),
