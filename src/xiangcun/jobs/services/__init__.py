@@ -20,6 +20,15 @@ from xiangcun.jobs.services.postings import (
     posting_status_set,
 )
 
+
+def jobs_demo_load() -> dict[str, int]:
+    """The demo postings, fair and fair entries (see jobs.demo)."""
+    # Imported here: the demo module uses these services.
+    from xiangcun.jobs.demo import jobs_demo_load as load
+
+    return load()
+
+
 __all__ = [
     "JOB_STEP_SMS",
     "BulkMoved",
@@ -32,6 +41,7 @@ __all__ = [
     "fair_postings_set",
     "hire_handler_register",
     "job_step_sms",
+    "jobs_demo_load",
     "posting_create",
     "posting_status_set",
 ]

@@ -22,6 +22,7 @@ from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.inventory import services as inventory_services
+from xiangcun.jobs import services as jobs_services
 from xiangcun.logistics import services as logistics_services
 from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.regions import services as regions_services
@@ -110,6 +111,7 @@ class Command(BaseCommand):
             ),
             ("lots", traceability_services.traceability_demo_load),
             ("logistics", lambda: logistics_services.logistics_demo_load(password=DEMO_PASSWORD)),
+            ("jobs", jobs_services.jobs_demo_load),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
@@ -120,6 +122,7 @@ class Command(BaseCommand):
             "stock": _("Stock"),
             "lots": _("Harvest lots and their journeys"),
             "logistics": _("Vans, today's orders, route plan and parcels at stations"),
+            "jobs": _("Job postings and a career fair"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
