@@ -116,6 +116,15 @@ class InvalidColdChainError(InvalidInputError):
     default_message = _("Only fresh food can need the cold chain.")
 
 
+class TrainingRequiredError(ConflictError):
+    # The fresh-food policy (training.selectors.food_safety_certified).
+    code = "training_required"
+    default_message = _(
+        "Fresh food can be listed only after the shop owner has completed the food-safety "
+        "traceability course (see Training)."
+    )
+
+
 class InvalidCertificationError(InvalidInputError):
     code = "invalid_certification"
     default_message = _(

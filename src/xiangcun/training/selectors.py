@@ -180,6 +180,15 @@ def food_safety_certified(*, user: AnyUser) -> bool:
     ).exists()
 
 
+def food_safety_course_id() -> int | None:
+    """The published food-safety traceability course, if there is one."""
+    return (
+        Course.objects.filter(slug=FOOD_SAFETY_COURSE_SLUG, is_published=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def completions_count(*, course_area: str | None = None) -> int:
     """Valid certificates issued (of one area, if given)."""
     rows = Certificate.objects.filter(revoked=False)

@@ -80,7 +80,8 @@ def _user_id(user: AnyUser) -> int:
 # --- Completion and certificates ----------------------------------------------------------------
 
 
-def _certificate_code() -> str:
+def certificate_code_new() -> str:
+    """A fresh random certificate code (unique by the column; callers retry on a clash)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -96,7 +97,7 @@ def completion_check(*, learner: AnyUser, course: Course) -> Certificate | None:
         try:
             with transaction.atomic():
                 return Certificate.objects.create(
-                    code=_certificate_code(),
+                    code=certificate_code_new(),
                     holder_id=_user_id(learner),
                     course=course,
                     issued_on=timezone.localdate(),
@@ -422,3 +423,14 @@ def seat_freed_sms(phone: str, params: Mapping[str, Any]) -> str | None:
         "when": _when(row),
         "place": row.session.station.name,
     }
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def training_demo_load(*, sellers: Any = ()) -> dict[str, int]:
+    """The demo courses, a class and the demo shops' certificates (see training.demo)."""
+    # Imported here: the demo module uses this one's code maker.
+    from xiangcun.training.demo import training_demo_load as load
+
+    return load(sellers=sellers)

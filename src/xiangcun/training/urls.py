@@ -8,6 +8,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.courses, name="courses"),
+    path("courses/food-safety/", views.food_safety, name="food_safety"),
     path("courses/<int:course_id>/", views.course, name="course"),
     path("courses/<int:course_id>/quiz/", views.quiz_start, name="quiz_start"),
     path("lessons/<int:lesson_id>/", views.lesson, name="lesson"),

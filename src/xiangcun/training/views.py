@@ -64,6 +64,15 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @require_safe
+def food_safety(request: HttpRequest) -> HttpResponse:
+    """The course the fresh-food policy asks for (the seller console links here)."""
+    course_id = selectors.food_safety_course_id()
+    if course_id is None:
+        return redirect("training:courses")
+    return redirect("training:course", course_id=course_id)
+
+
+@require_safe
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     row = _found(selectors.lesson_get, lesson_id=lesson_id, for_user=request.user)
     progress = selectors.course_progress(learner=request.user, course=row.course)

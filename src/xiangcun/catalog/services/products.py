@@ -17,6 +17,7 @@ from xiangcun.catalog.errors import (
     ProductHasNoActiveVariantError,
     ReviewNoteRequiredError,
     SellerNotApprovedError,
+    TrainingRequiredError,
 )
 from xiangcun.catalog.images import photo_process
 from xiangcun.catalog.models import Product, ProductPhoto
@@ -37,6 +38,7 @@ from xiangcun.catalog.services._common import (
 )
 from xiangcun.regions.selectors import village_exists
 from xiangcun.sellers.selectors import seller_get
+from xiangcun.training.selectors import food_safety_certified
 
 _PRODUCT_FIELDS = frozenset(
     {
@@ -60,6 +62,7 @@ def _product_apply(product: Product, fields: dict[str, Any]) -> None:
     unknown = set(fields) - _PRODUCT_FIELDS
     if unknown:
         raise InvalidFieldError(field=sorted(unknown)[0])
+    was_fresh = product.is_fresh
     for name, value in fields.items():
         if name in ("name", "name_en"):
             value = _text(value, field=name, max_length=120, required=name == "name")
@@ -85,6 +88,11 @@ def _product_apply(product: Product, fields: dict[str, Any]) -> None:
         setattr(product, name, value)
     if product.needs_cold_chain and not product.is_fresh:
         raise InvalidColdChainError(field="needs_cold_chain")
+    # Fresh food is listed only by shops whose owner completed the food-safety course.
+    if product.is_fresh and not was_fresh:
+        owner = seller_get(seller_id=product.seller_id).owner
+        if not food_safety_certified(user=owner):
+            raise TrainingRequiredError(field="is_fresh")
 
 
 @transaction.atomic

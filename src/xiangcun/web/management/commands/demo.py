@@ -30,6 +30,7 @@ from xiangcun.regions.types import DemoRegionsResult
 from xiangcun.sellers import services as sellers_services
 from xiangcun.traceability import selectors as traceability_selectors
 from xiangcun.traceability import services as traceability_services
+from xiangcun.training import services as training_services
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose: demo logins only, never production
 
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             ),
             ("lots", traceability_services.traceability_demo_load),
             ("logistics", lambda: logistics_services.logistics_demo_load(password=DEMO_PASSWORD)),
+            ("training", lambda: training_services.training_demo_load(sellers=results["sellers"])),
             ("jobs", jobs_services.jobs_demo_load),
         ]
         labels = {
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             "stock": _("Stock"),
             "lots": _("Harvest lots and their journeys"),
             "logistics": _("Vans, today's orders, route plan and parcels at stations"),
+            "training": _("Courses, a class and certificates"),
             "jobs": _("Job postings and a career fair"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
