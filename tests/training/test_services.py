@@ -15,9 +15,11 @@ from xiangcun.core.errors import PermissionDeniedError
 from xiangcun.training import selectors, services
 from xiangcun.training.errors import (
     AttemptClosedError,
+    AttemptNotFoundError,
     CertificateNotFoundError,
     InvalidAnswerError,
     InvalidSessionError,
+    RegistrationNotFoundError,
     TrainingPermissionDeniedError,
 )
 from xiangcun.training.models import Certificate, Course, Registration, TrainingSession
@@ -108,7 +110,7 @@ def test_an_attempt_is_handed_in_once_and_only_by_its_learner(
     learner: User, course: Course
 ) -> None:
     attempt = services.quiz_attempt_start(learner=learner, course_id=course.pk)
-    with pytest.raises(Exception, match="quiz attempt"):
+    with pytest.raises(AttemptNotFoundError):
         services.quiz_attempt_submit(
             learner=UserFactory(), attempt_id=attempt.pk, answers=answers_for(course, correct=5)
         )
@@ -155,7 +157,7 @@ def test_cancelling_a_waiting_place_promotes_nobody(session: TrainingSession) ->
 
 def test_nobody_cancels_someone_elses_registration(session: TrainingSession) -> None:
     row = services.session_register(learner=UserFactory(), session_id=session.pk)
-    with pytest.raises(Exception, match="registration"):
+    with pytest.raises(RegistrationNotFoundError):
         services.registration_cancel(actor=UserFactory(), registration_id=row.pk)
     assert Registration.objects.get(pk=row.pk).status == "registered"
 
@@ -304,3 +306,16 @@ def test_food_safety_certified_only_with_a_valid_food_safety_certificate(
     code = Certificate.objects.get(course=food).code
     services.certificate_revoke(actor=trainer, code=code, reason="revoked")
     assert not selectors.food_safety_certified(user=learner)
+
+
+def test_the_reminder_task_queues_the_texts(
+    session: TrainingSession, sms_outbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from xiangcun.training.tasks import session_reminders_send
+
+    services.session_register(learner=UserFactory(), session_id=session.pk)
+    session.starts_at = timezone.now() + datetime.timedelta(days=1)
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        session_reminders_send.call()
+    assert len(sms_outbox) == 1

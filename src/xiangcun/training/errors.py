@@ -12,6 +12,7 @@ from xiangcun.core.validators import InvalidPhoneError
 
 __all__ = [
     "AttemptClosedError",
+    "AttemptNotFoundError",
     "CertificateNotFoundError",
     "CourseNotFoundError",
     "InvalidAnswerError",

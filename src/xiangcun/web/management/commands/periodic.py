@@ -13,6 +13,7 @@ from xiangcun.core.tasks import task_results_prune
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
 from xiangcun.payments.tasks import refunds_poll
+from xiangcun.training.tasks import session_reminders_send
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         now = timezone.localtime()
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())
+            # The day-before texts to everyone with a seat in a training class.
+            queued.append(session_reminders_send.enqueue())
             # Finished rows of the database queue would otherwise pile up for ever.
             queued.append(task_results_prune.enqueue())
         self.stdout.write(f"queued {len(queued)} task(s)")
