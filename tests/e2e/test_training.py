@@ -4,9 +4,13 @@ demo's real one), reads its lessons, passes the quiz, downloads the certificate 
 its public check page (valid, the name masked) and only then lists fresh food; a trainer ticks
 people present on the attendance sheet with the network cut, and nobody is counted twice."""
 
+import base64
+import re
+import zlib
 from typing import Any
 
 import pytest
+import segno
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -29,6 +33,36 @@ def market(transactional_db: Any) -> Market:
     built = market_build()
     training_demo_load()
     return built
+
+
+def pdf_qr_modules(pdf: bytes, modules: int) -> list[list[bool]]:
+    """The QR image a certificate PDF embeds (reportlab: RGB, ASCII85 then Flate), read back as
+    `modules` x `modules` dark/light cells, each sampled at its centre."""
+    found = re.search(
+        rb"<<((?:(?!>>).)*/Subtype /Image(?:(?!>>).)*)>>\s*stream\r?\n(.*?)endstream", pdf, re.S
+    )
+    assert found is not None, "no image in the PDF"
+    head, stream = found.groups()
+    assert b"/DeviceRGB" in head
+    assert b"/ASCII85Decode /FlateDecode" in head
+    size = re.search(rb"/Width (\d+)", head)
+    assert size is not None
+    width = int(size.group(1))
+    pixels = zlib.decompress(base64.a85decode(stream.strip().removesuffix(b"~>")))
+    cell = width // modules
+    assert cell * modules == width
+
+    def dark(row: int, column: int) -> bool:
+        x, y = column * cell + cell // 2, row * cell + cell // 2
+        return pixels[(y * width + x) * 3] < 128
+
+    return [[dark(row, column) for column in range(modules)] for row in range(modules)]
+
+
+def qr_modules(text: str) -> list[list[bool]]:
+    """The cells of the QR the certificate should carry for `text` (with its 1-cell border)."""
+    rows = segno.make(text, error="m").matrix_iter(scale=1, border=1)
+    return [[bool(value) for value in row] for row in rows]
 
 
 def fresh_product_try(page: Any, base: str, market: Market) -> None:
@@ -89,7 +123,13 @@ def test_a_farmer_lists_fresh_food_only_after_the_food_safety_course(
     assert pdf.status == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-    page.locator(f'a[href="/training/certificates/{certificate.code}"]').click()
+    # Its QR holds the address of the public check page, which the phone then opens.
+    check_url = f"{base}/training/certificates/{certificate.code}"
+    expected = qr_modules(check_url)
+    assert pdf_qr_modules(pdf.body(), len(expected)) == expected
+    assert page.locator(f'a[href="/training/certificates/{certificate.code}"]').is_visible()
+    page.context.clear_cookies()  # anyone may check: not logged in
+    page.goto(check_url)
     expect(page.locator('main [role="status"]')).to_be_visible()
     facts = page.locator("main .facts")
     expect(facts).to_contain_text(course.title)
@@ -99,6 +139,7 @@ def test_a_farmer_lists_fresh_food_only_after_the_food_safety_course(
     page.screenshot(path=SCREENSHOT_DIR / "training-certificate-check-360.png", full_page=True)
 
     # Now the fresh food goes in.
+    log_in(page, base, market.farmer.phone, PASSWORD)
     fresh_product_try(page, base, market)
     expect(page).not_to_have_url(f"{base}/console/products/new/")  # on to its price
     expect(page.locator("main")).not_to_contain_text(refusal)
