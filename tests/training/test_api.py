@@ -107,3 +107,16 @@ def test_registering_for_a_full_session_joins_the_waiting_list(
     assert statuses == ["registered", "registered", "waiting"]
     listed = client.get(f"{API}/sessions").json()
     assert [(s["id"], s["taken"], s["waiting"]) for s in listed] == [(session.pk, 2, 1)]
+
+
+def test_lists_take_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, db: None
+) -> None:
+    from tests.training.factories import SessionFactory, course_with_quiz
+
+    for _ in range(5):
+        SessionFactory(course=course_with_quiz())
+    with django_assert_max_num_queries(3):
+        assert client.get(f"{API}/courses").json()["count"] == 5
+    with django_assert_max_num_queries(3):
+        assert len(client.get(f"{API}/sessions").json()) == 5

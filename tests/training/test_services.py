@@ -319,3 +319,23 @@ def test_the_reminder_task_queues_the_texts(
     with django_capture_on_commit_callbacks(execute=True):
         session_reminders_send.call()
     assert len(sms_outbox) == 1
+
+
+def test_lesson_uploads_are_bounded_in_type_and_size(course: Course) -> None:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiangcun.training.models import VIDEO_MAX_BYTES
+
+    lesson = course.lessons.first()
+    assert lesson is not None
+    lesson.video = SimpleUploadedFile("clip.exe", b"x", "application/octet-stream")
+    with pytest.raises(ValidationError):
+        lesson.full_clean()
+    big = SimpleUploadedFile("clip.mp4", b"x", "video/mp4")
+    big.size = VIDEO_MAX_BYTES + 1
+    lesson.video = big
+    with pytest.raises(ValidationError):
+        lesson.full_clean()
+    lesson.video = SimpleUploadedFile("clip.mp4", b"x", "video/mp4")
+    lesson.full_clean()

@@ -2,11 +2,40 @@
 certificates a completed course earns."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.db import TimeStampedModel
+
+PICTURE_MAX_BYTES = 5 * 1024 * 1024
+VIDEO_MAX_BYTES = 50 * 1024 * 1024
+
+
+@deconstructible
+class MaxFileSize:
+    """Refuses an upload larger than `limit` bytes (lessons are read on cheap phones)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: object) -> None:
+        size = getattr(value, "size", 0) or 0
+        if size > self.limit:
+            raise ValidationError(
+                _("The file is too large: at most %(mb)d MB."),
+                code="file_too_large",
+                params={"mb": self.limit // (1024 * 1024)},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaxFileSize) and other.limit == self.limit
+
+    def __hash__(self) -> int:
+        return hash(self.limit)
 
 
 class Course(TimeStampedModel):
@@ -44,9 +73,20 @@ class Lesson(TimeStampedModel):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"), help_text=_("A blank line starts a new paragraph."))
-    picture = models.ImageField(_("picture"), upload_to="training/pictures/", blank=True)
+    picture = models.ImageField(
+        _("picture"),
+        upload_to="training/pictures/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            MaxFileSize(PICTURE_MAX_BYTES),
+        ],
+    )
     video = models.FileField(
-        _("short video (MP4 or WebM)"), upload_to="training/videos/", blank=True
+        _("short video (MP4 or WebM)"),
+        upload_to="training/videos/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"]), MaxFileSize(VIDEO_MAX_BYTES)],
     )
 
     class Meta:
