@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,10 +18,12 @@ from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.jobs.factories import FairFactory, PostingFactory
 from tests.regions.factories import StationFactory, TownshipFactory, VillageFactory
 from xiangcun.accounts.models import User
+from xiangcun.accounts.services import demo_users_ensure
 from xiangcun.accounts.types import Role
 from xiangcun.jobs.models import Application, Fair, Posting
 from xiangcun.logistics.models import StaffMember
 from xiangcun.regions.models import Village
+from xiangcun.web.management.commands.demo import DEMO_PASSWORD
 
 APPLICANTS = 20
 
@@ -197,3 +200,42 @@ def test_public_jobs_page_fits_a_phone_and_filters_by_link(
     page.goto(f"{base}/jobs/?township={township}&role=packer")
     expect(page.locator('[data-testid="jobs-list"]')).to_have_count(0)
     expect(page.locator("main .empty")).to_be_visible()
+
+
+def test_in_the_demo_the_recruiter_opens_the_fair_and_enters_walk_ins(
+    phone_page: Any, live_server: Any, transactional_db: Any, settings: Any
+) -> None:
+    """The demo as loaded by `xiangcun demo`: its recruiter login, its fair and postings; a
+    person the demo already entered at the fair is entered again and stays one application."""
+    settings.DEBUG = True
+    call_command("demo", "--quiet")
+    recruiter = next(u for u in demo_users_ensure(password=DEMO_PASSWORD) if u.role == "recruiter")
+    fair = Fair.objects.get()
+    posting = fair.postings.order_by("pk").first()
+    assert posting is not None
+    before = Application.objects.filter(fair=fair).count()
+    known = Application.objects.filter(fair=fair, posting=posting).first()
+    assert known is not None
+    page, base = phone_page, live_server.url
+
+    log_in(page, base, recruiter.phone, DEMO_PASSWORD)
+    page.locator('.site-nav [data-nav="jobs"]').click()
+    page.locator(f'a[href="/jobs/work/fairs/{fair.pk}/"]').click()
+    form = page.locator('[data-testid="fair-entry"]')
+    box = page.locator(f'[data-offline-queue-status="fair-{fair.pk}"]')
+    village = known.village_id
+    for name, phone in (("韦小兰", "13711110001"), (known.name, known.phone)):
+        form.locator('select[name="posting"]').select_option(str(posting.pk))
+        form.locator('input[name="name"]').fill(name)
+        form.locator('input[name="phone"]').fill(phone)
+        form.locator('select[name="village"]').select_option(str(village))
+        form.locator('button[type="submit"]').click()
+        expect(form.locator('input[name="name"]')).to_have_value("")
+    expect(box.locator('[data-offline-queue-line="state"]')).to_have_text(
+        box.get_attribute("data-text-sent")
+    )
+    expect(box).to_contain_text(
+        box.get_attribute("data-text-duplicate").replace("{entry}", known.name)
+    )
+    assert Application.objects.filter(fair=fair).count() == before + 1
+    fits_the_phone(page)
