@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.jobs.factories import PostingFactory
+from tests.regions.factories import StationFactory
 from xiangcun.accounts.models import User
 from xiangcun.jobs.models import Application, Fair, Posting
 from xiangcun.jobs.types import ApplicationStatus, JobRole, PostingStatus
@@ -165,3 +166,27 @@ def test_the_pipeline_moves_the_ticked_and_an_application_is_hired(
     assert Application.objects.get(pk=first.pk).status == ApplicationStatus.HIRED
     history = client.get(detail)
     assert history.status_code == 200
+
+
+def test_an_agent_applies_for_a_resident_on_the_posting_page(
+    client: Client, agent: User, posting: Posting, village: Village
+) -> None:
+    station = StationFactory()
+    client.force_login(agent)
+    page = client.get(f"/jobs/{posting.pk}/")
+    assert 'name="consent"' in page.text
+    form = {"name": "张秀英", "phone": "13512340000", "village": village.pk}
+    refused = client.post(f"/jobs/{posting.pk}/", {**form, "station": station.pk})
+    assert refused.status_code == 200
+    assert not Application.objects.exists()
+    sent = client.post(f"/jobs/{posting.pk}/", {**form, "station": station.pk, "consent": "on"})
+    assert sent.status_code == 302
+    application = Application.objects.get()
+    assert (application.source, application.consent_station_id) == ("agent", station.pk)
+
+
+def test_pages_are_in_english_for_an_english_reader(client: Client, posting: Posting) -> None:
+    page = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Jobs in the county" in page.text
+    chinese = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert "县内工作岗位" in chinese.text
