@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         authenticated = bool(user and user.is_authenticated)
         return nav_items_for(
             authenticated=authenticated,
-            roles=request_roles(request),
+            roles=request_roles(request) if authenticated else frozenset(),
             is_staff=bool(authenticated and user and user.is_staff),
         )
 
