@@ -95,6 +95,8 @@ def test_fair_entries_survive_a_cut_network_and_a_hire_joins_logistics(
     phone_page: Any, live_server: Any, fair_day: FairDay
 ) -> None:
     page, base, day = phone_page, live_server.url, fair_day
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, base, day.recruiter.phone, PASSWORD)
     page.locator('.site-nav [data-nav="jobs"]').click()
     page.locator(f'a[href="/jobs/work/fairs/{day.fair.pk}/"]').click()
@@ -139,6 +141,7 @@ def test_fair_entries_survive_a_cut_network_and_a_hire_joins_logistics(
     page.reload()
     expect(page.locator('[data-testid="fair-report"]')).to_contain_text(str(APPLICANTS))
     fits_the_phone(page)
+    assert not [text for text in console if "Content Security Policy" in text]
 
     # One of them is hired, step by step, from the job's pipeline.
     hired_name, hired_phone = person(7)

@@ -168,6 +168,8 @@ def test_attendance_sheet_taken_offline_counts_each_person_once(
         Registration.objects.create(
             session=session, learner=person, phone=person.phone, name=person.name
         )
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, base, trainer.phone, PASSWORD)
     page.goto(f"{base}/training/trainer/sessions/{session.pk}/")
     form = page.locator(f'form[data-offline-queue="session-{session.pk}"]')
@@ -205,3 +207,4 @@ def test_attendance_sheet_taken_offline_counts_each_person_once(
     expect(page.locator("main table tbody tr")).to_have_count(4)
     expect(page.locator("main h2").first).to_contain_text("3")
     fits_the_phone(page)
+    assert not [text for text in console if "Content Security Policy" in text]
