@@ -400,6 +400,9 @@ PAGE_ROWS: tuple[Row, ...] = (
     # managers read); fair entry is for recruiters and agents helping at a fair ---
     Row("GET", "jobs/", everyone(), anonymous=True),
     Row("GET", "jobs/<int:posting_id>/", everyone(), anonymous=True),
+    Row("POST", "jobs/applications/<int:application_id>/withdraw/",
+        {Role.RESIDENT.value: OWN, **only(*JOBS_MANAGERS)},
+        note="the applicant withdraws their own (recruiters may end any)"),
     Row("GET", "jobs/work/", only(*JOBS_READERS)),
     Row("GET", "jobs/work/postings/new/", only(*JOBS_MANAGERS)),
     Row("GET", "jobs/work/postings/<int:posting_id>/", only(*JOBS_READERS)),

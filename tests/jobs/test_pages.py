@@ -190,3 +190,18 @@ def test_pages_are_in_english_for_an_english_reader(client: Client, posting: Pos
     assert "Jobs in the county" in page.text
     chinese = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
     assert "县内工作岗位" in chinese.text
+
+
+def test_a_person_withdraws_their_own_application_only(
+    client: Client, posting: Posting, village: Village
+) -> None:
+    person = UserFactory(phone="13712345678")
+    client.force_login(person)
+    client.post(f"/jobs/{posting.pk}/", {"name": "李明", "village": village.pk})
+    application = Application.objects.get()
+    assert "/withdraw/" in client.get("/jobs/").text
+    client.force_login(UserFactory())
+    assert client.post(f"/jobs/applications/{application.pk}/withdraw/").status_code == 403
+    client.force_login(person)
+    assert client.post(f"/jobs/applications/{application.pk}/withdraw/").status_code == 302
+    assert Application.objects.get().status == ApplicationStatus.WITHDRAWN

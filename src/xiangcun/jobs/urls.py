@@ -9,6 +9,11 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.postings_list, name="list"),
     path("<int:posting_id>/", views.posting_detail, name="posting"),
+    path(
+        "applications/<int:application_id>/withdraw/",
+        views.application_withdraw,
+        name="withdraw",
+    ),
     path("work/", views.workspace, name="workspace"),
     path("work/postings/new/", views.posting_new, name="posting_new"),
     path("work/postings/<int:posting_id>/", views.pipeline, name="pipeline"),

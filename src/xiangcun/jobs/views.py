@@ -132,6 +132,19 @@ def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
     return render(request, "jobs/posting_detail.html", context)
 
 
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The person withdraws their own application (the service checks it is theirs)."""
+    with refusal_as_message(request) as outcome:
+        services.application_move(
+            actor=request.user, application_id=application_id, to=ApplicationStatus.WITHDRAWN
+        )
+    if outcome.done:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("jobs:list")
+
+
 # --- Recruiters' workspace --------------------------------------------------------------------
 
 
