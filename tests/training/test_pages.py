@@ -134,3 +134,18 @@ def test_pages_read_in_both_languages(learner: User, course: Course) -> None:
     url = reverse("training:courses")
     assert "Training" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "培训" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_bad_codes_and_answers_are_refused_without_an_error_page(
+    learner: User, course: Course
+) -> None:
+    client = _signed_in(learner)
+    for code in ("%00", "x" * 300, "中文", "%ED%A0%80"):
+        assert client.get(f"/training/certificates/{code}").status_code in (400, 404)
+        assert client.get(f"/training/certificates/{code}/pdf").status_code in (400, 404)
+    client.post(reverse("training:quiz_start", args=[course.pk]))
+    attempt = QuizAttempt.objects.get(learner=learner)
+    huge = {f"q{pk}": str(2**70) for pk in attempt.question_order}
+    answer = client.post(reverse("training:attempt", args=[attempt.pk]), huge)
+    assert answer.status_code == 200
+    assert not QuizAttempt.objects.get(pk=attempt.pk).submitted_at

@@ -136,14 +136,18 @@ def name_mask(name: str) -> str:
     return name[0] + stars
 
 
+def _certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with this code (any case), or None; text no certificate can have (a NUL,
+    a page of text) never reaches the database."""
+    cleaned = (code or "").strip().upper()
+    if not (0 < len(cleaned) <= 16 and cleaned.isalnum() and cleaned.isascii()):
+        return None
+    return Certificate.objects.select_related("course", "holder").filter(code=cleaned).first()
+
+
 def certificate_verify(*, code: str) -> CertificateCheck:
     """The public check of a code; CertificateNotFoundError when no certificate has it."""
-    cleaned = (code or "").strip().upper()
-    row = (
-        Certificate.objects.select_related("course", "holder").filter(code=cleaned).first()
-        if 0 < len(cleaned) <= 16 and cleaned.isalnum() and cleaned.isascii()
-        else None
-    )
+    row = _certificate_by_code(code)
     if row is None:
         raise CertificateNotFoundError
     return CertificateCheck(
@@ -162,7 +166,7 @@ def certificates_of(*, holder: AnyUser) -> QuerySet[Certificate]:
 
 def certificate_for_download(*, actor: AnyUser, code: str) -> Certificate:
     """The holder's own certificate, or any for trainers; others are told it does not exist."""
-    row = Certificate.objects.select_related("course", "holder").filter(code=code).first()
+    row = _certificate_by_code(code)
     if row is None or not actor.is_authenticated:
         raise CertificateNotFoundError
     if row.holder_id != actor.pk and not training_can_manage(user=actor):

@@ -21,7 +21,7 @@ from xiangcun.accounts.selectors import user_by_phone
 from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError, PermissionDeniedError
-from xiangcun.core.validators import int_check, mobile_normalize, text_field
+from xiangcun.core.validators import ids_storable, int_check, mobile_normalize, text_field
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import station_get
 from xiangcun.training.errors import (
@@ -114,6 +114,7 @@ def certificate_revoke(*, actor: AnyUser, code: str, reason: str) -> Certificate
     """Withdraw a certificate (trainers): the public page then says it is revoked and why not."""
     training_require_manager(user=actor)
     reason = text_field(reason, field="reason", max_length=200)
+    code = text_field(code, field="code", max_length=16, error=CertificateNotFoundError).upper()
     row = Certificate.objects.select_for_update().filter(code=code).first()
     if row is None:
         raise CertificateNotFoundError
@@ -158,6 +159,9 @@ def _chosen(answers: Mapping[Any, Any], question_ids: list[int]) -> dict[int, in
             question_id, option_id = int(key), int(value)
         except (TypeError, ValueError):
             raise InvalidAnswerError(field="answers") from None
+        # Ids a primary key can hold: a larger number would fail in the database, not here.
+        if len(ids_storable([question_id, option_id])) != 2:
+            raise InvalidAnswerError(field="answers")
         by_question[question_id] = option_id
     if set(by_question) != set(question_ids):
         raise InvalidAnswerError(field="answers")
