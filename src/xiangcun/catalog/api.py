@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xiangcun.accounts.auth import ApiTokenAuth
+from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.catalog import selectors, services
 from xiangcun.catalog.models import Brand, Category, Certification, Product, ProductPhoto, Variant
 from xiangcun.catalog.schemas import (
@@ -52,16 +52,16 @@ def _url(field: Any) -> str:
     return field.url if field and field.name else ""
 
 
-def _photo_out(photo: ProductPhoto) -> dict[str, Any]:
-    return {
-        "id": photo.pk,
-        "image": _url(photo.image),
-        "thumbnail": _url(photo.thumbnail),
-        "medium": _url(photo.medium),
-        "width": photo.width,
-        "height": photo.height,
-        "alt": photo.alt,
-    }
+def _photo_out(photo: ProductPhoto) -> ProductPhotoOut:
+    return ProductPhotoOut(
+        id=photo.pk,
+        image=_url(photo.image),
+        thumbnail=_url(photo.thumbnail),
+        medium=_url(photo.medium),
+        width=photo.width,
+        height=photo.height,
+        alt=photo.alt,
+    )
 
 
 def _variant_out(variant: Variant, available: dict[int, int]) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def _product_detail(product: Product, *, for_manager: bool = False) -> ProductDe
         description=product.description,
         description_en=product.description_en,
         shelf_life_days=product.shelf_life_days,
-        photos=[_photo_out(photo) for photo in product.photos.all()],  # type: ignore[misc]
+        photos=[_photo_out(photo) for photo in product.photos.all()],
         certifications=[_certification_out(c) for c in selectors.product_certifications(product)],
         review_note=product.review_note,
         listed_at=product.listed_at,
@@ -184,10 +184,6 @@ def _brand_fields(brand: Brand, counts: dict[int, Any]) -> dict[str, Any]:
         "products_count": figures.products,
         "sellers_count": figures.sellers,
     }
-
-
-def _caller(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _anonymous(request: HttpRequest) -> AnonymousUser:
@@ -233,7 +229,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
     summary="One product; unlisted ones only for the shop's managers and reviewers",
 )
 def product_detail(request: HttpRequest, product_id: int) -> ProductDetailOut:
-    user = _caller(request)
+    user = api_viewer(request)
     product = selectors.product_get(product_id=product_id, for_user=user)
     manager = selectors.product_can_see_unlisted(user=user, product=product)
     return _product_detail(product, for_manager=manager)
@@ -291,7 +287,7 @@ def categories(request: HttpRequest) -> CategoryListOut:
 
 
 def _detail_for(request: HttpRequest, product_id: int) -> ProductDetailOut:
-    product = selectors.product_get(product_id=product_id, for_user=_caller(request))
+    product = selectors.product_get(product_id=product_id, for_user=api_user(request))
     return _product_detail(product, for_manager=True)
 
 
@@ -302,7 +298,7 @@ def _detail_for(request: HttpRequest, product_id: int) -> ProductDetailOut:
     summary="Create a product (draft) for a shop you manage",
 )
 def product_create(request: HttpRequest, payload: ProductCreateIn) -> Status[ProductDetailOut]:
-    product = services.product_create(actor=_caller(request), **payload.dict())
+    product = services.product_create(actor=api_user(request), **payload.dict())
     return Status(201, _detail_for(request, product.pk))
 
 
@@ -316,7 +312,7 @@ def product_update(
     request: HttpRequest, product_id: int, payload: ProductUpdateIn
 ) -> ProductDetailOut:
     services.product_update(
-        actor=_caller(request), product_id=product_id, **payload.dict(exclude_unset=True)
+        actor=api_user(request), product_id=product_id, **payload.dict(exclude_unset=True)
     )
     return _detail_for(request, product_id)
 
@@ -331,7 +327,7 @@ def variant_create(
     request: HttpRequest, product_id: int, payload: VariantCreateIn
 ) -> Status[dict[str, Any]]:
     variant = services.variant_create(
-        actor=_caller(request), product_id=product_id, **payload.dict()
+        actor=api_user(request), product_id=product_id, **payload.dict()
     )
     available = selectors.variant_availability(variant_ids=[variant.pk])
     return Status(201, _variant_out(variant, available))
@@ -347,7 +343,7 @@ def variant_update(
     request: HttpRequest, variant_id: int, payload: VariantUpdateIn
 ) -> dict[str, Any]:
     variant = services.variant_update(
-        actor=_caller(request), variant_id=variant_id, **payload.dict(exclude_unset=True)
+        actor=api_user(request), variant_id=variant_id, **payload.dict(exclude_unset=True)
     )
     available = selectors.variant_availability(variant_ids=[variant.pk])
     return _variant_out(variant, available)
@@ -360,7 +356,7 @@ def variant_update(
     summary="Send a product to staff review",
 )
 def product_submit(request: HttpRequest, product_id: int) -> ProductDetailOut:
-    services.product_submit(actor=_caller(request), product_id=product_id)
+    services.product_submit(actor=api_user(request), product_id=product_id)
     return _detail_for(request, product_id)
 
 
@@ -371,7 +367,7 @@ def product_submit(request: HttpRequest, product_id: int) -> ProductDetailOut:
     summary="Take a listed product off sale",
 )
 def product_delist(request: HttpRequest, product_id: int) -> ProductDetailOut:
-    services.product_delist(actor=_caller(request), product_id=product_id)
+    services.product_delist(actor=api_user(request), product_id=product_id)
     return _detail_for(request, product_id)
 
 
@@ -385,7 +381,10 @@ def product_review(
     request: HttpRequest, product_id: int, payload: ProductReviewIn
 ) -> ProductDetailOut:
     services.product_review(
-        reviewer=_caller(request), product_id=product_id, approve=payload.approve, note=payload.note
+        reviewer=api_user(request),
+        product_id=product_id,
+        approve=payload.approve,
+        note=payload.note,
     )
     return _detail_for(request, product_id)
 
@@ -398,8 +397,8 @@ def product_review(
 )
 def product_photo_add(
     request: HttpRequest, product_id: int, image: File[UploadedFile], alt: Form[str] = ""
-) -> Status[dict[str, Any]]:
+) -> Status[ProductPhotoOut]:
     photo = services.product_photo_add(
-        actor=_caller(request), product_id=product_id, image=image, alt=alt
+        actor=api_user(request), product_id=product_id, image=image, alt=alt
     )
     return Status(201, _photo_out(photo))

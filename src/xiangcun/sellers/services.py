@@ -67,7 +67,7 @@ _text = partial(text_field, required=False)
 def _name(value: str) -> str:
     text_check(name=value)
     name = (value or "").strip()
-    if not name or len(name) > Seller._meta.get_field("name").max_length:  # type: ignore[operator]
+    if not name or len(name) > Seller._meta.get_field("name").max_length:  # type: ignore[operator]  # a CharField always has one
         raise InvalidSellerNameError(field="name")
     return name
 
