@@ -22,10 +22,13 @@ SCRIPT = (
 ).read_text(encoding="utf-8")
 ORIGIN = "https://fair.test"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'"
+# The script is loaded twice, as a page with an include too many would: it must still queue
+# each entry once.
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fair</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<script src="/static/core/offline-queue.js" defer></script></head>
+<script src="/static/core/offline-queue.js" defer></script>
+<script src="/static/core/offline-queue.js?again" defer></script></head>
 <body><main>
 <form method="post" action="/fairs/7/entries" data-offline-queue="fair-7">
   <input type="hidden" name="csrfmiddlewaretoken" value="form-token">
@@ -58,7 +61,7 @@ class FakeServer:
     def handle(self, route: Any) -> None:
         request = route.request
         if request.method == "GET":
-            if request.url.endswith("offline-queue.js"):
+            if "offline-queue.js" in request.url:
                 route.fulfill(status=200, content_type="text/javascript", body=SCRIPT)
             else:
                 route.fulfill(

@@ -371,7 +371,10 @@
   var forms = document.querySelectorAll("form[data-offline-queue]");
   Array.prototype.forEach.call(forms, function (form) {
     var name = form.getAttribute("data-offline-queue");
-    if (name) {
+    // Once per form, even if a page loads the script twice: two handlers would queue each
+    // entry twice, under two keys.
+    if (name && !form.hasAttribute("data-offline-queue-ready")) {
+      form.setAttribute("data-offline-queue-ready", "");
       new Queue(form, name).start();
     }
   });
