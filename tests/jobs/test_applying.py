@@ -21,6 +21,7 @@ from xiangcun.jobs.errors import (
     PostingNotAtFairError,
 )
 from xiangcun.jobs.models import Application, Fair, Posting
+from xiangcun.jobs.selectors import fair_report
 from xiangcun.jobs.services import application_submit
 from xiangcun.jobs.types import PostingStatus, Source
 from xiangcun.regions.models import Village
@@ -204,3 +205,22 @@ def test_an_agent_is_a_helper_but_a_resident_role_is_not(
     with pytest.raises(JobsPermissionDeniedError):
         _fair_entry(resident, posting, fair, village)
     assert _fair_entry(user_with_role(Role.AGENT), posting, fair, village).created
+
+
+def test_a_resident_registers_for_a_fair_ahead_and_the_report_counts_it(
+    recruiter: User, posting: Posting, fair: Fair, village: Village
+) -> None:
+    person = UserFactory(phone="13712345678")
+    registered = application_submit(
+        actor=person,
+        posting_id=posting.pk,
+        fair_id=fair.pk,
+        name="李明",
+        phone="",
+        village_id=village.pk,
+    ).application
+    assert registered.source == Source.ONLINE
+    _fair_entry(recruiter, posting, fair, village)
+    report = fair_report(user=recruiter, fair_id=fair.pk)
+    assert (report.total, report.registrations, report.walk_ins) == (2, 1, 1)
+    assert sum(report.by_household.values()) == 2

@@ -65,13 +65,12 @@ def _door(
     if not actor.is_authenticated:
         raise JobsPermissionDeniedError(_("Log in with your mobile number to apply."))
     roles = user_roles(user=actor)
-    if fair_id is not None:
-        if not roles & HELPERS:
-            raise JobsPermissionDeniedError
-        return Source.FAIR
+    helper = bool(roles & HELPERS)
+    if fair_id is not None and helper:
+        return Source.FAIR  # entered at the fair's table: a walk-in
     if phone == getattr(actor, "phone", None):
-        return Source.ONLINE
-    if not roles & HELPERS:
+        return Source.ONLINE  # with a fair: registered for it ahead of the day
+    if not helper:
         raise JobsPermissionDeniedError(_("You can apply only for yourself, with your own number."))
     if not consent:
         raise InvalidJobFieldError(
