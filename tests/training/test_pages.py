@@ -149,3 +149,13 @@ def test_bad_codes_and_answers_are_refused_without_an_error_page(
     answer = client.post(reverse("training:attempt", args=[attempt.pk]), huge)
     assert answer.status_code == 200
     assert not QuizAttempt.objects.get(pk=attempt.pk).submitted_at
+
+
+def test_a_trainer_writes_courses_in_the_admin(trainer: User, course: Course) -> None:
+    from xiangcun.accounts.services import roles_sync
+
+    roles_sync()
+    trainer.refresh_from_db()
+    client = _signed_in(trainer)
+    assert client.get(reverse("admin:training_course_changelist")).status_code == 200
+    assert client.get(reverse("admin:training_course_change", args=[course.pk])).status_code == 200

@@ -71,9 +71,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("jobs.application", "view", "change"),
     ],
     Role.TRAINER: [
+        # Courses are written in the admin, lessons and questions inline.
         *_crud("training.course", *ALL),
-        *_crud("training.session", *ALL),
-        *_crud("training.attendance", "view", "add", "change"),
+        *_crud("training.lesson", *ALL),
+        *_crud("training.question", *ALL),
+        *_crud("training.option", *ALL),
+        *_crud("training.trainingsession", "view", "change"),
+        *_crud("training.registration", "view"),
+        *_crud("training.certificate", "view"),
     ],
     Role.PROGRAMME_MANAGER: [
         "sellers.review_seller",
