@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD, user_with_role
@@ -20,6 +20,7 @@ from tests.regions.factories import StationFactory, TownshipFactory, VillageFact
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import demo_users_ensure
 from xiangcun.accounts.types import Role
+from xiangcun.jobs.forms import FairEntryForm
 from xiangcun.jobs.models import Application, Fair, Posting
 from xiangcun.logistics.models import StaffMember
 from xiangcun.regions.models import Village
@@ -239,6 +240,22 @@ def test_in_the_demo_the_recruiter_opens_the_fair_and_enters_walk_ins(
     )
     expect(box).to_contain_text(
         box.get_attribute("data-text-duplicate").replace("{entry}", known.name)
+    )
+    assert Application.objects.filter(fair=fair).count() == before + 1
+
+    # An entry the server refuses (no job chosen) leaves the queue, listed with the reason.
+    form.locator('input[name="name"]').fill("没选岗位")
+    form.locator('input[name="phone"]').fill("13711110002")
+    form.locator('button[type="submit"]').click()
+    with translation.override("zh-hans"):
+        reason = str(FairEntryForm.base_fields["posting"].error_messages["required"])
+    expect(box.locator(".message-error")).to_have_text(
+        box.get_attribute("data-text-refused")
+        .replace("{entry}", "没选岗位")
+        .replace("{message}", reason)
+    )
+    expect(box.locator('[data-offline-queue-line="state"]')).to_have_text(
+        box.get_attribute("data-text-sent")
     )
     assert Application.objects.filter(fair=fair).count() == before + 1
     fits_the_phone(page)
