@@ -339,3 +339,26 @@ def test_lesson_uploads_are_bounded_in_type_and_size(course: Course) -> None:
         lesson.full_clean()
     lesson.video = SimpleUploadedFile("clip.mp4", b"x", "video/mp4")
     lesson.full_clean()
+
+
+def test_results_count_learners_passes_and_certificates_by_home_township(
+    trainer: User, course: Course
+) -> None:
+    from tests.regions.factories import VillageFactory
+    from xiangcun.accounts.models import ResidentProfile
+
+    village = VillageFactory()
+    passed, failed, elsewhere = UserFactory(), UserFactory(), UserFactory()
+    for person in (passed, failed):
+        ResidentProfile.objects.create(user=person, name=person.name, village=village)
+    _read_all(passed, course)
+    _pass_quiz(passed, course)
+    _pass_quiz(passed, course)  # a second pass counts the person once
+    _pass_quiz(failed, course, correct=1)
+    _pass_quiz(elsewhere, course, correct=1)
+    rows = {r.township: r for r in selectors.results_by_township(actor=trainer)}
+    here = rows[village.township.name]
+    assert (here.learners, here.quizzes_passed, here.certificates) == (2, 1, 1)
+    assert (rows[""].learners, rows[""].quizzes_passed, rows[""].certificates) == (1, 0, 0)
+    with pytest.raises(TrainingPermissionDeniedError):
+        selectors.results_by_township(actor=passed)
