@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
 
-from xiangcun.accounts.idcards import id_number_hash, id_number_normalize
+from xiangcun.accounts.idcards import id_number_hash, id_number_mask, id_number_normalize
 from xiangcun.accounts.models import Household, ResidentProfile, User
 from xiangcun.accounts.types import Role
 from xiangcun.core.validators import mobile_normalize
@@ -44,6 +44,13 @@ def household_registered_poor(*, household_id: int) -> bool | None:
     return (
         Household.objects.filter(pk=household_id).values_list("registered_poor", flat=True).first()
     )
+
+
+def id_number_protected(*, id_number: str) -> tuple[str, str]:
+    """(keyed hash, masked form) of a resident ID card number, for an app that must find a person
+    again by ID number without keeping it; raises InvalidIdNumberError when it is not valid."""
+    number = id_number_normalize(id_number)
+    return id_number_hash(number), id_number_mask(number)
 
 
 def resident_by_id_number(*, id_number: str) -> ResidentProfile | None:

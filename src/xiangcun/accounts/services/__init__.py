@@ -29,6 +29,7 @@ from xiangcun.accounts.services.users import (
     role_grant,
     role_revoke,
     roles_sync,
+    user_for_phone,
     user_register,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "roles_sync",
     "sms_kind_register",
     "sms_queue",
+    "user_for_phone",
     "user_register",
 ]

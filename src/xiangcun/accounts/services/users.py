@@ -51,6 +51,27 @@ def user_register(*, phone: str, password: str, name: str = "") -> User:
     return user
 
 
+@transaction.atomic
+def user_for_phone(*, phone: str, name: str = "") -> User:
+    """The account of this mobile number, opened (as a buyer, with no password: they log in by
+    SMS code on their own phone) when someone acts for a person who has none yet, e.g. a hire."""
+    text_check(name=name)
+    phone = mobile_normalize(phone)
+    user = User.objects.filter(phone=phone).first()
+    if user is not None:
+        return user
+    user = User(phone=phone, name=_name_clean(name))
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Opened meanwhile by a concurrent request: that account is theirs.
+        return User.objects.get(phone=phone)
+    role_grant(user=user, role=Role.BUYER)
+    return user
+
+
 def _role_group(role: Role) -> Group:
     group, created = Group.objects.get_or_create(name=role.value)
     if created:

@@ -13,10 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-# accounts has no public name yet for its ID-card helpers; its selectors module holds them.
-from xiangcun.accounts.selectors import (  # type: ignore[attr-defined]
-    id_number_hash,
-    id_number_normalize,
+from xiangcun.accounts.selectors import (
+    id_number_protected,
     resident_by_id_number,
     user_roles,
 )
@@ -52,10 +50,6 @@ class Submitted:
 
     application: Application
     created: bool
-
-
-def _mask(number: str) -> str:
-    return f"{number[:3]}{'*' * (len(number) - 7)}{number[-4:]}"
 
 
 def _door(
@@ -121,11 +115,11 @@ def _person(
         "registered_poor": False,
     }
     if id_number.strip():
-        number = id_number_normalize(id_number)
-        resident = resident_by_id_number(id_number=number)
+        number_hash, masked = id_number_protected(id_number=id_number)
+        resident = resident_by_id_number(id_number=id_number)
         person.update(
-            id_number_hash=id_number_hash(number),
-            id_number_masked=_mask(number),
+            id_number_hash=number_hash,
+            id_number_masked=masked,
             registered_poor=bool(resident and resident.registered_poor),
         )
     return person

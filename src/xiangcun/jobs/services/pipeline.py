@@ -8,13 +8,12 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.selectors import user_roles
-from xiangcun.accounts.services import role_grant
+from xiangcun.accounts.services import role_grant, user_for_phone
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import ids_storable, int_check, text_field
@@ -180,18 +179,6 @@ def applications_move(
     return result
 
 
-def _user_for(application: Application) -> AnyUser:
-    user_model = get_user_model()
-    user = application.user or user_model._default_manager.filter(phone=application.phone).first()
-    if user is None:
-        # The person logs in later by SMS code on their own phone: no password is set.
-        user = user_model._default_manager.create_user(
-            phone=application.phone, password=None, name=application.name
-        )
-        role_grant(user=user, role=Role.BUYER)
-    return user
-
-
 @transaction.atomic
 def application_hire(
     *,
@@ -220,7 +207,7 @@ def application_hire(
             station_get(station_id=station)
         except StationNotFoundError:
             raise InvalidJobFieldError(field="station") from None
-    user = _user_for(application)
+    user = application.user or user_for_phone(phone=application.phone, name=application.name)
     employment = Employment.objects.create(
         application=application,
         posting=posting,
@@ -232,7 +219,7 @@ def application_hire(
     )
     role = ROLE_GRANTED.get(posting.role)
     if role is not None:
-        role_grant(user=user, role=role)  # type: ignore[arg-type]
+        role_grant(user=user, role=role)
     application.user_id = user.pk
     application.status = S.HIRED
     application.save(update_fields=["user", "status", "updated_at"])
