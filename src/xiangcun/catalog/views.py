@@ -31,6 +31,7 @@ from xiangcun.catalog.selectors import (
 from xiangcun.catalog.templatetags.shop import local
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.pages import page_number, pagination
 from xiangcun.core.types import Page
 from xiangcun.regions.selectors import townships_list
 from xiangcun.sellers.errors import SellerNotFoundError
@@ -45,30 +46,6 @@ HOME_SHELF = 6
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def _pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
-    """Previous/next links that keep every other query parameter."""
-
-    def url(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return f"?{params.urlencode()}"
-
-    return {
-        "page": page.page,
-        "pages": page.pages,
-        "count": page.count,
-        "previous_url": url(page.page - 1) if page.page > 1 else "",
-        "next_url": url(page.page + 1) if page.page < page.pages else "",
-    }
 
 
 def _category_choices() -> list[tuple[Any, str]]:
@@ -140,7 +117,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
-        "pagination": _pagination(request, results) if results is not None else None,
+        "pagination": pagination(request, results) if results is not None else None,
         "filtered": any(
             request.GET.get(name)
             for name in (
@@ -168,7 +145,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     if sort not in {"relevance", "new", "price", "-price"}:
         sort = "new"
     results = products_search(
-        category=slug, sort=sort, page=_page_number(request), page_size=PAGE_SIZE
+        category=slug, sort=sort, page=page_number(request), page_size=PAGE_SIZE
     )
     children = [row for row in categories_list() if row.parent_id == found.pk]
     context = {
@@ -176,7 +153,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         "children": children,
         "results": results,
         "sort": sort,
-        "pagination": _pagination(request, results),
+        "pagination": pagination(request, results),
         "search_url": f"{reverse('shop:search')}?{urlencode({'category': slug})}",
     }
     return render(request, "catalog/category.html", context)
@@ -207,13 +184,13 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         brand = brand_get(slug=slug)
     except BrandNotFoundError:
         raise Http404 from None
-    results = products_search(brand=slug, sort="new", page=_page_number(request))
+    results = products_search(brand=slug, sort="new", page=page_number(request))
     context = {
         "brand": brand,
         "counts": brand_counts(brand_ids=[brand.pk])[brand.pk],
         "certifications": list(brand.certifications.all()),
         "results": results,
-        "pagination": _pagination(request, results),
+        "pagination": pagination(request, results),
     }
     return render(request, "catalog/brand.html", context)
 
@@ -226,7 +203,7 @@ def seller_shop(request: HttpRequest, seller_id: int) -> HttpResponse:
     except SellerNotFoundError:
         raise Http404 from None
     paginator = Paginator(products_for_seller(seller_id=seller.pk, listed_only=True), PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = paginator.get_page(page_number(request))
     results = Page(
         items=list(page.object_list), count=paginator.count, page=page.number, page_size=PAGE_SIZE
     )
@@ -234,6 +211,6 @@ def seller_shop(request: HttpRequest, seller_id: int) -> HttpResponse:
         "seller": seller,
         "photos": list(seller.photos.all()),
         "results": results,
-        "pagination": _pagination(request, results),
+        "pagination": pagination(request, results),
     }
     return render(request, "catalog/seller_shop.html", context)

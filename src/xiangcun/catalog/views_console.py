@@ -39,8 +39,8 @@ from xiangcun.catalog.services import (
     variant_update,
 )
 from xiangcun.catalog.templatetags.shop import local
-from xiangcun.catalog.views import PAGE_SIZE, _category_choices, _page_number, _pagination
-from xiangcun.core.pages import refusal_as_message, refusal_on_form
+from xiangcun.catalog.views import PAGE_SIZE, _category_choices
+from xiangcun.core.pages import page_number, pagination, refusal_as_message, refusal_on_form
 from xiangcun.core.types import Page
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.selectors import seller_can_manage, sellers_managed_by
@@ -310,11 +310,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Products waiting for staff review, oldest first."""
     _require_reviewer(request)
     paginator = Paginator(products_in_review(), PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
+    page = paginator.get_page(page_number(request))
     results = Page(
         items=list(page.object_list), count=paginator.count, page=page.number, page_size=PAGE_SIZE
     )
-    context = {"results": results, "pagination": _pagination(request, results)}
+    context = {"results": results, "pagination": pagination(request, results)}
     return render(request, "catalog/review_queue.html", context)
 
 

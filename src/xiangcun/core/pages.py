@@ -1,4 +1,5 @@
-"""How a page calls a service and shows its refusal: one way for every app.
+"""How a page calls a service and shows its refusal, and pages through a list: one way for
+every app.
 
 A page view passes the actor to a service and, when the service refuses, shows the refusal
 where the person will read it: next to the form field it is about, or as a message at the top
@@ -15,6 +16,7 @@ swallowed: it goes on to `XiangcunErrorMiddleware`, which answers 403.
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
@@ -22,6 +24,7 @@ from django.http import HttpRequest
 
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.types import Page
 
 
 @dataclass
@@ -72,3 +75,30 @@ def refusal_as_message(request: HttpRequest) -> Iterator[ServiceOutcome]:
             raise
         messages.error(request, str(error.message))
         outcome.error = error
+
+
+def page_number(request: HttpRequest) -> int:
+    """The `?page=` asked for, 1 when absent or not a number (the error middleware answers 400
+    for one past a million, so it fits every query)."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
+    """What a pagination bar shows: the page, the count, and the previous and next links, which
+    keep every other query parameter (filters, sort)."""
+
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "count": page.count,
+        "previous_url": url(page.page - 1) if page.page > 1 else "",
+        "next_url": url(page.page + 1) if page.page < page.pages else "",
+    }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from xiangcun.catalog.selectors import products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.pages import page_number
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.forms import HarvestForm, RecallForm
@@ -41,13 +42,6 @@ PAGE_SIZE = 20
 
 def _unit_label(code: str) -> str:
     return str(LOT_UNIT_NAMES.get(code, code))
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 # --- the public trace page -------------------------------------------------------------------
@@ -188,7 +182,7 @@ def lot_list(request: HttpRequest) -> HttpResponse:
     managed = sellers_managed_by(user=request.user)
     page = lots_for_sellers(
         seller_ids=[seller.pk for seller in managed],
-        page=_page_number(request),
+        page=page_number(request),
         page_size=PAGE_SIZE,
     )
     rows = [(lot, _unit_label(lot.unit)) for lot in page.items]

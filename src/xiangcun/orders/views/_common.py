@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
-from xiangcun.core.types import Page
 from xiangcun.orders import selectors
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import OrderLine
@@ -29,30 +28,6 @@ def next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
-
-
-def page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
-    """What `orders/_pagination.html` shows: the page, the count and the neighbours' links."""
-
-    def url(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return f"?{params.urlencode()}"
-
-    return {
-        "page": page.page,
-        "pages": page.pages,
-        "count": page.count,
-        "previous_url": url(page.page - 1) if page.page > 1 else "",
-        "next_url": url(page.page + 1) if page.page < page.pages else "",
-    }
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from xiangcun.core.errors import NotFoundError
-from xiangcun.core.pages import refusal_as_message, refusal_on_form
+from xiangcun.core.pages import page_number, pagination, refusal_as_message, refusal_on_form
 from xiangcun.orders import selectors, services
 from xiangcun.orders.forms import CancelForm, ReturnForm
 from xiangcun.orders.models import Order
@@ -19,8 +19,6 @@ from xiangcun.orders.views._common import (
     group_lines,
     is_cash_staff,
     order_for,
-    page_number,
-    pagination,
 )
 from xiangcun.orders.views.payment import (
     awaits_wechat,

@@ -14,10 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from xiangcun.core.pages import refusal_as_message
+from xiangcun.core.pages import page_number, pagination, refusal_as_message
 from xiangcun.orders import selectors, services
 from xiangcun.orders.models import Order, OrderLine
-from xiangcun.orders.views._common import page_number, pagination
 from xiangcun.sellers.selectors import sellers_managed_by
 
 # The shop the console works on, shared with catalog's and inventory's console pages.
