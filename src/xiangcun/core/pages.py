@@ -20,9 +20,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 
-from xiangcun.core.errors import PermissionDeniedError, XiangcunError
+from xiangcun.core.errors import InvalidInputError, PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
 from xiangcun.core.types import Page
 
@@ -102,3 +102,30 @@ def pagination(request: HttpRequest, page: Page[Any]) -> dict[str, Any]:
         "previous_url": url(page.page - 1) if page.page > 1 else "",
         "next_url": url(page.page + 1) if page.page < page.pages else "",
     }
+
+
+# The server side of the offline entry queue (`core/static/core/offline-queue.js`): a form marked
+# `data-offline-queue` is sent with `Accept: application/json` and an `idempotency_key`, and is
+# answered 201 (new), 200 (the same entry or person again) or 4xx `{"code", "message"}`.
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the offline queue sent this form (it asks for JSON); else a person without
+    JavaScript did, who gets a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def form_refusal(form: Form) -> InvalidInputError:
+    """A form's first error as a refusal naming its field, for a JSON answer."""
+    field, errors = next(iter(form.errors.items()))
+    return InvalidInputError(str(errors[0]), field=None if field == "__all__" else field)
+
+
+def refusal_json(error: XiangcunError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
+
+
+def queued_entry_json(*, record_id: int, status: str, duplicate: bool) -> JsonResponse:
+    """The queue's answer for an entry kept: 201 when new, 200 when it was there already."""
+    body = {"id": record_id, "status": status, "duplicate": duplicate}
+    return JsonResponse(body, status=200 if duplicate else 201)

@@ -10,19 +10,25 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.errors import (
-    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     XiangcunError,
 )
 from xiangcun.core.forms import choices_set
-from xiangcun.core.pages import refusal_as_message, refusal_on_form
+from xiangcun.core.pages import (
+    form_refusal,
+    queued_entry_json,
+    refusal_as_message,
+    refusal_json,
+    refusal_on_form,
+    wants_json,
+)
 from xiangcun.jobs import selectors, services
 from xiangcun.jobs.forms import (
     ApplyForm,
@@ -352,13 +358,9 @@ def fair_detail(request: HttpRequest, fair_id: int) -> HttpResponse:
     return render(request, "jobs/fair.html", context)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refusal(request: HttpRequest, error: XiangcunError, fair_id: int) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(error.as_dict(), status=error.status)
+    if wants_json(request):
+        return refusal_json(error)
     if isinstance(error, PermissionDeniedError):
         raise error  # the 403 page (core middleware)
     messages.error(request, str(error.message))
@@ -373,8 +375,7 @@ def fair_entry(request: HttpRequest, fair_id: int) -> HttpResponse:
     fair = _fair_or_404(fair_id)
     form = _entry_form(fair.pk, request.POST)
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        return _refusal(request, InvalidInputError(str(errors[0]), field=field), fair.pk)
+        return _refusal(request, form_refusal(form), fair.pk)
     data = form.cleaned_data
     try:
         result = services.application_submit(
@@ -390,9 +391,10 @@ def fair_entry(request: HttpRequest, fair_id: int) -> HttpResponse:
     except XiangcunError as error:
         return _refusal(request, error, fair.pk)
     application = result.application
-    if _wants_json(request):
-        body = {"id": application.pk, "status": application.status, "duplicate": not result.created}
-        return JsonResponse(body, status=201 if result.created else 200)
+    if wants_json(request):
+        return queued_entry_json(
+            record_id=application.pk, status=application.status, duplicate=not result.created
+        )
     messages.success(
         request,
         _("%(name)s entered.") % {"name": application.name}

@@ -11,14 +11,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.errors import NotFoundError, PermissionDeniedError, XiangcunError
-from xiangcun.core.pages import refusal_as_message, refusal_on_form
+from xiangcun.core.pages import (
+    form_refusal,
+    queued_entry_json,
+    refusal_as_message,
+    refusal_json,
+    refusal_on_form,
+    wants_json,
+)
 from xiangcun.regions.selectors import stations_list
 from xiangcun.training import selectors, services
 from xiangcun.training.certificates import certificate_pdf
@@ -262,14 +269,9 @@ def session_new(request: HttpRequest) -> HttpResponse:
     return render(request, "training/session_new.html", {"form": form})
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _attendance_json(request: HttpRequest, session_id: int, form: AttendanceForm) -> HttpResponse:
     if not form.is_valid():
-        message = next(iter(form.errors.values()))[0]
-        return JsonResponse({"code": "invalid_input", "message": message}, status=400)
+        return refusal_json(form_refusal(form))
     data = form.cleaned_data
     try:
         outcome = services.attendance_record(
@@ -280,14 +282,10 @@ def _attendance_json(request: HttpRequest, session_id: int, form: AttendanceForm
             idempotency_key=data["idempotency_key"],
         )
     except XiangcunError as refusal:
-        refused = {"code": refusal.code, "message": str(refusal.message)}
-        return JsonResponse(refused, status=refusal.status)
-    body: dict[str, Any] = {
-        "id": outcome.registration_id,
-        "status": outcome.status,
-        "duplicate": outcome.duplicate,
-    }
-    return JsonResponse(body, status=200 if outcome.duplicate else 201)
+        return refusal_json(refusal)
+    return queued_entry_json(
+        record_id=outcome.registration_id, status=outcome.status, duplicate=outcome.duplicate
+    )
 
 
 @login_required
@@ -298,7 +296,7 @@ def sheet(request: HttpRequest, session_id: int) -> HttpResponse:
     session, people = _found(selectors.session_sheet, actor=request.user, session_id=session_id)
     form = AttendanceForm(request.POST or None)
     if request.method == "POST":
-        if _wants_json(request):
+        if wants_json(request):
             return _attendance_json(request, session.pk, form)
         if form.is_valid():
             data = form.cleaned_data
