@@ -19,12 +19,14 @@ from xiangcun.accounts.api import router as accounts_router
 from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.api import CheckedJsonParser, openapi_with_standard_errors
 from xiangcun.core.errors import XiangcunError
+from xiangcun.finance.api import router as finance_router
 from xiangcun.inventory.api import router as inventory_router
 from xiangcun.jobs.api import router as jobs_router
 from xiangcun.logistics.api import router as logistics_router
 from xiangcun.orders.api import router as orders_router
 from xiangcun.regions.api import router as regions_router
 from xiangcun.sellers.api import router as sellers_router
+from xiangcun.shipping.api import router as shipping_router
 from xiangcun.traceability.api import router as epcis_router
 from xiangcun.training.api import router as training_router
 
@@ -139,7 +141,9 @@ api.add_router("/catalog", catalog_router, tags=["catalog"])
 api.add_router("/sellers", sellers_router, tags=["sellers"])
 api.add_router("/inventory", inventory_router, tags=["inventory"])
 api.add_router("/orders", orders_router, tags=["orders"])
+api.add_router("/logistics/rates", shipping_router, tags=["logistics"])
 api.add_router("/logistics", logistics_router, tags=["logistics"])
 api.add_router("/epcis", epcis_router, tags=["epcis"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/training", training_router, tags=["training"])
+api.add_router("/finance", finance_router, tags=["finance"])

@@ -86,8 +86,10 @@ INSTALLED_APPS = [
     "xiangcun.inventory",
     "xiangcun.traceability",
     "xiangcun.payments",
+    "xiangcun.shipping",
     "xiangcun.orders",
     "xiangcun.logistics",
+    "xiangcun.finance",
     "xiangcun.web",
 ]
 

@@ -27,10 +27,17 @@ from xiangcun.ledger.errors import (
 )
 from xiangcun.ledger.models import Account, JournalEntry, Posting
 from xiangcun.ledger.types import (
+    BANK_OPERATING,
     BUYER_PAYMENTS_CLEARING,
     CASH_COUNTY,
+    CASH_VARIANCE,
     COMMISSION_INCOME,
     DELIVERY_INCOME,
+    INTEREST_INCOME,
+    LOAN_FEE_INCOME,
+    LOAN_LOSS_EXPENSE,
+    PENALTY_INCOME,
+    SHIPPING_EXPENSE,
     AccountSpec,
 )
 
@@ -48,10 +55,30 @@ _FIXED_ACCOUNTS = {
     COMMISSION_INCOME: (Account.Kind.INCOME, "Platform commission income"),
     DELIVERY_INCOME: (Account.Kind.INCOME, "Delivery fee income"),
     CASH_COUNTY: (Account.Kind.ASSET, "Cash at the county office"),
+    BANK_OPERATING: (Account.Kind.ASSET, "Programme bank account"),
+    SHIPPING_EXPENSE: (Account.Kind.EXPENSE, "National carriers' charges"),
+    INTEREST_INCOME: (Account.Kind.INCOME, "Loan interest income"),
+    LOAN_FEE_INCOME: (Account.Kind.INCOME, "Loan fee income"),
+    PENALTY_INCOME: (Account.Kind.INCOME, "Late payment penalty income"),
+    LOAN_LOSS_EXPENSE: (Account.Kind.EXPENSE, "Loans written off"),
+    CASH_VARIANCE: (Account.Kind.EXPENSE, "Cash over and short at stations"),
 }
 _PROVIDER_RECEIVABLE = re.compile(r"provider_receivable:(?P<name>[a-z][a-z0-9_]{0,29})")
+_NAMED_FAMILIES = {
+    # prefix: (kind, readable name)
+    "carrier_payable": (Account.Kind.LIABILITY, "Payable to carrier {name}"),
+    "payout_clearing": (Account.Kind.LIABILITY, "Payouts in flight through {name}"),
+}
+_NAMED = re.compile(r"(?P<prefix>[a-z_]+):(?P<name>[a-z][a-z0-9_]{0,29})")
 _STATION_CASH = re.compile(r"cash:station:(?P<id>[1-9][0-9]{0,17})")
-_SELLER_PAYABLE = re.compile(r"seller_payable:(?P<id>[1-9][0-9]{0,17})")
+_OWNED_FAMILIES = {
+    # prefix: (kind, readable name, owner type)
+    "seller_payable": (Account.Kind.LIABILITY, "Payable to seller {id}", "seller"),
+    "seller_available": (Account.Kind.LIABILITY, "Available to seller {id}", "seller"),
+    "loan_receivable": (Account.Kind.ASSET, "Principal owed on loan {id}", "loan"),
+    "loan_credit": (Account.Kind.LIABILITY, "Overpaid on loan {id}", "loan"),
+}
+_OWNED = re.compile(r"(?P<prefix>[a-z_]+):(?P<id>[1-9][0-9]{0,17})")
 
 
 def _account_spec(code: object) -> AccountSpec:
@@ -75,14 +102,18 @@ def _account_spec(code: object) -> AccountSpec:
             owner_type="station",
             owner_id=station_id,
         )
-    if match := _SELLER_PAYABLE.fullmatch(code):
-        seller_id = int(match["id"])
+    if (match := _NAMED.fullmatch(code)) and match["prefix"] in _NAMED_FAMILIES:
+        kind, name = _NAMED_FAMILIES[match["prefix"]]
+        return AccountSpec(code=code, kind=kind, name=name.format(name=match["name"]))
+    if (match := _OWNED.fullmatch(code)) and match["prefix"] in _OWNED_FAMILIES:
+        kind, name, owner_type = _OWNED_FAMILIES[match["prefix"]]
+        owner_id = int(match["id"])
         return AccountSpec(
             code=code,
-            kind=Account.Kind.LIABILITY,
-            name=f"Payable to seller {seller_id}",
-            owner_type="seller",
-            owner_id=seller_id,
+            kind=kind,
+            name=name.format(id=owner_id),
+            owner_type=owner_type,
+            owner_id=owner_id,
         )
     raise UnknownAccountError(
         _("There is no ledger account %(code)s.") % {"code": code[:60]}, field="lines"

@@ -19,6 +19,14 @@ class EntryKind(StrEnum):
     CASH_COLLECTED = "cash_collected"
     CASH_HANDOVER = "cash_handover"
     PAYOUT = "payout"
+    PAYOUT_SETTLED = "payout_settled"
+    SETTLEMENT = "settlement"
+    DISBURSEMENT = "disbursement"
+    REPAYMENT = "repayment"
+    LOAN_CHARGE = "loan_charge"
+    WRITE_OFF = "write_off"
+    CARRIER_CHARGE = "carrier_charge"
+    ADJUSTMENT = "adjustment"
     CORRECTION = "correction"
 
 
@@ -26,6 +34,16 @@ BUYER_PAYMENTS_CLEARING = "buyer_payments_clearing"
 COMMISSION_INCOME = "commission_income"
 DELIVERY_INCOME = "delivery_income"
 CASH_COUNTY = "cash:county"
+# The programme's bank account, that payouts leave from.
+BANK_OPERATING = "bank:operating"
+# What national carriers charge us for the parcels they carry.
+SHIPPING_EXPENSE = "shipping_expense"
+INTEREST_INCOME = "interest_income"
+LOAN_FEE_INCOME = "loan_fee_income"
+PENALTY_INCOME = "penalty_income"
+LOAN_LOSS_EXPENSE = "loan_loss_expense"
+# Cash counted at a station's shift close that differs from what the drawer should hold.
+CASH_VARIANCE = "cash_variance"
 
 
 def provider_receivable_account(provider: str) -> str:
@@ -39,8 +57,33 @@ def station_cash_account(station_id: int) -> str:
 
 
 def seller_payable_account(seller_id: int) -> str:
-    """What the platform owes a seller."""
+    """What the platform owes a seller for sales still inside the settlement window."""
     return f"seller_payable:{seller_id}"
+
+
+def seller_available_account(seller_id: int) -> str:
+    """What the platform owes a seller and may pay out now (settled sales, loan money)."""
+    return f"seller_available:{seller_id}"
+
+
+def carrier_payable_account(carrier: str) -> str:
+    """What we owe a national carrier (sf, ems, kuaidi100 ...) for parcels it carried."""
+    return f"carrier_payable:{carrier}"
+
+
+def payout_clearing_account(provider: str) -> str:
+    """Payouts sent through a provider (bank, wechat, simulated) and not yet confirmed."""
+    return f"payout_clearing:{provider}"
+
+
+def loan_receivable_account(loan_id: int) -> str:
+    """Principal a borrower still owes on one loan."""
+    return f"loan_receivable:{loan_id}"
+
+
+def loan_credit_account(loan_id: int) -> str:
+    """Money paid on a loan beyond what it owes (an overpayment, held as credit)."""
+    return f"loan_credit:{loan_id}"
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,22 @@ class Order(TimeStampedModel):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    # Home delivery anywhere in mainland China: the destination's county (GB/T 2260 code) and
+    # the carrier service the buyer chose from the quote. Empty for the county's own delivery.
+    county_code = models.CharField(_("county code"), max_length=6, blank=True)
+    shipping_carrier = models.CharField(_("carrier"), max_length=16, blank=True)
+    shipping_service = models.CharField(_("carrier service"), max_length=32, blank=True)
+    # What the carrier will charge us for the parcel, from the quote (the buyer's part is
+    # `delivery_fee`).
+    shipping_cost = models.DecimalField(
+        _("carrier charge"), max_digits=14, decimal_places=2, default=0
+    )
+    promised_days_min = models.PositiveSmallIntegerField(
+        _("delivery days (from)"), null=True, blank=True
+    )
+    promised_days_max = models.PositiveSmallIntegerField(
+        _("delivery days (to)"), null=True, blank=True
+    )
     goods_total = models.DecimalField(_("goods"), max_digits=14, decimal_places=2)
     delivery_fee = models.DecimalField(_("delivery fee"), max_digits=14, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)

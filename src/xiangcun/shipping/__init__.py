@@ -1,0 +1,1 @@
+"""Shipping: national carriers' services, rate tables and the fee and days a parcel costs."""

@@ -1,0 +1,1 @@
+"""Carriers, their services and rate tables (filled in by the shipping work)."""
