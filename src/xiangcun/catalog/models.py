@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.db import TimeStampedModel
 
+# Bounds of a unit's parcel data (the form, the API and the database hold the same): 50 kg a
+# unit and 2 m a side are more than any carrier takes as one parcel.
+SHIPPING_WEIGHT_MAX_G = 50_000
+SIDE_MAX_CM = 200
+KEEPS_DAYS_MAX = 365
+
 
 class Direction(models.TextChoices):
     """Which way goods travel; decides where they are offered."""
@@ -90,6 +96,13 @@ class Product(TimeStampedModel):
     is_fresh = models.BooleanField(_("fresh food"), default=False)
     needs_cold_chain = models.BooleanField(_("needs cold chain"), default=False)
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
+    # Handling needs on the way to a buyer (shipping reads them): chilled is `needs_cold_chain`;
+    # frozen goods need a service that keeps them frozen; fragile ones are packed in foam.
+    # `keeps_days`: a perishable product must reach the buyer within so many days (None: it is
+    # not perishable in transit; a fresh product without it is held to its shelf life).
+    keep_frozen = models.BooleanField(_("must stay frozen"), default=False)
+    fragile = models.BooleanField(_("fragile"), default=False)
+    keeps_days = models.PositiveSmallIntegerField(_("arrives within (days)"), null=True, blank=True)
     origin_village = models.ForeignKey(
         "regions.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -110,7 +123,16 @@ class Product(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(needs_cold_chain=False) | Q(is_fresh=True),
                 name="catalog_product_cold_chain_only_fresh",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(keep_frozen=False) | Q(needs_cold_chain=True),
+                name="catalog_product_frozen_needs_cold_chain",
+            ),
+            models.CheckConstraint(
+                condition=Q(keeps_days__isnull=True)
+                | Q(keeps_days__gte=1, keeps_days__lte=KEEPS_DAYS_MAX),
+                name="catalog_product_keeps_days_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +155,12 @@ class Variant(TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     net_weight_g = models.PositiveIntegerField(_("net weight (g)"), null=True, blank=True)
+    # The parcel's side of a unit: gross weight with its packaging (None: the net weight is
+    # used) and its outer size, for a carrier's volumetric weight (None: not counted).
+    shipping_weight_g = models.PositiveIntegerField(_("shipping weight (g)"), null=True, blank=True)
+    length_cm = models.PositiveSmallIntegerField(_("length (cm)"), null=True, blank=True)
+    width_cm = models.PositiveSmallIntegerField(_("width (cm)"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     price = models.DecimalField(_("price (CNY)"), max_digits=14, decimal_places=2)
     gtin = models.CharField(_("barcode (GTIN)"), max_length=14, blank=True)
     is_active = models.BooleanField(_("on sale"), default=True)
@@ -143,7 +171,20 @@ class Variant(TimeStampedModel):
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="catalog_variant_price_positive")
+            models.CheckConstraint(condition=Q(price__gt=0), name="catalog_variant_price_positive"),
+            models.CheckConstraint(
+                condition=Q(shipping_weight_g__isnull=True)
+                | Q(shipping_weight_g__gte=1, shipping_weight_g__lte=SHIPPING_WEIGHT_MAX_G),
+                name="catalog_variant_shipping_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(length_cm__isnull=True) | Q(length_cm__gte=1, length_cm__lte=SIDE_MAX_CM)
+                )
+                & (Q(width_cm__isnull=True) | Q(width_cm__gte=1, width_cm__lte=SIDE_MAX_CM))
+                & (Q(height_cm__isnull=True) | Q(height_cm__gte=1, height_cm__lte=SIDE_MAX_CM)),
+                name="catalog_variant_size_range",
+            ),
         ]
 
     def __str__(self) -> str:
