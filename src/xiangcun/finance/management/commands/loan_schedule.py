@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from xiangcun.finance.errors import InvalidLoanTermsError
 from xiangcun.finance.schedule import (
@@ -78,7 +79,7 @@ def _decimal(options: dict[str, Any], field: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _refuse(field, f"{text!r} is not a number") from None
+        raise _refuse(field, gettext("%(text)r is not a number.") % {"text": text}) from None
     return value
 
 
@@ -87,7 +88,7 @@ def _whole(options: dict[str, Any], field: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise _refuse(field, f"{text!r} is not a whole number") from None
+        raise _refuse(field, gettext("%(text)r is not a whole number.") % {"text": text}) from None
 
 
 def _day(options: dict[str, Any], field: str) -> datetime.date | None:
@@ -97,7 +98,9 @@ def _day(options: dict[str, Any], field: str) -> datetime.date | None:
     try:
         return datetime.datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 (a day)
     except ValueError:
-        raise _refuse(field, f"{text!r} is not a date written YYYY-MM-DD") from None
+        raise _refuse(
+            field, gettext("%(text)r is not a date written YYYY-MM-DD.") % {"text": text}
+        ) from None
 
 
 class Command(BaseCommand):
