@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from xiangcun.finance.errors import InvalidLoanTermsError
 from xiangcun.finance.schedule import ScheduleTerms, schedule_build
@@ -313,3 +314,25 @@ def test_an_instalment_rounded_up_past_the_debt_ends_the_schedule_early() -> Non
     assert schedule.rows[-1].outstanding == 0
     assert len(schedule.rows) == 11
     assert schedule.total_principal == D(1000)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "chinese"),
+    [
+        ({"principal": D(0)}, "金额必须大于 ¥0"),
+        ({"annual_rate": D(101)}, "年利率必须在 0% 到 100% 之间"),
+        ({"periods": 0}, "还款期数"),
+        ({"grace_principal": 18}, "本金宽限期数"),
+        ({"multiple": 5000}, "取整倍数"),
+        ({"multiple": 1000}, "不足以支付利息"),
+        ({"frequency": "daily"}, "请从以下选项中选择一个"),
+        ({"first_due": datetime.date(1900, 1, 1)}, "1970 年到 2200 年"),
+    ],
+)
+def test_refusals_read_in_the_users_language(overrides: dict[str, object], chinese: str) -> None:
+    with translation.override("zh-hans"), pytest.raises(InvalidLoanTermsError) as caught:
+        schedule_build(terms(**overrides))
+    assert chinese in str(caught.value.message)
+    with translation.override("en"), pytest.raises(InvalidLoanTermsError) as caught:
+        schedule_build(terms(**overrides))
+    assert not any("\u4e00" <= char <= "\u9fff" for char in str(caught.value.message))
