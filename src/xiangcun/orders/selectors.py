@@ -2,11 +2,13 @@
 timeline, a seller's lines, the cart. Each runs a fixed number of queries whatever the rows.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import DateField, DecimalField, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.safestring import SafeString
 
 from xiangcun.accounts.selectors import user_roles
@@ -219,6 +221,25 @@ def order_for_idempotency_key(*, buyer: AnyUser, idempotency_key: str) -> Order 
     if not buyer.is_authenticated:
         return None
     return Order.objects.filter(idempotency_key=f"{buyer.pk}:{idempotency_key}").first()
+
+
+def seller_sales_by_month(
+    *, seller_id: int, since: datetime.datetime
+) -> list[tuple[datetime.date, Decimal, Decimal]]:
+    """A shop's completed sales by month (Asia/Shanghai) from `since`: (first day of the month,
+    goods sold, goods returned since), oldest month first; months without sales are absent."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (
+        OrderLine.objects.filter(seller_id=seller_id, order__completed_at__gte=since)
+        .annotate(month=TruncMonth("order__completed_at", output_field=DateField()))
+        .values("month")
+        .annotate(
+            sold=Sum("line_total"),
+            back=Sum(F("unit_price") * F("returned_quantity"), output_field=money),
+        )
+        .order_by("month")
+    )
+    return [(r["month"], Decimal(r["sold"]), Decimal(r["back"] or 0)) for r in rows]
 
 
 def returns_for_order(*, order_id: int) -> list[ReturnRequest]:

@@ -136,6 +136,8 @@ class Loan(TimeStampedModel):
         _("disburse"), max_length=8, choices=DisburseTo.choices, default=DisburseTo.BALANCE
     )
     decision_note = models.CharField(_("reason"), max_length=300, blank=True)
+    # The applicant's answer when the officer asked for more information.
+    applicant_note = models.CharField(_("applicant's answer"), max_length=500, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -170,6 +172,12 @@ class Loan(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(principal__isnull=True) | Q(principal__gt=0),
                 name="finance_loan_principal_positive",
+            ),
+            # One open application per shop: a second (or a racing) one fails here.
+            models.UniqueConstraint(
+                fields=["seller"],
+                condition=Q(status__in=["submitted", "more_info", "approved"]),
+                name="finance_loan_one_open_application",
             ),
         ]
 

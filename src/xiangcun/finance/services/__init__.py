@@ -2,6 +2,34 @@
 
 Each engineer's module re-exports its public services here."""
 
+from xiangcun.finance.services.credit import credit_assess, credit_facts, credit_score
+from xiangcun.finance.services.loans import (
+    Applied,
+    awaiting_second_officer,
+    loan_answer,
+    loan_apply,
+    loan_approve,
+    loan_ask_more,
+    loan_decline,
+    loan_disburse,
+    loan_withdraw,
+)
+from xiangcun.finance.services.products import loan_product_save
 from xiangcun.finance.services.repayments import loan_deduct_from_payout
 
-__all__ = ["loan_deduct_from_payout"]
+__all__ = [
+    "Applied",
+    "awaiting_second_officer",
+    "credit_assess",
+    "credit_facts",
+    "credit_score",
+    "loan_answer",
+    "loan_apply",
+    "loan_approve",
+    "loan_ask_more",
+    "loan_decline",
+    "loan_deduct_from_payout",
+    "loan_disburse",
+    "loan_product_save",
+    "loan_withdraw",
+]
