@@ -89,6 +89,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("regions.village", "view"),
         *_crud("regions.station", "view"),
         "traceability.recall_lot",
+        # Payouts (settlement and payouts work): run them, settle failed ones, see them.
+        "finance.run_payouts",
+        *_crud("finance.payoutrun", "view"),
+        *_crud("finance.payout", "view"),
+        *_crud("finance.payoutaccount", "view"),
     ],
     # Administrators are superusers (see demo_users_ensure); the group only names the role.
     Role.ADMIN: [],

@@ -2,15 +2,34 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from xiangcun.core.types import IntegrityProblem
 from xiangcun.ledger.models import JournalEntry, Posting
-from xiangcun.ledger.types import StatementLine, seller_payable_account
+from xiangcun.ledger.types import (
+    StatementLine,
+    seller_available_account,
+    seller_payable_account,
+)
 
 CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class SellerMoney:
+    """What the platform owes a seller, in two parts: `pending` (sales inside the settlement
+    window, seller_payable) and `available` (may be paid out now, seller_available). Either may
+    be negative for a while (a return after settlement, a loan deduction)."""
+
+    pending: Decimal
+    available: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.pending + self.available
 
 
 def _total(postings: QuerySet[Posting]) -> Decimal:
@@ -23,9 +42,36 @@ def account_balance(*, code: str) -> Decimal:
     return _total(Posting.objects.filter(account__code=code))
 
 
+def _seller_codes(seller_id: int) -> list[str]:
+    return [seller_payable_account(seller_id), seller_available_account(seller_id)]
+
+
 def seller_balance(*, seller_id: int) -> Decimal:
-    """What the platform owes the seller, as a positive number."""
-    return -account_balance(code=seller_payable_account(seller_id))
+    """What the platform owes the seller in all, as a positive number: sales still inside the
+    settlement window (payable) and money that may be paid out now (available)."""
+    return -_total(Posting.objects.filter(account__code__in=_seller_codes(seller_id)))
+
+
+def seller_money(*, seller_id: int) -> SellerMoney:
+    """The seller's balance in its two parts, from the seller's side. One query."""
+    rows = (
+        Posting.objects.filter(account__code__in=_seller_codes(seller_id))
+        .values_list("account__code")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    totals = {code: -Decimal(str(total or 0)).quantize(CENT) for code, total in rows}
+    pending = totals.get(seller_payable_account(seller_id), Decimal("0.00"))
+    available = totals.get(seller_available_account(seller_id), Decimal("0.00"))
+    return SellerMoney(pending=pending + 0, available=available + 0)
+
+
+def seller_balance_at(*, seller_id: int, before: datetime.datetime) -> Decimal:
+    """What the platform owed the seller (payable + available) just before `before`."""
+    postings = Posting.objects.filter(
+        account__code__in=_seller_codes(seller_id), entry__created_at__lt=before
+    )
+    return -_total(postings)
 
 
 def seller_statement(
@@ -34,12 +80,14 @@ def seller_statement(
     start: datetime.datetime | None = None,
     end: datetime.datetime | None = None,
 ) -> list[StatementLine]:
-    """The seller's account line by line, from `start` (inclusive) to `end` (exclusive).
+    """The seller's money (payable and available together) entry by entry, from `start`
+    (inclusive) to `end` (exclusive).
 
-    Amounts are from the seller's side: positive when we owe them more. The running balance
-    starts from what was owed before `start`. Two queries.
+    Amounts are from the seller's side: positive when we owe them more. An entry that only
+    moves money between the seller's own accounts (a settlement) sums to zero and is left out.
+    The running balance starts from what was owed before `start`. Two queries.
     """
-    postings = Posting.objects.filter(account__code=seller_payable_account(seller_id))
+    postings = Posting.objects.filter(account__code__in=_seller_codes(seller_id))
     balance = Decimal(0).quantize(CENT)
     if start is not None:
         balance = -_total(postings.filter(entry__created_at__lt=start))
@@ -48,15 +96,20 @@ def seller_statement(
         postings = postings.filter(entry__created_at__lt=end)
     lines: list[StatementLine] = []
     rows = postings.select_related("entry").order_by("entry__created_at", "entry_id", "id")
+    by_entry: dict[int, tuple[JournalEntry, Decimal]] = {}
     for posting in rows:
-        amount = -posting.amount
+        entry, amount = by_entry.get(posting.entry_id, (posting.entry, Decimal("0.00")))
+        by_entry[posting.entry_id] = (entry, amount - posting.amount)
+    for entry, amount in by_entry.values():
+        if not amount:
+            continue
         balance += amount
         lines.append(
             StatementLine(
-                date=posting.entry.created_at,
-                kind=posting.entry.kind,
-                reference=posting.entry.reference,
-                memo=posting.entry.memo,
+                date=entry.created_at,
+                kind=entry.kind,
+                reference=entry.reference,
+                memo=entry.memo,
                 amount=amount,
                 balance=balance,
             )
@@ -177,3 +230,76 @@ def ledger_integrity_problems() -> list[IntegrityProblem]:
             )
         )
     return problems
+
+
+# --- settlement and payouts (read by finance) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SellerPosting:
+    """One entry's total on one seller's payable or available account, debit-positive."""
+
+    entry_id: int
+    kind: str
+    reference: str
+    seller_id: int
+    amount: Decimal
+
+
+def seller_payable_postings(*, references: Iterable[str]) -> list[SellerPosting]:
+    """For the entries with these references: their totals on each seller's payable account,
+    in entry order. One query per 500 references (for settlement, which nets an order's sale
+    with its returns)."""
+    wanted = sorted(set(references))
+    found: list[SellerPosting] = []
+    prefix = seller_payable_account(0).removesuffix("0")
+    for start in range(0, len(wanted), 500):
+        rows = (
+            Posting.objects.filter(
+                entry__reference__in=wanted[start : start + 500], account__code__startswith=prefix
+            )
+            .values_list("entry_id", "entry__kind", "entry__reference", "account__code")
+            .annotate(total=Sum("amount"))
+            .order_by("entry_id")
+        )
+        for entry_id, kind, reference, code, total in rows:
+            found.append(
+                SellerPosting(
+                    entry_id=entry_id,
+                    kind=kind,
+                    reference=reference,
+                    seller_id=int(code.rsplit(":", 1)[1]),
+                    amount=Decimal(str(total or 0)).quantize(CENT),
+                )
+            )
+    return sorted(found, key=lambda row: row.entry_id)
+
+
+def entry_ids_by_reference(*, kind: str, references: Iterable[str]) -> dict[str, int]:
+    """The id of the entry of this kind posted under each reference (absent when none)."""
+    wanted = sorted(set(references))
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        rows = JournalEntry.objects.filter(
+            kind=kind, reference__in=wanted[start : start + 500]
+        ).values_list("reference", "id")
+        ids.update(dict(rows))
+    return ids
+
+
+def sellers_available_positive() -> dict[int, Decimal]:
+    """Every seller whose available account holds money for them (what may be paid out), by
+    seller id. One query."""
+    prefix = seller_available_account(0).removesuffix("0")
+    rows = (
+        Posting.objects.filter(account__code__startswith=prefix)
+        .values_list("account__code")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    owed: dict[int, Decimal] = {}
+    for code, total in rows:
+        amount = -Decimal(str(total or 0)).quantize(CENT)
+        if amount > 0:
+            owed[int(code.rsplit(":", 1)[1])] = amount
+    return dict(sorted(owed.items()))
