@@ -355,3 +355,7 @@ def pickup_cancel(request: HttpRequest, pickup_id: int) -> PickupOut:
     user = _pickup_caller(request)
     services.farm_pickup_cancel(actor=user, pickup_id=pickup_id)
     return _pickup_out(selectors.farm_pickup_get(pickup_id=pickup_id, for_user=user))
+
+
+# The carriers' endpoints register on this router too.
+from xiangcun.logistics import api_carriers  # noqa: E402, F401

@@ -8,6 +8,7 @@ from xiangcun.core.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    XiangcunError,
 )
 
 
@@ -171,3 +172,46 @@ class PlanInputsChangedError(ConflictError):
         "A parcel, farm pickup, van or route changed while the routes were being planned. "
         "Plan again."
     )
+
+
+class WaybillNotFoundError(NotFoundError):
+    code = "waybill_not_found"
+    default_message = _("There is no such waybill.")
+
+
+class WaybillStateError(ConflictError):
+    code = "waybill_state"
+    default_message = _(
+        "This waybill cannot be changed now: it is made, handed over or cancelled already."
+    )
+
+
+class CarrierDownError(XiangcunError):
+    code = "carrier_unavailable"
+    status = 503
+    default_message = _("The carrier cannot be reached now. Nothing was changed: try later.")
+
+
+class InvalidTrackingEventError(InvalidInputError):
+    code = "invalid_tracking_event"
+    default_message = _("Choose what happened to the parcel.")
+
+
+class CarrierExceptionNotFoundError(NotFoundError):
+    code = "carrier_exception_not_found"
+    default_message = _("There is no such open problem.")
+
+
+class InvalidHandoverError(InvalidInputError):
+    code = "invalid_carrier_handover"
+    default_message = _("Choose the parcels and write the courier's name or sign.")
+
+
+class InvalidPickupSlotError(InvalidInputError):
+    code = "invalid_pickup_slot"
+    default_message = _("Choose a carrier and a time window that ends after it starts.")
+
+
+class HandoverNotFoundError(NotFoundError):
+    code = "carrier_handover_not_found"
+    default_message = _("There is no such hand-over list.")

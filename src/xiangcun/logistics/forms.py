@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.forms import choices_set
-from xiangcun.logistics.models import CarrierHandoff, Intake, StaffMember, Vehicle
+from xiangcun.logistics.carriers import carrier_choices
+from xiangcun.logistics.models import Intake, StaffMember, Vehicle
+from xiangcun.logistics.models.carriers import ExceptionKind
 from xiangcun.logistics.services import FAILURE_REASONS, RETURN_REJECT_REASONS
 
 Choices = list[tuple[Any, Any]]
@@ -85,7 +87,7 @@ class PackingCompleteForm(forms.Form):
 
 
 class CarrierHandoffForm(forms.Form):
-    carrier = forms.ChoiceField(label=_("Carrier"), choices=CarrierHandoff.Carrier.choices)
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=32)
 
 
@@ -334,3 +336,49 @@ class ReturnReceiveForm(forms.Form):
     def error_fields(self) -> dict[str, str]:
         """The service names a line's field `rejected.<line id>`; here it is `rejected_<id>`."""
         return {str(line_id): units for line_id, units, _reason in self.line_fields}
+
+
+# --- Carriers -------------------------------------------------------------------------------
+
+
+def _tracking_code_choices() -> list[tuple[str, str]]:
+    from xiangcun.logistics.services import STAFF_CODES
+
+    return [(code.value, str(code.label)) for code in STAFF_CODES]
+
+
+def _exception_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((kind.value, str(kind.label)) for kind in ExceptionKind)]
+
+
+class TrackingEventForm(forms.Form):
+    code = forms.ChoiceField(label=_("What happened"), choices=_tracking_code_choices)
+    exception = forms.ChoiceField(
+        label=_("Problem (if any)"), choices=_exception_choices, required=False
+    )
+    place = forms.CharField(label=_("Where"), max_length=80, required=False)
+    note = forms.CharField(label=_("What the courier said"), max_length=300, required=False)
+
+
+class WaybillNewForm(forms.Form):
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices)
+
+
+class HandoverForm(forms.Form):
+    courier_name = forms.CharField(
+        label=_("Courier's name"),
+        max_length=64,
+        required=False,
+        help_text=_("Sign below, or type the name if signing does not work."),
+    )
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300_000)
+
+
+class PickupSlotForm(forms.Form):
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=carrier_choices)
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class ExceptionResolveForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), max_length=200)

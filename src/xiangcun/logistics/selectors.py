@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
+from xiangcun.logistics.carriers import carrier_name
 from xiangcun.logistics.errors import (
     NotYourStationError,
     PackingTaskNotFoundError,
@@ -38,6 +39,7 @@ from xiangcun.logistics.models import (
     StaffMember,
     Vehicle,
 )
+from xiangcun.logistics.models.carriers import ExceptionKind, TrackingCode, Waybill
 from xiangcun.logistics.services import pickup_code_for, stations_acted_at
 from xiangcun.logistics.types import (
     HANDOVER_ROLES,
@@ -66,22 +68,45 @@ def user_has_any_role(*, user: AnyUser, roles: frozenset[Role]) -> bool:
 def _parcels() -> QuerySet[Parcel]:
     # The order is joined for its buyer: `parcel_pickup_code` decides on it.
     return Parcel.objects.select_related("station", "order").prefetch_related(
-        Prefetch("events", queryset=ParcelEvent.objects.order_by("id"))
+        Prefetch("events", queryset=ParcelEvent.objects.order_by("id")),
+        Prefetch("waybills", queryset=Waybill.objects.order_by("-id")),
     )
 
 
 def parcel_timeline(*, parcel: Parcel) -> list[TimelineStep]:
-    """The parcel's steps, oldest first (from the prefetch when the parcel came from here)."""
-    return [
-        TimelineStep(
+    """The parcel's steps, oldest first (from the prefetch when the parcel came from here),
+    in the reader's language: a carrier's step is rendered from its code and parameters, its
+    own words shown as they came."""
+    return [_step(event) for event in sorted(event_list(parcel), key=lambda event: event.pk)]
+
+
+def _step(event: ParcelEvent) -> TimelineStep:
+    if not event.code:
+        return TimelineStep(
             status=event.status,
             label=str(Parcel.Status(event.status).label),
             place=event.place,
             note=event.note,
             at=event.created_at,
         )
-        for event in sorted(event_list(parcel), key=lambda event: event.pk)
-    ]
+    params = event.params if isinstance(event.params, dict) else {}
+    label = str(TrackingCode(event.code).label) if event.code in TrackingCode.values else event.code
+    if event.code == TrackingCode.EXCEPTION:
+        kind = str(params.get("exception") or ExceptionKind.OTHER)
+        note = str(ExceptionKind(kind).label) if kind in ExceptionKind.values else kind
+    elif params.get("tracking_number"):
+        note = f"{carrier_name(str(params.get('carrier', '')))} {params['tracking_number']}"
+    else:
+        note = ""
+    return TimelineStep(
+        status=event.status,
+        label=label,
+        place=event.place,
+        note=note,
+        at=event.occurred_at or event.created_at,
+        code=event.code,
+        carrier_text=event.carrier_text,
+    )
 
 
 def event_list(parcel: Parcel) -> list[ParcelEvent]:
@@ -93,13 +118,17 @@ def parcel_get(*, parcel_id: int, for_user: AnyUser) -> Parcel:
     `orders.selectors.order_viewer` counts them); anyone else gets ParcelNotFoundError (nothing
     to probe)."""
     parcel = _parcels().filter(pk=parcel_id).first()
-    if parcel is None:
-        raise ParcelNotFoundError
-    if is_logistics_staff(user=for_user):
-        return parcel
-    if orders_selectors.order_viewer(user=for_user, order=parcel.order) != "buyer":
+    if parcel is None or not parcel_visible_to(parcel=parcel, user=for_user):
         raise ParcelNotFoundError
     return parcel
+
+
+def parcel_visible_to(*, parcel: Parcel, user: AnyUser) -> bool:
+    """Logistics staff, and the order's buyer (as `orders.selectors.order_viewer` counts
+    them), may see a parcel and its timeline; nobody else."""
+    if is_logistics_staff(user=user):
+        return True
+    return orders_selectors.order_viewer(user=user, order=parcel.order) == "buyer"
 
 
 def parcels_for_order(*, order_id: int, for_user: AnyUser) -> list[Parcel]:
@@ -454,3 +483,33 @@ def packed_lines_of_parcel(*, parcel: Parcel) -> list[PackedLine]:
     """What went into the parcel's box, line by line, with the order line and the lot."""
     rows = PackedLine.objects.filter(task_id=parcel.task_id).select_related("order_line", "lot")
     return list(rows.order_by("id"))
+
+
+# Carriers' reads live in their own module; this stays the app's one public face.
+from xiangcun.logistics.selectors_carriers import (  # noqa: E402
+    CarrierOutbound,
+    carrier_exceptions_open,
+    handover_get,
+    handovers_recent,
+    outbound_by_carrier,
+    parcel_by_number,
+    parcel_waybill,
+    pickup_slots,
+    tracking_summary,
+    waybill_get,
+    waybills_waiting,
+)
+
+__all__ = [
+    "CarrierOutbound",
+    "carrier_exceptions_open",
+    "handover_get",
+    "handovers_recent",
+    "outbound_by_carrier",
+    "parcel_by_number",
+    "parcel_waybill",
+    "pickup_slots",
+    "tracking_summary",
+    "waybill_get",
+    "waybills_waiting",
+]

@@ -30,6 +30,9 @@ class TimelineStep:
     place: str
     note: str
     at: datetime.datetime
+    # A carrier's step: its code (models.carriers.TrackingCode) and the carrier's own words.
+    code: str = ""
+    carrier_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from xiangcun.logistics.views import (
+    carriers,
     dispatch,
     driver,
     fleet,
@@ -31,7 +32,6 @@ urlpatterns = [
     path("packing/orders/<int:order_id>/", packing.packing_open, name="packing_open"),
     path("packing/<int:task_id>/", packing.packing_task, name="packing_task"),
     path("packing/<int:task_id>/label.pdf", packing.packing_label, name="packing_label"),
-    path("packing/<int:task_id>/carrier/", packing.carrier_handoff, name="carrier_handoff"),
     path("intake/", warehouse.intake, name="intake"),
     path("returns/", warehouse.returns, name="returns"),
     path("returns/<int:parcel_id>/", warehouse.return_receive, name="return_receive"),
@@ -44,4 +44,26 @@ urlpatterns = [
     path("pickups/", pickups.pickups, name="pickups"),
     path("pickups/new/", pickups.pickup_new, name="pickup_new"),
     path("pickups/<int:pickup_id>/cancel/", pickups.pickup_cancel, name="pickup_cancel"),
+    path("carriers/", carriers.board, name="carriers"),
+    path("carriers/slots/", carriers.slot_set, name="carrier_slot_set"),
+    path("carriers/<slug:carrier>/handover/", carriers.handover, name="carrier_handover_sign"),
+    path(
+        "carriers/handovers/<int:handover_id>/",
+        carriers.handover_detail,
+        name="carrier_handover",
+    ),
+    path(
+        "carriers/handovers/<int:handover_id>/signature.png",
+        carriers.handover_signature,
+        name="carrier_handover_signature",
+    ),
+    path(
+        "carriers/exceptions/<int:exception_id>/resolve/",
+        carriers.exception_resolve,
+        name="carrier_exception_resolve",
+    ),
+    path("carriers/kuaidi100/push", carriers.kuaidi100_push, name="kuaidi100_push"),
+    path("parcels/<str:number>/carrier/", carriers.parcel_carrier, name="parcel_carrier"),
+    path("parcels/<str:number>/waybill-label.pdf", carriers.waybill_label, name="waybill_label"),
+    path("track/<str:number>/", carriers.track, name="track"),
 ]

@@ -1,46 +1,37 @@
-"""Packing: an order is packed into a parcel at the county warehouse (each line with its lot),
-and a parcel for outside the county is handed to a national carrier."""
+"""Packing: an order is packed into a parcel at the county warehouse (each line with its lot);
+a parcel for outside the county gets its carrier's waybill reserved (`waybills`)."""
 
-import re
 import secrets
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.core.validators import text_check
 from xiangcun.logistics.errors import (
-    InvalidHandoffError,
-    InvalidParcelStateError,
     LotNotPackableError,
     OrderNotPackableError,
     PackingTaskNotFoundError,
     TaskAlreadyPackedError,
-    TrackingNumberTakenError,
 )
 from xiangcun.logistics.models import (
-    CarrierHandoff,
     PackedLine,
     PackingTask,
     Parcel,
 )
 from xiangcun.logistics.services._common import (
-    Status,
     _event,
     _lot,
     _lot_or_none,
-    _lots_of,
-    _order_ship,
-    _parcel_locked,
     _positive_int,
     _require,
     _uid,
 )
+from xiangcun.logistics.services.waybills import waybill_reserve
 from xiangcun.logistics.types import PACKING_ROLES
 from xiangcun.orders import selectors as orders_selectors
 from xiangcun.orders import services as orders_services
@@ -49,10 +40,7 @@ from xiangcun.regions.selectors import (
     townships_list,
     villages_for_township,
 )
-from xiangcun.traceability.services import (
-    event_pack,
-    event_ship,
-)
+from xiangcun.traceability.services import event_pack
 
 
 def lot_packable_for_line(*, lot: Any, line: Any) -> bool:
@@ -147,6 +135,9 @@ def packing_complete(
         needs_cold_chain=needs_cold_chain,
     )
     _event(parcel, actor=actor, place=gettext("County warehouse"))
+    if destination == Parcel.Destination.CARRIER:
+        # The carrier is asked after the commit: a carrier that is down never blocks packing.
+        waybill_reserve(parcel=parcel, actor=actor)
     task.status = PackingTask.Status.PACKED
     task.packed_by_id = _uid(actor)
     task.packed_at = timezone.now()
@@ -182,49 +173,3 @@ def _home_point(order: Any) -> tuple[Decimal, Decimal] | None:
         if township.latitude is not None and township.longitude is not None:
             return township.latitude, township.longitude
     return None
-
-
-@transaction.atomic
-def carrier_handoff(
-    *, actor: AnyUser, parcel_id: int, carrier: str, tracking_number: str
-) -> CarrierHandoff:
-    """A parcel for outside the county goes to a national carrier with its tracking number."""
-    text_check(carrier=carrier, tracking_number=tracking_number)
-    _require(actor, PACKING_ROLES)
-    tracking_number = re.sub(r"\s", "", tracking_number or "").upper()
-    if carrier not in CarrierHandoff.Carrier.values:
-        raise InvalidHandoffError(field="carrier")
-    if not re.fullmatch(r"[A-Z0-9]{6,32}", tracking_number):
-        raise InvalidHandoffError(field="tracking_number")
-    parcel = _parcel_locked(parcel_id)
-    if parcel.status != Status.PACKED:
-        raise InvalidParcelStateError
-    try:
-        with transaction.atomic():
-            handoff = CarrierHandoff.objects.create(
-                parcel=parcel,
-                carrier=carrier,
-                tracking_number=tracking_number,
-                handed_by_id=_uid(actor),
-                handed_at=timezone.now(),
-            )
-    except IntegrityError as error:
-        raise TrackingNumberTakenError(field="tracking_number") from error
-    parcel.status = Status.WITH_CARRIER
-    parcel.save(update_fields=["status", "updated_at"])
-    _event(
-        parcel,
-        actor=actor,
-        place=gettext("County warehouse"),
-        note=f"{handoff.get_carrier_display()} {tracking_number}",
-    )
-    _order_ship(actor, parcel)
-    order = orders_selectors.order_get(order_id=parcel.order_id, for_user=actor).order
-    for lot in _lots_of(parcel):
-        event_ship(
-            lot=lot,
-            order_number=order.number,
-            tracking_number=tracking_number,
-            carrier=carrier,
-        )
-    return handoff

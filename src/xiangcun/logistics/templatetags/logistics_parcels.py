@@ -7,7 +7,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from xiangcun.accounts.types import AnyUser
-from xiangcun.logistics.selectors import parcel_pickup_code, parcel_timeline, parcels_of_order
+from xiangcun.logistics.selectors import (
+    parcel_pickup_code,
+    parcel_timeline,
+    parcels_of_order,
+    tracking_summary,
+)
 
 
 def order_parcels_html(*, order_id: int, for_user: AnyUser) -> SafeString:
@@ -18,6 +23,7 @@ def order_parcels_html(*, order_id: int, for_user: AnyUser) -> SafeString:
             "parcel": parcel,
             "steps": parcel_timeline(parcel=parcel),
             "code": parcel_pickup_code(parcel=parcel, for_user=for_user),
+            "tracking": tracking_summary(parcel=parcel),
         }
         for parcel in parcels_of_order(order_id=order_id)
     ]

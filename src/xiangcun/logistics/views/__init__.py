@@ -3,7 +3,9 @@
 - `home`: the logistics home, the pages of the user's jobs;
 - `driver`: the driver's route for the day and its stops;
 - `station`: the station's hand-over counter and sending back what nobody collected;
-- `packing`: packing an order, its slip and label, handing it to a carrier;
+- `packing`: packing an order, its slip and label;
+- `carriers`: national carriers: waybills and labels, hand-over lists, tracking pushes, and
+  the buyer's "where is my parcel" page;
 - `warehouse`: intake grading and receiving returned parcels;
 - `dispatch`: the board that plans the day's routes;
 - `fleet`: vans, staff and shifts;

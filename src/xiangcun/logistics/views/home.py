@@ -25,6 +25,7 @@ HOME_LINKS: tuple[tuple[str, Any, Any, frozenset[Role]], ...] = (
     ("logistics:dispatch", "🗺️", gettext_lazy("Dispatch: today's routes"), WAREHOUSE_ROLES),
     ("logistics:route", "🚚", gettext_lazy("Today's route"), ROAD_ROLES - WAREHOUSE_ROLES),
     ("logistics:packing", "📦", gettext_lazy("Packing"), PACKING_ROLES),
+    ("logistics:carriers", "🚛", gettext_lazy("National carriers"), PACKING_ROLES),
     ("logistics:intake", "⚖️", gettext_lazy("Intake and grading"), WAREHOUSE_ROLES),
     ("logistics:returns", "↩️", gettext_lazy("Returned parcels"), WAREHOUSE_ROLES),
     ("logistics:pickups", "🌾", gettext_lazy("Farm pickups"), PICKUP_REQUEST_ROLES),

@@ -1,6 +1,6 @@
 """Packing: the orders waiting to be packed, the pick list and packing slip of one order, the
-form that closes the box (with the lot each line came from), its label, and handing a parcel
-for outside the county to a national carrier."""
+form that closes the box (with the lot each line came from) and its label; a parcel for outside
+the county goes on to its carrier page (`carriers`)."""
 
 from decimal import Decimal
 from typing import Any
@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from xiangcun.core.pages import refusal_as_message, refusal_on_form
+from xiangcun.core.pages import refusal_on_form
 from xiangcun.logistics import selectors, services
-from xiangcun.logistics.forms import CarrierHandoffForm, PackingCompleteForm
+from xiangcun.logistics.forms import PackingCompleteForm
 from xiangcun.logistics.labels import parcel_label_pdf, parcel_trace_links
 from xiangcun.logistics.models import PackingTask, Parcel
 from xiangcun.logistics.types import PACKING_ROLES
@@ -93,11 +93,7 @@ def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
         "lines": order.lines,
         "form": form,
         "parcel": parcel,
-        "handoff_form": CarrierHandoffForm()
-        if parcel
-        and parcel.destination == Parcel.Destination.CARRIER
-        and parcel.status == Parcel.Status.PACKED
-        else None,
+        "carrier_parcel": parcel is not None and parcel.destination == Parcel.Destination.CARRIER,
         "trace_links": parcel_trace_links(parcel=parcel) if parcel else [],
     }
     return render(request, "logistics/packing_task.html", context)
@@ -119,24 +115,3 @@ def packing_label(request: HttpRequest, task_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{parcel.number}.pdf"'
     return response
-
-
-@login_required
-@require_POST
-def carrier_handoff(request: HttpRequest, task_id: int) -> HttpResponse:
-    """A packed parcel for outside the county handed to a national carrier."""
-    task = selectors.packing_task_get(task_id=task_id)
-    form = CarrierHandoffForm(request.POST)
-    parcel = getattr(task, "parcel", None)
-    if parcel is None or not form.is_valid():
-        messages.error(request, _("Choose the carrier and type its tracking number."))
-    else:
-        with refusal_as_message(request):
-            services.carrier_handoff(
-                actor=request.user,
-                parcel_id=parcel.pk,
-                carrier=form.cleaned_data["carrier"],
-                tracking_number=form.cleaned_data["tracking_number"],
-            )
-            messages.success(request, _("Handed to the carrier."))
-    return redirect("logistics:packing_task", task_id=task.pk)

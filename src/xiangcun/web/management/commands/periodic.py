@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from xiangcun.core.tasks import task_results_prune
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
+from xiangcun.logistics.tasks import tracking_poll, waybills_retry
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
 from xiangcun.payments.tasks import refunds_poll
 from xiangcun.training.tasks import session_reminders_send
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         # Refunds whose notification never came are asked about; payments that arrived after
         # their order was cancelled and could not be refunded at once are tried again.
         queued += [refunds_poll.enqueue(), late_payments_refund.enqueue()]
+        # Waybills a carrier did not make yet are asked for again (with backoff); parcels no
+        # tracking push has told us about for hours are asked about.
+        queued += [waybills_retry.enqueue(), tracking_poll.enqueue()]
         now = timezone.localtime()
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())

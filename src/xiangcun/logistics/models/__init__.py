@@ -1,6 +1,6 @@
 """The county's distribution system: vans and staff with their shifts, farm pickups and intake
-grading, packing, parcels with their pickup codes and timelines, carrier hand-offs, and the
-stored route plans drivers follow.
+grading, packing, parcels with their pickup codes and timelines, and the stored route plans
+drivers follow. Waybills, carrier hand-overs and tracking are in `models.carriers`.
 
 Times of day (shifts, time windows, planned arrivals) are whole minutes after local midnight
 (Asia/Shanghai), the unit the route planner works in; a plan is for one calendar day.
@@ -332,6 +332,15 @@ class ParcelEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # A carrier's step (see models.carriers.TrackingCode): rendered in the reader's language
+    # from the code; `carrier_text` is the carrier's own words, shown as data. `occurred_at`
+    # is when the carrier says it happened; `dedup_key` makes the same step recorded twice
+    # (a push and a poll, or a push sent again) one row.
+    code = models.CharField(_("tracking step"), max_length=24, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    carrier_text = models.CharField(_("carrier's words"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("happened at"), null=True, blank=True)
+    dedup_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("parcel event")
@@ -376,37 +385,6 @@ class DeliveryProof(models.Model):
 
     def __str__(self) -> str:
         return f"proof {self.parcel_id}"
-
-
-class CarrierHandoff(models.Model):
-    """A parcel leaving the county with a national carrier."""
-
-    class Carrier(models.TextChoices):
-        EMS = "ems", _("China Post EMS")
-        SF = "sf", _("SF Express")
-        JD = "jd", _("JD Logistics")
-        ZTO = "zto", _("ZTO Express")
-        YTO = "yto", _("YTO Express")
-
-    parcel = models.OneToOneField(Parcel, on_delete=models.PROTECT, related_name="handoff")
-    carrier = models.CharField(_("carrier"), max_length=4, choices=Carrier.choices)
-    tracking_number = models.CharField(_("tracking number"), max_length=32)
-    handed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    handed_at = models.DateTimeField(_("handed over at"))
-
-    class Meta:
-        verbose_name = _("carrier hand-off")
-        verbose_name_plural = _("carrier hand-offs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["carrier", "tracking_number"], name="logistics_tracking_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.carrier} {self.tracking_number}"
 
 
 class RoutePlan(TimeStampedModel):
@@ -539,3 +517,36 @@ class RouteStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route_id}#{self.sequence} {self.key}"
+
+
+# Waybills, carrier hand-overs and carrier exceptions live in their own module (this one would
+# outgrow 600 lines); imported here so Django finds them with the app's models.
+from xiangcun.logistics.models.carriers import (  # noqa: E402
+    CarrierException,
+    CarrierHandover,
+    CarrierPickupSlot,
+    TrackingCode,
+    Waybill,
+)
+
+__all__ = [
+    "CarrierException",
+    "CarrierHandover",
+    "CarrierPickupSlot",
+    "DeliveryProof",
+    "FarmPickup",
+    "Intake",
+    "PackedLine",
+    "PackingTask",
+    "Parcel",
+    "ParcelEvent",
+    "PickupGuard",
+    "Route",
+    "RoutePlan",
+    "RouteStop",
+    "Shift",
+    "StaffMember",
+    "TrackingCode",
+    "Vehicle",
+    "Waybill",
+]
