@@ -222,6 +222,11 @@ class FakeWechatPay:
     failures: list[tuple[int, str, str]] = field(default_factory=list)
     # Sign answers with this key instead of the platform key (to test response verification).
     answer_key: rsa.RSAPrivateKey | None = None
+    # Merchant transfers (商家转账到零钱), by out_batch_no; what a new batch ends as
+    # ("FINISHED", or "PROCESSING" to leave it in flight); openids whose transfer fails.
+    transfers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    transfer_batch_status: str = "FINISHED"
+    transfer_fail_openids: set[str] = field(default_factory=set)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -501,7 +506,108 @@ class FakeWechatPay:
             return 200, refund
         if method == "GET" and path == "/v3/certificates" and self.mode == "certificate":
             return 200, self._certificates()
+        if method == "POST" and path == "/v3/transfer/batches":
+            return self._transfer(payload)
+        if method == "GET" and path.startswith("/v3/transfer/batches/out-batch-no/"):
+            return self._transfer_query(segments[4] if len(segments) == 5 else "", query)
         raise _ProtocolError(404, "NOT_FOUND", "无此接口")
+
+    # -- merchant transfers (商家转账到零钱) -----------------------------------------------
+
+    def transfers_paid(self) -> int:
+        """How many transfers reached a user's change (a repeated batch is counted once)."""
+        return sum(
+            1
+            for batch in self.transfers.values()
+            for detail in batch["details"]
+            if detail["detail_status"] == "SUCCESS"
+        )
+
+    def transfer_finish(self, out_batch_no: str) -> None:
+        """A batch left PROCESSING finishes now (its transfers succeed or fail as set)."""
+        batch = self.transfers[out_batch_no]
+        batch["batch"]["batch_status"] = "FINISHED"
+        for detail in batch["details"]:
+            detail["detail_status"] = (
+                "FAIL" if detail["openid"] in self.transfer_fail_openids else "SUCCESS"
+            )
+            if detail["detail_status"] == "FAIL":
+                detail["fail_reason"] = "OPENID_INVALID"
+
+    def _transfer(self, payload: Any) -> tuple[int, Any]:
+        if not isinstance(payload, dict):
+            raise _ProtocolError(400, "PARAM_ERROR", "请求体格式错误")
+        out_batch_no = str(payload.get("out_batch_no", ""))
+        details = payload.get("transfer_detail_list")
+        if not (5 <= len(out_batch_no) <= 32 and out_batch_no.isalnum()):
+            raise _ProtocolError(400, "PARAM_ERROR", "out_batch_no 格式错误")
+        if payload.get("appid") != self.keys.appid:
+            raise _ProtocolError(400, "PARAM_ERROR", "appid 与商户号不匹配")
+        if not isinstance(details, list) or not details:
+            raise _ProtocolError(400, "PARAM_ERROR", "缺少转账明细")
+        amounts = [detail.get("transfer_amount") for detail in details]
+        if not all(isinstance(amount, int) and amount > 0 for amount in amounts):
+            raise _ProtocolError(400, "PARAM_ERROR", "transfer_amount 格式错误")
+        if payload.get("total_amount") != sum(amounts) or payload.get("total_num") != len(details):
+            raise _ProtocolError(400, "PARAM_ERROR", "总金额或总笔数与明细不一致")
+        existing = self.transfers.get(out_batch_no)
+        if existing is not None:
+            # WeChat takes an out_batch_no once: the same batch again answers the first batch,
+            # and pays nothing more; other contents under the same number are refused.
+            if existing["request"] != payload:
+                raise _ProtocolError(400, "INVALID_REQUEST", "商家批次单号已存在，请求参数不一致")
+            return 200, existing["answer"]
+        batch_id = "1030000" + secrets.token_hex(16)[:32]
+        batch = {
+            "mchid": self.keys.mchid,
+            "out_batch_no": out_batch_no,
+            "batch_id": batch_id,
+            "appid": payload["appid"],
+            "batch_status": "PROCESSING",
+            "batch_type": "API",
+            "batch_name": payload.get("batch_name", ""),
+            "batch_remark": payload.get("batch_remark", ""),
+            "total_amount": payload["total_amount"],
+            "total_num": payload["total_num"],
+            "create_time": china_now(),
+        }
+        rows = [
+            {
+                "detail_id": "1040000" + secrets.token_hex(16)[:32],
+                "out_detail_no": str(detail.get("out_detail_no", "")),
+                "detail_status": "PROCESSING",
+                "openid": str(detail.get("openid", "")),
+            }
+            for detail in details
+        ]
+        answer = {
+            "out_batch_no": out_batch_no,
+            "batch_id": batch_id,
+            "create_time": batch["create_time"],
+            "batch_status": "ACCEPTED",
+        }
+        self.transfers[out_batch_no] = {
+            "request": payload,
+            "answer": answer,
+            "batch": batch,
+            "details": rows,
+        }
+        if self.transfer_batch_status == "FINISHED":
+            self.transfer_finish(out_batch_no)
+        return 200, answer
+
+    def _transfer_query(self, out_batch_no: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        found = self.transfers.get(out_batch_no)
+        if found is None:
+            raise _ProtocolError(404, "NOT_FOUND", "记录不存在")
+        answer: dict[str, Any] = {"transfer_batch": dict(found["batch"])}
+        if query.get("need_query_detail") == ["true"]:
+            answer["transfer_detail_list"] = [
+                {key: row[key] for key in ("detail_id", "out_detail_no", "detail_status")}
+                | ({"fail_reason": row["fail_reason"]} if "fail_reason" in row else {})
+                for row in found["details"]
+            ]
+        return 200, answer
 
     def _order(self, out_trade_no: str) -> FakeOrder:
         order = self.orders.get(out_trade_no)

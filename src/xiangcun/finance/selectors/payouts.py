@@ -15,7 +15,9 @@ from xiangcun.finance.errors import (
     SellerMoneyNotFoundError,
 )
 from xiangcun.finance.models import Payout, PayoutAccount, PayoutMethod, PayoutRun
-from xiangcun.finance.services.payouts import default_method, payouts_permitted
+from xiangcun.finance.providers import bank_file_csv
+from xiangcun.finance.providers.bank import bank_file_name
+from xiangcun.finance.services.payouts import default_method, payout_order, payouts_permitted
 from xiangcun.ledger.selectors import seller_money
 from xiangcun.sellers.selectors import seller_can_manage, seller_get, sellers_managed_by
 
@@ -156,3 +158,29 @@ def payouts_of_run(*, user: AnyUser, run_id: int) -> tuple[PayoutRun, list[Payou
     if run is None:
         raise PayoutNotFoundError
     return run, list(run.payouts.select_related("seller").order_by("id"))
+
+
+def bank_file_for_run(*, user: AnyUser, run_id: int) -> tuple[str, bytes]:
+    """Finance staff: the run's bank payouts as the batch file for the bank (name, bytes)."""
+    run, payouts = payouts_of_run(user=user, run_id=run_id)
+    rows = [payout_order(payout=p) for p in payouts if p.provider == PayoutMethod.BANK]
+    return bank_file_name(run.on.isoformat()), bank_file_csv(rows)
+
+
+__all__ = [
+    "MoneySummary",
+    "RunRow",
+    "SellerChoice",
+    "account_number_masked",
+    "bank_file_for_run",
+    "money_seller_check",
+    "money_sellers",
+    "money_summary",
+    "next_payout_day",
+    "payout_account_for",
+    "payout_order",
+    "payout_runs_recent",
+    "payouts_for_seller",
+    "payouts_needing_staff",
+    "payouts_of_run",
+]
