@@ -5,9 +5,11 @@ Errors answer `{"code", "message"}` (see xiangcun.api): variant_not_found 404,
 location_not_found 404, permission_denied 403, stock_view_denied 403 (stock per place of
 another shop's product), insufficient_stock 409,
 stock_below_reserved 409, location_inactive 409, invalid_quantity / location_not_for_seller
-400, invalid_input 422.
+400, invalid_input 422; shipments into the county: inbound_not_found 404, invalid_inbound 400,
+inbound_already_received 409.
 """
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -18,7 +20,7 @@ from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.core.api import ErrorOut
 from xiangcun.inventory import selectors, services
 from xiangcun.inventory.errors import StockViewDeniedError
-from xiangcun.inventory.models import Stock
+from xiangcun.inventory.models import InboundLine, InboundShipment, Stock
 from xiangcun.inventory.types import StockLine
 
 router = Router()
@@ -192,3 +194,177 @@ def locations(request: HttpRequest, filters: Query[LocationFilterIn]) -> list[Lo
         )
         for row in rows
     ]
+
+
+# --- Shipments into the county (ASNs) -----------------------------------------------------------
+
+
+class InboundLineIn(Schema):
+    variant_id: int
+    quantity: int
+
+
+class InboundIn(Schema):
+    seller_id: int
+    carrier: str
+    tracking_number: str
+    expected_on: datetime.date
+    lines: list[InboundLineIn]
+    note: str = ""
+    warehouse_id: int | None = None
+
+
+class InboundLineOut(Schema):
+    id: int
+    variant_id: int
+    product_name: str
+    variant_name: str
+    expected: int
+    # Null until the warehouse has counted the line.
+    received: int | None
+    damaged: int
+    short: int
+    over: int
+    good: int
+    note: str
+
+
+class InboundOut(Schema):
+    id: int
+    seller_id: int
+    seller_name: str
+    warehouse_id: int
+    warehouse_name: str
+    carrier: str
+    tracking_number: str
+    expected_on: datetime.date
+    status: str
+    note: str
+    created_at: datetime.datetime
+    received_at: datetime.datetime | None
+    lines: list[InboundLineOut]
+
+
+class InboundListOut(Schema):
+    items: list[InboundOut]
+    count: int
+
+
+class InboundFilterIn(Schema):
+    seller_id: int | None = None
+    open_only: bool = False
+
+
+class InboundReceiveLineIn(Schema):
+    line_id: int
+    received: int
+    damaged: int = 0
+    note: str = ""
+
+
+class InboundReceiveIn(Schema):
+    lines: list[InboundReceiveLineIn]
+
+
+def _inbound_line_out(line: InboundLine) -> InboundLineOut:
+    variant = line.variant
+    return InboundLineOut(
+        id=line.pk,
+        variant_id=line.variant_id,
+        product_name=variant.product.name,
+        variant_name=variant.name,
+        expected=line.expected,
+        received=line.received,
+        damaged=line.damaged,
+        short=line.short,
+        over=line.over,
+        good=line.good,
+        note=line.note,
+    )
+
+
+def _inbound_out(shipment: InboundShipment) -> InboundOut:
+    return InboundOut(
+        id=shipment.pk,
+        seller_id=shipment.seller_id,
+        seller_name=shipment.seller.name,
+        warehouse_id=shipment.warehouse_id,
+        warehouse_name=shipment.warehouse.name,
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+        expected_on=shipment.expected_on,
+        status=shipment.status,
+        note=shipment.note,
+        created_at=shipment.created_at,
+        received_at=shipment.received_at,
+        lines=[_inbound_line_out(line) for line in shipment.lines.all()],
+    )
+
+
+@router.post(
+    "/inbound",
+    auth=ApiTokenAuth(),
+    response={201: InboundOut, **ERRORS},
+    summary="Announce a shipment of the seller's goods to the county warehouse (ASN)",
+    description=(
+        "For the shop's owner or an agent acting for it. Lines name the shop's own variants, "
+        "each once, with the units sent. 400 invalid_inbound names the field."
+    ),
+)
+def inbound_create(request: HttpRequest, payload: InboundIn) -> tuple[int, InboundOut]:
+    user = api_user(request)
+    shipment = services.inbound_create(
+        actor=user,
+        seller_id=payload.seller_id,
+        carrier=payload.carrier,
+        tracking_number=payload.tracking_number,
+        expected_on=payload.expected_on,
+        note=payload.note,
+        warehouse_id=payload.warehouse_id,
+        lines=[line.dict() for line in payload.lines],
+    )
+    return 201, _inbound_out(selectors.inbound_get(user=user, shipment_id=shipment.pk))
+
+
+@router.get(
+    "/inbound",
+    auth=ApiTokenAuth(),
+    response={200: InboundListOut, **ERRORS},
+    summary="Shipment notices: a seller's own, or every one for warehouse staff",
+)
+def inbound_list(request: HttpRequest, filters: Query[InboundFilterIn]) -> InboundListOut:
+    rows = selectors.inbound_list(
+        user=api_user(request), seller_id=filters.seller_id, open_only=filters.open_only
+    )
+    items = [_inbound_out(row) for row in rows]
+    return InboundListOut(items=items, count=len(items))
+
+
+@router.get(
+    "/inbound/{inbound_id}",
+    auth=ApiTokenAuth(),
+    response={200: InboundOut, **ERRORS},
+    summary="One shipment notice with each line's differences (short, over, damaged)",
+)
+def inbound_detail(request: HttpRequest, inbound_id: int) -> InboundOut:
+    return _inbound_out(selectors.inbound_get(user=api_user(request), shipment_id=inbound_id))
+
+
+@router.post(
+    "/inbound/{inbound_id}/receive",
+    auth=ApiTokenAuth(),
+    response={200: InboundOut, **ERRORS},
+    summary="Receive lines of a shipment at the warehouse (warehouse staff)",
+    description=(
+        "Each line: the units that came and how many of them are damaged, with a reason when "
+        "either differs from the notice. Good units go on hand at the warehouse. Sending the "
+        "same count again changes nothing; another count for a received line is 409 "
+        "inbound_already_received."
+    ),
+)
+def inbound_receive(request: HttpRequest, inbound_id: int, payload: InboundReceiveIn) -> InboundOut:
+    user = api_user(request)
+    services.inbound_receive(
+        actor=user, shipment_id=inbound_id, lines=[line.dict() for line in payload.lines]
+    )
+    return _inbound_out(selectors.inbound_get(user=user, shipment_id=inbound_id))

@@ -88,3 +88,24 @@ class ReservationExpiredError(ConflictError):
 class ReservationExistsError(ConflictError):
     code = "reservation_exists"
     default_message = _("Stock is already held under this reference.")
+
+
+class InboundNotFoundError(NotFoundError):
+    code = "inbound_not_found"
+    default_message = _("This shipment notice does not exist.")
+
+
+class InboundPermissionDeniedError(PermissionDeniedError):
+    default_message = _(
+        "Only the shop that sends the goods announces them, and only warehouse staff receive them."
+    )
+
+
+class InvalidInboundError(InvalidInputError):
+    code = "invalid_inbound"
+    default_message = _("Some of the shipment's information is not valid.")
+
+
+class InboundAlreadyReceivedError(ConflictError):
+    code = "inbound_already_received"
+    default_message = _("This line was already received with another count.")

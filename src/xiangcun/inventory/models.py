@@ -135,3 +135,82 @@ class Reservation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.quantity}"
+
+
+class InboundShipment(TimeStampedModel):
+    """An advance shipping notice (ASN): a seller from outside the county tells the county
+    warehouse what is on its way, by which carrier and tracking number, and when."""
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", _("Expected")
+        PARTLY_RECEIVED = "partly_received", _("Partly received")
+        RECEIVED = "received", _("Received")
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="inbound")
+    carrier = models.CharField(_("carrier"), max_length=40)
+    tracking_number = models.CharField(_("tracking number"), max_length=40)
+    expected_on = models.DateField(_("expected on"), db_index=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.EXPECTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound shipment")
+        verbose_name_plural = _("inbound shipments")
+        ordering = ["expected_on", "id"]
+
+    def __str__(self) -> str:
+        return f"ASN-{self.pk}"
+
+
+class InboundLine(models.Model):
+    """One variant on an ASN: how many were announced and, once received, how many came, how
+    many of those were damaged, and why they differ."""
+
+    shipment = models.ForeignKey(InboundShipment, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    expected = models.PositiveIntegerField(_("expected"))
+    # Null until the warehouse receives the line; a line is received once.
+    received = models.PositiveIntegerField(_("received"), null=True, blank=True)
+    damaged = models.PositiveIntegerField(_("damaged"), default=0)
+    note = models.CharField(_("reason for a difference"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inbound line")
+        verbose_name_plural = _("inbound lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "variant"], name="inventory_inbound_line_unique"
+            ),
+            models.CheckConstraint(condition=Q(expected__gt=0), name="inventory_inbound_gt_0"),
+            models.CheckConstraint(
+                condition=Q(received__isnull=True) | Q(damaged__lte=F("received")),
+                name="inventory_inbound_damaged_lte_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} x{self.expected}"
+
+    @property
+    def short(self) -> int:
+        return max(self.expected - self.received, 0) if self.received is not None else 0
+
+    @property
+    def over(self) -> int:
+        return max(self.received - self.expected, 0) if self.received is not None else 0
+
+    @property
+    def good(self) -> int:
+        return (self.received or 0) - self.damaged

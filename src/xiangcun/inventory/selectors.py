@@ -7,20 +7,34 @@ number of queries whatever the number of rows.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_sellers
 from xiangcun.core.types import IntegrityProblem
+from xiangcun.core.validators import INT64_MAX
 from xiangcun.inventory.errors import (
+    InboundNotFoundError,
+    InboundPermissionDeniedError,
     LocationNotFoundError,
     StockViewDeniedError,
     VariantNotFoundError,
 )
-from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
+from xiangcun.inventory.models import (
+    InboundLine,
+    InboundShipment,
+    Location,
+    Reservation,
+    Stock,
+    StockMovement,
+)
 from xiangcun.inventory.types import LowStockItem, StockLine
-from xiangcun.sellers.selectors import seller_can_manage, user_has_permission
+from xiangcun.sellers.selectors import (
+    approved_seller_ids_managed_by,
+    seller_can_manage,
+    user_has_permission,
+)
 
 # Warehouse staff hold this through their role's group (see accounts.roles); superusers too.
 # (Every seller's group holds `inventory.view_stock`, for their own stock: it decides nothing.)
@@ -274,3 +288,56 @@ def inventory_integrity_problems() -> list[IntegrityProblem]:
                 )
             )
     return problems
+
+
+# --- Shipments into the county (ASNs) ----------------------------------------------------------
+
+
+def inbound_can_receive(*, user: AnyUser) -> bool:
+    """Warehouse staff (who may change any stock) receive shipments and see every notice."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user_has_permission(user=user, permission=CHANGE_PERMISSION)
+    )
+
+
+def _inbound_visible(user: AnyUser) -> QuerySet[InboundShipment]:
+    rows = InboundShipment.objects.select_related("seller", "warehouse")
+    if inbound_can_receive(user=user):
+        return rows
+    return rows.filter(seller_id__in=approved_seller_ids_managed_by(user=user))
+
+
+def inbound_list(
+    *, user: AnyUser, seller_id: int | None = None, open_only: bool = False, limit: int = 50
+) -> list[InboundShipment]:
+    """Notices `user` may see, soonest expected first: a seller's own (or those of the shops an
+    agent helps); every notice for warehouse staff. `open_only` leaves out received ones.
+    InboundPermissionDeniedError for someone who neither sends nor receives. Two queries."""
+    if not inbound_can_receive(user=user) and not approved_seller_ids_managed_by(user=user):
+        raise InboundPermissionDeniedError
+    rows = _inbound_visible(user)
+    if seller_id is not None:
+        rows = rows.filter(seller_id=seller_id)
+    if open_only:
+        rows = rows.exclude(status=InboundShipment.Status.RECEIVED)
+    return list(rows.prefetch_related("lines").order_by("expected_on", "id")[:limit])
+
+
+def inbound_get(*, user: AnyUser, shipment_id: int) -> InboundShipment:
+    """One notice with its lines (and their variants), if `user` may see it; otherwise
+    InboundNotFoundError, so a seller cannot learn that another shop's notice exists."""
+    if not 0 < shipment_id <= INT64_MAX:
+        raise InboundNotFoundError
+    shipment = (
+        _inbound_visible(user)
+        .prefetch_related(
+            Prefetch("lines", queryset=InboundLine.objects.select_related("variant__product"))
+        )
+        .filter(pk=shipment_id)
+        .first()
+    )
+    if shipment is None:
+        raise InboundNotFoundError
+    return shipment

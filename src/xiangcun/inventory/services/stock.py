@@ -1,4 +1,4 @@
-"""Every write of the inventory app: locations, receiving, counting, transfers, reservations.
+"""Stock writes: locations, receiving, counting, transfers, reservations.
 
 Rules every function keeps:
 - every change to on-hand stock is a StockMovement whose `on_hand_after` is the new count;
