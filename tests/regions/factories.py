@@ -2,7 +2,7 @@
 
 import factory
 
-from xiangcun.regions.models import County, Station, Township, Village
+from xiangcun.regions.models import County, Division, Station, Township, Village
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -56,3 +56,42 @@ class StationFactory(factory.django.DjangoModelFactory):
             village=None,
             township=factory.SubFactory(TownshipFactory),
         )
+
+
+class ProvinceDivisionFactory(factory.django.DjangoModelFactory):
+    """A made-up province (code 99xxxx is no real one) for tests that add divisions."""
+
+    class Meta:
+        model = Division
+        django_get_or_create = ("code",)
+
+    code = "990000"
+    name = "测试省"
+    name_en = "Test Province"
+    level = Division.Level.PROVINCE
+    parent = None
+
+
+class PrefectureDivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Division
+        django_get_or_create = ("code",)
+
+    code = "990100"
+    name = "测试市"
+    name_en = "Test City"
+    level = Division.Level.PREFECTURE
+    parent = factory.SubFactory(ProvinceDivisionFactory)
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    """A made-up county under the made-up prefecture; six-digit codes 98xxxx, never real."""
+
+    class Meta:
+        model = Division
+
+    code = factory.Sequence(lambda n: f"98{n % 10000:04d}")
+    name = factory.Sequence(lambda n: f"测试{n % 10000}县")
+    name_en = factory.Sequence(lambda n: f"Test {n % 10000} County")
+    level = Division.Level.COUNTY
+    parent = factory.SubFactory(PrefectureDivisionFactory)

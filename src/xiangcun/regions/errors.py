@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.errors import InvalidInputError, NotFoundError
+from xiangcun.core.errors import ConflictError, InvalidInputError, NotFoundError
 
 
 class StationNotFoundError(NotFoundError):
@@ -76,3 +76,33 @@ class InvalidCoordinatesError(InvalidInputError):
 class TownshipNotInCountyError(InvalidInputError):
     code = "township_not_in_county"
     default_message = _("This township or village is not in the chosen county.")
+
+
+class UnknownDivisionError(InvalidInputError):
+    code = "unknown_division"
+    default_message = _("Choose a province, city and district from the list.")
+
+
+class CountyRequiredError(InvalidInputError):
+    code = "county_required"
+    default_message = _("Choose the district or county, not only the province or city.")
+
+
+class DivisionMismatchError(InvalidInputError):
+    code = "division_mismatch"
+    default_message = _("This does not match the chosen district or county.")
+
+
+class InvalidFieldError(InvalidInputError):
+    code = "invalid_field"
+    default_message = _("This value is not valid here.")
+
+
+class FieldTooShortError(InvalidInputError):
+    code = "too_short"
+    default_message = _("This is too short.")
+
+
+class DivisionInUseError(ConflictError):
+    code = "division_in_use"
+    default_message = _("A division the new list leaves out is still in use; nothing changed.")

@@ -9,6 +9,48 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.core.db import TimeStampedModel
 
 
+class Division(models.Model):
+    """A province, prefecture or county of mainland China by its GB/T 2260 code.
+
+    Reference data loaded from `regions/data/divisions.csv` (see the README beside it), not
+    edited by hand. The programme's own county also has a `County` row (its townships,
+    villages and stations hang from that one).
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        PREFECTURE = "prefecture", _("prefecture")
+        COUNTY = "county", _("county")
+
+    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=32)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("administrative division")
+        verbose_name_plural = _("administrative divisions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[1-9][0-9]{5}$"),
+                name="regions_division_code_six_digits",
+            ),
+            # Provinces are the roots; every prefecture and county has a parent.
+            models.CheckConstraint(
+                condition=(models.Q(level="province") & models.Q(parent__isnull=True))
+                | (~models.Q(level="province") & models.Q(parent__isnull=False)),
+                name="regions_division_only_provinces_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class County(TimeStampedModel):
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)

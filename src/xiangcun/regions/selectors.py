@@ -1,18 +1,82 @@
-"""Reads of regions shaped for callers: townships, villages and programme sites as plain values.
+"""Reads of regions shaped for callers: divisions of mainland China, townships, villages and
+programme sites as plain values.
 
-Each function runs a fixed number of queries, whatever the number of rows.
+Each function runs a fixed number of queries, whatever the number of rows; the division reads
+run none once the process has read the table (see `division_index`).
 """
 
 from django.db.models import Count, QuerySet
 
+from xiangcun.regions.division_index import division_index
 from xiangcun.regions.errors import (
     CountyNotConfiguredError,
+    CountyRequiredError,
     InvalidStationKindError,
     StationNotFoundError,
     TownshipNotFoundError,
+    UnknownDivisionError,
 )
 from xiangcun.regions.models import County, Station, Township, Village
-from xiangcun.regions.types import CountySummary, StationSummary, TownshipSummary, VillageSummary
+from xiangcun.regions.types import (
+    CountySummary,
+    DivisionLevel,
+    DivisionOut,
+    DivisionPath,
+    StationSummary,
+    TownshipSummary,
+    VillageSummary,
+)
+
+# --- divisions of mainland China (GB/T 2260) ----------------------------------------------------
+
+
+def division_children(
+    parent_code: str | None = None, *, field: str = "parent"
+) -> list[DivisionOut]:
+    """The divisions directly under `parent_code` in code order; None (or "") for the provinces.
+
+    UnknownDivisionError (naming `field`) if there is no such division. A county has no
+    children: its answer is an empty list.
+    """
+    index = division_index()
+    if not parent_code:
+        return list(index.children.get("", []))
+    if parent_code not in index.by_code:
+        raise UnknownDivisionError(field=field)
+    return list(index.children.get(parent_code, []))
+
+
+def division_get(code: str, *, field: str = "code") -> DivisionOut:
+    """One division by its six-digit code; UnknownDivisionError (naming `field`) if none."""
+    division = division_index().by_code.get(code) if isinstance(code, str) else None
+    if division is None:
+        raise UnknownDivisionError(field=field)
+    return division
+
+
+def division_path(county_code: str, *, field: str = "county_code") -> DivisionPath:
+    """The province, prefecture and county of a county-level code.
+
+    A prefecture without counties (东莞市 441900) is its own county. UnknownDivisionError for
+    an unknown code, CountyRequiredError for a province or a prefecture that has counties.
+    """
+    county = division_get(county_code, field=field)
+    if county.level == DivisionLevel.PROVINCE or county.has_children:
+        raise CountyRequiredError(field=field)
+    by_code = division_index().by_code
+    prefecture = county if county.level == DivisionLevel.PREFECTURE else by_code[county.parent_code]
+    province = by_code[prefecture.parent_code]
+    return DivisionPath(province=province, prefecture=prefecture, county=county)
+
+
+def county_is_local(county_code: str) -> bool:
+    """Whether a county code is the programme's own county (the one with a `County` row)."""
+    if not isinstance(county_code, str) or not county_code:
+        return False
+    return County.objects.filter(code=county_code).exists()
+
+
+# --- the programme's county, townships, villages and sites --------------------------------------
 
 
 def county_get_default() -> CountySummary:

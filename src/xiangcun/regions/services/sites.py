@@ -1,4 +1,4 @@
-"""Every write to regions: postal addresses, programme sites and the Danzhai demo loader."""
+"""Writes of the programme county: postal addresses, programme sites and the Danzhai demo."""
 
 import re
 from collections import Counter
