@@ -229,3 +229,14 @@ def next_instalment(*, loan: Loan) -> ScheduleLine | None:
         if not line.paid:
             return line
     return None
+
+
+def loans_all(*, user: AnyUser, status: str = "") -> list[Loan]:
+    """Every loan for an officer, newest first, by status if one is named (an unknown status
+    matches nothing)."""
+    if not is_officer(user):
+        raise LoanNotFoundError
+    rows = Loan.objects.select_related("product", "seller").order_by("-id")
+    if status:
+        rows = rows.filter(status=status)
+    return list(rows[:200])

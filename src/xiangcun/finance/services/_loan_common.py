@@ -83,7 +83,8 @@ def money(value: object, *, field: str) -> Decimal:
         amount = Decimal(value)
     except (InvalidOperation, ValueError):
         raise InvalidLoanApplicationError(field=field) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) or amount >= 10**12:
+    # Finite and below 10^12 first: quantizing a huge number raises.
+    if not amount.is_finite() or not 0 < amount < 10**12 or amount != amount.quantize(CENT):
         raise InvalidLoanApplicationError(
             _("Give an amount in yuan above zero, with at most two decimals."), field=field
         )
