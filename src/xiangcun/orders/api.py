@@ -1,5 +1,6 @@
 """Orders API under /api/v1/orders: checkout with an Idempotency-Key, the buyer's orders, one
-order with its timeline, cancel, pay again, return, and the next step for sellers and staff.
+order with its timeline, cancel, pay again, return, the next step for sellers and staff, and
+the buyer's address book (/addresses, in api_addresses.py).
 
 Errors answer `{"code", "message"}` (see xiangcun.api): insufficient_stock 409,
 idempotency_conflict 409, invalid_transition 409, order_not_cancellable 409, invalid_input 422
@@ -22,11 +23,13 @@ from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.api import ErrorOut, PageNumber
 from xiangcun.orders import selectors, services
+from xiangcun.orders.api_addresses import router as addresses_router
 from xiangcun.orders.errors import OrderNotPayableError, OrderPermissionDeniedError
 from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
 from xiangcun.orders.types import OrderView
 
 router = Router(auth=ApiTokenAuth())
+router.add_router("/addresses", addresses_router)
 
 
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422, 502), ErrorOut)
@@ -54,6 +57,19 @@ class LineIn(ObjectIn):
 
 
 class AddressIn(ObjectIn):
+    county_code: str = Field(
+        "",
+        description=(
+            "Home delivery anywhere in mainland China: the county's (district's) GB/T 2260 "
+            'code, e.g. "440106" for 天河区, 广州. With it, province, city and county may be '
+            "left empty (they are filled from the code; given, they must match it: 400 "
+            "division_mismatch), and detail, recipient and phone are required. Without it, "
+            "the address is in the programme's own county, by township and village."
+        ),
+    )
+    street: str = Field(
+        "", description="Town or street (乡镇/街道) of an address by county_code; optional."
+    )
     province: str = ""
     city: str = ""
     county: str = ""
@@ -82,6 +98,16 @@ class DeliveryIn(ObjectIn):
     method: str
     station: int | None = None
     address: AddressIn | None = None
+    service: str | None = Field(
+        None,
+        description=(
+            "For an address by county_code outside the county: the carrier service, as "
+            '"<carrier>:<service>" from the quote (POST /api/v1/logistics/rates/quote), e.g. '
+            '"sf:cold_chain". Left out: the cheapest option that can carry the goods. The fee '
+            "is priced again when the order is placed; a service that cannot take the goods "
+            "there is 400 shipping_service_unavailable."
+        ),
+    )
 
 
 WECHAT_CHANNEL_HELP = (
@@ -148,6 +174,16 @@ class EventOut(Schema):
     at: datetime
 
 
+class ShippingOut(Schema):
+    carrier: str = Field(description='The carrier\'s code, e.g. "sf".')
+    service: str = Field(description='The carrier\'s service, e.g. "cold_chain".')
+
+
+class PromisedDaysOut(Schema):
+    min: int
+    max: int
+
+
 class OrderOut(Schema):
     id: int
     number: str
@@ -160,6 +196,18 @@ class OrderOut(Schema):
     total: Decimal
     goods_total: Decimal
     delivery_fee: Decimal
+    shipping_fee: Decimal = Field(
+        description="What the buyer pays for delivery (the same as delivery_fee)."
+    )
+    county_code: str = Field(
+        description="The destination county of a carrier delivery; empty for the county's own."
+    )
+    shipping: ShippingOut | None = Field(
+        description="The carrier service of a delivery outside the county; null otherwise."
+    )
+    promised_days: PromisedDaysOut | None = Field(
+        description="Delivery days promised at checkout (from, to); null for the county's own."
+    )
     created_at: datetime
     expires_at: datetime | None
     paid_at: datetime | None
@@ -240,6 +288,18 @@ def _order_fields(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
         "total": order.total,
         "goods_total": order.goods_total,
         "delivery_fee": order.delivery_fee,
+        "shipping_fee": order.delivery_fee,
+        "county_code": order.county_code,
+        "shipping": (
+            ShippingOut(carrier=order.shipping_carrier, service=order.shipping_service)
+            if order.shipping_carrier
+            else None
+        ),
+        "promised_days": (
+            PromisedDaysOut(min=order.promised_days_min, max=order.promised_days_max)
+            if order.promised_days_min is not None and order.promised_days_max is not None
+            else None
+        ),
         "created_at": order.created_at,
         "expires_at": order.expires_at,
         "paid_at": order.paid_at,
@@ -291,7 +351,17 @@ def _client_ip(request: HttpRequest) -> str:
         "`payer_openid` who pays inside WeChat (JSAPI); `payment.client_data` in the answer "
         "holds what the device needs: code_url (native), h5_url (h5) or jsapi_params (jsapi). "
         "A JSAPI order without payer_openid is refused (400 invalid_payment) and nothing is "
-        "written."
+        "written.\n\n"
+        "Home delivery anywhere in mainland China: `delivery` "
+        '`{"method": "home", "address": {"county_code": "440106", "detail", "recipient", '
+        '"phone"}, "service": "sf:standard"}` (service optional: the cheapest that can). '
+        "The service is priced again now; the answer carries `shipping_fee`, `shipping`, "
+        "`promised_days` and the address. A county code that does not exist is 400 "
+        "unknown_division, one outside the province or prefecture named is 400 "
+        "division_mismatch, a phone that is not a mainland mobile 400 invalid_phone (field "
+        "address.phone); fresh goods that cannot arrive in time are 409 cannot_ship_fresh "
+        "with the reason, and no service to the province 409 no_shipping_to_destination. "
+        "The Idempotency-Key's request includes the address and the service."
     ),
 )
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOut]:
@@ -309,6 +379,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderDetailOu
         wechat_channel=payload.wechat_channel,
         payer_openid=payload.payer_openid,
         client_ip=_client_ip(request),
+        shipping_service=payload.delivery.service or "",
     )
     lines = list(order.lines.order_by("seller_id", "id"))
     events = list(order.events.order_by("id"))

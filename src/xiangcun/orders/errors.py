@@ -150,3 +150,30 @@ class CartLineNotFoundError(NotFoundError):
 class CashNotCollectedError(ConflictError):
     code = "cash_not_collected"
     default_message = _("Take the cash and confirm it before handing the order over.")
+
+
+class InvalidShippingServiceError(InvalidInputError):
+    # The chosen service is not "<carrier>:<service>" as the quote gives it.
+    code = "invalid_shipping_service"
+    default_message = _("Choose a delivery service from the options shown.")
+
+
+class ShippingServiceUnavailableError(InvalidInputError):
+    # details: carrier, service. The service exists no more, does not reach the address, or
+    # cannot carry these goods; the options shown answer which can.
+    code = "shipping_service_unavailable"
+    default_message = _(
+        "This delivery service cannot take this order to that address. Choose one of the "
+        "options shown."
+    )
+
+
+class SavedAddressNotFoundError(NotFoundError):
+    code = "saved_address_not_found"
+    default_message = _("This address is not in your address book.")
+
+
+class TooManySavedAddressesError(ConflictError):
+    # details: limit.
+    code = "too_many_saved_addresses"
+    default_message = _("Your address book is full. Delete an address you no longer use first.")

@@ -7,6 +7,7 @@ read through their selectors.
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import InvalidInputError
@@ -70,6 +71,35 @@ class CheckoutForm(forms.Form):
     county = forms.CharField(
         label=_("County"), max_length=64, required=False, widget=forms.HiddenInput
     )
+    # Anywhere in mainland China: a saved address, a pasted line, or the three divisions
+    # chosen in turn (each choice narrows the next: without JavaScript by a round trip).
+    saved_address = forms.TypedChoiceField(
+        label=_("Use a saved address"), coerce=int, required=False, empty_value=None
+    )
+    paste = forms.CharField(
+        label=_("Paste an address"),
+        help_text=_(
+            "Paste a whole address with the name and phone, as sent in a chat, and we fill "
+            "in the fields."
+        ),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+    province_code = forms.ChoiceField(label=_("Province"), required=False)
+    prefecture_code = forms.ChoiceField(label=_("City or prefecture"), required=False)
+    county_code = forms.ChoiceField(label=_("District or county"), required=False)
+    street = forms.CharField(
+        label=_("Town or street (you may leave this empty)"),
+        max_length=64,
+        required=False,
+    )
+    service = forms.ChoiceField(
+        label=_("Delivery service"), required=False, widget=forms.RadioSelect
+    )
+    save_address = forms.BooleanField(
+        label=_("Save this address in my address book"), required=False
+    )
     township = forms.TypedChoiceField(
         label=_("Town or township"), coerce=int, required=False, empty_value=None
     )
@@ -121,13 +151,55 @@ class CheckoutForm(forms.Form):
         payment_methods: Choices,
         village_townships: dict[int, int],
         initial: dict[str, Any] | None = None,
+        divisions: tuple[Choices, Choices, Choices] = ([], [], []),
+        services: Choices | None = None,
+        saved_addresses: Choices | None = None,
+        local_county_code: str = "",
     ) -> None:
         super().__init__(data, initial=initial)
         self.village_townships = village_townships
+        self.local_county_code = local_county_code
+        provinces, prefectures, counties = divisions
+        choices_set(self, "province_code", [("", _("Choose a province")), *provinces])
+        choices_set(self, "prefecture_code", [("", _("Choose a city")), *prefectures])
+        choices_set(self, "county_code", [("", _("Choose a district")), *counties])
+        choices_set(self, "service", services or [])
+        # With JavaScript, a new choice sends the form at once (htmx) and the page redraws the
+        # choices below it; without, the "Show delivery options" button does the same.
+        refresh = {
+            "hx-post": str(reverse_lazy("cart:checkout")),
+            "hx-trigger": "change",
+            "hx-vals": '{"action": "refresh"}',
+        }
+        for name in ("province_code", "prefecture_code", "county_code", "service"):
+            self.fields[name].widget.attrs.update(refresh)
+        self.fields["saved_address"].widget.attrs.update(
+            {**refresh, "hx-vals": '{"action": "saved"}'}
+        )
+        choices_set(
+            self, "saved_address", [("", _("Type a new address")), *(saved_addresses or [])]
+        )
         choices_set(self, "station", [("", _("Choose a station")), *stations])
         choices_set(self, "township", [("", _("Choose a town")), *townships])
         choices_set(self, "village", [("", _("Choose a village")), *villages])
         choices_set(self, "payment_method", payment_methods)
+
+    def chosen(self, name: str) -> str:
+        """A field's value as sent (before validation), to draw the next choices from."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        return str(value or "")
+
+    def is_nationwide(self) -> bool:
+        """Whether the home address is outside the county (a division chosen, not ours):
+        then a carrier takes it, and the township and village are not asked for."""
+        local = self.local_county_code
+        county, prefecture = self.chosen("county_code"), self.chosen("prefecture_code")
+        province = self.chosen("province_code")
+        if county:
+            return county != local
+        if prefecture:
+            return prefecture != local[:4] + "00"
+        return bool(province) and province != local[:2] + "0000"
 
     def clean_phone(self) -> str:
         try:
@@ -140,7 +212,12 @@ class CheckoutForm(forms.Form):
         method = data.get("delivery_method")
         if method == Order.Delivery.STATION_PICKUP and not data.get("station"):
             self.add_error("station", _("Choose the station where you will collect the order."))
-        if method == Order.Delivery.HOME:
+        if method == Order.Delivery.HOME and self.is_nationwide():
+            if not data.get("county_code") and "county_code" not in self.errors:
+                self.add_error("county_code", _("Choose the district or county."))
+            if not data.get("detail") and "detail" not in self.errors:
+                self.add_error("detail", _("Enter the house and street, so the courier finds you."))
+        elif method == Order.Delivery.HOME:
             for name, message in (
                 ("township", _("Choose your town or township.")),
                 ("detail", _("Enter the house and street, so the courier finds you.")),
@@ -232,3 +309,62 @@ class OrderNumberForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
         error_messages={"required": _("Enter the order number from the buyer's order page.")},
     )
+
+
+class SavedAddressForm(forms.Form):
+    """An address of the buyer's book: the three divisions chosen in turn (each choice narrows
+    the next), then the street, house, who receives and their phone. Regions checks it when
+    it is saved."""
+
+    province_code = forms.ChoiceField(label=_("Province"), required=False)
+    prefecture_code = forms.ChoiceField(label=_("City or prefecture"), required=False)
+    county_code = forms.ChoiceField(
+        label=_("District or county"),
+        error_messages={"required": _("Choose the district or county.")},
+    )
+    street = forms.CharField(
+        label=_("Town or street (you may leave this empty)"), max_length=64, required=False
+    )
+    detail = forms.CharField(
+        label=_("House and street"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"required": _("Enter the house and street, so the courier finds you.")},
+    )
+    recipient = forms.CharField(
+        label=_("Name of the person who receives it"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter the name of the person who receives the order.")},
+    )
+    phone = forms.CharField(
+        label=_("Their mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter a mobile number: 11 digits starting with 1.")},
+    )
+    is_default = forms.BooleanField(label=_("Use it first at checkout"), required=False)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        divisions: tuple[Choices, Choices, Choices],
+        initial: dict[str, Any] | None = None,
+        refresh_url: str = "",
+    ) -> None:
+        super().__init__(data, initial=initial)
+        provinces, prefectures, counties = divisions
+        choices_set(self, "province_code", [("", _("Choose a province")), *provinces])
+        choices_set(self, "prefecture_code", [("", _("Choose a city")), *prefectures])
+        choices_set(self, "county_code", [("", _("Choose a district")), *counties])
+        for name in ("province_code", "prefecture_code"):
+            self.fields[name].widget.attrs.update(
+                {"hx-post": refresh_url, "hx-trigger": "change", "hx-vals": '{"action": "refresh"}'}
+            )
+
+    def address_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("county_code", "street", "detail", "recipient", "phone")
+        }

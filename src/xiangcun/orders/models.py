@@ -325,3 +325,45 @@ class ReturnLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_line_id} x {self.quantity}"
+
+
+class SavedAddress(TimeStampedModel):
+    """An address a buyer keeps for checkout, anywhere in mainland China; one is the default.
+
+    The division names are copied from the national table when the address is saved (as an
+    order copies them), so a label reads the same if a district is renamed later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    county_code = models.CharField(_("county code"), max_length=6)
+    province = models.CharField(_("province"), max_length=32)
+    city = models.CharField(_("prefecture"), max_length=64)
+    county = models.CharField(_("county"), max_length=64)
+    street = models.CharField(_("town or street"), max_length=64, blank=True)
+    detail = models.CharField(_("house and street"), max_length=200)
+    recipient = models.CharField(_("recipient"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=11)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("saved address")
+        verbose_name_plural = _("saved addresses")
+        ordering = ["-is_default", "-id"]
+        constraints = [
+            # One default per buyer, held by the database: two pages switching the default at
+            # once cannot leave two.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="orders_saved_address_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.province}{self.city}{self.county}"
+
+    @property
+    def text(self) -> str:
+        """The address written out as on a parcel label."""
+        return "".join((self.province, self.city, self.county, self.street, self.detail))

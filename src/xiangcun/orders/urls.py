@@ -24,6 +24,15 @@ order_urlpatterns = [
     path("<int:order_id>/cash/", views.cash_confirm, name="cash"),
     path("cash/", views.cash_find, name="cash_find"),
     path("shop/", views.shop_orders, name="shop"),
+    path("addresses/", views.address_list, name="addresses"),
+    path("addresses/new/", views.address_add, name="address_add"),
+    path("addresses/<int:address_id>/", views.address_edit, name="address_edit"),
+    path("addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
+    path(
+        "addresses/<int:address_id>/default/",
+        views.address_make_default,
+        name="address_default",
+    ),
     path("shop/<int:order_id>/step/", views.shop_order_step, name="shop_step"),
 ]
 

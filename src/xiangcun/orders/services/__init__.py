@@ -16,6 +16,15 @@ Rules every function keeps:
 
 from xiangcun.orders.services._common import MAX_ID, MAX_LINES, MAX_QUANTITY
 from xiangcun.orders.services.address import EARTH_RADIUS_KM, POINT_PLACES
+from xiangcun.orders.services.address_book import (
+    MAX_SAVED_ADDRESSES,
+    saved_address_create,
+    saved_address_delete,
+    saved_address_get,
+    saved_address_make_default,
+    saved_address_update,
+    saved_addresses_for,
+)
 from xiangcun.orders.services.cancel import (
     LATE_REFUND_RETRY,
     late_payments_refund,
@@ -55,6 +64,7 @@ from xiangcun.orders.services.returns import (
     return_refunded,
     return_request,
 )
+from xiangcun.orders.services.shipment import SERVICE_CHOICE
 from xiangcun.orders.services.transitions import ORDER_VIEW_STAFF, TRANSITIONS, order_transition
 
 __all__ = [
@@ -65,10 +75,12 @@ __all__ = [
     "MAX_ID",
     "MAX_LINES",
     "MAX_QUANTITY",
+    "MAX_SAVED_ADDRESSES",
     "ORDER_VIEW_STAFF",
     "POINT_PLACES",
     "RESERVATION_GRACE",
     "REVERSAL_KIND",
+    "SERVICE_CHOICE",
     "TRANSITIONS",
     "address_point_max_km",
     "cart_add",
@@ -98,4 +110,10 @@ __all__ = [
     "return_decide",
     "return_refunded",
     "return_request",
+    "saved_address_create",
+    "saved_address_delete",
+    "saved_address_get",
+    "saved_address_make_default",
+    "saved_address_update",
+    "saved_addresses_for",
 ]

@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,18 +17,16 @@ from django.utils.translation import gettext, gettext_noop
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
 from xiangcun.core.errors import XiangcunError
-from xiangcun.core.validators import mobile_normalize, text_check
+from xiangcun.core.validators import text_check
 from xiangcun.inventory.errors import InsufficientStockError
 from xiangcun.inventory.services import stock_reserve
 from xiangcun.orders.errors import (
     IdempotencyConflictError,
-    InvalidAddressError,
     InvalidDeliveryMethodError,
     InvalidIdempotencyKeyError,
     InvalidOrderLinesError,
     InvalidPaymentMethodError,
     InvalidQuantityError,
-    InvalidRecipientError,
     StationRequiredError,
     StationUnavailableError,
     VariantUnavailableError,
@@ -47,12 +45,13 @@ from xiangcun.orders.services._common import (
 )
 from xiangcun.orders.services.address import _address_normalized, _address_point_check_area
 from xiangcun.orders.services.config import cash_hold, delivery_fee_for, payment_window
+from xiangcun.orders.services.destination import destination_for, shipment_fields
 from xiangcun.orders.services.payment import _wechat_payer_check
+from xiangcun.orders.services.shipment import service_choice
 from xiangcun.orders.types import OrderStatus
 from xiangcun.payments.services import payment_open, payment_prepare
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import station_get
-from xiangcun.regions.services import address_create
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +141,7 @@ def order_place(
     client_ip: str = "",
     return_url: str = "",
     payer_openid: str = "",
+    shipping_service: str = "",
 ) -> Order:
     """Check out (see `_order_placed`), then start the payment at its provider.
 
@@ -161,6 +161,7 @@ def order_place(
         client_ip=client_ip,
         return_url=return_url,
         payer_openid=payer_openid,
+        shipping_service=shipping_service if isinstance(shipping_service, str) else "",
     )
     order = _order_placed(
         buyer=buyer,
@@ -177,6 +178,7 @@ def order_place(
         client_ip=client_ip,
         return_url=return_url,
         payer_openid=payer_openid,
+        shipping_service=shipping_service,
     )
     _payment_ready(order, payer_openid=payer_openid, client_ip=client_ip)
     return order
@@ -216,6 +218,7 @@ def _order_placed(
     client_ip: str = "",
     return_url: str = "",
     payer_openid: str = "",
+    shipping_service: str = "",
 ) -> Order:
     """Check out: one order for goods from several sellers, stock held, a payment started.
 
@@ -223,6 +226,10 @@ def _order_placed(
     the order already placed (`order.replayed` is True), with a different request raises
     IdempotencyConflictError. Short stock raises inventory's InsufficientStockError and
     writes nothing.
+
+    Home delivery to an address with a `county_code` outside the county is checked by regions
+    and priced by shipping now (`shipment_for`): `shipping_service` ("<carrier>:<service>")
+    names the option, none means the cheapest that can carry the goods.
     """
     # --- checks of the request's shape (deterministic, no database) ---
     normalized = _lines_normalized(lines)
@@ -238,22 +245,25 @@ def _order_placed(
     station_id, clean_address = _delivery_place(
         delivery_method=delivery_method, station_id=station_id, address=address
     )
+    choice = service_choice(shipping_service) if clean_address is not None else None
     if buyer is not None and not buyer.is_authenticated:
         buyer = None
     buyer_id = buyer.pk if buyer is not None else None
     scoped_key = _scoped_key(idempotency_key, buyer_id=buyer_id)
-    fingerprint = _fingerprint(
-        {
-            "lines": normalized,
-            "delivery": delivery_method,
-            "station": station_id,
-            "address": clean_address,
-            "payment": payment_method,
-            "channel": channel,
-            "recipient": recipient.strip(),
-            "phone": phone.strip(),
-        }
-    )
+    request_shape: dict[str, Any] = {
+        "lines": normalized,
+        "delivery": delivery_method,
+        "station": station_id,
+        "address": clean_address,
+        "payment": payment_method,
+        "channel": channel,
+        "recipient": recipient.strip(),
+        "phone": phone.strip(),
+    }
+    # Only when chosen, so a request without one keeps the fingerprint it always had.
+    if choice is not None:
+        request_shape["service"] = ":".join(choice)
+    fingerprint = _fingerprint(request_shape)
 
     # --- a retry answers the order it already placed ---
     if scoped_key is not None:
@@ -265,17 +275,25 @@ def _order_placed(
     variants = _checkout_database_check(
         normalized, station_id=station_id, clean_address=clean_address
     )
-    if clean_address is not None:
-        destination = _home_destination(clean_address)
-    else:
-        destination = _pickup_destination(buyer=buyer, recipient=recipient, phone=phone)
+    destination, shipment = destination_for(
+        clean_address,
+        buyer=buyer,
+        recipient=recipient,
+        phone=phone,
+        normalized=normalized,
+        variants=variants,
+        choice=choice,
+    )
 
     # --- amounts: prices copied now, so catalogue edits never change a placed order ---
     goods_total = sum(
         (variants[variant_id]["price"] * quantity for variant_id, quantity in normalized),
         Decimal("0.00"),
     ).quantize(CENT)
-    fee = delivery_fee_for(delivery_method=delivery_method, goods_total=goods_total)
+    if shipment is not None:
+        fee = shipment.option.fee
+    else:
+        fee = delivery_fee_for(delivery_method=delivery_method, goods_total=goods_total)
     now = timezone.now()
     is_cash = payment_method == Order.PaymentMethod.CASH
     hold = cash_hold() if is_cash else payment_window()
@@ -294,6 +312,7 @@ def _order_placed(
         village_id=destination.village_id,
         latitude=clean_address.get("latitude") if clean_address else None,
         longitude=clean_address.get("longitude") if clean_address else None,
+        **shipment_fields(shipment),
         goods_total=goods_total,
         delivery_fee=fee,
         total=goods_total + fee,
@@ -403,72 +422,6 @@ def _checkout_database_check(
                 variant_id=variant_id, requested=quantity, available=available.get(variant_id, 0)
             )
     return variants
-
-
-class _Destination(NamedTuple):
-    """Who receives a checkout's order and where, as copied onto the order."""
-
-    recipient: str
-    phone: str
-    address_text: str
-    township_id: int | None
-    village_id: int | None
-
-
-def _home_destination(clean_address: dict[str, Any]) -> _Destination:
-    """Home delivery: the address is saved with regions (which names its township and
-    village) and written out whole for the parcel."""
-    try:
-        saved = address_create(
-            province=clean_address["province"],
-            city=clean_address["city"],
-            county=clean_address["county"],
-            detail=clean_address["detail"],
-            recipient=clean_address["recipient"],
-            phone=clean_address["phone"],
-            township_id=clean_address["township"],
-            village_id=clean_address["village"],
-        )
-    except XiangcunError as error:
-        raise InvalidAddressError(
-            error.message, field=f"address.{error.field or 'detail'}"
-        ) from error
-    address_text = "".join(
-        part
-        for part in (
-            saved.province,
-            saved.city,
-            saved.county,
-            saved.township_name,
-            saved.village_name,
-            saved.detail,
-        )
-        if part
-    )
-    return _Destination(
-        recipient=saved.recipient,
-        phone=saved.phone,
-        address_text=address_text,
-        township_id=saved.township_id,
-        village_id=saved.village_id,
-    )
-
-
-def _pickup_destination(*, buyer: AnyUser | None, recipient: str, phone: str) -> _Destination:
-    """Pickup at a station or the shop: the recipient named in the request, else the buyer."""
-    recipient_phone = phone.strip() or str(getattr(buyer, "phone", "") or "")
-    # A buyer who never gave a name collects the order by their phone number.
-    recipient_name = recipient.strip() or str(getattr(buyer, "name", "") or "") or recipient_phone
-    if not recipient_name or len(recipient_name) > 64:
-        raise InvalidRecipientError(field="recipient")
-    recipient_phone = mobile_normalize(recipient_phone)
-    return _Destination(
-        recipient=recipient_name,
-        phone=recipient_phone,
-        address_text="",
-        township_id=None,
-        village_id=None,
-    )
 
 
 def _order_insert(order: Order, *, scoped_key: str | None, fingerprint: str) -> Order:

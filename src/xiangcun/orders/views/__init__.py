@@ -6,6 +6,13 @@ live there. Every page works without JavaScript, except paying inside WeChat's o
 which is WeChat's JavaScript bridge or nothing.
 """
 
+from xiangcun.orders.views.addresses import (
+    address_add,
+    address_delete,
+    address_edit,
+    address_list,
+    address_make_default,
+)
 from xiangcun.orders.views.buyer import order_cancel, order_detail, order_list, order_return
 from xiangcun.orders.views.cart import cart_add, cart_detail, cart_remove, cart_update
 from xiangcun.orders.views.cash import cash_confirm, cash_find
@@ -19,6 +26,11 @@ from xiangcun.orders.views.payment import (
 from xiangcun.orders.views.seller import shop_order_step, shop_orders
 
 __all__ = [
+    "address_add",
+    "address_delete",
+    "address_edit",
+    "address_list",
+    "address_make_default",
     "cart_add",
     "cart_detail",
     "cart_remove",

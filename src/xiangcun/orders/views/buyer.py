@@ -14,6 +14,7 @@ from xiangcun.core.pages import page_number, pagination, refusal_as_message, ref
 from xiangcun.orders import selectors, services
 from xiangcun.orders.forms import CancelForm, ReturnForm
 from xiangcun.orders.models import Order
+from xiangcun.orders.templatetags.order_pages import local
 from xiangcun.orders.types import OrderView
 from xiangcun.orders.views._common import (
     group_lines,
@@ -27,6 +28,7 @@ from xiangcun.orders.views.payment import (
     wechat_synced,
 )
 from xiangcun.regions.selectors import station_get
+from xiangcun.shipping.selectors import carriers_list
 
 # The page offers a return once the order is delivered (or completed); the table also lets a
 # buyer ask again after a partial refund, through the API.
@@ -70,9 +72,26 @@ def _order_page(
         "cancel_form": CancelForm(),
         "return_form": return_form if returnable else None,
         "can_confirm_cash": selectors.order_cash_due(order=order) and is_cash_staff(request),
+        "carrier_label": carrier_label(order),
         **wechat_panel(request, view),
     }
     return render(request, "orders/order_detail.html", context)
+
+
+def carrier_label(order: Order) -> str:
+    """The carrier and service of an order sent outside the county, in the reader's language
+    (the codes if shipping no longer knows them)."""
+    if not order.shipping_carrier:
+        return ""
+    for carrier in carriers_list():
+        if carrier.code != order.shipping_carrier:
+            continue
+        # `services_all`: prefetched by carriers_list.
+        for service in getattr(carrier, "services_all", ()):
+            if service.code == order.shipping_service:
+                return f"{local(carrier)} {local(service)}"
+        return local(carrier)
+    return f"{order.shipping_carrier} {order.shipping_service}"
 
 
 @login_required
