@@ -64,6 +64,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.LOAN_OFFICER: [
         *_crud("finance.loan", "view", "change"),
+        # Loans: products and credit rules are the officers' to keep; limits are set by admins.
+        *_crud("finance.loanproduct", "view", "add", "change"),
+        *_crud("finance.creditrule", "view", "add", "change"),
+        *_crud("finance.creditassessment", "view"),
+        *_crud("finance.loanaction", "view"),
+        *_crud("finance.officerlimit", "view"),
         *_crud("finance.repayment", "view", "add"),
     ],
     Role.RECRUITER: [

@@ -3,6 +3,7 @@
 
 from xiangcun.finance.models.applications import CreditAssessment, CreditRule, OfficerLimit
 from xiangcun.finance.models.loans import Instalment, Loan, LoanAction, LoanProduct
+from xiangcun.finance.models.payouts import Payout, PayoutAccount, PayoutMethod, PayoutRun
 
 __all__ = [
     "CreditAssessment",
@@ -12,4 +13,8 @@ __all__ = [
     "LoanAction",
     "LoanProduct",
     "OfficerLimit",
+    "Payout",
+    "PayoutAccount",
+    "PayoutMethod",
+    "PayoutRun",
 ]

@@ -209,22 +209,32 @@ def loan_history(*, loan: Loan) -> list[tuple[datetime.datetime, str, str]]:
     ]
 
 
-def loans_box(*, user: AnyUser) -> list[Loan]:
-    """The "My money" box: the user's shops' loans that are open or running."""
+@dataclass(frozen=True)
+class LoanBoxRow:
+    loan: Loan
+    next_line: ScheduleLine | None
+
+
+def loans_box(*, user: AnyUser) -> list[LoanBoxRow]:
+    """The "My money" box: the user's shops' loans that are open or running, each with the
+    next instalment not yet paid."""
     if not user.is_authenticated:
         return []
-    return list(
+    loans = (
         Loan.objects.filter(
             seller_id__in=_shop_ids(user),
             status__in=(*QUEUE_STATUSES, *RUNNING),
         )
         .select_related("product")
-        .prefetch_related("instalments")
         .order_by("-id")[:5]
     )
+    return [LoanBoxRow(loan=loan, next_line=next_instalment(loan=loan)) for loan in loans]
 
 
 def next_instalment(*, loan: Loan) -> ScheduleLine | None:
+    """The first instalment not paid yet, once the loan is disbursed."""
+    if loan.status not in (Status.DISBURSED, Status.ACTIVE):
+        return None
     for line in loan_schedule_lines(loan=loan):
         if not line.paid:
             return line

@@ -14,10 +14,41 @@ from xiangcun.finance.services.loans import (
     loan_disburse,
     loan_withdraw,
 )
+from xiangcun.finance.services.payouts import (
+    payout_confirm_paid,
+    payout_record,
+    payout_retry,
+    payout_return,
+    payout_run,
+    payout_send,
+    payouts_permitted,
+    payouts_retry_due,
+)
+from xiangcun.finance.services.payouts_accounts import payout_account_set
 from xiangcun.finance.services.products import loan_product_save
+from xiangcun.finance.services.settlement import (
+    SettlementResult,
+    settlement_cutoff,
+    settlement_date,
+    settlement_run,
+)
 from xiangcun.finance.services.repayments import loan_deduct_from_payout
 
 __all__ = [
+    # settlement and payouts
+    "SettlementResult",
+    "payout_account_set",
+    "payout_confirm_paid",
+    "payout_record",
+    "payout_retry",
+    "payout_return",
+    "payout_run",
+    "payout_send",
+    "payouts_permitted",
+    "payouts_retry_due",
+    "settlement_cutoff",
+    "settlement_date",
+    "settlement_run",
     "Applied",
     "awaiting_second_officer",
     "credit_assess",
