@@ -9,8 +9,14 @@ import pytest
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.shipping.conftest import GUANGZHOU_TIANHE, GUIYANG
 from xiangcun.catalog.models import Variant
+from xiangcun.core.errors import XiangcunError
+from xiangcun.shipping.errors import (
+    NoShippingError,
+    ShippingOptionNotFoundError,
+    UnknownVariantError,
+)
 from xiangcun.shipping.models import CarrierService
-from xiangcun.shipping.selectors import rate_quote
+from xiangcun.shipping.selectors import option_get, rate_quote
 
 
 def test_honey_to_guiyang_pays_the_first_weight(standard: CarrierService, honey: Variant) -> None:
@@ -52,3 +58,95 @@ def test_the_zone_is_chosen_by_the_county_s_province(
 ) -> None:
     [option] = rate_quote(lines=[(honey.pk, 1)], county_code=county)
     assert (option.days_min, option.days_max) == days
+
+
+def test_a_variant_without_a_shipping_weight_counts_its_net_weight(
+    standard: CarrierService,
+) -> None:
+    rice = VariantFactory(product=ProductFactory(name="大米"), net_weight_g=2500)
+    [option] = rate_quote(lines=[(rice.pk, 1)], county_code=GUIYANG)
+    assert option.chargeable_weight_g == 3000
+    assert option.fee == Decimal("12.00") + 2 * Decimal("2.00")
+
+
+def test_the_cheapest_option_comes_first(
+    standard: CarrierService, cold_chain: CarrierService, honey: Variant
+) -> None:
+    options = rate_quote(lines=[(honey.pk, 1)], county_code=GUANGZHOU_TIANHE)
+    assert [(o.service, o.fee, o.cold_chain) for o in options] == [
+        ("standard", Decimal("18.00"), False),
+        ("cold_chain", Decimal("45.00"), True),
+    ]
+
+
+def test_an_inactive_service_or_carrier_is_not_offered(
+    standard: CarrierService, cold_chain: CarrierService, honey: Variant
+) -> None:
+    cold_chain.is_active = False
+    cold_chain.save()
+    assert [o.service for o in rate_quote(lines=[(honey.pk, 1)], county_code=GUIYANG)] == [
+        "standard"
+    ]
+    standard.carrier.is_active = False
+    standard.carrier.save()
+    with pytest.raises(NoShippingError):
+        rate_quote(lines=[(honey.pk, 1)], county_code=GUIYANG)
+
+
+def test_a_province_no_zone_names_cannot_be_shipped_to(
+    standard: CarrierService, honey: Variant
+) -> None:
+    with pytest.raises(NoShippingError) as refused:
+        rate_quote(lines=[(honey.pk, 1)], county_code="310115")  # Shanghai Pudong
+    assert refused.value.code == "no_shipping_to_destination"
+    assert refused.value.status == 409
+
+
+@pytest.mark.parametrize("county", ["", "44010", "4401066", "abcdef", "000000", "990000", "710000"])
+def test_a_county_code_that_is_no_mainland_county_is_refused(
+    standard: CarrierService, honey: Variant, county: str
+) -> None:
+    with pytest.raises(XiangcunError) as refused:
+        rate_quote(lines=[(honey.pk, 1)], county_code=county)
+    assert refused.value.status == 400
+    assert refused.value.field == "county_code"
+
+
+def test_an_unknown_variant_is_named(standard: CarrierService, honey: Variant) -> None:
+    with pytest.raises(UnknownVariantError) as refused:
+        rate_quote(lines=[(honey.pk, 1), (honey.pk + 1000, 1)], county_code=GUIYANG)
+    assert refused.value.code == "unknown_variant"
+    assert refused.value.details == {"variant": honey.pk + 1000}
+
+
+@pytest.mark.parametrize("lines", [[], [(1, 0)], [(1, 1000)], [(1, -1)], [(1, 1)] * 51])
+def test_lines_out_of_bounds_are_refused(standard: CarrierService, lines: list) -> None:
+    with pytest.raises(XiangcunError) as refused:
+        rate_quote(lines=lines, county_code=GUIYANG)
+    assert refused.value.status == 400
+
+
+def test_option_get_reprices_the_chosen_service(
+    standard: CarrierService, cold_chain: CarrierService, honey: Variant
+) -> None:
+    option = option_get(
+        carrier="sf", service="cold_chain", lines=[(honey.pk, 2)], county_code=GUIYANG
+    )
+    assert option.fee == Decimal("30.00") + Decimal("8.00")
+    with pytest.raises(ShippingOptionNotFoundError) as refused:
+        option_get(carrier="sf", service="express", lines=[(honey.pk, 1)], county_code=GUIYANG)
+    assert refused.value.code == "shipping_option_unavailable"
+
+
+def test_a_quote_takes_a_few_queries_whatever_the_basket(
+    standard: CarrierService,
+    honey: Variant,
+    pork: Variant,
+    cold_chain: CarrierService,
+    django_assert_max_num_queries,
+) -> None:
+    others = [VariantFactory() for _ in range(5)]
+    lines = [(honey.pk, 1), (pork.pk, 2), *[(v.pk, 1) for v in others]]
+    # variants, zones, free-shipping rules, surcharges (regions' division table may add one).
+    with django_assert_max_num_queries(5):
+        rate_quote(lines=lines, county_code=GUIYANG)

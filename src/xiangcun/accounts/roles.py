@@ -41,6 +41,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("logistics.parcel", "view", "change"),
         *_crud("logistics.intake", "view", "add"),
         *_crud("logistics.routeplan", "view", "add"),
+        # shipping: the rate tables, on /console/shipping/ and in the admin
+        *_crud("shipping.carrier", "view", "add", "change"),
+        *_crud("shipping.carrierservice", "view", "add", "change"),
+        *_crud("shipping.zone", *ALL),
+        *_crud("shipping.rate", *ALL),
+        *_crud("shipping.remotesurcharge", *ALL),
+        *_crud("shipping.freeshipping", *ALL),
     ],
     Role.PACKER: [
         *_crud("inventory.stock", "view"),
@@ -95,6 +102,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("regions.village", "view"),
         *_crud("regions.station", "view"),
         "traceability.recall_lot",
+        # shipping: the rate tables, on /console/shipping/ and in the admin
+        *_crud("shipping.carrier", "view", "add", "change"),
+        *_crud("shipping.carrierservice", "view", "add", "change"),
+        *_crud("shipping.zone", *ALL),
+        *_crud("shipping.rate", *ALL),
+        *_crud("shipping.remotesurcharge", *ALL),
+        *_crud("shipping.freeshipping", *ALL),
         # Payouts (settlement and payouts work): run them, settle failed ones, see them.
         "finance.run_payouts",
         *_crud("finance.payoutrun", "view"),

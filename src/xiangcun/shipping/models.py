@@ -57,8 +57,8 @@ class CarrierService(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("carrier service")
-        verbose_name_plural = _("carrier services")
+        verbose_name = _("delivery service")
+        verbose_name_plural = _("delivery services")
         ordering = ["carrier__position", "carrier__code", "code"]
         constraints = [
             models.UniqueConstraint(fields=["carrier", "code"], name="shipping_service_code"),
@@ -197,8 +197,8 @@ class FreeShipping(TimeStampedModel):
         "sellers.Seller", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     threshold = models.DecimalField(_("goods of at least (¥)"), max_digits=14, decimal_places=2)
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("valid from"), null=True, blank=True)
+    ends_on = models.DateField(_("valid until"), null=True, blank=True)
     provinces = models.JSONField(_("provinces"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

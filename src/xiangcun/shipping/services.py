@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.shipping.demo import shipping_demo_load
 from xiangcun.shipping.errors import (
     InvalidRateError,
     RateNotFoundError,
@@ -15,6 +16,8 @@ from xiangcun.shipping.errors import (
 )
 from xiangcun.shipping.models import WEIGHT_MAX_G, Rate
 from xiangcun.shipping.selectors.tables import shipping_console_allowed
+
+__all__ = ["rate_update", "shipping_demo_load"]
 
 FEE_MAX = Decimal("10000.00")
 _WEIGHTS = ("first_weight_g", "step_g")

@@ -21,11 +21,10 @@ def shipping_console_allowed(*, user: AnyUser, change: bool = False) -> bool:
 
 
 def carriers_list() -> list[Carrier]:
-    """Every carrier with its services (`services_all`), active or not; two queries."""
+    """Every carrier with its services (prefetched: `carrier.services.all()`), active or not;
+    two queries."""
     services = CarrierService.objects.order_by("code")
-    return list(
-        Carrier.objects.prefetch_related(Prefetch("services", services, to_attr="services_all"))
-    )
+    return list(Carrier.objects.prefetch_related(Prefetch("services", services)))
 
 
 def rates_list() -> list[Rate]:

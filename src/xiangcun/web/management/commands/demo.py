@@ -28,6 +28,7 @@ from xiangcun.logistics.types import LogisticsDemoResult
 from xiangcun.regions import services as regions_services
 from xiangcun.regions.types import DemoRegionsResult
 from xiangcun.sellers import services as sellers_services
+from xiangcun.shipping import services as shipping_services
 from xiangcun.traceability import selectors as traceability_selectors
 from xiangcun.traceability import services as traceability_services
 from xiangcun.training import services as training_services
@@ -114,6 +115,10 @@ class Command(BaseCommand):
             ("logistics", lambda: logistics_services.logistics_demo_load(password=DEMO_PASSWORD)),
             ("training", lambda: training_services.training_demo_load(sellers=results["sellers"])),
             ("jobs", jobs_services.jobs_demo_load),
+            (
+                "shipping",
+                lambda: shipping_services.shipping_demo_load(sellers=results["sellers"]),
+            ),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
@@ -126,6 +131,7 @@ class Command(BaseCommand):
             "logistics": _("Vans, today's orders, route plan and parcels at stations"),
             "training": _("Courses, a class and certificates"),
             "jobs": _("Job postings and a career fair"),
+            "shipping": _("Carriers, shipping rates and free shipping"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
