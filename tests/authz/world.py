@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import segno
 from django.utils import timezone
 
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -27,6 +28,7 @@ from xiangcun.inventory import services as inventory
 from xiangcun.inventory.models import Location
 from xiangcun.logistics import services as logistics
 from xiangcun.logistics.models import (
+    CarrierException,
     Parcel,
     ParcelEvent,
     Route,
@@ -36,6 +38,7 @@ from xiangcun.logistics.models import (
     Vehicle,
 )
 from xiangcun.orders import services as orders
+from xiangcun.orders.models import Order
 from xiangcun.payments import services as payments
 from xiangcun.payments.models import PaymentIntent
 from xiangcun.regions.models import Station
@@ -230,6 +233,7 @@ def _side(
     )
     logistics.parcel_return_start(actor=admin, parcel_id=back.pk, note="authz")
     side.ids.update(returning_parcel=back.pk)
+    side.ids.update(_carrier_parcel(admin, buyer, variant, station, name))
 
     pickup = logistics.farm_pickup_request(
         actor=side.users[Role.SELLER],
@@ -285,6 +289,48 @@ def _side(
     side.markers["route"] = vehicle.plate
     side.ids.update(_training(side, name))
     return side
+
+
+# --- Task carriers: a parcel sent with a national carrier -------------------------------------
+
+
+def _carrier_parcel(
+    admin: User, buyer: User, variant: Any, station: Station, name: str
+) -> dict[str, Any]:
+    """An order to Guangzhou packed, its SF waybill typed, handed to SF's courier with a
+    signature, and a problem the courier reported (open)."""
+    order = _order(buyer, variant, station)
+    Order.objects.filter(pk=order.pk).update(
+        delivery_method="home",
+        station=None,
+        address_text="广东省广州市天河区体育西路123号",
+        county_code="440106",
+        shipping_carrier="sf",
+        shipping_cost=Decimal("8.50"),
+    )
+    task = logistics.packing_task_open(actor=admin, order_id=order.pk)
+    parcel = logistics.packing_complete(actor=admin, task_id=task.pk, weight_g=900)
+    waybill = logistics.waybill_record(
+        actor=admin, parcel_id=parcel.pk, tracking_number=f"SF14{ord(name)}000001", carrier="sf"
+    )
+    png = segno.make("authz").png_data_uri(scale=2)
+    handover = logistics.carrier_handover(
+        actor=admin,
+        carrier="sf",
+        parcel_ids=[parcel.pk],
+        courier_name="李师傅",
+        signature=logistics.signature_png(png),
+    )
+    logistics.tracking_event_add(
+        actor=admin, parcel_id=parcel.pk, code="exception", exception="address_problem"
+    )
+    return {
+        "carrier_parcel_number": parcel.number,
+        "carrier_waybill": waybill.pk,
+        "handover": handover.pk,
+        "carrier_exception": CarrierException.objects.get(parcel=parcel).pk,
+        "carrier": "sf",
+    }
 
 
 def _gtin(side: str, n: int) -> str:

@@ -7,7 +7,7 @@ waiting at the station with its pickup code, a farm pickup and the day's plan.
 The Danzhai demo (`demo`) is loaded only by the tests about the demo."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -24,8 +24,10 @@ from tests.logistics.factories import (
     paid_order,
     staff_member,
     stocked_variant,
+    to_guangzhou,
     van_on_shift,
 )
+from tests.logistics.kuaidi100_fake import FakeKuaidi100
 from tests.sellers.factories import SellerFactory
 from xiangcun.accounts import services as accounts_services
 from xiangcun.accounts.models import User
@@ -240,3 +242,31 @@ def planned_day(
     """Today planned from the start of the day: the van takes the packed parcel to the
     station (and whatever else is open when the test asks for it first, e.g. `farm_pickup`)."""
     return services.route_plan_day(actor=warehouse_manager, day=day, not_before_min=0)
+
+
+# --- National carriers (task "carriers") -------------------------------------------------------
+
+
+@pytest.fixture
+def kuaidi100(settings: Any) -> Iterator[FakeKuaidi100]:
+    """A running fake Kuaidi100 with our settings pointed at it (pushes come back to the
+    test client's host)."""
+    fake = FakeKuaidi100().start()
+    for name, value in fake.settings().items():
+        setattr(settings, name, value)
+    settings.KUAIDI100_CALLBACK_URL = "http://testserver/logistics/carriers/kuaidi100/push"
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def no_kuaidi100(settings: Any) -> None:
+    """Kuaidi100 not configured: waybills are typed by staff."""
+    for name in ("KUAIDI100_KEY", "KUAIDI100_CUSTOMER", "KUAIDI100_SECRET", "KUAIDI100_SALT"):
+        setattr(settings, name, "")
+
+
+@pytest.fixture
+def guangzhou_order(buyer: User, variant: Variant, station: Station) -> Order:
+    """The buyer's paid order sent home to Guangzhou by SF, carrier charge ¥8.50."""
+    return to_guangzhou(paid_order(buyer, variant.pk, station=station))

@@ -19,7 +19,18 @@ from xiangcun.catalog.models import Variant
 from xiangcun.inventory import services as inventory_services
 from xiangcun.inventory.models import Location
 from xiangcun.logistics import services
-from xiangcun.logistics.models import FarmPickup, Parcel, Shift, StaffMember, Vehicle
+from xiangcun.logistics.models import (
+    CarrierException,
+    CarrierHandover,
+    CarrierPickupSlot,
+    FarmPickup,
+    Parcel,
+    Shift,
+    StaffMember,
+    Vehicle,
+    Waybill,
+)
+from xiangcun.logistics.models.carriers import ExceptionKind
 from xiangcun.orders import services as orders_services
 from xiangcun.orders.models import Order
 from xiangcun.payments.services import sandbox_decide
@@ -192,3 +203,74 @@ def lot_of(variant: Variant, actor: User) -> Lot:
         quantity=Decimal("100"),
         unit="kg",
     )
+
+
+# --- National carriers (task "carriers") -------------------------------------------------------
+
+GUANGZHOU_ADDRESS = "广东省广州市天河区体育西路123号"
+
+
+def to_guangzhou(
+    order: Order, *, carrier: str = "sf", service: str = "standard", cost: str = "8.50"
+) -> Order:
+    """The order sent home to Guangzhou (outside the county) with `carrier`, as checkout
+    records a nationwide order: county code, carrier, service and what the carrier charges."""
+    Order.objects.filter(pk=order.pk).update(
+        delivery_method="home",
+        station=None,
+        township=None,
+        village=None,
+        address_text=GUANGZHOU_ADDRESS,
+        county_code="440106",
+        shipping_carrier=carrier,
+        shipping_service=service,
+        shipping_cost=Decimal(cost),
+    )
+    return Order.objects.get(pk=order.pk)
+
+
+class CarrierPickupSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarrierPickupSlot
+        django_get_or_create = ("carrier",)
+
+    carrier = "sf"
+    window_start_min = 15 * 60
+    window_end_min = 17 * 60
+
+
+class CarrierHandoverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarrierHandover
+
+    carrier = "sf"
+    day = factory.LazyFunction(timezone.localdate)
+    courier_name = "李师傅"
+    parcel_count = 1
+    total_weight_g = 1500
+    handed_by = factory.SubFactory(UserFactory)
+    signed_at = factory.LazyFunction(timezone.now)
+
+
+class WaybillFactory(factory.django.DjangoModelFactory):
+    """A made waybill (typed by staff) for an existing parcel: pass `parcel`."""
+
+    class Meta:
+        model = Waybill
+
+    carrier = "sf"
+    service = "standard"
+    via = Waybill.Via.MANUAL
+    status = Waybill.Status.CREATED
+    tracking_number = factory.Sequence(lambda n: f"SF{1500000000 + n % 10**9}")
+    made_at = factory.LazyFunction(timezone.now)
+
+
+class CarrierExceptionFactory(factory.django.DjangoModelFactory):
+    """An open problem on a parcel: pass `parcel` and `event` (its timeline step)."""
+
+    class Meta:
+        model = CarrierException
+
+    kind = ExceptionKind.ADDRESS_PROBLEM
+    carrier_text = "地址不详，联系不上收件人"
