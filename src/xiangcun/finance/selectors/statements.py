@@ -49,6 +49,11 @@ class StatementRow:
     def label(self) -> Promise:
         return LINE_CODES[self.code]
 
+    @property
+    def reference_shown(self) -> str:
+        """The order number, return or payout number alone (the prefix is a code)."""
+        return self.reference.split(":", 1)[-1]
+
 
 @dataclass(frozen=True)
 class MonthTotal:

@@ -30,6 +30,7 @@ from xiangcun.finance.services.settlement import (
     SettlementResult,
     settlement_cutoff,
     settlement_date,
+    settlement_days,
     settlement_run,
 )
 from xiangcun.finance.services.repayments import loan_deduct_from_payout
@@ -48,6 +49,7 @@ __all__ = [
     "payouts_retry_due",
     "settlement_cutoff",
     "settlement_date",
+    "settlement_days",
     "settlement_run",
     "Applied",
     "awaiting_second_officer",

@@ -182,39 +182,41 @@ def _seller_book(*, run: PayoutRun, seller_id: int, account: PayoutAccount | Non
 # --- calling the provider and recording its answer ----------------------------------------
 
 
-def payout_send(*, payout_id: int) -> Payout:
+def payout_send(*, payout_id: int, now: datetime.datetime | None = None) -> Payout:
     """Ask the payout's provider to pay it (or, once sent, how it went) and record the answer.
-    Outside any transaction: the provider is called with nothing locked."""
-    payout = _attempt_claim(payout_id)
+    Outside any transaction: the provider is called with nothing locked. A payout another
+    worker is trying right now (its next attempt is later than `now`) is left alone."""
+    payout = _attempt_claim(payout_id, now=now or timezone.now())
     if payout is None:
         return Payout.objects.get(pk=payout_id)
     provider = provider_for(payout.provider)
     order = _order_of(payout)
     try:
-        outcome = (
-            provider.send(order)
-            if payout.status == Payout.Status.PENDING
-            else (provider.query(order))
-        )
+        if payout.status == Payout.Status.PENDING:
+            outcome = provider.send(order)
+        else:
+            outcome = provider.query(order)
     except PayoutTransientError as error:
         return _record_transient(payout_id=payout_id, code=error.code)
     return payout_record(payout_id=payout_id, outcome=outcome)
 
 
 @transaction.atomic
-def _attempt_claim(payout_id: int) -> Payout | None:
+def _attempt_claim(payout_id: int, *, now: datetime.datetime) -> Payout | None:
     payout = Payout.objects.select_for_update().select_related("run").filter(pk=payout_id).first()
     if payout is None:
         raise PayoutNotFoundError
+    if payout.next_attempt_at is not None and payout.next_attempt_at > now:
+        return None
+    bank_sent = payout.status == Payout.Status.SENT and payout.provider == PayoutMethod.BANK
+    if payout.status not in {Payout.Status.PENDING, Payout.Status.SENT} or bank_sent:
+        return None
     if payout.status == Payout.Status.PENDING:
         payout.attempts += 1
-        # Until this attempt is recorded another worker leaves it alone.
-        payout.next_attempt_at = timezone.now() + STALE_PENDING
-        payout.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
-        return payout
-    if payout.status == Payout.Status.SENT and payout.provider != PayoutMethod.BANK:
-        return payout
-    return None
+    # Until this attempt is recorded, other workers leave it alone.
+    payout.next_attempt_at = now + STALE_PENDING
+    payout.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
+    return payout
 
 
 @transaction.atomic
@@ -298,7 +300,7 @@ def payouts_retry_due(*, now: datetime.datetime | None = None) -> int:
     )
     for payout_id in due:
         try:
-            payout_send(payout_id=payout_id)
+            payout_send(payout_id=payout_id, now=now)
         except Exception:
             # One payout's trouble must not stop the others; it is tried again next time.
             logger.exception("payout %s could not be tried", payout_id)
