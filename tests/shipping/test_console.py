@@ -14,7 +14,7 @@ from xiangcun.accounts.types import Role
 from xiangcun.catalog.models import Variant
 from xiangcun.shipping.errors import ShippingPermissionDeniedError
 from xiangcun.shipping.models import CarrierService, Rate
-from xiangcun.shipping.selectors import rate_quote
+from xiangcun.shipping.selectors import carriers_list, rate_quote
 from xiangcun.shipping.services import rate_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.shipping.urls")]
@@ -156,3 +156,13 @@ def test_the_admin_refuses_a_province_already_in_another_zone(
     )
     assert answer.status_code == 200
     assert "provinces" in answer.context["adminform"].form.errors
+
+
+def test_carriers_list_carries_each_carrier_s_services(
+    standard: CarrierService, cold_chain: CarrierService, django_assert_num_queries
+) -> None:
+    # Orders names an order's carrier and service from `services_all`.
+    with django_assert_num_queries(2):
+        [carrier] = carriers_list()
+        codes = [service.code for service in carrier.services_all]
+    assert codes == ["cold_chain", "standard"]

@@ -40,7 +40,9 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "carrier": carrier,
             "name": _local(carrier),
-            "services": [(service, _local(service)) for service in carrier.services.all()],
+            "services": [
+                (service, _local(service)) for service in getattr(carrier, "services_all", [])
+            ],
         }
         for carrier in selectors.carriers_list()
     ]
