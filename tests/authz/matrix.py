@@ -324,6 +324,18 @@ API_ROWS: tuple[Row, ...] = (
         params={"order_id": "delivered_order"},
         body=lambda ids: {"lines": [{"line": ids["delivered_line"], "quantity": 1}],
                           "reason": "damaged"}),
+    # --- checkout (issue 15): the address book; anyone signed in keeps their own, and another
+    # person's address is a 404 ---
+    Row("GET", f"{API}/orders/addresses", everyone()),
+    Row("GET", f"{API}/orders/addresses", only(Role.BUYER, access=OWN), shows="saved_address",
+        aspect="own addresses only"),
+    Row("POST", f"{API}/orders/addresses", everyone(),
+        body=lambda ids: {"county_code": "440106", "detail": "体育西路1号", "recipient": "李四",
+                          "phone": "13912345678"}),
+    Row("PATCH", f"{API}/orders/addresses/{{address_id}}", only(Role.BUYER, access=OWN),
+        params={"address_id": "saved_address"}, body=lambda ids: {"is_default": True}),
+    Row("DELETE", f"{API}/orders/addresses/{{address_id}}", only(Role.BUYER, access=OWN),
+        params={"address_id": "saved_address"}),
     # --- logistics ---
     Row("GET", f"{API}/logistics/parcels/{{parcel_id}}",
         {Role.BUYER.value: OWN, **only(Role.AGENT, *PACKING, *ROAD)}),
@@ -495,6 +507,17 @@ PAGE_ROWS: tuple[Row, ...] = (
         note="an agent (or the administrator) picks the farm first"),
     Row("POST", "orders/shop/<int:order_id>/step/", {**shop(), **only(*PACKING)},
         params={"order_id": "paid_order"}, body=lambda ids: {"to_status": "packing"}, flash=True),
+    # --- checkout (issue 15): the address book pages; another person's address is a 404 ---
+    Row("GET", "orders/addresses/", everyone()),
+    Row("GET", "orders/addresses/", only(Role.BUYER, access=OWN), shows="saved_address",
+        aspect="own addresses only"),
+    Row("GET", "orders/addresses/new/", everyone()),
+    Row("GET", "orders/addresses/<int:address_id>/", only(Role.BUYER, access=OWN),
+        params={"address_id": "saved_address"}),
+    Row("POST", "orders/addresses/<int:address_id>/delete/", only(Role.BUYER, access=OWN),
+        params={"address_id": "saved_address"}),
+    Row("POST", "orders/addresses/<int:address_id>/default/", only(Role.BUYER, access=OWN),
+        params={"address_id": "saved_address"}),
     # --- logistics ---
     Row("GET", "logistics/", {**shop(), **only(*PACKING, *ROAD, Role.AGENT)}),
     Row("GET", "logistics/route/", only(*ROAD)),

@@ -131,6 +131,19 @@ def _side(
 
     side.ids["buyer_phone"] = side.users[Role.BUYER].phone
 
+    # --- checkout (issue 15): the buyer's saved address in Guangzhou ---
+    saved_address = orders.saved_address_create(
+        actor=side.users[Role.BUYER],
+        data={
+            "county_code": "440106",
+            "detail": f"体育西路{name}号",
+            "recipient": "张三",
+            "phone": "13912345678",
+        },
+    )
+    side.ids["saved_address"] = saved_address.pk
+    side.markers["saved_address"] = saved_address.detail
+
     # The shop, its goods and stock (one private location of the farm's own).
     seller = SellerFactory(owner=side.users[Role.SELLER], village=village, name=f"Farm {name}")
     applicant_shop = SellerFactory(

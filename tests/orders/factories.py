@@ -9,7 +9,7 @@ import factory
 
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import VariantFactory
-from xiangcun.orders.models import Order, OrderLine
+from xiangcun.orders.models import Order, OrderLine, SavedAddress
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
@@ -47,3 +47,20 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     unit_price = factory.LazyAttribute(lambda line: line.variant.price)
     quantity = 1
     line_total = factory.LazyAttribute(lambda line: line.unit_price * line.quantity)
+
+
+class SavedAddressFactory(factory.django.DjangoModelFactory):
+    """An address in 天河区, Guangzhou, in a buyer's book (not the default unless asked)."""
+
+    class Meta:
+        model = SavedAddress
+
+    user = factory.SubFactory(UserFactory)
+    county_code = "440106"
+    province = "广东省"
+    city = "广州市"
+    county = "天河区"
+    detail = factory.Sequence(lambda n: f"体育西路{n % 10**6}号")
+    recipient = "张三"
+    phone = "13912345678"
+    is_default = False

@@ -12,12 +12,7 @@ from django.test import Client
 
 from tests.catalog.factories import ProductFactory
 from tests.orders.conftest import ADDRESS
-from tests.shipping.factories import (
-    CarrierFactory,
-    CarrierServiceFactory,
-    RateFactory,
-    ZoneFactory,
-)
+from tests.orders.nationwide import DANZHAI, TIANHE, URUMQI, sf_cold_chain_build, sf_standard_build
 from xiangcun.catalog.models import Variant
 from xiangcun.ledger.selectors import account_balance, ledger_total, unbalanced_entries
 from xiangcun.ledger.types import DELIVERY_INCOME
@@ -28,9 +23,6 @@ from xiangcun.shipping.models import CarrierService
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/orders"
-TIANHE = "440106"
-URUMQI = "650102"
-DANZHAI = "522636"
 GUANGZHOU = {
     "county_code": TIANHE,
     "detail": "体育西路123号",
@@ -51,42 +43,12 @@ def danzhai(db: None) -> County:
 
 @pytest.fixture
 def sf(db: None) -> CarrierService:
-    """SF standard: Guangdong 2-3 days at ¥18 first kg + ¥6/kg (costs us ¥14 + ¥4);
-    Xinjiang 5-8 days at ¥25 + ¥10/kg."""
-    service: CarrierService = CarrierServiceFactory(carrier=CarrierFactory(code="sf", name="顺丰"))
-    RateFactory(
-        zone=ZoneFactory(
-            service=service, name="华南", provinces=["440000"], days_min=2, days_max=3
-        ),
-        first_fee=Decimal("18.00"),
-        step_fee=Decimal("6.00"),
-        cost_first_fee=Decimal("14.00"),
-        cost_step_fee=Decimal("4.00"),
-    )
-    RateFactory(
-        zone=ZoneFactory(
-            service=service, name="新疆", provinces=["650000"], days_min=5, days_max=8
-        ),
-        first_fee=Decimal("25.00"),
-        step_fee=Decimal("10.00"),
-    )
-    return service
+    return sf_standard_build()
 
 
 @pytest.fixture
 def sf_cold(sf: CarrierService) -> CarrierService:
-    """SF cold chain to Guangdong, 2 days at ¥45 + ¥10/kg."""
-    service: CarrierService = CarrierServiceFactory(
-        carrier=sf.carrier, code="cold_chain", name="冷运", cold_chain=True
-    )
-    RateFactory(
-        zone=ZoneFactory(
-            service=service, name="华南", provinces=["440000"], days_min=2, days_max=2
-        ),
-        first_fee=Decimal("45.00"),
-        step_fee=Decimal("10.00"),
-    )
-    return service
+    return sf_cold_chain_build(sf)
 
 
 @pytest.fixture

@@ -49,8 +49,13 @@ def _form(request: HttpRequest, initial: dict[str, Any], url: str) -> tuple[Save
     data = request.POST.copy() if request.method == "POST" else None
     action = data.get("action", "save") if data is not None else ""
     divisions, chosen = division_choices(data if data is not None else initial)
+    if data is not None and action != "save":
+        # Narrowing the divisions: drawn again with what was typed, nothing marked wrong.
+        initial = {**initial, **data.dict()}
+        data = None
     if data is not None:
-        data.update(chosen)
+        for name, value in chosen.items():
+            data[name] = value
     else:
         initial = {**initial, **chosen}
     return SavedAddressForm(data, divisions=divisions, initial=initial, refresh_url=url), action

@@ -98,7 +98,12 @@ ADDRESS_FIELDS = {
 
 
 def _checkout_form(
-    request: HttpRequest, data: Any, summary: CartSummary, saved: list[SavedAddress]
+    request: HttpRequest,
+    data: Any,
+    summary: CartSummary,
+    saved: list[SavedAddress],
+    *,
+    bound: bool = True,
 ) -> tuple[CheckoutForm, dict[str, Any]]:
     """The checkout form with its choices, and what the page shows about the pickup places and
     the delivery options to the county chosen."""
@@ -137,8 +142,14 @@ def _checkout_form(
     if default is not None:
         initial.update(saved_values(default), delivery_method=Order.Delivery.HOME)
     divisions, chosen = division_choices(data if data is not None else initial)
+    if data is not None and not bound:
+        # Filling or narrowing the address is not sending the order: the form is drawn
+        # again with what was typed, and no field is marked wrong yet.
+        initial.update(data.dict())
+        data = None
     if data is not None:
-        data.update(chosen)
+        for name, value in chosen.items():
+            data[name] = value
     else:
         initial.update(chosen)
     form = CheckoutForm(
@@ -294,7 +305,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     summary = selectors.cart_summary(cart=cart_of(request))
     saved = services.saved_addresses_for(user=request.user)
     data, action = form_data(request, saved)
-    form, places = _checkout_form(request, data, summary, saved)
+    form, places = _checkout_form(request, data, summary, saved, bound=action == "place")
     if action == "place" and form.is_valid():
         response = _place(request, form, summary, places["shop"])
         if response is not None:

@@ -119,7 +119,10 @@ def form_data(request: HttpRequest, saved: list[SavedAddress]) -> tuple[QueryDic
     action = data.get("action", "place")
     if action == "parse":
         values, _missing = pasted_values(data.get("paste", ""))
-        data.update({**dict.fromkeys(ADDRESS_CODES, ""), **values} if values else {})
+        if values:
+            # Set, not QueryDict.update, which would add to the values sent.
+            for name, value in {**dict.fromkeys(ADDRESS_CODES, ""), **values}.items():
+                data[name] = value
         data["delivery_method"] = "home"
     elif action == "saved":
         chosen = next((row for row in saved if str(row.pk) == data.get("saved_address")), None)
