@@ -3,11 +3,30 @@
 from django.urls import path
 
 from xiangcun.finance.views import loans as loan_views
+from xiangcun.finance.views import money as money_views
 from xiangcun.finance.views import officer as officer_views
+from xiangcun.finance.views import payouts_staff as payout_views
 
 app_name = "finance"
 
 urlpatterns = [
+    # My money, statements and payouts (finance/views/money.py, finance/views/payouts_staff.py).
+    path("", money_views.money, name="money"),
+    path("account/", money_views.payout_account, name="payout_account"),
+    path(
+        "statements/<str:month>/",
+        money_views.statement,
+        name="statement",
+    ),
+    path(
+        "statements/<str:month>/<str:kind>/",
+        money_views.statement_download,
+        name="statement_download",
+    ),
+    path("payouts/", payout_views.payouts, name="payouts"),
+    path("payouts/run/", payout_views.run_now, name="payouts_run"),
+    path("payouts/<int:payout_id>/<str:action>/", payout_views.payout_act, name="payout_act"),
+    path("payouts/runs/<int:run_id>/bank.csv", payout_views.bank_file, name="bank_file"),
     # Loans: apply, my loans, the officer's queue, loan page and products (views/loans.py,
     # views/officer.py).
     path("loans/", loan_views.loans_mine, name="loans"),

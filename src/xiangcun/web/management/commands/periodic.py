@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from xiangcun.core.tasks import task_results_prune
+from xiangcun.finance.tasks import payouts_retry, settlement_and_payouts_daily
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.logistics.tasks import tracking_poll, waybills_retry
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         # Refunds whose notification never came are asked about; payments that arrived after
         # their order was cancelled and could not be refunded at once are tried again.
         queued += [refunds_poll.enqueue(), late_payments_refund.enqueue()]
+        # Payouts whose provider was not reached are tried again (with backoff).
+        queued.append(payouts_retry.enqueue())
         # Waybills a carrier did not make yet are asked for again (with backoff); parcels no
         # tracking push has told us about for hours are asked about.
         queued += [waybills_retry.enqueue(), tracking_poll.enqueue()]
@@ -46,6 +49,8 @@ class Command(BaseCommand):
             queued.append(low_stock_notify.enqueue())
             # The day-before texts to everyone with a seat in a training class.
             queued.append(session_reminders_send.enqueue())
+            # Sales settled T+N, then the day's payouts (less loan instalments due).
+            queued.append(settlement_and_payouts_daily.enqueue())
             # Finished rows of the database queue would otherwise pile up for ever.
             queued.append(task_results_prune.enqueue())
         self.stdout.write(f"queued {len(queued)} task(s)")
