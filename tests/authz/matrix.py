@@ -96,6 +96,13 @@ EPCIS_READERS = (Role.BRAND_MANAGER, Role.PROGRAMME_MANAGER)
 LOT_STAFF = (Role.WAREHOUSE, Role.BRAND_MANAGER)
 
 
+# Loans (task loans, finance/services/_loan_common.py OFFICERS): officers decide and disburse.
+LOAN_OFFICERS = (Role.LOAN_OFFICER, Role.ADMIN)
+
+# Payouts (task payouts, finance.run_payouts in accounts/roles.py): finance staff run payouts
+# and read any shop's money; a shop's money is otherwise its managers' (sellers' seller_can_manage).
+FINANCE_STAFF = (Role.PROGRAMME_MANAGER, Role.ADMIN)
+
 # Jobs (jobs/selectors.py): recruiters manage postings, fairs and the pipeline; programme
 # managers read them.
 JOBS_MANAGERS = (Role.RECRUITER, Role.ADMIN)
@@ -287,6 +294,41 @@ API_ROWS: tuple[Row, ...] = (
                           "township": ids["township_id"], "postings": [ids["posting"]]}),
     Row("GET", f"{API}/jobs/fairs/{{fair_id}}/report", only(*JOBS_READERS)),
     Row("GET", f"{API}/jobs/headcount", everyone(), anonymous=True),
+    # --- loans (task loans): a shop's loans are its seller's and a village farmer's agent's
+    # (sellers' seller_can_manage), and every loan officer's; officers decide. An officer's
+    # approval above their limit waits for a second officer (above_approval_limit,
+    # second_officer_required are the step's own answers, not the caller refused) ---
+    Row("GET", f"{API}/finance/loan-products", everyone()),
+    Row("GET", f"{API}/finance/loans/applications", everyone(),
+        note="the caller's own shops' open applications, or the officer's queue"),
+    Row("POST", f"{API}/finance/loans/applications", shop(),
+        body=lambda ids: {"seller": ids["seller"], "product": ids["loan_product"],
+                          "amount": "5000", "periods": 6},
+        note="the shop already has one open: 409 for whoever may apply"),
+    Row("GET", f"{API}/finance/loans", everyone(), note="each caller's own list"),
+    Row("GET", f"{API}/finance/loans/{{loan_id}}", shop(**only(*LOAN_OFFICERS))),
+    Row("GET", f"{API}/finance/loans/{{loan_id}}/schedule", shop(**only(*LOAN_OFFICERS))),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/approve", only(*LOAN_OFFICERS),
+        body=lambda ids: {"amount": "5000"},
+        answers=("above_approval_limit", "second_officer_required")),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/decline", only(*LOAN_OFFICERS),
+        body=lambda ids: {"reason": "authz"}),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/more-info", only(*LOAN_OFFICERS),
+        body=lambda ids: {"note": "authz"}),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/answer", shop(),
+        body=lambda ids: {"note": "authz"}),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/withdraw", shop()),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/disburse", only(*LOAN_OFFICERS)),
+    # --- settlement and payouts (task payouts): a shop's money for its managers and finance
+    # staff (404 seller_not_found for anyone else); staff start the day's run (a second run
+    # the same day is 409 payout_run_exists: allowed) ---
+    Row("GET", f"{API}/finance/balance", shop(**only(*FINANCE_STAFF)),
+        query=lambda ids: {"seller": ids["seller"]}),
+    Row("GET", f"{API}/finance/statements", shop(**only(*FINANCE_STAFF)),
+        query=lambda ids: {"seller": ids["seller"], "month": ids["month"]}),
+    Row("GET", f"{API}/finance/payouts", shop(**only(*FINANCE_STAFF)),
+        query=lambda ids: {"seller": ids["seller"]}),
+    Row("POST", f"{API}/finance/payout-runs", only(*FINANCE_STAFF)),
     # --- inventory ---
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",
@@ -571,6 +613,42 @@ PAGE_ROWS: tuple[Row, ...] = (
         {Role.BUYER.value: OWN, **only(Role.AGENT, *PACKING, *ROAD)},
         params={"number": "carrier_parcel_number"},
         note="the order's buyer and logistics staff; anyone else 404"),
+    # --- loans (task loans): the seller's pages and the officer's ---
+    Row("GET", "finance/loans/", everyone(), note="each caller's own loans"),
+    Row("GET", "finance/loans/apply/", everyone(), note="lists the caller's own shops"),
+    Row("GET", "finance/loans/<int:loan_id>/", shop(**only(*LOAN_OFFICERS))),
+    Row("POST", "finance/loans/<int:loan_id>/withdraw/", shop()),
+    # --- settlement and payouts (task payouts) ---
+    Row("GET", "finance/", everyone(), note="the caller's own shops, or a page saying none"),
+    Row("GET", "finance/", shop(**only(*FINANCE_STAFF)), aspect="a shop's money",
+        query=lambda ids: {"seller": ids["seller"]}),
+    Row("GET", "finance/account/", shop(**only(*FINANCE_STAFF)),
+        query=lambda ids: {"seller": ids["seller"]}),
+    Row("POST", "finance/account/", only(Role.SELLER, Role.AGENT, Role.ADMIN, APPLICANT),
+        body=lambda ids: {"method": "simulated"},
+        note="the caller's first shop (a form post carries no ?seller=); an applicant's shop"
+        " waiting for review is theirs to set up"),
+    Row("GET", "finance/statements/<str:month>/", shop(**only(*FINANCE_STAFF)),
+        query=lambda ids: {"seller": ids["seller"]}),
+    Row("GET", "finance/statements/<str:month>/<str:kind>/", shop(**only(*FINANCE_STAFF)),
+        params={"kind": "statement_kind"}, query=lambda ids: {"seller": ids["seller"]}),
+    Row("GET", "finance/payouts/", only(*FINANCE_STAFF)),
+    Row("GET", "finance/payouts/run/", only(*FINANCE_STAFF)),
+    Row("POST", "finance/payouts/run/", only(*FINANCE_STAFF)),
+    Row("POST", "finance/payouts/<int:payout_id>/<str:action>/", only(*FINANCE_STAFF),
+        params={"action": "payout_action"}),
+    Row("GET", "finance/payouts/runs/<int:run_id>/bank.csv", only(*FINANCE_STAFF),
+        params={"run_id": "payout_run"}),
+    Row("GET", "finance/officer/", only(*LOAN_OFFICERS)),
+    Row("GET", "finance/officer/products/", only(*LOAN_OFFICERS)),
+    Row("GET", "finance/officer/loans/<int:loan_id>/", only(*LOAN_OFFICERS)),
+    Row("POST", "finance/officer/loans/<int:loan_id>/approve/", only(*LOAN_OFFICERS),
+        body=lambda ids: {"amount": "5000", "product": ids["loan_product"], "periods": "6"}),
+    Row("POST", "finance/officer/loans/<int:loan_id>/more-info/", only(*LOAN_OFFICERS),
+        body=lambda ids: {"text": "authz"}),
+    Row("POST", "finance/officer/loans/<int:loan_id>/decline/", only(*LOAN_OFFICERS),
+        body=lambda ids: {"text": "authz"}),
+    Row("POST", "finance/officer/loans/<int:loan_id>/disburse/", only(*LOAN_OFFICERS)),
     # --- traceability ---
     Row("GET", "trace/harvest/", shop()),
     Row("GET", "trace/lots/", shop(), shows="lot"),

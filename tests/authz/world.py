@@ -414,6 +414,20 @@ def _jobs(side: Side, name: str, station: Station, village: Any) -> dict[str, An
     }
 
 
+# --- Loans (task loans): a product for all, and a submitted application of each side's shop ---
+def _loans(side: Side, product_id: int) -> dict[str, Any]:
+    from xiangcun.finance import services as finance
+
+    loan = finance.loan_apply(
+        actor=side.users[Role.SELLER],
+        seller_id=side.ids["seller"],
+        product_id=product_id,
+        amount=Decimal("5000"),
+        periods=6,
+    ).loan
+    return {"loan": loan.pk, "loan_product": product_id}
+
+
 def world_build() -> World:
     roles_sync()
     admin: User = UserFactory(name="world builder", is_superuser=True)
@@ -428,4 +442,24 @@ def world_build() -> World:
     assert Parcel.objects.filter(status=Parcel.Status.AT_STATION).count() == 2
     for side in sides:
         side.ids.update(brand=brand.slug, category=category.slug)
+    from tests.finance.factories import LoanProductFactory  # loans (task loans)
+
+    loan_product = LoanProductFactory(code="authz-loans")
+    for side in sides:
+        side.ids.update(_loans(side, loan_product.pk))  # loans (task loans)
+    # --- Settlement and payouts (task payouts): a bank payout sent to each side's shop ---
+    from tests.finance.factories import PayoutFactory
+    from xiangcun.sellers.models import Seller
+
+    for side in sides:
+        payout = PayoutFactory(
+            seller=Seller.objects.get(pk=side.ids["seller"]), provider="bank", status="sent"
+        )
+        side.ids.update(
+            payout=payout.pk,
+            payout_run=payout.run_id,
+            payout_action="paid",
+            month=timezone.localdate().strftime("%Y-%m"),
+            statement_kind="csv",
+        )
     return World(a=sides[0], b=sides[1])

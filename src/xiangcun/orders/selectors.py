@@ -228,14 +228,16 @@ def seller_sales_by_month(
 ) -> list[tuple[datetime.date, Decimal, Decimal]]:
     """A shop's completed sales by month (Asia/Shanghai) from `since`: (first day of the month,
     goods sold, goods returned since), oldest month first; months without sales are absent."""
-    money = DecimalField(max_digits=14, decimal_places=2)
     rows = (
         OrderLine.objects.filter(seller_id=seller_id, order__completed_at__gte=since)
         .annotate(month=TruncMonth("order__completed_at", output_field=DateField()))
         .values("month")
         .annotate(
             sold=Sum("line_total"),
-            back=Sum(F("unit_price") * F("returned_quantity"), output_field=money),
+            back=Sum(
+                F("unit_price") * F("returned_quantity"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
         )
         .order_by("month")
     )

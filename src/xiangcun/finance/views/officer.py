@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.errors import NotFoundError
+from xiangcun.core.forms import choices_set
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.finance import selectors, services
 from xiangcun.finance.models import LoanProduct
@@ -122,9 +123,11 @@ def loan_page(request: HttpRequest, loan_id: int) -> HttpResponse:
     approve = ApproveForm(
         initial={"amount": amount, "periods": periods, "product": loan.product_id}
     )
-    approve.fields["product"].choices = [
-        (p.pk, product_label(p)) for p in selectors.loan_products_offered()
-    ]
+    choices_set(
+        approve,
+        "product",
+        [(p.pk, product_label(p)) for p in selectors.loan_products_offered()],
+    )
     context.update(
         {
             "approve_form": approve,
@@ -148,9 +151,9 @@ def loan_act(request: HttpRequest, loan_id: int, action: str) -> HttpResponse:
     with refusal_as_message(request) as outcome:
         if action == "approve":
             form = ApproveForm(request.POST)
-            form.fields["product"].choices = [
-                (p.pk, p.code) for p in selectors.loan_products_offered()
-            ]
+            choices_set(
+                form, "product", [(p.pk, p.code) for p in selectors.loan_products_offered()]
+            )
             if not form.is_valid():
                 messages.error(request, _("Check the amount, loan and number of repayments."))
                 return redirect("finance:officer_loan", loan_id=loan_id)
