@@ -270,6 +270,11 @@ API_ROWS: tuple[Row, ...] = (
     # --- jobs: open postings and the headcount are public; anyone signed in applies for
     # themselves; recruiters (and the administrator) manage, programme managers read; an
     # application is also its applicant's (the world's resident) ---
+    # --- shipping (task shipping): a quote is public, anyone (signed in or not) prices goods
+    # to a county; the world has no rates, so the answer is a 409, which passes the check ---
+    Row("POST", f"{API}/logistics/rates/quote", everyone(), anonymous=True,
+        body=lambda ids: {"lines": [{"variant": ids["variant"], "quantity": 1}],
+                          "address": {"county_code": "440106"}}),
     Row("GET", f"{API}/jobs/postings", everyone(), anonymous=True),
     Row("POST", f"{API}/jobs/postings", only(*JOBS_MANAGERS), body=_posting_body),
     Row("GET", f"{API}/jobs/postings/{{posting_id}}", everyone(), anonymous=True),

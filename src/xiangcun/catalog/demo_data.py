@@ -173,6 +173,10 @@ class ProductData:
     needs_cold_chain: bool = False
     shelf_life_days: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Handling on the way to a buyer (shipping's fresh rule and packing list).
+    keep_frozen: bool = False
+    fragile: bool = False
+    keeps_days: int | None = None
 
 
 V = VariantData
@@ -202,23 +206,23 @@ PRODUCTS: tuple[ProductData, ...] = (
       (V("DZ-BLUE-125X4", "125克×4盒", "4 punnets of 125 g", "box", D("58.00"), 500),
        V("DZ-BLUE-1J", "1斤", "1 jin", "jin", D("45.00"), 500)),
       brand="danzhai-blueberry", village_code="522636101901",
-      is_fresh=True, needs_cold_chain=True, shelf_life_days=10),
+      is_fresh=True, needs_cold_chain=True, shelf_life_days=10, keeps_days=5),
     P("blueberry", "fruit", "蓝莓果酱", "Blueberry jam",
       "丹寨蓝莓熬制，只加少量冰糖。",
       "Cooked from Danzhai blueberries with a little rock sugar.",
       (V("DZ-BLUE-JAM-250", "250克瓶装", "250 g jar", "jar", D("28.00"), 250),),
-      brand="danzhai-blueberry", village_code="522636101901", shelf_life_days=365),
+      brand="danzhai-blueberry", village_code="522636101901", shelf_life_days=365, fragile=True),
     P("honey", "honey", "丹寨土蜂蜜", "Danzhai wild honey",
       "雅灰乡中华蜂百花蜜，一年一取，自然成熟。",
       "Wildflower honey from Chinese honeybees in Yahui, taken once a year when ripe.",
       (V("DZ-HONEY-500", "500克瓶装", "500 g jar", "jar", D("88.00"), 500),
        V("DZ-HONEY-250", "250克瓶装", "250 g jar", "jar", D("48.00"), 250)),
-      brand="miaoling-honey", village_code="522636200901", shelf_life_days=730),
+      brand="miaoling-honey", village_code="522636200901", shelf_life_days=730, fragile=True),
     P("honey", "honey", "百花蜂蜜", "Wildflower honey",
       "山里百花盛开时采的蜜，颜色金黄。",
       "Golden honey from the mountain's spring flowers.",
       (V("DZ-HONEY-BH-1KG", "1公斤瓶装", "1 kg jar", "jar", D("138.00"), 1000),),
-      brand="miaoling-honey", village_code="522636200901", shelf_life_days=730),
+      brand="miaoling-honey", village_code="522636200901", shelf_life_days=730, fragile=True),
     P("honey", "honey", "原生蜂巢蜜", "Raw honeycomb",
       "整块蜂巢连蜜一起装盒，可直接嚼食。",
       "Whole honeycomb boxed with its honey, to chew as it is.",
@@ -240,7 +244,8 @@ PRODUCTS: tuple[ProductData, ...] = (
       "delivered cold.",
       (V("DZ-PORK-WH-1J", "五花肉 1斤", "belly, 1 jin", "jin", D("42.00"), 500),
        V("DZ-PORK-HT-1J", "后腿肉 1斤", "leg, 1 jin", "jin", D("38.00"), 500)),
-      village_code="522636200902", is_fresh=True, needs_cold_chain=True, shelf_life_days=3),
+      village_code="522636200902", is_fresh=True, needs_cold_chain=True, shelf_life_days=3,
+      keeps_days=3),
     P("pork", "meat", "黑毛猪烟熏腊肉", "Smoked black-hair pork",
       "柴火慢熏四十天的腊肉，切片蒸食。",
       "Smoked over a wood fire for forty days; slice and steam.",
@@ -271,7 +276,7 @@ PRODUCTS: tuple[ProductData, ...] = (
       "把山上的花草压进纸里，做成灯笼。",
       "Mountain flowers pressed into the paper, made into a lantern.",
       (V("DZ-PAPER-LANTERN", "单个", "one lantern", "piece", D("158.00")),),
-      brand="shiqiao-paper", village_code="522636201901"),
+      brand="shiqiao-paper", village_code="522636201901", fragile=True),
     P("silver", "silver", "苗族银手镯", "Miao silver bangle",
       "卡拉村银匠手工锻打，雕刻龙纹。",
       "Hand-forged by a silversmith in Kala, engraved with a dragon.",
