@@ -206,6 +206,10 @@ API_ROWS: tuple[Row, ...] = (
         params={"code": "township"}),
     Row("GET", f"{API}/regions/stations", everyone(), anonymous=True),
     Row("GET", f"{API}/regions/stations/{{station_id}}", everyone(), anonymous=True),
+    # --- regions (task regions): mainland China's divisions and "paste an address", public ---
+    Row("GET", f"{API}/regions/divisions", everyone(), anonymous=True),
+    Row("POST", f"{API}/regions/addresses/parse", everyone(), anonymous=True,
+        body=lambda ids: {"text": "广东省广州市天河区体育西路123号 张三 13912345678"}),
     # --- catalog ---
     Row("GET", f"{API}/catalog/products", everyone(), anonymous=True),
     Row("POST", f"{API}/catalog/products", shop(),
@@ -491,6 +495,9 @@ PAGE_ROWS: tuple[Row, ...] = (
     Row("GET", "sellers/review/", only(*SELLER_REVIEWERS)),
     Row("GET", "sellers/review/<int:seller_id>/", only(*SELLER_REVIEWERS),
         params={"seller_id": "applicant_seller"}),
+    # --- regions pages (task regions): the division chooser and its htmx options, public ---
+    Row("GET", "regions/divisions/", everyone(), anonymous=True),
+    Row("GET", "regions/divisions/options/", everyone(), anonymous=True),
     # --- training pages: courses and the certificate check are open; attempts and
     # certificates are their learner's; a session's sheet its own trainer's ---
     Row("GET", "training/", everyone(), anonymous=True),

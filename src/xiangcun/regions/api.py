@@ -1,4 +1,5 @@
-"""Regions API: townships, their villages and programme sites. Public: no login needed.
+"""Regions API: mainland China's divisions, "paste an address", the county's townships, their
+villages and programme sites. Public: no login needed.
 
 Coordinates are WGS-84 decimal degrees as numbers; `coordinates_approximate` says when a
 position is an estimate (all demo data is).
@@ -9,10 +10,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from xiangcun.core.api import ErrorOut
-from xiangcun.regions import selectors
+from xiangcun.core.api import ErrorOut, Text
+from xiangcun.regions import selectors, services
 from xiangcun.regions.models import Station
-from xiangcun.regions.types import StationSummary
+from xiangcun.regions.types import DivisionOut, StationSummary
 
 router = Router()
 
@@ -161,3 +162,84 @@ def stations(
 )
 def station(request: HttpRequest, station_id: int) -> StationOut:
     return _station_out(selectors.station_get(station_id=station_id))
+
+
+class DivisionItemOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    level: str
+    has_children: bool
+
+
+class DivisionListOut(Schema):
+    items: list[DivisionItemOut]
+    count: int
+
+
+class AddressParseIn(Schema):
+    text: Text
+
+
+class ParsedAddressOut(Schema):
+    province: str
+    city: str
+    county: str
+    county_code: str
+    detail: str
+    recipient: str
+    phone: str
+
+
+def _division_item(division: DivisionOut) -> DivisionItemOut:
+    return DivisionItemOut(
+        code=division.code,
+        name=division.name,
+        name_en=division.name_en,
+        level=division.level.value,
+        has_children=division.has_children,
+    )
+
+
+@router.get(
+    "/divisions",
+    response={200: DivisionListOut, 400: ErrorOut},
+    summary="Mainland China's provinces, or the divisions under one (GB/T 2260 codes)",
+    description=(
+        "Without `parent`: the 31 provinces. With `parent` (a six-digit code): the prefectures "
+        "of a province, or the counties and districts of a prefecture, in code order. A "
+        "municipality (110000 北京市) has one prefecture named after it holding every "
+        "district; a prefecture with no counties (441900 东莞市) has none and is itself the "
+        "county of an address. `name` is the official Chinese name, `name_en` an English "
+        "rendering (pinyin and the kind of division). An unknown `parent` answers 400 "
+        "`unknown_division`."
+    ),
+)
+def divisions(request: HttpRequest, parent: str | None = None) -> DivisionListOut:
+    items = [_division_item(division) for division in selectors.division_children(parent)]
+    return DivisionListOut(items=items, count=len(items))
+
+
+@router.post(
+    "/addresses/parse",
+    response={200: ParsedAddressOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Read a pasted address (收货地址智能识别)",
+    description=(
+        "Reads a line such as `广东省广州市天河区体育西路 123 号 张三 13912345678` into its "
+        "fields. Short names (广东, 广州), labels (收货人：), +86 and full-width characters are "
+        'understood. A field it cannot find is "": nothing is guessed, and a place name '
+        "that could be two places fills none. `text` holds at most 300 characters (400 "
+        "`invalid_field` beyond). Nothing is stored."
+    ),
+)
+def address_parse(request: HttpRequest, payload: AddressParseIn) -> ParsedAddressOut:
+    parsed = services.address_parse(payload.text)
+    return ParsedAddressOut(
+        province=parsed.province,
+        city=parsed.city,
+        county=parsed.county,
+        county_code=parsed.county_code,
+        detail=parsed.detail,
+        recipient=parsed.recipient,
+        phone=parsed.phone,
+    )
