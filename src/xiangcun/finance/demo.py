@@ -5,13 +5,161 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.types import Role
 from xiangcun.finance import services as finance_services
-from xiangcun.finance.models import Loan, LoanProduct, OfficerLimit
+from xiangcun.finance.models import Instalment, Loan, LoanProduct, OfficerLimit, Repayment
+from xiangcun.finance.selectors.arrears import instalment_owing
+from xiangcun.regions.selectors import stations_list
 from xiangcun.sellers.selectors import sellers_list
+
+# --- Repayments (the repayments work) -------------------------------------------------------------
+# Disbursed this many days ago, a monthly loan's first instalment is 44-47 days late: the 31-60
+# bucket, with its 30-days-late reminder due.
+_ARREARS_DISBURSED_DAYS_AGO = 75
+_CLOSED_DISBURSED_DAYS_AGO = 100
+
+
+def _officer() -> Any:
+    users = get_user_model()._default_manager
+    return users.filter(groups__name=Role.LOAN_OFFICER.value, is_active=True).order_by("pk").first()
+
+
+def _demo_loan(
+    *, officer: Any, seller: Any, product: LoanProduct, key: str, days_ago: int
+) -> Loan | None:
+    """A loan for `seller` through the loan services, disbursed `days_ago` days ago (found
+    again by its idempotency key when the demo runs twice)."""
+    applied = finance_services.loan_apply(
+        actor=seller.owner,
+        seller_id=seller.pk,
+        product_id=product.pk,
+        amount=product.min_amount,
+        periods=product.min_periods,
+        purpose="demo",
+        idempotency_key=key,
+    )
+    loan = applied.loan
+    if loan.status == Loan.Status.SUBMITTED:
+        loan = finance_services.loan_approve(
+            actor=officer, loan_id=loan.pk, amount=product.min_amount
+        )
+    if loan.status in (Loan.Status.APPROVED, Loan.Status.DISBURSED):
+        loan = finance_services.loan_disburse(
+            actor=officer,
+            loan_id=loan.pk,
+            on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        )
+    return loan
+
+
+def _cash(officer: Any, station_id: int, loan: Loan, amount: Decimal, reference: str) -> int:
+    if amount <= 0:
+        return 0
+    finance_services.loan_repay(
+        actor=officer,
+        loan_id=loan.pk,
+        amount=amount,
+        channel="cash",
+        reference=reference,
+        station_id=station_id,
+        on=timezone.localdate(),
+    )
+    return 1
+
+
+def _owing(loan: Loan, *, due_by: datetime.date | None = None) -> Decimal:
+    rows = Instalment.objects.filter(loan=loan)
+    if due_by is not None:
+        rows = rows.filter(due_date__lte=due_by)
+    return sum((instalment_owing(row) for row in rows), Decimal("0.00"))
+
+
+_CLOSED_KEY = "demo-repaid-in-full"
+_ARREARS_KEY = "demo-in-arrears"
+
+
+def _first_instalment_paid(officer: Any, station_id: int, loan: Loan) -> int:
+    """Pay what is due on a running demo loan, or else its first instalment early."""
+    reference = f"demo:first:{loan.pk}"
+    if Repayment.objects.filter(reference=reference).exists():
+        return 0
+    amount = _owing(loan, due_by=timezone.localdate())
+    if amount <= 0:
+        first = Instalment.objects.filter(loan=loan).order_by("number").first()
+        amount = instalment_owing(first) if first is not None else Decimal("0.00")
+    return _cash(officer, station_id, loan, amount, reference)
+
+
+def _keyed(key: str) -> Loan | None:
+    return Loan.objects.filter(idempotency_key__endswith=f":{key}").first()
+
+
+def _free_sellers(officer: Any) -> list[Any]:
+    """Approved demo shops with no loan open or running (one open application per shop)."""
+    ended = (Loan.Status.CLOSED, Loan.Status.REJECTED, Loan.Status.WITHDRAWN)
+    busy = set(Loan.objects.exclude(status__in=ended).values_list("seller_id", flat=True))
+    return [
+        seller
+        for seller in sellers_list(status="approved").select_related("owner")
+        if seller.pk not in busy and seller.owner_id != officer.pk
+    ]
+
+
+@transaction.atomic
+def repayments_demo_load() -> dict[str, int]:
+    """Repayments in the demo: the first instalment of each running demo loan paid in cash at
+    the county service centre; one loan repaid in full (closed); one loan disbursed 75 days
+    ago left unpaid, so it is in the 31-60 days bucket with its late fee charged and its
+    reminder text queued. Safe to run again (fixed references and idempotency keys)."""
+    officer = _officer()
+    centres = stations_list(kind="service_centre") or stations_list()
+    products = LoanProduct.objects.filter(is_active=True, frequency="monthly").order_by("pk")
+    product = products.first()
+    if officer is None or not centres or product is None:
+        return {"repayments": 0, "closed": 0, "in_arrears": 0, "reminders": 0}
+    station_id = centres[0].id
+    repayments = 0
+    mine = [loan.pk for loan in (_keyed(_CLOSED_KEY), _keyed(_ARREARS_KEY)) if loan is not None]
+    running = Loan.objects.filter(status=Loan.Status.ACTIVE).exclude(pk__in=mine).order_by("pk")
+    for loan in running:
+        repayments += _first_instalment_paid(officer, station_id, loan)
+    # The demo officer approves the demo loans below: their limit covers the smallest amount.
+    OfficerLimit.objects.get_or_create(user=officer, defaults={"max_amount": product.max_amount})
+    free = _free_sellers(officer)
+    closed_loan = _keyed(_CLOSED_KEY)
+    if closed_loan is None and free:
+        closed_loan = _demo_loan(
+            officer=officer,
+            seller=free.pop(0),
+            product=product,
+            key=_CLOSED_KEY,
+            days_ago=_CLOSED_DISBURSED_DAYS_AGO,
+        )
+    if closed_loan is not None and closed_loan.status == Loan.Status.ACTIVE:
+        reference = f"demo:all:{closed_loan.pk}"
+        repayments += _cash(officer, station_id, closed_loan, _owing(closed_loan), reference)
+    late_loan = _keyed(_ARREARS_KEY)
+    if late_loan is None and free:
+        late_loan = _demo_loan(
+            officer=officer,
+            seller=free.pop(0),
+            product=product,
+            key=_ARREARS_KEY,
+            days_ago=_ARREARS_DISBURSED_DAYS_AGO,
+        )
+    finance_services.late_fees_charge()
+    reminders = finance_services.loan_reminders_queue()
+    return {
+        "repayments": repayments,
+        "closed": Loan.objects.filter(status=Loan.Status.CLOSED).count(),
+        "in_arrears": int(late_loan is not None),
+        "reminders": reminders,
+    }
+
 
 # --- Settlement and payouts (the payouts work) ---------------------------------------------------
 

@@ -27,3 +27,12 @@ def payouts_retry() -> int:
     """Every minute: payouts whose provider was not reached are tried again once their wait
     is over; WeChat transfers in flight are asked about. Returns how many were tried."""
     return services.payouts_retry_due()
+
+
+# --- Arrears (the repayments work) ---------------------------------------------------------------
+@task()
+def loan_arrears_daily() -> int:
+    """Once a day: charge late fees on instalments past their grace, then queue the reminder
+    texts due today (before a due date; 1, 7, 30 days late). Each fee and each text happens
+    once however often it runs. Returns how many fees and texts."""
+    return services.late_fees_charge() + services.loan_reminders_queue()

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from xiangcun.finance.views import arrears as arrears_views
 from xiangcun.finance.views import loans as loan_views
 from xiangcun.finance.views import money as money_views
 from xiangcun.finance.views import officer as officer_views
 from xiangcun.finance.views import payouts_staff as payout_views
+from xiangcun.finance.views import repayments as repayment_views
 
 app_name = "finance"
 
@@ -45,4 +47,19 @@ urlpatterns = [
         )
         for action in ("approve", "more-info", "decline", "disburse")
     ),
+    # Repayments and arrears (finance/views/repayments.py, finance/views/arrears.py).
+    path(
+        "loans/<int:loan_id>/repayments/",
+        repayment_views.loan_repayments,
+        name="loan_repayments",
+    ),
+    path("cash/", repayment_views.cash_take, name="cash_take"),
+    path(
+        "repayments/<int:repayment_id>/receipt/",
+        repayment_views.repayment_receipt,
+        name="repayment_receipt",
+    ),
+    path("officer/arrears/", arrears_views.arrears, name="arrears"),
+    path("officer/portfolio/", arrears_views.portfolio, name="portfolio"),
+    path("officer/loans/<int:loan_id>/write-off/", arrears_views.write_off, name="write_off"),
 ]

@@ -4,6 +4,7 @@
 from xiangcun.finance.models.applications import CreditAssessment, CreditRule, OfficerLimit
 from xiangcun.finance.models.loans import Instalment, Loan, LoanAction, LoanProduct
 from xiangcun.finance.models.payouts import Payout, PayoutAccount, PayoutMethod, PayoutRun
+from xiangcun.finance.models.repayments import LateFee, LoanReminder, Repayment, RepaymentAllocation  # noqa: F401
 
 __all__ = [
     "CreditAssessment",

@@ -2,6 +2,13 @@
 
 Each engineer's module re-exports its public services here."""
 
+from xiangcun.finance.services.arrears import (
+    LOAN_REMINDER_SMS,
+    late_fees_charge,
+    loan_reminder_sms,
+    loan_reminders_queue,
+    loan_write_off,
+)
 from xiangcun.finance.services.credit import credit_assess, credit_facts, credit_score
 from xiangcun.finance.services.loans import (
     Applied,
@@ -26,6 +33,13 @@ from xiangcun.finance.services.payouts import (
 )
 from xiangcun.finance.services.payouts_accounts import payout_account_set
 from xiangcun.finance.services.products import loan_product_save
+from xiangcun.finance.services.repayments import (
+    loan_deduct_from_payout,
+    loan_repay,
+    may_take_cash,
+    repayment_online_start,
+    repayment_payment_succeeded,
+)
 from xiangcun.finance.services.settlement import (
     SettlementResult,
     settlement_cutoff,
@@ -33,11 +47,31 @@ from xiangcun.finance.services.settlement import (
     settlement_days,
     settlement_run,
 )
-from xiangcun.finance.services.repayments import loan_deduct_from_payout
 
 __all__ = [
+    "LOAN_REMINDER_SMS",
+    "Applied",
     # settlement and payouts
     "SettlementResult",
+    "awaiting_second_officer",
+    "credit_assess",
+    "credit_facts",
+    "credit_score",
+    "late_fees_charge",
+    "loan_answer",
+    "loan_apply",
+    "loan_approve",
+    "loan_ask_more",
+    "loan_decline",
+    "loan_deduct_from_payout",
+    "loan_disburse",
+    "loan_product_save",
+    "loan_reminder_sms",
+    "loan_reminders_queue",
+    "loan_repay",
+    "loan_withdraw",
+    "loan_write_off",
+    "may_take_cash",
     "payout_account_set",
     "payout_confirm_paid",
     "payout_record",
@@ -47,22 +81,10 @@ __all__ = [
     "payout_send",
     "payouts_permitted",
     "payouts_retry_due",
+    "repayment_online_start",
+    "repayment_payment_succeeded",
     "settlement_cutoff",
     "settlement_date",
     "settlement_days",
     "settlement_run",
-    "Applied",
-    "awaiting_second_officer",
-    "credit_assess",
-    "credit_facts",
-    "credit_score",
-    "loan_answer",
-    "loan_apply",
-    "loan_approve",
-    "loan_ask_more",
-    "loan_decline",
-    "loan_deduct_from_payout",
-    "loan_disburse",
-    "loan_product_save",
-    "loan_withdraw",
 ]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from xiangcun.core.tasks import task_results_prune
-from xiangcun.finance.tasks import payouts_retry, settlement_and_payouts_daily
+from xiangcun.finance.tasks import loan_arrears_daily, payouts_retry, settlement_and_payouts_daily
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.logistics.tasks import tracking_poll, waybills_retry
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
@@ -49,6 +49,8 @@ class Command(BaseCommand):
             queued.append(low_stock_notify.enqueue())
             # The day-before texts to everyone with a seat in a training class.
             queued.append(session_reminders_send.enqueue())
+            # Loans: late fees past their grace, and the reminder texts due today.
+            queued.append(loan_arrears_daily.enqueue())
             # Sales settled T+N, then the day's payouts (less loan instalments due).
             queued.append(settlement_and_payouts_daily.enqueue())
             # Finished rows of the database queue would otherwise pile up for ever.
