@@ -353,6 +353,18 @@ API_ROWS: tuple[Row, ...] = (
         body=lambda ids: {"variant_id": ids["variant"], "location_id": ids["farm_location"],
                           "counted": 49}),
     Row("GET", f"{API}/inventory/locations", everyone(), anonymous=True),
+    # --- task schedule (issue 15 part 6): shipments into the county. A shop (or an agent for
+    # it) announces and follows its own notices; warehouse staff see and receive every one ---
+    Row("POST", f"{API}/inventory/inbound", shop(),
+        body=lambda ids: {"seller_id": ids["seller"], "carrier": "ZTO",
+                          "tracking_number": "AUTHZ-NEW", "expected_on": ids["tomorrow"],
+                          "lines": [{"variant_id": ids["variant"], "quantity": 1}]}),
+    Row("GET", f"{API}/inventory/inbound", shop(**only(Role.WAREHOUSE)), shows="inbound",
+        note="a seller lists only their own notices"),
+    Row("GET", f"{API}/inventory/inbound/{{inbound_id}}", shop(**only(Role.WAREHOUSE))),
+    Row("POST", f"{API}/inventory/inbound/{{inbound_id}}/receive", only(*WAREHOUSE),
+        body=lambda ids: {"lines": [{"line_id": ids["inbound_line"], "received": 5}]}),
+    # --- end task schedule ---
     # --- orders ---
     Row("POST", f"{API}/orders", everyone(), body=_order_body),
     Row("GET", f"{API}/orders", only(Role.BUYER, access=OWN), shows="order",
@@ -459,6 +471,14 @@ PAGE_ROWS: tuple[Row, ...] = (
         note="own: the seller's shop; an agent picks the farm first"),
     Row("GET", "console/stock/<int:variant_id>/", only(Role.SELLER, access=OWN),
         note="the variant must be the console's shop's"),
+    # --- task schedule (issue 15 part 6): shipments into the county ---
+    Row("GET", "console/stock/inbound/", only(Role.SELLER, access=OWN), shows="inbound",
+        note="the console's shop's notices; an agent picks the farm first"),
+    Row("GET", "console/stock/inbound/new/", only(Role.SELLER, access=OWN)),
+    Row("GET", "console/stock/inbound/expected/", only(*WAREHOUSE), shows="inbound"),
+    Row("GET", "console/stock/inbound/<int:inbound_id>/", shop(**only(Role.WAREHOUSE))),
+    Row("GET", "console/stock/inbound/<int:inbound_id>/receive/", only(*WAREHOUSE)),
+    # --- end task schedule ---
     Row("GET", "console/", shop(), shows="shop"),
     Row("GET", "console/products/new/", only(Role.SELLER, APPLICANT),
         note="an applicant drafts products for their own shop (they go through review)"),

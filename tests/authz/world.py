@@ -177,6 +177,20 @@ def _side(
     side.markers["shop"] = seller.name
     side.markers["product"] = product.name
 
+    # --- task schedule (issue 15 part 6): a notice of this shop's goods on their way to the
+    # county warehouse, with its one line ---
+    notice = inventory.inbound_create(
+        actor=side.users[Role.SELLER],
+        seller_id=seller.pk,
+        carrier="SF Express",
+        tracking_number=f"ASN-AUTHZ-{name}",
+        expected_on=timezone.localdate() + datetime.timedelta(days=3),
+        lines=[{"variant_id": variant.pk, "quantity": 5}],
+        warehouse_id=warehouse_location.pk,
+    )
+    side.ids.update(inbound=notice.pk, inbound_line=notice.lines.get().pk)
+    side.markers["inbound"] = notice.tracking_number
+    # --- end task schedule ---
     lot = traceability.lot_record(
         actor=side.users[Role.SELLER],
         product_id=product.pk,

@@ -32,7 +32,11 @@ from xiangcun.inventory.services import (
     stock_adjust,
     stock_receive,
 )
-from xiangcun.sellers.selectors import seller_can_manage, sellers_managed_by
+from xiangcun.sellers.selectors import (
+    approved_seller_ids_managed_by,
+    seller_can_manage,
+    sellers_managed_by,
+)
 
 # Same key as the catalogue console: the shop an agent is working for.
 CONSOLE_SELLER_KEY = "console_seller_id"
@@ -194,6 +198,9 @@ def inbound_new(request: HttpRequest) -> HttpResponse:
     seller = _console_seller(request)
     if seller is None:
         return redirect("console:home")
+    # A shop still waiting for review sends nothing yet (inbound_create refuses it too).
+    if seller.pk not in approved_seller_ids_managed_by(user=request.user):
+        raise PermissionDenied
     variants = _shop_variants(seller.pk)
     form = InboundForm(request.POST or None, variants=variants)
     if request.method == "POST" and form.is_valid():
