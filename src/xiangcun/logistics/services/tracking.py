@@ -156,6 +156,7 @@ def tracking_record(*, carrier: str, tracking_number: str, updates: list[Trackin
     waybill = (
         Waybill.objects.filter(carrier=carrier, tracking_number=tracking_number)
         .exclude(tracking_number="")
+        .exclude(status=Waybill.Status.CANCELLED)
         .first()
     )
     if waybill is None:
