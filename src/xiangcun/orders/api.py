@@ -405,7 +405,9 @@ def _get(request: HttpRequest, order_id: int) -> OrderView:
 
 
 @router.get(
-    "/{order_id}", response={200: OrderDetailOut, **ERRORS}, summary="One order with its timeline"
+    "/{int:order_id}",
+    response={200: OrderDetailOut, **ERRORS},
+    summary="One order with its timeline",
 )
 def order_detail(request: HttpRequest, order_id: int) -> OrderDetailOut:
     view = _get(request, order_id)
@@ -417,7 +419,7 @@ def order_detail(request: HttpRequest, order_id: int) -> OrderDetailOut:
     )
 
 
-@router.post("/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="Cancel")
+@router.post("/{int:order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="Cancel")
 def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> OrderDetailOut:
     _get(request, order_id)
     services.order_cancel(actor=api_user(request), order_id=order_id, reason=payload.reason)
@@ -425,7 +427,7 @@ def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Orde
 
 
 @router.post(
-    "/{order_id}/pay",
+    "/{int:order_id}/pay",
     response={200: PaymentOut, **ERRORS},
     summary="What the buyer's device needs to pay (again), optionally on another WeChat channel",
     description=(
@@ -463,7 +465,7 @@ def order_pay(request: HttpRequest, order_id: int, payload: PayIn | None = None)
 
 
 @router.post(
-    "/{order_id}/status",
+    "/{int:order_id}/status",
     response={200: OrderDetailOut, **ERRORS},
     summary="Move the order one step (sellers and staff: packing, shipped, delivered...)",
     description=(
@@ -485,7 +487,9 @@ def order_status(request: HttpRequest, order_id: int, payload: StatusIn) -> Orde
     return order_detail(request, order_id)
 
 
-@router.post("/{order_id}/return", response={201: ReturnOut, **ERRORS}, summary="Ask for a return")
+@router.post(
+    "/{int:order_id}/return", response={201: ReturnOut, **ERRORS}, summary="Ask for a return"
+)
 def order_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> Status[ReturnOut]:
     _get(request, order_id)
     request_row: ReturnRequest = services.return_request(

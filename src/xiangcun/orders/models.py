@@ -365,5 +365,6 @@ class SavedAddress(TimeStampedModel):
 
     @property
     def text(self) -> str:
-        """The address written out as on a parcel label."""
-        return "".join((self.province, self.city, self.county, self.street, self.detail))
+        """The address written out as on a parcel label (a municipality's name once)."""
+        city = "" if self.city in (self.province, self.county) else self.city
+        return "".join((self.province, city, self.county, self.street, self.detail))

@@ -117,8 +117,8 @@ def saved_address_delete(*, actor: AnyUser | None, address_id: int) -> None:
     the default, so a book with addresses always has one."""
     rows = _rows_locked(_owner_id(actor))
     address = _own(rows, address_id)
+    left = [row for row in rows if row.pk != address.pk]
     address.delete()
-    left = [row for row in rows if row.pk != address_id]
     if address.is_default and left:
         _default_set(left, max(left, key=lambda row: row.pk))
 

@@ -32,10 +32,10 @@ class Shipment(NamedTuple):
 
     @property
     def address_text(self) -> str:
+        """As on the parcel: a municipality's name once (上海市浦东新区, not 上海市上海市)."""
+        city = "" if self.city in (self.province, self.county) else self.city
         return "".join(
-            part
-            for part in (self.province, self.city, self.county, self.street, self.detail)
-            if part
+            part for part in (self.province, city, self.county, self.street, self.detail) if part
         )
 
 
