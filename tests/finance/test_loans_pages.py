@@ -38,6 +38,9 @@ def world(db):
 
 
 def _visible_text(html: str) -> str:
+    """The page's own text: inside <main>, without the site's chrome (the 乡 logo, the
+    language switcher's 简体中文)."""
+    html = html[html.index("<main") : html.index("</main>")]
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
 
