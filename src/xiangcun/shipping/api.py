@@ -31,12 +31,12 @@ PUBLIC = [ApiTokenAuth(), _anonymous]
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 404, 409, 422), ErrorOut)
 
 
-class QuoteLineIn(Schema):
+class ShippingQuoteLineIn(Schema):
     variant: Id
     quantity: int = Field(ge=1, le=selectors.QUANTITY_MAX)
 
 
-class QuoteAddressIn(Schema):
+class ShippingQuoteAddressIn(Schema):
     """Where the goods go: the county's GB/T 2260 code decides; other address fields (detail,
     recipient, phone) may be sent along and are not needed for a quote."""
 
@@ -49,12 +49,12 @@ class QuoteAddressIn(Schema):
     phone: Text = Field("", max_length=20)
 
 
-class QuoteIn(Schema):
-    lines: list[QuoteLineIn] = Field(min_length=1, max_length=selectors.LINES_MAX)
-    address: QuoteAddressIn
+class ShippingQuoteIn(Schema):
+    lines: list[ShippingQuoteLineIn] = Field(min_length=1, max_length=selectors.LINES_MAX)
+    address: ShippingQuoteAddressIn
 
 
-class OptionOut(Schema):
+class ShippingOptionOut(Schema):
     carrier: str = Field(description="The carrier's code, e.g. sf")
     carrier_name: str
     service: str = Field(description="The service's code, e.g. cold_chain")
@@ -66,12 +66,12 @@ class OptionOut(Schema):
     free_shipping: bool = Field(description="True when free shipping waived the rate")
 
 
-class QuoteOut(Schema):
-    options: list[OptionOut]
+class ShippingQuoteOut(Schema):
+    options: list[ShippingOptionOut]
 
 
-def _option_out(option: ShippingOption) -> OptionOut:
-    return OptionOut(
+def _option_out(option: ShippingOption) -> ShippingOptionOut:
+    return ShippingOptionOut(
         carrier=option.carrier,
         carrier_name=option.carrier_name,
         service=option.service,
@@ -87,10 +87,10 @@ def _option_out(option: ShippingOption) -> OptionOut:
 @router.post(
     "/quote",
     auth=PUBLIC,
-    response={200: QuoteOut, **ERRORS},
+    response={200: ShippingQuoteOut, **ERRORS},
     summary="Shipping options for some goods to a county",
 )
-def quote(request: HttpRequest, payload: QuoteIn) -> QuoteOut:
+def quote(request: HttpRequest, payload: ShippingQuoteIn) -> ShippingQuoteOut:
     """Every carrier service that can carry these goods to the county, cheapest first, with the
     fee the buyer pays (after free shipping) and the promised days. Chilled, frozen and
     perishable goods are offered only the services that keep them and arrive in time; if none
@@ -99,4 +99,4 @@ def quote(request: HttpRequest, payload: QuoteIn) -> QuoteOut:
         lines=[(line.variant, line.quantity) for line in payload.lines],
         county_code=payload.address.county_code,
     )
-    return QuoteOut(options=[_option_out(option) for option in options])
+    return ShippingQuoteOut(options=[_option_out(option) for option in options])
