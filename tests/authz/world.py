@@ -136,7 +136,7 @@ def _side(
         actor=side.users[Role.BUYER],
         data={
             "county_code": "440106",
-            "detail": f"体育西路{name}号",
+            "detail": f"Tiyu West Road {name}-authz",
             "recipient": "张三",
             "phone": "13912345678",
         },

@@ -18,6 +18,7 @@ from tests.storefront.market import Market, market_build
 from xiangcun.inventory import services as inventory
 from xiangcun.orders import services as orders
 from xiangcun.orders.models import Order
+from xiangcun.regions import services as regions
 
 from .conftest import PASSWORD
 
@@ -26,15 +27,26 @@ PASTED = "广东省广州市天河区体育西路 123 号 张三 13912345678"
 
 @pytest.fixture
 def market(transactional_db: Any) -> Market:
+    # A transactional test empties every table after it, the divisions its migration loaded
+    # among them: load them again from the file (idempotent).
+    regions.divisions_load()
     market = market_build()
     sf_standard_build()
     return market
 
 
+@pytest.fixture
+def phone(phone_page: Any) -> Any:
+    """The phone page, patient: the live server shares a busy machine in CI."""
+    phone_page.set_default_timeout(30_000)
+    phone_page.set_default_navigation_timeout(30_000)
+    return phone_page
+
+
 def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_promise(
-    live_server: Any, phone_page: Any, market: Market, make_user: Any
+    live_server: Any, phone: Any, market: Market, make_user: Any
 ) -> None:
-    page = phone_page
+    page = phone
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
@@ -91,9 +103,9 @@ def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_pr
 
 
 def test_chilled_pork_to_urumqi_is_refused_with_the_reason(
-    live_server: Any, phone_page: Any, market: Market, make_user: Any
+    live_server: Any, phone: Any, market: Market, make_user: Any
 ) -> None:
-    page = phone_page
+    page = phone
     buyer = make_user(name="李四")
     pork = VariantFactory(
         product=ProductFactory(
