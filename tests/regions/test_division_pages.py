@@ -118,3 +118,17 @@ def test_the_form_accepts_three_codes_that_fit(db):
 
     assert form.is_valid()
     assert form.cleaned_data["county_code"] == "440106"
+
+
+def test_the_back_office_lists_divisions_and_cannot_change_them(client, db):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(admin=True))
+
+    listing = client.get("/admin/regions/division/", {"q": "天河"})
+    change = client.get("/admin/regions/division/440106/change/")
+
+    assert listing.status_code == 200
+    assert "440106" in listing.content.decode()
+    assert change.status_code == 200
+    assert client.get("/admin/regions/division/add/").status_code == 403

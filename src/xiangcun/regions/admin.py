@@ -1,8 +1,27 @@
 """Back-office screens for divisions, programme sites and addresses."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from xiangcun.regions.models import Address, County, Station, Township, Village
+from xiangcun.regions.models import Address, County, Division, Station, Township, Village
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin[Division]):
+    """Mainland China's divisions: reference data from regions/data/divisions.csv, refreshed by
+    `xiangcun divisions-load`, so the back office reads them and changes none."""
+
+    list_display = ("code", "name", "name_en", "level", "parent")
+    list_filter = ("level",)
+    list_select_related = ("parent",)
+    search_fields = ("code", "name", "name_en")
+    readonly_fields = ("code", "name", "name_en", "level", "parent")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Division | None = None) -> bool:
+        return False
 
 
 @admin.register(County)
