@@ -476,4 +476,24 @@ def world_build() -> World:
             month=timezone.localdate().strftime("%Y-%m"),
             statement_kind="csv",
         )
+    # --- Repayments (task repayments): a running loan of each side's shop, with a schedule ---
+    from tests.finance.factories import active_loan
+    from xiangcun.finance import services as repay_services
+    from xiangcun.sellers.models import Seller as RepaySeller
+
+    for side in sides:
+        running = active_loan(
+            seller=RepaySeller.objects.get(pk=side.ids["seller"]),
+            number=f"AUTHZ-REPAY-{side.name}",
+        )
+        taken = repay_services.loan_repay(
+            actor=admin,
+            loan_id=running.pk,
+            amount=Decimal("10.00"),
+            channel="cash",
+            reference=f"authz-world-{side.name}",
+            station_id=side.ids["station"],
+        )
+        side.ids.update(repay_loan=running.pk, repayment=taken.pk)
+        side.markers["repay_loan"] = running.number
     return World(a=sides[0], b=sides[1])

@@ -4,18 +4,27 @@
 from xiangcun.finance.models.applications import CreditAssessment, CreditRule, OfficerLimit
 from xiangcun.finance.models.loans import Instalment, Loan, LoanAction, LoanProduct
 from xiangcun.finance.models.payouts import Payout, PayoutAccount, PayoutMethod, PayoutRun
-from xiangcun.finance.models.repayments import LateFee, LoanReminder, Repayment, RepaymentAllocation  # noqa: F401
+from xiangcun.finance.models.repayments import (
+    LateFee,
+    LoanReminder,
+    Repayment,
+    RepaymentAllocation,
+)
 
 __all__ = [
     "CreditAssessment",
     "CreditRule",
     "Instalment",
+    "LateFee",
     "Loan",
     "LoanAction",
     "LoanProduct",
+    "LoanReminder",
     "OfficerLimit",
     "Payout",
     "PayoutAccount",
     "PayoutMethod",
     "PayoutRun",
+    "Repayment",
+    "RepaymentAllocation",
 ]

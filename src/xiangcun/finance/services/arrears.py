@@ -241,6 +241,6 @@ def loan_write_off(*, actor: AnyUser, loan_id: int, reason: str) -> Loan:
         loan=loan,
         code="written_off",
         params={"reason": reason, "principal": str(principal)},
-        actor=actor,
+        actor_id=actor.pk,
     )
     return loan

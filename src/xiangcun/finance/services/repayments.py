@@ -24,6 +24,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
+from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import text_field
 from xiangcun.finance.errors import (
     InvalidRepaymentAmountError,
@@ -61,6 +63,9 @@ from xiangcun.payments.services import payment_create
 from xiangcun.payments.types import PaymentResult
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import station_get
+
+if TYPE_CHECKING:
+    from xiangcun.payments.models import PaymentIntent
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -503,21 +508,31 @@ def repayment_online_start(
     payments tells us it succeeded (`repayment_payment_succeeded`)."""
     clean_amount = amount_clean(amount)
     repayment = _online_open(actor=actor, loan_id=loan_id, amount=clean_amount)
+    payer = {"payer_openid": payer_openid, "client_ip": client_ip, "return_url": return_url}
     provider = _online_provider()
-    intent = payment_create(
-        provider=provider,
-        reference=repayment.reference,
-        amount=clean_amount,
-        description=str(_("Loan repayment")),
-        # The channel (native, h5, jsapi) is WeChat Pay's; the sandbox has none.
-        channel=channel if provider == "wechat" else "",
-        payer_openid=payer_openid,
-        client_ip=client_ip,
-        return_url=return_url,
-    )
+    try:
+        intent = _payment_open(repayment, provider=provider, channel=channel, **payer)
+    except XiangcunError:
+        # Nothing was paid: the repayment is marked failed, never left waiting for ever.
+        Repayment.objects.filter(pk=repayment.pk).update(status=Repayment.Status.FAILED)
+        raise
     Repayment.objects.filter(pk=repayment.pk).update(payment_number=intent.number)
     repayment.payment_number = intent.number
     return repayment, dict(intent.client_data or {}), intent.number
+
+
+def _payment_open(
+    repayment: Repayment, *, provider: str, channel: str, **payer: str
+) -> "PaymentIntent":
+    return payment_create(
+        provider=provider,
+        reference=repayment.reference,
+        amount=repayment.amount,
+        description=str(_("Loan repayment")),
+        # The channel (native, h5, jsapi) is WeChat Pay's; the sandbox has none.
+        channel=channel if provider == "wechat" else "",
+        **payer,
+    )
 
 
 def repayment_payment_succeeded(result: PaymentResult) -> None:

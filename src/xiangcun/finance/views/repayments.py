@@ -144,7 +144,9 @@ def cash_take(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     choices = _station_choices(request)
     form = CashForm(request.POST or None, initial={"key": secrets.token_hex(12)})
-    form.fields["station"].choices = choices
+    station_field = form.fields["station"]
+    assert isinstance(station_field, forms.TypedChoiceField)  # noqa: S101  (declared above)
+    station_field.choices = choices
     if len(choices) == 1:
         form.fields["station"].initial = choices[0][0]
     matches: list[Any] = []
