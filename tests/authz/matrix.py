@@ -338,6 +338,22 @@ API_ROWS: tuple[Row, ...] = (
     Row("GET", f"{API}/finance/payouts", shop(**only(*FINANCE_STAFF)),
         query=lambda ids: {"seller": ids["seller"]}),
     Row("POST", f"{API}/finance/payout-runs", only(*FINANCE_STAFF)),
+    # --- repayments (task repayments, finance/services/repayments.py): a loan's repayments are
+    # its seller's and those of staff who take cash (agents) or manage loans (officers); cash
+    # is recorded by an agent of that station (OWN: their side's station) or an officer (the
+    # same reference again is 200); arrears, portfolio and write-offs are the officers' (a
+    # second write-off is 409 nothing_to_write_off: allowed) ---
+    Row("GET", f"{API}/finance/loans/{{loan_id}}/repayments",
+        {Role.SELLER.value: OWN, **only(Role.AGENT, *LOAN_OFFICERS)},
+        params={"loan_id": "repay_loan"}),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/repayments",
+        {Role.AGENT.value: OWN, **only(*LOAN_OFFICERS)}, params={"loan_id": "repay_loan"},
+        body=lambda ids: {"amount": "1.00", "channel": "cash", "station": ids["station"],
+                          "reference": f"authz-cash-{ids['repay_loan']}"}),
+    Row("GET", f"{API}/finance/arrears", only(*LOAN_OFFICERS)),
+    Row("GET", f"{API}/finance/portfolio", only(*LOAN_OFFICERS)),
+    Row("POST", f"{API}/finance/loans/{{loan_id}}/write-off", only(*LOAN_OFFICERS),
+        params={"loan_id": "repay_loan"}, body=lambda ids: {"reason": "authz"}),
     # --- inventory ---
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",
@@ -671,6 +687,20 @@ PAGE_ROWS: tuple[Row, ...] = (
         params={"action": "payout_action"}),
     Row("GET", "finance/payouts/runs/<int:run_id>/bank.csv", only(*FINANCE_STAFF),
         params={"run_id": "payout_run"}),
+    # --- repayments (task repayments): the loan's repayment page for its seller and staff; the
+    # cash form for agents and officers (agents at their own station only); arrears, portfolio
+    # and write-off for officers ---
+    Row("GET", "finance/loans/<int:loan_id>/repayments/",
+        {Role.SELLER.value: OWN, **only(Role.AGENT, *LOAN_OFFICERS)},
+        params={"loan_id": "repay_loan"}),
+    Row("GET", "finance/cash/", only(Role.AGENT, *LOAN_OFFICERS)),
+    Row("GET", "finance/repayments/<int:repayment_id>/receipt/",
+        {Role.SELLER.value: OWN, **only(Role.AGENT, *LOAN_OFFICERS)},
+        params={"repayment_id": "repayment"}),
+    Row("GET", "finance/officer/arrears/", only(*LOAN_OFFICERS)),
+    Row("GET", "finance/officer/portfolio/", only(*LOAN_OFFICERS)),
+    Row("GET", "finance/officer/loans/<int:loan_id>/write-off/", only(*LOAN_OFFICERS),
+        params={"loan_id": "repay_loan"}),
     Row("GET", "finance/officer/", only(*LOAN_OFFICERS)),
     Row("GET", "finance/officer/products/", only(*LOAN_OFFICERS)),
     Row("GET", "finance/officer/loans/<int:loan_id>/", only(*LOAN_OFFICERS)),
