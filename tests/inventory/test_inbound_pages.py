@@ -4,6 +4,7 @@ lists what is expected and counts it in."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -88,3 +89,17 @@ def test_sellers_cannot_receive_or_see_other_shops_notices(
     assert client.get(f"/console/stock/inbound/{theirs.pk}/").status_code == 404
     assert client.get(f"/console/stock/inbound/{theirs.pk}/receive/").status_code == 403
     assert client.get("/console/stock/inbound/expected/").status_code == 403
+
+
+def test_the_notices_page_reads_in_chinese_and_in_english(
+    client: Client, owner: User, variant: Variant, warehouse: Location
+) -> None:
+    client.force_login(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get("/console/stock/inbound/").content.decode()
+    assert "发货到县仓" in chinese
+    assert "Shipments to the county warehouse" not in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/console/stock/inbound/").content.decode()
+    assert "Shipments to the county warehouse" in english
+    assert "发货到县仓" not in english
