@@ -37,9 +37,9 @@ def market(transactional_db: Any) -> Market:
 
 @pytest.fixture
 def phone(phone_page: Any) -> Any:
-    """The phone page, patient: the live server shares a busy machine in CI."""
-    phone_page.set_default_timeout(30_000)
-    phone_page.set_default_navigation_timeout(30_000)
+    """The phone page, patient: the live server shares a busy machine in CI (60 s)."""
+    phone_page.set_default_timeout(60_000)
+    phone_page.set_default_navigation_timeout(60_000)
     return phone_page
 
 
