@@ -326,6 +326,20 @@ WECHAT_OAUTH_AUTHORIZE_URL = os.environ.get(
 )
 WECHAT_OAUTH_API_URL = os.environ.get("WECHAT_OAUTH_API_URL", "https://api.weixin.qq.com")
 
+# --- Finance --------------------------------------------------------------------------------------
+# A sale becomes payable to its seller this many days after the order is completed.
+FINANCE_SETTLEMENT_DAYS = int(os.environ.get("FINANCE_SETTLEMENT_DAYS", "7"))
+# Where a seller's payouts go until they give an account: simulated, bank or wechat.
+FINANCE_PAYOUT_DEFAULT_METHOD = os.environ.get("FINANCE_PAYOUT_DEFAULT_METHOD", "simulated")
+# How a borrower repays online: WeChat Pay when it is configured, the sandbox in demos.
+FINANCE_ONLINE_PROVIDER = os.environ.get(
+    "FINANCE_ONLINE_PROVIDER",
+    "wechat" if WECHATPAY_MCHID or not PAYMENTS_SANDBOX_ENABLED else "sandbox",
+)
+# Days before a due date the borrower is texted; the largest single repayment taken (CNY).
+FINANCE_REMINDER_DAYS_BEFORE = int(os.environ.get("FINANCE_REMINDER_DAYS_BEFORE", "3"))
+FINANCE_REPAYMENT_MAX = Decimal(os.environ.get("FINANCE_REPAYMENT_MAX", "1000000"))
+
 # --- Traceability ---------------------------------------------------------------------------------
 # Our GS1 company prefix (GTINs, SGLNs, lot EPCs). The default is a placeholder for the demo:
 # a real deployment sets the prefix GS1 China assigned to the programme.

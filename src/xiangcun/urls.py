@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("xiangcun.accounts.urls")),
     path("shop/", include(shop_urls)),
     path("console/stock/", include("xiangcun.inventory.urls")),
+    path("console/shipping/", include("xiangcun.shipping.urls")),
     path("console/", include(console_urls)),
     path("sellers/", include("xiangcun.sellers.urls")),
     path("pay/", include("xiangcun.payments.urls")),

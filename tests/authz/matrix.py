@@ -495,6 +495,10 @@ PAGE_ROWS: tuple[Row, ...] = (
     Row("GET", "console/stock/inbound/<int:inbound_id>/", shop(**only(Role.WAREHOUSE))),
     Row("GET", "console/stock/inbound/<int:inbound_id>/receive/", only(*WAREHOUSE)),
     # --- end task schedule ---
+    # --- shipping console (task shipping): the rate tables for warehouse and programme staff ---
+    Row("GET", "console/shipping/", only(Role.WAREHOUSE, Role.PROGRAMME_MANAGER, Role.ADMIN)),
+    Row("GET", "console/shipping/rates/<int:rate_id>/",
+        only(Role.WAREHOUSE, Role.PROGRAMME_MANAGER, Role.ADMIN), params={"rate_id": "rate"}),
     Row("GET", "console/", shop(), shows="shop"),
     Row("GET", "console/products/new/", only(Role.SELLER, APPLICANT),
         note="an applicant drafts products for their own shop (they go through review)"),

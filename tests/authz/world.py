@@ -191,6 +191,7 @@ def _side(
     side.ids.update(inbound=notice.pk, inbound_line=notice.lines.get().pk)
     side.markers["inbound"] = notice.tracking_number
     # --- end task schedule ---
+
     lot = traceability.lot_record(
         actor=side.users[Role.SELLER],
         product_id=product.pk,
@@ -456,6 +457,14 @@ def world_build() -> World:
     assert Parcel.objects.filter(status=Parcel.Status.AT_STATION).count() == 2
     for side in sides:
         side.ids.update(brand=brand.slug, category=category.slug)
+    # --- shipping (the rate console's pages): the demo's carriers and rates, shared ---
+    from xiangcun.shipping.models import Rate
+    from xiangcun.shipping.services import shipping_demo_load
+
+    shipping_demo_load()
+    rate_id = Rate.objects.order_by("id").values_list("id", flat=True).first()
+    for side in sides:
+        side.ids["rate"] = rate_id
     from tests.finance.factories import LoanProductFactory  # loans (task loans)
 
     loan_product = LoanProductFactory(code="authz-loans")

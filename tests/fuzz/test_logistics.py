@@ -26,8 +26,8 @@ from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.core.errors import XiangcunError
 from xiangcun.logistics import services as logistics
+from xiangcun.logistics.carriers import CARRIER_NAMES
 from xiangcun.logistics.models import (
-    CarrierHandoff,
     FarmPickup,
     Intake,
     Parcel,
@@ -159,7 +159,7 @@ def targets(world: World) -> list[Target]:
             {
                 "actor": actors,
                 "parcel_id": st.one_of(st.just(world.parcel.pk), integers()),
-                "carrier": texts(*CarrierHandoff.Carrier.values),
+                "carrier": texts(*CARRIER_NAMES),
                 "tracking_number": texts("SF1234567890"),
             },
         ),

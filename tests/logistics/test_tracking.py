@@ -160,11 +160,6 @@ def test_an_exception_opens_a_task_that_staff_resolve(
     assert CarrierException.objects.get().status == "resolved"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders.services.transitions: shipped -> delivered must allow the system "
-    "(Move(staff=_DELIVERY_STAFF, system=True)); asked of the lead. Remove this mark then.",
-)
 def test_delivered_outside_the_county_completes_the_order_like_a_van_delivery(
     handed_over: tuple[Parcel, Waybill], kuaidi100: FakeKuaidi100, guangzhou_order: Order
 ) -> None:

@@ -17,7 +17,7 @@ from xiangcun.shipping.models import CarrierService, Rate
 from xiangcun.shipping.selectors import carriers_list, rate_quote
 from xiangcun.shipping.services import rate_update
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.shipping.urls")]
+pytestmark = pytest.mark.django_db
 
 CONSOLE = "/console/shipping/"
 

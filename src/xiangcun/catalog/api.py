@@ -73,6 +73,10 @@ def _variant_out(variant: Variant, available: dict[int, int]) -> dict[str, Any]:
         "unit": variant.unit,
         "price": variant.price,
         "net_weight_g": variant.net_weight_g,
+        "shipping_weight_g": variant.shipping_weight_g,
+        "length_cm": variant.length_cm,
+        "width_cm": variant.width_cm,
+        "height_cm": variant.height_cm,
         "gtin": variant.gtin,
         "is_active": variant.is_active,
         "available": available.get(variant.pk, 0),
@@ -134,6 +138,9 @@ def _product_fields(
         else None,
         "is_fresh": product.is_fresh,
         "needs_cold_chain": product.needs_cold_chain,
+        "keep_frozen": product.keep_frozen,
+        "fragile": product.fragile,
+        "keeps_days": product.keeps_days,
     }
 
 

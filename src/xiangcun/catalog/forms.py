@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.catalog.models import KEEPS_DAYS_MAX, SHIPPING_WEIGHT_MAX_G, SIDE_MAX_CM
 from xiangcun.core.forms import choices_set
 
 Choices = list[tuple[Any, Any]]
@@ -27,6 +28,22 @@ DIRECTION_CHOICES = [
     ("up", _("Farm goods and crafts from Danzhai")),
     ("down", _("Goods for the villages")),
 ]
+
+
+def _count_field(label: Any, maximum: int, invalid: Any, help_text: Any = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=maximum,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=_NUMERIC),
+        error_messages={"invalid": invalid},
+    )
+
+
+def _side_field(label: Any) -> forms.IntegerField:
+    return _count_field(label, SIDE_MAX_CM, _("Enter a whole number of centimetres, like 20."))
 
 
 def _price_field(label: Any) -> forms.DecimalField:
@@ -123,6 +140,18 @@ class ProductForm(forms.Form):
         widget=forms.TextInput(attrs=_NUMERIC),
         error_messages={"invalid": _("Enter a whole number of days, like 30.")},
     )
+    keep_frozen = forms.BooleanField(
+        label=_("Must stay frozen on the way (frozen food)"), required=False
+    )
+    keeps_days = _count_field(
+        _("Must reach the buyer within how many days (optional)"),
+        KEEPS_DAYS_MAX,
+        _("Enter a whole number of days, like 30."),
+        help_text=_("For fresh food: only carriers that arrive in time are offered."),
+    )
+    fragile = forms.BooleanField(
+        label=_("Fragile (glass, pottery): packed in foam"), required=False
+    )
 
     def __init__(
         self,
@@ -151,6 +180,9 @@ class ProductForm(forms.Form):
             "is_fresh": data["is_fresh"],
             "needs_cold_chain": data["needs_cold_chain"],
             "shelf_life_days": data["shelf_life_days"],
+            "keep_frozen": data["keep_frozen"],
+            "keeps_days": data["keeps_days"],
+            "fragile": data["fragile"],
         }
 
 
@@ -197,6 +229,15 @@ class VariantForm(forms.Form):
         widget=forms.TextInput(attrs=_NUMERIC),
     )
     name_en = forms.CharField(label=_("Name in English (optional)"), max_length=60, required=False)
+    shipping_weight_g = _count_field(
+        _("Weight packed for sending, in grams (optional)"),
+        SHIPPING_WEIGHT_MAX_G,
+        _("Enter a whole number of grams, like 500."),
+        help_text=_("With its box or jar; without it the net weight is used."),
+    )
+    length_cm = _side_field(_("Packed length in cm (optional)"))
+    width_cm = _side_field(_("Packed width in cm (optional)"))
+    height_cm = _side_field(_("Packed height in cm (optional)"))
 
     def __init__(self, data: Any = None, *, units: Choices, initial: Any = None) -> None:
         super().__init__(data, initial=initial)
@@ -212,6 +253,10 @@ class VariantForm(forms.Form):
             "net_weight_g": data["net_weight_g"],
             "gtin": data["gtin"],
             "name_en": data["name_en"],
+            "shipping_weight_g": data["shipping_weight_g"],
+            "length_cm": data["length_cm"],
+            "width_cm": data["width_cm"],
+            "height_cm": data["height_cm"],
         }
 
 

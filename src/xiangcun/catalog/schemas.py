@@ -6,7 +6,12 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from xiangcun.catalog.models import KEEPS_DAYS_MAX, SHIPPING_WEIGHT_MAX_G, SIDE_MAX_CM
+
 Price = Field(gt=0, max_digits=14, decimal_places=2)
+# A unit's parcel: grams with packaging, and centimetres a side (as the columns hold).
+ShippingWeight = Field(None, ge=1, le=SHIPPING_WEIGHT_MAX_G)
+Side = Field(None, ge=1, le=SIDE_MAX_CM)
 
 
 # --- output schemas ----------------------------------------------------------------------------
@@ -46,6 +51,10 @@ class VariantOut(Schema):
     unit: str
     price: Decimal
     net_weight_g: int | None
+    shipping_weight_g: int | None
+    length_cm: int | None
+    width_cm: int | None
+    height_cm: int | None
     gtin: str
     is_active: bool
     available: int
@@ -87,6 +96,9 @@ class ProductOut(Schema):
     origin_village: OriginVillageOut | None
     is_fresh: bool
     needs_cold_chain: bool
+    keep_frozen: bool
+    fragile: bool
+    keeps_days: int | None
 
 
 class ProductDetailOut(ProductOut):
@@ -178,6 +190,9 @@ class ProductCreateIn(Schema):
     needs_cold_chain: bool = False
     shelf_life_days: int | None = Field(None, gt=0)
     origin_village_id: int | None = None
+    keep_frozen: bool = False
+    fragile: bool = False
+    keeps_days: int | None = Field(None, ge=1, le=KEEPS_DAYS_MAX)
 
 
 class ProductUpdateIn(Schema):
@@ -192,6 +207,9 @@ class ProductUpdateIn(Schema):
     needs_cold_chain: bool | None = None
     shelf_life_days: int | None = Field(None, gt=0)
     origin_village_id: int | None = None
+    keep_frozen: bool | None = None
+    fragile: bool | None = None
+    keeps_days: int | None = Field(None, ge=1, le=KEEPS_DAYS_MAX)
 
 
 class VariantCreateIn(Schema):
@@ -202,6 +220,10 @@ class VariantCreateIn(Schema):
     price: Decimal = Price
     net_weight_g: int | None = Field(None, gt=0)
     gtin: str = Field("", max_length=14)
+    shipping_weight_g: int | None = ShippingWeight
+    length_cm: int | None = Side
+    width_cm: int | None = Side
+    height_cm: int | None = Side
 
 
 class VariantUpdateIn(Schema):
@@ -213,6 +235,10 @@ class VariantUpdateIn(Schema):
     net_weight_g: int | None = Field(None, gt=0)
     gtin: str | None = Field(None, max_length=14)
     is_active: bool | None = None
+    shipping_weight_g: int | None = ShippingWeight
+    length_cm: int | None = Side
+    width_cm: int | None = Side
+    height_cm: int | None = Side
 
 
 class ProductReviewIn(Schema):

@@ -183,6 +183,9 @@ def console_product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
         "is_fresh": product.is_fresh,
         "needs_cold_chain": product.needs_cold_chain,
         "shelf_life_days": product.shelf_life_days,
+        "keep_frozen": product.keep_frozen,
+        "fragile": product.fragile,
+        "keeps_days": product.keeps_days,
     }
     form = _product_form(request.POST or None, initial=initial, seller_id=product.seller_id)
     if request.method == "POST" and form.is_valid():
@@ -224,6 +227,10 @@ def console_variant_edit(request: HttpRequest, product_id: int, variant_id: int)
         "sku": variant.sku,
         "net_weight_g": variant.net_weight_g,
         "gtin": variant.gtin,
+        "shipping_weight_g": variant.shipping_weight_g,
+        "length_cm": variant.length_cm,
+        "width_cm": variant.width_cm,
+        "height_cm": variant.height_cm,
     }
     form = VariantForm(request.POST or None, units=_unit_choices(), initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -55,7 +55,7 @@ def division_inserts() -> list[tuple[str, list[str | None]]]:
             params += [row.code, row.name, row.name_en, row.level, row.parent or None]
         # Only "%s" placeholders are formatted into the text; the values go as parameters.
         sql = (
-            f"INSERT INTO regions_division (code, name, name_en, level, parent_id) VALUES {values}"  # noqa: S608, E501
+            f"INSERT INTO regions_division (code, name, name_en, level, parent_id) VALUES {values}"  # noqa: S608
         )
         statements.append((sql, params))
     return statements

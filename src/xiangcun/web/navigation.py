@@ -56,6 +56,9 @@ WORKSPACES: dict[Role, Workspace] = {
         url_name="console:home",
         links=(
             (_("Orders for my shop"), "orders:shop"),
+            (_("My money"), "finance:money"),
+            (_("My loans"), "finance:loans"),
+            (_("Ship stock to the county warehouse"), "inventory:inbound"),
             (_("Farm pickups"), "logistics:pickups"),
         ),
     ),
@@ -73,6 +76,7 @@ WORKSPACES: dict[Role, Workspace] = {
             (_("Help a farmer list products"), "console:home"),
             (_("Take cash for an order"), "orders:cash_find"),
             (_("Hand over a parcel (pickup code)"), "logistics:handover"),
+            (_("Take a loan repayment in cash"), "finance:cash_take"),
             (_("Farm pickups"), "logistics:pickups"),
         ),
     ),
@@ -89,6 +93,9 @@ WORKSPACES: dict[Role, Workspace] = {
         # The logistics home: dispatch first, then intake, farm pickups, fleet, staff.
         url_name="logistics:home",
         links=(
+            (_("National carriers and hand-over"), "logistics:carriers"),
+            (_("Expected deliveries into the county"), "inventory:inbound_expected"),
+            (_("Shipping rates"), "shipping:console"),
             (_("Fleet"), "logistics:fleet"),
             (_("Staff and shifts"), "logistics:staff"),
             (_("Take cash for an order"), "orders:cash_find"),
@@ -139,6 +146,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Approve and pay out loans."),
             _("Follow repayments and late payments."),
         ),
+        url_name="finance:officer",
     ),
     Role.RECRUITER: Workspace(
         key="jobs",
@@ -172,6 +180,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Compare townships and villages."),
             _("Export reports."),
         ),
+        links=((_("Seller payouts"), "finance:payouts"),),
     ),
     Role.BRAND_MANAGER: Workspace(
         key="brands",

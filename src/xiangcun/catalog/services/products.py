@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.errors import (
@@ -20,7 +21,7 @@ from xiangcun.catalog.errors import (
     TrainingRequiredError,
 )
 from xiangcun.catalog.images import photo_process
-from xiangcun.catalog.models import Product, ProductPhoto
+from xiangcun.catalog.models import KEEPS_DAYS_MAX, Product, ProductPhoto
 from xiangcun.catalog.services._common import (
     REVIEW_PERMISSION,
     _brand,
@@ -53,8 +54,23 @@ _PRODUCT_FIELDS = frozenset(
         "needs_cold_chain",
         "shelf_life_days",
         "origin_village_id",
+        "keep_frozen",
+        "fragile",
+        "keeps_days",
     }
 )
+
+
+def _cold_chain_check(product: Product) -> None:
+    """Only fresh food travels cold, and frozen goods travel in the cold chain (database
+    constraints hold both too)."""
+    if product.needs_cold_chain and not product.is_fresh:
+        raise InvalidColdChainError(field="needs_cold_chain")
+    if product.keep_frozen and not product.needs_cold_chain:
+        raise InvalidColdChainError(
+            gettext_lazy("Frozen food travels in the cold chain: tick that as well."),
+            field="keep_frozen",
+        )
 
 
 def _product_apply(product: Product, fields: dict[str, Any]) -> None:
@@ -75,8 +91,10 @@ def _product_apply(product: Product, fields: dict[str, Any]) -> None:
             value = brand.pk if brand is not None else None
         elif name == "direction":
             value = _direction(value)
-        elif name in ("is_fresh", "needs_cold_chain"):
+        elif name in ("is_fresh", "needs_cold_chain", "keep_frozen", "fragile"):
             value = bool(value)
+        elif name == "keeps_days":
+            value = _positive_int(value, field=name, maximum=KEEPS_DAYS_MAX)
         elif name == "shelf_life_days":
             value = _positive_int(value, field=name)
         elif (
@@ -86,8 +104,7 @@ def _product_apply(product: Product, fields: dict[str, Any]) -> None:
         ):
             raise InvalidFieldError(field=name)
         setattr(product, name, value)
-    if product.needs_cold_chain and not product.is_fresh:
-        raise InvalidColdChainError(field="needs_cold_chain")
+    _cold_chain_check(product)
     # Fresh food is listed only by shops whose owner completed the food-safety course.
     if product.is_fresh and not was_fresh:
         owner = seller_get(seller_id=product.seller_id).owner
@@ -111,6 +128,9 @@ def product_create(
     needs_cold_chain: bool = False,
     shelf_life_days: int | None = None,
     origin_village_id: int | None = None,
+    keep_frozen: bool = False,
+    fragile: bool = False,
+    keeps_days: int | None = None,
 ) -> Product:
     """A new product in draft, for a shop the actor manages. Direction defaults to the
     category's (farm goods out, industrial goods in)."""
@@ -131,6 +151,9 @@ def product_create(
             "needs_cold_chain": needs_cold_chain,
             "shelf_life_days": shelf_life_days,
             "origin_village_id": origin_village_id,
+            "keep_frozen": keep_frozen,
+            "fragile": fragile,
+            "keeps_days": keeps_days,
         },
     )
     product.save()

@@ -14,7 +14,7 @@ from xiangcun.catalog.errors import (
     LastActiveVariantError,
     VariantNotFoundError,
 )
-from xiangcun.catalog.models import Variant
+from xiangcun.catalog.models import SHIPPING_WEIGHT_MAX_G, SIDE_MAX_CM, Variant
 from xiangcun.catalog.services._common import (
     _GTIN,
     _positive_int,
@@ -52,6 +52,10 @@ def variant_create(
     net_weight_g: int | None = None,
     gtin: str = "",
     name_en: str = "",
+    shipping_weight_g: int | None = None,
+    length_cm: int | None = None,
+    width_cm: int | None = None,
+    height_cm: int | None = None,
 ) -> Variant:
     """An option of a product (a size or pack) with its own SKU, unit and price in CNY."""
     product = _product_locked(product_id)
@@ -69,6 +73,14 @@ def variant_create(
         net_weight_g=_positive_int(net_weight_g, field="net_weight_g"),
         gtin=_gtin(gtin),
         position=product.variants.count(),
+        **_parcel(
+            {
+                "shipping_weight_g": shipping_weight_g,
+                "length_cm": length_cm,
+                "width_cm": width_cm,
+                "height_cm": height_cm,
+            }
+        ),
     )
     try:
         with transaction.atomic():
@@ -80,9 +92,25 @@ def variant_create(
     return variant
 
 
+_PARCEL_FIELDS = {
+    "shipping_weight_g": SHIPPING_WEIGHT_MAX_G,
+    "length_cm": SIDE_MAX_CM,
+    "width_cm": SIDE_MAX_CM,
+    "height_cm": SIDE_MAX_CM,
+}
 _VARIANT_FIELDS = frozenset(
     {"sku", "name", "name_en", "unit", "price", "net_weight_g", "gtin", "is_active", "position"}
+    | set(_PARCEL_FIELDS)
 )
+
+
+def _parcel(fields: dict[str, Any]) -> dict[str, int | None]:
+    """A unit's shipping weight (grams, with packaging) and sides (cm), each optional and
+    bounded as its column is (shipping reads them for the parcel's weight)."""
+    return {
+        name: _positive_int(value, field=name, maximum=_PARCEL_FIELDS[name])
+        for name, value in fields.items()
+    }
 
 
 @transaction.atomic
@@ -111,6 +139,8 @@ def variant_update(*, actor: AnyUser, variant_id: int, **fields: Any) -> Variant
             value = _price(value)
         elif name == "net_weight_g":
             value = _positive_int(value, field=name)
+        elif name in _PARCEL_FIELDS:
+            value = _parcel({name: value})[name]
         elif name == "gtin":
             value = _gtin(value)
         elif name == "is_active":

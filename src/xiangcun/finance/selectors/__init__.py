@@ -71,7 +71,6 @@ from xiangcun.finance.selectors.statements import (
 
 __all__ = [
     "BUCKET_LABELS",
-    # settlement and payouts
     "LINE_CODES",
     "ArrearsRow",
     "LoanBalance",

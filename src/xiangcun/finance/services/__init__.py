@@ -48,15 +48,30 @@ from xiangcun.finance.services.settlement import (
     settlement_run,
 )
 
+
+def finance_demo_load(*, password: str = "") -> dict[str, dict[str, int]]:
+    """The finance demo (see finance.demo): loan products, officers and a loan in each state,
+    then repayments on them and a loan in arrears, then payout accounts and today's
+    settlement, in that order."""
+    # Imported here: the demo module uses these services.
+    from xiangcun.finance import demo
+
+    return {
+        "loans": demo.loans_demo_load(password=password),
+        "repayments": demo.repayments_demo_load(),
+        "payouts": demo.payouts_demo_load(),
+    }
+
+
 __all__ = [
     "LOAN_REMINDER_SMS",
     "Applied",
-    # settlement and payouts
     "SettlementResult",
     "awaiting_second_officer",
     "credit_assess",
     "credit_facts",
     "credit_score",
+    "finance_demo_load",
     "late_fees_charge",
     "loan_answer",
     "loan_apply",

@@ -522,7 +522,13 @@ def repayment_online_start(
 
 
 def _payment_open(
-    repayment: Repayment, *, provider: str, channel: str, **payer: str
+    repayment: Repayment,
+    *,
+    provider: str,
+    channel: str,
+    payer_openid: str = "",
+    client_ip: str = "",
+    return_url: str = "",
 ) -> "PaymentIntent":
     return payment_create(
         provider=provider,
@@ -531,7 +537,9 @@ def _payment_open(
         description=str(_("Loan repayment")),
         # The channel (native, h5, jsapi) is WeChat Pay's; the sandbox has none.
         channel=channel if provider == "wechat" else "",
-        **payer,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
+        return_url=return_url,
     )
 
 

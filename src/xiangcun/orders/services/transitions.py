@@ -52,7 +52,8 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (OrderStatus.AWAITING_CASH, OrderStatus.PACKING): Move(seller=True, staff=_PACKING_STAFF),
     (OrderStatus.PAID, OrderStatus.PACKING): Move(seller=True, staff=_PACKING_STAFF),
     (OrderStatus.PACKING, OrderStatus.SHIPPED): Move(seller=True, staff=_SHIPPING_STAFF),
-    (OrderStatus.SHIPPED, OrderStatus.DELIVERED): Move(staff=_DELIVERY_STAFF),
+    # A national carrier's "delivered" push moves it too (the system, on the carrier's word).
+    (OrderStatus.SHIPPED, OrderStatus.DELIVERED): Move(staff=_DELIVERY_STAFF, system=True),
     (OrderStatus.DELIVERED, OrderStatus.COMPLETED): Move(
         buyer=True, staff=frozenset({Role.ADMIN}), system=True
     ),

@@ -21,6 +21,7 @@ from xiangcun.accounts.types import DemoUser
 from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.types import CatalogDemoResult
+from xiangcun.finance import services as finance_services
 from xiangcun.inventory import services as inventory_services
 from xiangcun.jobs import services as jobs_services
 from xiangcun.logistics import services as logistics_services
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                 "shipping",
                 lambda: shipping_services.shipping_demo_load(sellers=results["sellers"]),
             ),
+            ("finance", lambda: finance_services.finance_demo_load(password=DEMO_PASSWORD)),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
@@ -132,6 +134,7 @@ class Command(BaseCommand):
             "training": _("Courses, a class and certificates"),
             "jobs": _("Job postings and a career fair"),
             "shipping": _("Carriers, shipping rates and free shipping"),
+            "finance": _("Loans in every state, repayments, payout accounts"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).

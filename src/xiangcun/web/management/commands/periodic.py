@@ -10,7 +10,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from xiangcun.core.tasks import task_results_prune
-from xiangcun.finance.tasks import loan_arrears_daily, payouts_retry, settlement_and_payouts_daily
+from xiangcun.finance.tasks import (
+    loan_arrears_daily,
+    payouts_retry,
+    settlement_and_payouts_daily,
+)
 from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.logistics.tasks import tracking_poll, waybills_retry
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
