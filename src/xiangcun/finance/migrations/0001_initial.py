@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('grace_principal', models.PositiveIntegerField(default=0, verbose_name='periods of grace on principal')),
                 ('multiple', models.PositiveIntegerField(default=0, verbose_name='round instalments to a multiple of')),
                 ('fee_flat', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='fee at disbursement (CNY)')),
-                ('fee_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name='fee at disbursement (% of principal)')),
+                ('fee_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name='fee at disbursement (percent of principal)')),
                 ('late_fee', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='late fee per overdue instalment (CNY)')),
                 ('late_fee_after_days', models.PositiveIntegerField(default=3, verbose_name='late fee after days overdue')),
                 ('is_active', models.BooleanField(default=True, verbose_name='offered')),

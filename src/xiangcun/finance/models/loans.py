@@ -52,7 +52,7 @@ class LoanProduct(TimeStampedModel):
         _("fee at disbursement (CNY)"), max_digits=14, decimal_places=2, default=0
     )
     fee_percent = models.DecimalField(
-        _("fee at disbursement (% of principal)"), max_digits=5, decimal_places=2, default=0
+        _("fee at disbursement (percent of principal)"), max_digits=5, decimal_places=2, default=0
     )
     late_fee = models.DecimalField(
         _("late fee per overdue instalment (CNY)"), max_digits=14, decimal_places=2, default=0

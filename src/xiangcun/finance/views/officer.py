@@ -68,7 +68,7 @@ class ProductForm(forms.Form):
     )
     fee_flat = forms.DecimalField(label=gettext_lazy("Fee (yuan)"), initial=0, decimal_places=2)
     fee_percent = forms.DecimalField(
-        label=gettext_lazy("Fee (% of the loan)"), initial=0, decimal_places=2
+        label=gettext_lazy("Fee (percent of the loan)"), initial=0, decimal_places=2
     )
 
 
