@@ -13,7 +13,8 @@ from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
 from tests.e2e.test_checkout import honey_into_cart
-from tests.orders.nationwide import TIANHE, URUMQI, sf_standard_build
+from tests.orders.nationwide import TIANHE, URUMQI
+from tests.shipping.factories import sf_standard_build
 from tests.storefront.market import Market, market_build
 from xiangcun.inventory import services as inventory
 from xiangcun.orders import services as orders

@@ -12,7 +12,8 @@ from django.test import Client
 
 from tests.catalog.factories import ProductFactory
 from tests.orders.conftest import ADDRESS
-from tests.orders.nationwide import DANZHAI, TIANHE, URUMQI, sf_cold_chain_build, sf_standard_build
+from tests.orders.nationwide import DANZHAI, TIANHE, URUMQI, sf_cold_chain_build
+from tests.shipping.factories import sf_standard_build
 from xiangcun.catalog.models import Variant
 from xiangcun.ledger.selectors import account_balance, ledger_total, unbalanced_entries
 from xiangcun.ledger.types import DELIVERY_INCOME

@@ -11,8 +11,9 @@ from django.test import Client
 
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import SavedAddressFactory
-from tests.orders.nationwide import TIANHE, URUMQI, sf_standard_build
+from tests.orders.nationwide import TIANHE, URUMQI
 from tests.orders_pages.conftest import Shop
+from tests.shipping.factories import sf_standard_build
 from xiangcun.catalog.models import Product
 from xiangcun.orders import services as orders
 from xiangcun.orders.models import Order, SavedAddress

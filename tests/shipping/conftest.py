@@ -7,10 +7,10 @@ import pytest
 
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.shipping.factories import (
-    CarrierFactory,
     CarrierServiceFactory,
     RateFactory,
     ZoneFactory,
+    sf_standard_build,
 )
 from xiangcun.catalog.models import Variant
 from xiangcun.shipping.models import CarrierService
@@ -23,26 +23,10 @@ URUMQI = "650102"
 
 @pytest.fixture
 def standard(db: None) -> CarrierService:
-    """SF standard: Guizhou 1-2 days at ¥12 + ¥2/kg; Guangdong 2-3 days at ¥18 + ¥6/kg;
-    Xinjiang 5-8 days at ¥25 + ¥10/kg."""
-    service: CarrierService = CarrierServiceFactory(carrier=CarrierFactory(code="sf", name="顺丰"))
+    """SF standard: Guangdong 2-3 days at ¥18 + ¥6/kg, Xinjiang 5-8 days at ¥25 + ¥10/kg (as
+    the orders tests have it), and Guizhou 1-2 days at ¥12 + ¥2/kg."""
+    service = sf_standard_build()
     RateFactory(zone=ZoneFactory(service=service))
-    RateFactory(
-        zone=ZoneFactory(
-            service=service, name="华南", provinces=["440000"], days_min=2, days_max=3
-        ),
-        first_fee=Decimal("18.00"),
-        step_fee=Decimal("6.00"),
-        cost_first_fee=Decimal("14.00"),
-        cost_step_fee=Decimal("4.00"),
-    )
-    RateFactory(
-        zone=ZoneFactory(
-            service=service, name="新疆", provinces=["650000"], days_min=5, days_max=8
-        ),
-        first_fee=Decimal("25.00"),
-        step_fee=Decimal("10.00"),
-    )
     return service
 
 

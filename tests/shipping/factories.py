@@ -104,3 +104,26 @@ class PromotionFactory(factory.django.DjangoModelFactory):
     threshold = Decimal("59.00")
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=6))
+
+
+def sf_standard_build() -> CarrierService:
+    """SF standard: Guangdong 2-3 days at ¥18 first kg + ¥6/kg (costs us ¥14 + ¥4);
+    Xinjiang 5-8 days at ¥25 + ¥10/kg."""
+    service: CarrierService = CarrierServiceFactory(carrier=CarrierFactory(code="sf", name="顺丰"))
+    RateFactory(
+        zone=ZoneFactory(
+            service=service, name="华南", provinces=["440000"], days_min=2, days_max=3
+        ),
+        first_fee=Decimal("18.00"),
+        step_fee=Decimal("6.00"),
+        cost_first_fee=Decimal("14.00"),
+        cost_step_fee=Decimal("4.00"),
+    )
+    RateFactory(
+        zone=ZoneFactory(
+            service=service, name="新疆", provinces=["650000"], days_min=5, days_max=8
+        ),
+        first_fee=Decimal("25.00"),
+        step_fee=Decimal("10.00"),
+    )
+    return service

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.finance.errors import InvalidStatementMonthError
-from xiangcun.finance.selectors.orders_money import goods_by_seller
 from xiangcun.finance.selectors.payouts import money_seller_check
 from xiangcun.ledger.selectors import seller_balance_at, seller_statement
 from xiangcun.ledger.types import EntryKind, StatementLine
+from xiangcun.orders.selectors import goods_by_seller
 
 LINE_CODES: dict[str, Promise] = {
     "sales": _("Sales"),

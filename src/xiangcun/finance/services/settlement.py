@@ -21,10 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.finance.selectors.orders_money import orders_completed
 from xiangcun.ledger.selectors import entry_ids_by_reference, seller_payable_postings
 from xiangcun.ledger.services import entry_post
 from xiangcun.ledger.types import EntryKind, seller_available_account, seller_payable_account
+from xiangcun.orders.selectors import orders_completed
 
 # Returns are not taken so long after completion; older orders are not looked at again.
 LOOKBACK_DAYS = 400

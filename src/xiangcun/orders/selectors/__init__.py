@@ -2,13 +2,11 @@
 timeline, a seller's lines, the cart. Each runs a fixed number of queries whatever the rows.
 """
 
-import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateField, DecimalField, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.safestring import SafeString
 
 from xiangcun.accounts.selectors import user_roles
@@ -20,6 +18,12 @@ from xiangcun.ledger.selectors import account_totals_by_reference
 from xiangcun.ledger.types import BUYER_PAYMENTS_CLEARING
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
+
+# Reads for finance (settlement, statements, the credit score), kept in their own module.
+from xiangcun.orders.selectors.money import CompletedOrder as CompletedOrder
+from xiangcun.orders.selectors.money import goods_by_seller as goods_by_seller
+from xiangcun.orders.selectors.money import orders_completed as orders_completed
+from xiangcun.orders.selectors.money import seller_sales_by_month as seller_sales_by_month
 from xiangcun.orders.services import ALLOCATION_KIND, ORDER_VIEW_STAFF, REVERSAL_KIND, TRANSITIONS
 from xiangcun.orders.types import CartItem, CartShop, CartSummary, OrderPayment, OrderView
 from xiangcun.payments.errors import PaymentNotFoundError
@@ -221,27 +225,6 @@ def order_for_idempotency_key(*, buyer: AnyUser, idempotency_key: str) -> Order 
     if not buyer.is_authenticated:
         return None
     return Order.objects.filter(idempotency_key=f"{buyer.pk}:{idempotency_key}").first()
-
-
-def seller_sales_by_month(
-    *, seller_id: int, since: datetime.datetime
-) -> list[tuple[datetime.date, Decimal, Decimal]]:
-    """A shop's completed sales by month (Asia/Shanghai) from `since`: (first day of the month,
-    goods sold, goods returned since), oldest month first; months without sales are absent."""
-    rows = (
-        OrderLine.objects.filter(seller_id=seller_id, order__completed_at__gte=since)
-        .annotate(month=TruncMonth("order__completed_at", output_field=DateField()))
-        .values("month")
-        .annotate(
-            sold=Sum("line_total"),
-            back=Sum(
-                F("unit_price") * F("returned_quantity"),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-        )
-        .order_by("month")
-    )
-    return [(r["month"], Decimal(r["sold"]), Decimal(r["back"] or 0)) for r in rows]
 
 
 def returns_for_order(*, order_id: int) -> list[ReturnRequest]:
