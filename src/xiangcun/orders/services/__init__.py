@@ -14,6 +14,8 @@ Rules every function keeps:
 - SMS and other side effects are queued with `transaction.on_commit`.
 """
 
+from typing import Any
+
 from xiangcun.orders.services._common import MAX_ID, MAX_LINES, MAX_QUANTITY
 from xiangcun.orders.services.address import EARTH_RADIUS_KM, POINT_PLACES
 from xiangcun.orders.services.address_book import (
@@ -67,6 +69,15 @@ from xiangcun.orders.services.returns import (
 from xiangcun.orders.services.shipment import SERVICE_CHOICE
 from xiangcun.orders.services.transitions import ORDER_VIEW_STAFF, TRANSITIONS, order_transition
 
+
+def orders_history_demo_load(*, sellers: list[Any]) -> dict[str, int]:
+    """Months of past completed sales for the demo shops (see orders.demo)."""
+    # Imported here: the demo module uses these services.
+    from xiangcun.orders.demo import orders_history_demo_load as load
+
+    return load(sellers=sellers)
+
+
 __all__ = [
     "ALLOCATION_KIND",
     "EARTH_RADIUS_KM",
@@ -104,6 +115,7 @@ __all__ = [
     "order_refund_undelivered",
     "order_transition",
     "orders_expire",
+    "orders_history_demo_load",
     "payment_succeeded_handle",
     "payment_window",
     "refund_succeeded_handle",

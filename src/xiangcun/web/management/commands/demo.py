@@ -26,6 +26,7 @@ from xiangcun.inventory import services as inventory_services
 from xiangcun.jobs import services as jobs_services
 from xiangcun.logistics import services as logistics_services
 from xiangcun.logistics.types import LogisticsDemoResult
+from xiangcun.orders import services as orders_services
 from xiangcun.regions import services as regions_services
 from xiangcun.regions.types import DemoRegionsResult
 from xiangcun.sellers import services as sellers_services
@@ -120,6 +121,12 @@ class Command(BaseCommand):
                 "shipping",
                 lambda: shipping_services.shipping_demo_load(sellers=results["sellers"]),
             ),
+            (
+                "history",
+                lambda: orders_services.orders_history_demo_load(
+                    sellers=list(results["sellers"].values())[:3]
+                ),
+            ),
             ("finance", lambda: finance_services.finance_demo_load(password=DEMO_PASSWORD)),
         ]
         labels = {
@@ -134,6 +141,7 @@ class Command(BaseCommand):
             "training": _("Courses, a class and certificates"),
             "jobs": _("Job postings and a career fair"),
             "shipping": _("Carriers, shipping rates and free shipping"),
+            "history": _("Eight months of past sales for three shops"),
             "finance": _("Loans in every state, repayments, payout accounts"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
