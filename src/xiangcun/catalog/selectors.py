@@ -7,6 +7,7 @@ photo, variants, certifications) fetched in a fixed number of queries, whatever 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -151,6 +152,15 @@ def _products_in_order(ids: list[int]) -> list[Product]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+# Categories and brands are named by SlugField (ASCII, at most 60): anything else names none,
+# and is not sent to the database (which cannot even encode a lone surrogate).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
+def _slug_may_exist(slug: str | None) -> bool:
+    return not slug or _SLUG.fullmatch(slug) is not None
+
+
 def products_search(
     *,
     query: str = "",
@@ -185,6 +195,8 @@ def products_search(
         raise InvalidPriceRangeError(field="price_min")
     page_size = max(1, min(page_size, PAGE_SIZE_MAX))
     empty = Page[Product](items=[], count=0, page=page, page_size=page_size)
+    if not all(_slug_may_exist(slug) for slug in (category, brand)):
+        return empty
     category_ids: tuple[int, ...] = ()
     if category:
         found = _category_ids(category)

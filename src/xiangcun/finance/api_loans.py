@@ -34,7 +34,7 @@ def _decimal(value: Amount, field: str = "amount") -> Decimal:
         raise InvalidLoanApplicationError(field=field) from None
 
 
-class ProductOut(Schema):
+class LoanProductOut(Schema):
     id: int
     code: str
     name: str
@@ -52,7 +52,7 @@ class ProductOut(Schema):
     fee_percent: str
 
 
-class ApplicationIn(Schema):
+class LoanApplicationIn(Schema):
     seller: Id
     product: Id
     amount: Amount
@@ -123,7 +123,7 @@ class ApproveIn(Schema):
     periods: Int64 | None = None
 
 
-class NoteIn(Schema):
+class LoanNoteIn(Schema):
     note: Text = Field(max_length=1000)
 
 
@@ -139,8 +139,8 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _product_out(row: LoanProduct) -> ProductOut:
-    return ProductOut(
+def _product_out(row: LoanProduct) -> LoanProductOut:
+    return LoanProductOut(
         id=row.pk,
         code=row.code,
         name=row.name,
@@ -200,8 +200,10 @@ def _loan_out(loan: Loan, *, detail: bool = False, duplicate: bool = False) -> L
     )
 
 
-@router.get("/loan-products", response={200: list[ProductOut], **ERRORS}, summary="Loan products")
-def loan_products(request: HttpRequest) -> list[ProductOut]:
+@router.get(
+    "/loan-products", response={200: list[LoanProductOut], **ERRORS}, summary="Loan products"
+)
+def loan_products(request: HttpRequest) -> list[LoanProductOut]:
     return [_product_out(row) for row in selectors.loan_products_offered()]
 
 
@@ -223,7 +225,7 @@ def applications_list(request: HttpRequest) -> list[LoanOut]:
     response={200: LoanOut, 201: LoanOut, **ERRORS},
     summary="Apply for a loan for your shop (or, as an agent, a farmer's shop)",
 )
-def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[LoanOut]:
+def application_create(request: HttpRequest, payload: LoanApplicationIn) -> Status[LoanOut]:
     result = services.loan_apply(
         actor=api_user(request),
         seller_id=payload.seller,
@@ -314,7 +316,7 @@ def loan_decline(request: HttpRequest, loan_id: Id, payload: ReasonIn) -> LoanOu
     response={200: LoanOut, **ERRORS},
     summary="Ask the applicant for more information (officers)",
 )
-def loan_more_info(request: HttpRequest, loan_id: Id, payload: NoteIn) -> LoanOut:
+def loan_more_info(request: HttpRequest, loan_id: Id, payload: LoanNoteIn) -> LoanOut:
     loan = services.loan_ask_more(actor=api_user(request), loan_id=loan_id, note=payload.note)
     return _loan_out(loan)
 
@@ -324,7 +326,7 @@ def loan_more_info(request: HttpRequest, loan_id: Id, payload: NoteIn) -> LoanOu
     response={200: LoanOut, **ERRORS},
     summary="Answer the officer's question; the application is submitted again",
 )
-def loan_answer(request: HttpRequest, loan_id: Id, payload: NoteIn) -> LoanOut:
+def loan_answer(request: HttpRequest, loan_id: Id, payload: LoanNoteIn) -> LoanOut:
     loan = services.loan_answer(actor=api_user(request), loan_id=loan_id, note=payload.note)
     return _loan_out(loan, detail=True)
 

@@ -32,7 +32,7 @@ class StatementIn(SellerIn):
     month: Text = Field(max_length=7)
 
 
-class BalanceOut(Schema):
+class MoneyBalanceOut(Schema):
     seller: int
     available: str
     pending: str
@@ -104,7 +104,7 @@ def _payout(payout: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/balance", response={200: BalanceOut, **ERRORS})
+@router.get("/balance", response={200: MoneyBalanceOut, **ERRORS})
 def balance(request: HttpRequest, filters: Query[SellerIn]) -> dict[str, Any]:
     user = api_user(request)
     summary = selectors.money_summary(user=user, seller_id=_seller(user, filters.seller))

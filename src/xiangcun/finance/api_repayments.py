@@ -73,7 +73,7 @@ class RepaymentOut(Schema):
     pay: dict[str, Any] | None = None
 
 
-class BalanceOut(Schema):
+class LoanBalanceOut(Schema):
     status: str
     principal_outstanding: str
     owing: str
@@ -85,7 +85,7 @@ class BalanceOut(Schema):
 
 
 class RepaymentListOut(Schema):
-    balance: BalanceOut
+    balance: LoanBalanceOut
     items: list[RepaymentOut]
 
 
@@ -206,7 +206,7 @@ def repayment_list(request: HttpRequest, loan_id: Id) -> RepaymentListOut:
     loan = selectors.loan_for_repayment(user=user, loan_id=loan_id)
     balance = selectors.loan_balance(loan=loan)
     return RepaymentListOut(
-        balance=BalanceOut(
+        balance=LoanBalanceOut(
             status=loan.status,
             principal_outstanding=f"{balance.principal_outstanding:.2f}",
             owing=f"{balance.owing:.2f}",

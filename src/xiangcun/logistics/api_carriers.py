@@ -69,7 +69,7 @@ class WaybillOut(Schema):
     last_error: str
 
 
-class HandoverIn(Schema):
+class CarrierHandoverIn(Schema):
     carrier: str = Field(max_length=16)
     parcels: list[str] = Field(max_length=500, description="Parcel numbers.")
     courier_name: str = Field("", max_length=64)
@@ -78,7 +78,7 @@ class HandoverIn(Schema):
     )
 
 
-class HandoverOut(Schema):
+class CarrierHandoverOut(Schema):
     id: int
     carrier: str
     day: str
@@ -109,9 +109,9 @@ def _waybill_out(waybill: Waybill, parcel: Parcel) -> WaybillOut:
     )
 
 
-def _handover_out(handover: CarrierHandover) -> HandoverOut:
+def _handover_out(handover: CarrierHandover) -> CarrierHandoverOut:
     waybills = list(handover.waybills.select_related("parcel").order_by("parcel_id"))
-    return HandoverOut(
+    return CarrierHandoverOut(
         id=handover.pk,
         carrier=handover.carrier,
         day=handover.day.isoformat(),
@@ -199,8 +199,8 @@ def waybill_label(request: HttpRequest, number: str, size: str = "100x150") -> H
     return waybill_label_response(parcel, selectors.parcel_waybill(parcel=parcel), size)
 
 
-@router.post("/handovers", response={201: HandoverOut, **_ERRORS})
-def handover_create(request: HttpRequest, payload: HandoverIn) -> Status[HandoverOut]:
+@router.post("/handovers", response={201: CarrierHandoverOut, **_ERRORS})
+def handover_create(request: HttpRequest, payload: CarrierHandoverIn) -> Status[CarrierHandoverOut]:
     """Staff: the carrier's courier takes these parcels and signs (a PNG data URL, or their
     typed name)."""
     user = api_user(request)
@@ -221,8 +221,8 @@ def handover_create(request: HttpRequest, payload: HandoverIn) -> Status[Handove
     return Status(201, _handover_out(handover))
 
 
-@router.get("/handovers/{int:handover_id}", response={200: HandoverOut, **_ERRORS})
-def handover_detail(request: HttpRequest, handover_id: int) -> HandoverOut:
+@router.get("/handovers/{int:handover_id}", response={200: CarrierHandoverOut, **_ERRORS})
+def handover_detail(request: HttpRequest, handover_id: int) -> CarrierHandoverOut:
     """Staff: one hand-over list (who, when, which parcels, count and weight)."""
     _staff(request)
     return _handover_out(selectors.handover_get(handover_id=handover_id))
