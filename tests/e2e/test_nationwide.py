@@ -65,17 +65,17 @@ def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_pr
     page.locator('[data-testid="paste-fill"]').click()
 
     # htmx swapped the form: the divisions, the street, the name and the phone are filled.
-    expect(page.locator('[data-testid="paste-note"]')).to_be_visible()
-    expect(page.locator('select[name="county_code"]')).to_have_value(TIANHE)
-    expect(page.locator('select[name="prefecture_code"]')).to_have_value("440100")
-    expect(page.locator('input[name="detail"]')).to_have_value("体育西路123号")
-    expect(page.locator('input[name="recipient"]')).to_have_value("张三")
-    expect(page.locator('input[name="phone"]')).to_have_value("13912345678")
+    expect(page.locator('[data-testid="paste-note"]')).to_be_visible(timeout=60_000)
+    expect(page.locator('select[name="county_code"]')).to_have_value(TIANHE, timeout=60_000)
+    expect(page.locator('select[name="prefecture_code"]')).to_have_value("440100", timeout=60_000)
+    expect(page.locator('input[name="detail"]')).to_have_value("体育西路123号", timeout=60_000)
+    expect(page.locator('input[name="recipient"]')).to_have_value("张三", timeout=60_000)
+    expect(page.locator('input[name="phone"]')).to_have_value("13912345678", timeout=60_000)
     options = page.locator('[data-testid="shipping-options"]')
-    expect(options).to_contain_text("¥18.00")
-    expect(options).to_contain_text("2")
-    expect(page.locator('[data-testid="home-fee"]')).to_contain_text("¥18.00")
-    expect(page.locator('[data-testid="promised-days"]')).to_be_visible()
+    expect(options).to_contain_text("¥18.00", timeout=60_000)
+    expect(options).to_contain_text("2", timeout=60_000)
+    expect(page.locator('[data-testid="home-fee"]')).to_contain_text("¥18.00", timeout=60_000)
+    expect(page.locator('[data-testid="promised-days"]')).to_be_visible(timeout=60_000)
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "nationwide-checkout-360.png", full_page=True)
 
@@ -89,9 +89,9 @@ def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_pr
 
     expect(page).to_have_url(f"{base}/orders/{order.pk}/")
     expect(page.locator(".order-status")).to_have_attribute("data-status", "paid")
-    expect(page.locator('[data-testid="order-promised-days"]')).to_contain_text("2")
-    expect(page.locator('[data-testid="order-promised-days"]')).to_contain_text("3")
-    expect(page.locator(".address")).to_contain_text("广东省广州市天河区")
+    expect(page.locator('[data-testid="order-promised-days"]')).to_contain_text("2", timeout=60_000)
+    expect(page.locator('[data-testid="order-promised-days"]')).to_contain_text("3", timeout=60_000)
+    expect(page.locator(".address")).to_contain_text("广东省广州市天河区", timeout=60_000)
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "nationwide-order-360.png", full_page=True)
     order.refresh_from_db()
@@ -131,14 +131,18 @@ def test_chilled_pork_to_urumqi_is_refused_with_the_reason(
     page.locator('label.choice:has(input[value="home"])').click()
     # The divisions one after another, each narrowing the next (htmx swaps the form).
     page.locator('select[name="province_code"]').select_option("650000")
-    expect(page.locator('select[name="prefecture_code"] option[value="650100"]')).to_be_attached()
+    expect(page.locator('select[name="prefecture_code"] option[value="650100"]')).to_be_attached(
+        timeout=60_000
+    )
     page.locator('select[name="prefecture_code"]').select_option("650100")
-    expect(page.locator(f'select[name="county_code"] option[value="{URUMQI}"]')).to_be_attached()
+    expect(page.locator(f'select[name="county_code"] option[value="{URUMQI}"]')).to_be_attached(
+        timeout=60_000
+    )
     page.locator('select[name="county_code"]').select_option(URUMQI)
 
     refusal = page.locator('[data-testid="shipping-refusal"]')
-    expect(refusal).to_be_visible()
-    expect(refusal).to_contain_text("丹寨黑毛猪鲜肉")
+    expect(refusal).to_be_visible(timeout=60_000)
+    expect(refusal).to_contain_text("丹寨黑毛猪鲜肉", timeout=60_000)
     expect(page.locator('input[name="service"]')).to_have_count(0)
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "nationwide-fresh-refused-360.png", full_page=True)
@@ -146,5 +150,5 @@ def test_chilled_pork_to_urumqi_is_refused_with_the_reason(
     page.locator('input[name="detail"]').fill("人民路1号")
     page.locator('label.choice:has(input[value="sandbox"])').click()
     page.locator('[data-testid="place-order"]').click()
-    expect(page.locator(".form-errors")).to_contain_text("丹寨黑毛猪鲜肉")
+    expect(page.locator(".form-errors")).to_contain_text("丹寨黑毛猪鲜肉", timeout=60_000)
     assert not Order.objects.filter(buyer=buyer).exists()
