@@ -176,9 +176,11 @@ def test_fair_entries_survive_a_cut_network_and_a_hire_joins_logistics(
 
 def move_to(page: Any, step: str, *, interview_at: str = "") -> None:
     """Move the open application one step; its history grows by one line."""
-    events = page.locator(".timeline .timeline-event")
-    before = events.count()
     form = page.locator("main form").filter(has=page.locator('input[value="move"]'))
+    expect(form).to_be_visible()  # the application's page, not the one before it
+    events = page.locator(".timeline .timeline-event")
+    expect(events.first).to_be_visible()
+    before = events.count()
     form.locator('select[name="to"]').select_option(step)
     if interview_at:
         form.locator('input[name="interview_at"]').fill(interview_at)
