@@ -26,6 +26,7 @@ from xiangcun.logistics.api import router as logistics_router
 from xiangcun.orders.api import router as orders_router
 from xiangcun.regions.api import router as regions_router
 from xiangcun.sellers.api import router as sellers_router
+from xiangcun.servicecenter.api import router as servicecenter_router
 from xiangcun.shipping.api import router as shipping_router
 from xiangcun.traceability.api import router as epcis_router
 from xiangcun.training.api import router as training_router
@@ -147,3 +148,4 @@ api.add_router("/epcis", epcis_router, tags=["epcis"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/training", training_router, tags=["training"])
 api.add_router("/finance", finance_router, tags=["finance"])
+api.add_router("/servicecenter", servicecenter_router, tags=["servicecenter"])

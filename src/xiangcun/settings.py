@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "xiangcun.orders",
     "xiangcun.logistics",
     "xiangcun.finance",
+    "xiangcun.servicecenter",
     "xiangcun.web",
 ]
 

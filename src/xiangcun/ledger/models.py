@@ -52,6 +52,7 @@ class JournalEntry(models.Model):
         WRITE_OFF = "write_off", _("Loan written off")
         CARRIER_CHARGE = "carrier_charge", _("Carrier charge")
         ADJUSTMENT = "adjustment", _("Manual adjustment")
+        AGENT_COMMISSION = "agent_commission", _("Agent commission")
         CORRECTION = "correction", _("Correction")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

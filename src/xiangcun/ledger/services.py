@@ -27,6 +27,7 @@ from xiangcun.ledger.errors import (
 )
 from xiangcun.ledger.models import Account, JournalEntry, Posting
 from xiangcun.ledger.types import (
+    AGENT_COMMISSION_EXPENSE,
     BANK_OPERATING,
     BUYER_PAYMENTS_CLEARING,
     CASH_COUNTY,
@@ -62,6 +63,7 @@ _FIXED_ACCOUNTS = {
     PENALTY_INCOME: (Account.Kind.INCOME, "Late payment penalty income"),
     LOAN_LOSS_EXPENSE: (Account.Kind.EXPENSE, "Loans written off"),
     CASH_VARIANCE: (Account.Kind.EXPENSE, "Cash over and short at stations"),
+    AGENT_COMMISSION_EXPENSE: (Account.Kind.EXPENSE, "Service-centre agents' commission"),
 }
 _PROVIDER_RECEIVABLE = re.compile(r"provider_receivable:(?P<name>[a-z][a-z0-9_]{0,29})")
 _NAMED_FAMILIES = {
@@ -77,6 +79,11 @@ _OWNED_FAMILIES = {
     "seller_available": (Account.Kind.LIABILITY, "Available to seller {id}", "seller"),
     "loan_receivable": (Account.Kind.ASSET, "Principal owed on loan {id}", "loan"),
     "loan_credit": (Account.Kind.LIABILITY, "Overpaid on loan {id}", "loan"),
+    "agent_commission_payable": (
+        Account.Kind.LIABILITY,
+        "Commission owed to agent {id}",
+        "agent",
+    ),
 }
 _OWNED = re.compile(r"(?P<prefix>[a-z_]+):(?P<id>[1-9][0-9]{0,17})")
 

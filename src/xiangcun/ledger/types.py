@@ -27,6 +27,7 @@ class EntryKind(StrEnum):
     WRITE_OFF = "write_off"
     CARRIER_CHARGE = "carrier_charge"
     ADJUSTMENT = "adjustment"
+    AGENT_COMMISSION = "agent_commission"
     CORRECTION = "correction"
 
 
@@ -44,6 +45,8 @@ PENALTY_INCOME = "penalty_income"
 LOAN_LOSS_EXPENSE = "loan_loss_expense"
 # Cash counted at a station's shift close that differs from what the drawer should hold.
 CASH_VARIANCE = "cash_variance"
+# What service-centre agents earn for assisted sales, parcels handed over, applicants registered.
+AGENT_COMMISSION_EXPENSE = "agent_commission_expense"
 
 
 def provider_receivable_account(provider: str) -> str:
@@ -64,6 +67,11 @@ def seller_payable_account(seller_id: int) -> str:
 def seller_available_account(seller_id: int) -> str:
     """What the platform owes a seller and may pay out now (settled sales, loan money)."""
     return f"seller_available:{seller_id}"
+
+
+def agent_commission_account(agent_id: int) -> str:
+    """Commission earned by a service-centre agent (a user) and not yet paid."""
+    return f"agent_commission_payable:{agent_id}"
 
 
 def carrier_payable_account(carrier: str) -> str:

@@ -1,0 +1,1 @@
+"""The service centre's reads, re-exported from their modules."""

@@ -1,0 +1,1 @@
+"""The service centre's business actions (one function each), re-exported from their modules."""

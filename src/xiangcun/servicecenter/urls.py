@@ -1,0 +1,6 @@
+"""Service-centre pages under /servicecenter/ (namespace `servicecenter`)."""
+
+
+app_name = "servicecenter"
+
+urlpatterns: list[object] = []
