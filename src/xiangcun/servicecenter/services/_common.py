@@ -70,8 +70,10 @@ def action_log(
     **params: Any,
 ) -> AssistedAction:
     """Record what an agent did, for whom, where (a code and plain parameters; never a secret)."""
+    if actor.pk is None:
+        raise NotAnAgentError
     return AssistedAction.objects.create(
-        agent_id=int(actor.pk),
+        agent_id=actor.pk,
         station_id=station_id,
         resident_id=resident_id,
         code=code,
