@@ -1,0 +1,7 @@
+"""Service-centre API: drawers (filled in by its part)."""
+
+from ninja import Router
+
+from xiangcun.accounts.auth import ApiTokenAuth
+
+router = Router(auth=ApiTokenAuth())
