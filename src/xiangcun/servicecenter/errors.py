@@ -5,7 +5,12 @@ Each part of the app adds its own below its heading; shared ones first.
 
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from xiangcun.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 # --- Shared ---------------------------------------------------------------------------------
 
@@ -42,3 +47,42 @@ class ResidentNotFoundError(NotFoundError):
 # --- Residents and assisted orders ------------------------------------------------------------
 
 # --- Cash drawer and commission ---------------------------------------------------------------
+
+
+class NoOpenDrawerError(ConflictError):
+    # Cash is taken only into an open drawer, so every yuan belongs to a shift.
+    code = "no_open_drawer"
+    default_message = _("Open your cash drawer before taking cash.")
+
+
+class DrawerAlreadyOpenError(ConflictError):
+    code = "drawer_already_open"
+    default_message = _("You already have an open cash drawer. Close it first.")
+
+
+class DrawerClosedError(ConflictError):
+    code = "drawer_closed"
+    default_message = _("This cash drawer is already closed; a closed drawer cannot be reopened.")
+
+
+class DrawerNotFoundError(NotFoundError):
+    code = "drawer_not_found"
+    default_message = _("No such cash drawer.")
+
+
+class InvalidCashAmountError(InvalidInputError):
+    code = "invalid_cash_amount"
+    default_message = _(
+        "Enter an amount in yuan with at most two decimals, not negative and not above 1,000,000."
+    )
+
+
+class DrawerMovementConflictError(ConflictError):
+    # The same reference was recorded before with another amount or in another drawer.
+    code = "drawer_movement_conflict"
+    default_message = _("This cash movement was already recorded with other details.")
+
+
+class VarianceReasonRequiredError(InvalidInputError):
+    code = "variance_reason_required"
+    default_message = _("The count differs from what the drawer should hold: say why.")
