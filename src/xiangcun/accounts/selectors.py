@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Q
 
 from xiangcun.accounts.idcards import id_number_hash, id_number_mask, id_number_normalize
 from xiangcun.accounts.models import Household, ResidentProfile, User
@@ -61,3 +62,23 @@ def resident_by_id_number(*, id_number: str) -> ResidentProfile | None:
         .filter(id_number_hash=number_hash)
         .first()
     )
+
+
+def resident_get(*, resident_id: int) -> ResidentProfile | None:
+    """One resident by id (village and login joined), or None."""
+    return (
+        ResidentProfile.objects.select_related("village", "user").filter(pk=resident_id).first()
+    )
+
+
+def resident_by_phone(*, phone: str) -> ResidentProfile | None:
+    """The resident with this mobile number (their own, or their login's), oldest first; raises
+    InvalidPhoneError when it is not one."""
+    phone = mobile_normalize(phone)
+    return (
+        ResidentProfile.objects.select_related("village", "user")
+        .filter(Q(phone=phone) | Q(user__phone=phone))
+        .order_by("pk")
+        .first()
+    )
+

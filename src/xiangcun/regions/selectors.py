@@ -142,6 +142,13 @@ def village_exists(*, village_id: int) -> bool:
     return Village.objects.filter(pk=village_id).exists()
 
 
+def village_id_for_code(*, code: str) -> int | None:
+    """The village with this division code (as /api/v1/regions/.../villages lists them)."""
+    if not isinstance(code, str) or not code.isdigit() or len(code) > 15:
+        return None
+    return Village.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
 def township_exists(*, township_id: int) -> bool:
     return Township.objects.filter(pk=township_id).exists()
 

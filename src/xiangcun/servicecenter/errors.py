@@ -46,6 +46,51 @@ class ResidentNotFoundError(NotFoundError):
 
 # --- Residents and assisted orders ------------------------------------------------------------
 
+
+class ConsentRequiredError(InvalidInputError):
+    code = "consent_required"
+    default_message = _(
+        "Ask the resident whether they agree that this station acts for them, and tick the box."
+    )
+
+
+class InvalidSearchError(InvalidInputError):
+    code = "invalid_search"
+    default_message = _("Search by a mobile number, a name (and village) or an ID card number.")
+
+
+class InvalidPaymentMethodError(InvalidInputError):
+    code = "invalid_payment_method"
+    default_message = _("Choose cash now, cash on pickup or WeChat Pay.")
+
+
+class InvalidIdempotencyKeyError(InvalidInputError):
+    code = "invalid_idempotency_key"
+    default_message = _(
+        "Send an Idempotency-Key header of 1 to 64 letters, digits or the signs - _ : ."
+    )
+
+
+class IdempotencyConflictError(ConflictError):
+    # The console sent this key before with another order: a bug or a reused key, never a retry.
+    code = "idempotency_conflict"
+    default_message = _("This key was already used for a different order.")
+
+
+class PriceChangedError(ConflictError):
+    # details: lines = [{"variant", "expected", "price"}], every line whose price moved.
+    code = "price_changed"
+    default_message = _(
+        "Some prices changed since the order was taken. Tell the resident the new prices and "
+        "take the order again."
+    )
+
+
+class AssistedOrderNotFoundError(NotFoundError):
+    code = "assisted_order_not_found"
+    default_message = _("No such assisted order at your station.")
+
+
 # --- Cash drawer and commission ---------------------------------------------------------------
 
 

@@ -1,8 +1,20 @@
 """The service centre's business actions (one function each), re-exported from their modules."""
 
+from xiangcun.servicecenter.demo import servicecenter_demo_load
 from xiangcun.servicecenter.services.drawer import drawer_cash_in, drawer_open
+from xiangcun.servicecenter.services.orders import assisted_order_place
+from xiangcun.servicecenter.services.residents import (
+    consent_record,
+    consent_withdraw,
+    resident_register_assisted,
+)
 
 __all__ = [
+    "assisted_order_place",
+    "consent_record",
+    "consent_withdraw",
     "drawer_cash_in",
     "drawer_open",
+    "resident_register_assisted",
+    "servicecenter_demo_load",
 ]
