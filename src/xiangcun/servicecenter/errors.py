@@ -131,3 +131,21 @@ class DrawerMovementConflictError(ConflictError):
 class VarianceReasonRequiredError(InvalidInputError):
     code = "variance_reason_required"
     default_message = _("The count differs from what the drawer should hold: say why.")
+
+
+class InvalidHandoverError(InvalidInputError):
+    code = "invalid_handover"
+    default_message = _(
+        "Say who took the cash (warehouse, bank or driver) and an amount no larger than what "
+        "was counted."
+    )
+
+
+class InvalidDenominationsError(InvalidInputError):
+    code = "invalid_denominations"
+    default_message = _("The notes and coins do not add up to the amount counted.")
+
+
+class RefundNotPayableHereError(ConflictError):
+    code = "refund_not_payable_here"
+    default_message = _("This refund is not paid out in cash at this station.")

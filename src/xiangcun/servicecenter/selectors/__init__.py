@@ -1,6 +1,15 @@
 """The service centre's reads, re-exported from their modules."""
 
-from xiangcun.servicecenter.selectors.drawer import drawer_for_cash, drawer_open_for
+from xiangcun.servicecenter.selectors.drawer import (
+    DayReport,
+    DrawerView,
+    MovementRow,
+    drawer_for_cash,
+    drawer_get,
+    drawer_open_for,
+    drawers_for,
+    station_day_report,
+)
 from xiangcun.servicecenter.selectors.orders import (
     assisted_order_get,
     assisted_order_receipt,
@@ -9,11 +18,17 @@ from xiangcun.servicecenter.selectors.orders import (
 from xiangcun.servicecenter.selectors.residents import resident_get, residents_find
 
 __all__ = [
+    "DayReport",
+    "DrawerView",
+    "MovementRow",
     "assisted_order_get",
     "assisted_order_receipt",
     "assisted_orders",
     "drawer_for_cash",
+    "drawer_get",
     "drawer_open_for",
+    "drawers_for",
     "resident_get",
     "residents_find",
+    "station_day_report",
 ]

@@ -24,17 +24,33 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.validators import text_field
+from xiangcun.finance.services import loan_repay
 from xiangcun.ledger.selectors import entry_ids_by_reference
 from xiangcun.ledger.services import entry_post
-from xiangcun.ledger.types import CASH_COUNTY, EntryKind, station_cash_account
+from xiangcun.ledger.types import (
+    CASH_COUNTY,
+    EntryKind,
+    station_cash_account,
+)
+from xiangcun.orders.errors import OrderNotFoundError
+from xiangcun.orders.selectors import order_get
+from xiangcun.payments.selectors import refund_get
+from xiangcun.payments.services import refund_confirm_cash
 from xiangcun.servicecenter.errors import (
     DrawerAlreadyOpenError,
     DrawerMovementConflictError,
     InvalidCashAmountError,
     NoOpenDrawerError,
+    NotAnAgentError,
+    RefundNotPayableHereError,
 )
-from xiangcun.servicecenter.models import Drawer, DrawerMovement
-from xiangcun.servicecenter.services._common import acting_station, action_log, require_agent
+from xiangcun.servicecenter.models import AssistedOrder, Drawer, DrawerMovement
+from xiangcun.servicecenter.services._common import (
+    acting_station,
+    action_log,
+    require_agent,
+)
 
 CENT = Decimal("0.01")
 # No shift at a village counter handles a million yuan: anything above is a typing slip.
@@ -49,7 +65,7 @@ _RECORDED_KINDS = {
 }
 
 # The assisted-action code each movement kind is logged under.
-_ACTION_CODES = {
+_ACTION_CODES: dict[str, str] = {
     DrawerMovement.Kind.ORDER_CASH: "cash_taken",
     DrawerMovement.Kind.LOAN_REPAYMENT: "loan_repayment_taken",
     DrawerMovement.Kind.REFUND: "refund_paid",
@@ -88,6 +104,13 @@ def _signed_amount(value: object) -> Decimal:
     return cash_amount(value, allow_zero=False)
 
 
+def actor_id(actor: AnyUser) -> int:
+    """The acting user's id (require_agent has refused anyone without one)."""
+    if actor.pk is None:
+        raise NotAnAgentError
+    return int(actor.pk)
+
+
 def drawer_expected(drawer: Drawer) -> Decimal:
     """Float + cash in - cash out: the sum of the drawer's movements, its variance excluded."""
     total = (
@@ -98,7 +121,7 @@ def drawer_expected(drawer: Drawer) -> Decimal:
     return (total or Decimal(0)).quantize(CENT)
 
 
-def _locked_open_drawer(actor: AnyUser, station_id: int) -> Drawer:
+def open_drawer_locked(actor: AnyUser, station_id: int) -> Drawer:
     drawer = (
         Drawer.objects.select_for_update()
         .filter(agent_id=actor.pk, station_id=station_id, status=Drawer.Status.OPEN)
@@ -123,7 +146,7 @@ def drawer_open(*, actor: AnyUser, float_amount: object, station_id: int | None 
     try:
         with transaction.atomic():
             drawer = Drawer.objects.create(
-                agent_id=actor.pk,
+                agent_id=actor_id(actor),
                 station_id=station,
                 float_amount=amount,
                 opened_at=timezone.now(),
@@ -146,13 +169,13 @@ def drawer_open(*, actor: AnyUser, float_amount: object, station_id: int | None 
         amount=amount,
         reference=reference,
         ledger_entry_id=entry_id,
-        actor_id=actor.pk,
+        actor_id=actor_id(actor),
     )
     action_log(actor=actor, station_id=station, code="drawer_opened", float=str(amount))
     return drawer
 
 
-def _movement_record(
+def movement_record(
     *,
     actor: AnyUser,
     drawer: Drawer,
@@ -174,7 +197,7 @@ def _movement_record(
                 amount=amount,
                 reference=reference,
                 ledger_entry_id=ledger_entry_id,
-                actor_id=actor.pk,
+                actor_id=actor_id(actor),
             )
         return movement, True
     except IntegrityError:
@@ -211,12 +234,12 @@ def drawer_cash_in(
         raise InvalidCashAmountError(field="amount")
     if not isinstance(reference, str) or not reference.strip() or len(reference) > 80:
         raise DrawerMovementConflictError(field="reference")
-    drawer = _locked_open_drawer(actor, station)
+    drawer = open_drawer_locked(actor, station)
     if ledger_entry_id is None:
         ledger_entry_id = entry_ids_by_reference(kind=ledger_kind, references=[reference]).get(
             reference
         )
-    movement, created = _movement_record(
+    movement, created = movement_record(
         actor=actor,
         drawer=drawer,
         kind=kind,
@@ -233,3 +256,91 @@ def drawer_cash_in(
             reference=reference,
         )
     return movement
+
+
+# --- Cash other apps post, taken or paid through the drawer ----------------------------------
+
+
+@transaction.atomic
+def drawer_loan_repayment(
+    *,
+    actor: AnyUser,
+    loan_id: int,
+    amount: object,
+    reference: str,
+    station_id: int | None = None,
+) -> DrawerMovement:
+    """A borrower repays a loan in cash at the counter: finance.loan_repay(channel="cash")
+    posts it (Dr cash:station ..., reference "repayment:<reference>") and the drawer records
+    it. `reference` is the client's key (at most 64 characters): the same again takes nothing
+    twice. NoOpenDrawerError without an open drawer."""
+    require_agent(actor)
+    station = acting_station(actor, station_id)
+    clean = cash_amount(amount, allow_zero=False)
+    open_drawer_locked(actor, station)
+    repayment = loan_repay(
+        actor=actor,
+        loan_id=loan_id,
+        amount=clean,
+        channel="cash",
+        reference=reference,
+        station_id=station,
+    )
+    return drawer_cash_in(
+        actor=actor,
+        station_id=station,
+        kind=DrawerMovement.Kind.LOAN_REPAYMENT,
+        amount=repayment.amount,
+        reference=f"repayment:{repayment.reference}",
+    )
+
+
+def _refund_payable_here(actor: AnyUser, order_id: int, station: int) -> None:
+    """A cash refund is paid out at the order's own station (its pickup station, or the
+    station whose agent placed it)."""
+    if AssistedOrder.objects.filter(order_id=order_id, station_id=station).exists():
+        return
+    try:
+        order = order_get(order_id=order_id, for_user=actor).order
+    except OrderNotFoundError:
+        raise RefundNotPayableHereError from None
+    if order.station_id != station:
+        raise RefundNotPayableHereError
+
+
+@transaction.atomic
+def drawer_refund_pay(
+    *, actor: AnyUser, refund_number: str, station_id: int | None = None
+) -> DrawerMovement:
+    """Pay a pending cash refund out of the drawer (a returned cash order): payments'
+    refund_confirm_cash posts it (Dr buyer payments clearing / Cr cash:station, kind refund,
+    reference "refund:<number>") and the drawer records the cash out. Paying again returns the
+    first movement."""
+    require_agent(actor)
+    station = acting_station(actor, station_id)
+    number = text_field(
+        refund_number,
+        field="refund",
+        max_length=64,
+        non_text_as_empty=True,
+        error=RefundNotPayableHereError,
+    )
+    open_drawer_locked(actor, station)
+    refund = refund_get(refund_number=number)
+    intent = refund.intent
+    if intent.provider != "cash" or not intent.reference.startswith("order:"):
+        raise RefundNotPayableHereError
+    order_id = intent.reference.removeprefix("order:")
+    if not order_id.isdigit():
+        raise RefundNotPayableHereError
+    _refund_payable_here(actor, int(order_id), station)
+    refund = refund_confirm_cash(actor=actor, refund_number=number, station_id=station)
+    if refund.station_id != station:
+        raise RefundNotPayableHereError
+    return drawer_cash_in(
+        actor=actor,
+        station_id=station,
+        kind=DrawerMovement.Kind.REFUND,
+        amount=-refund.amount,
+        reference=f"refund:{refund.number}",
+    )
