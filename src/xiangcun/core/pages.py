@@ -13,7 +13,7 @@ swallowed: it goes on to `XiangcunErrorMiddleware`, which answers 403.
         return redirect(...)
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -129,3 +129,35 @@ def queued_entry_json(*, record_id: int, status: str, duplicate: bool) -> JsonRe
     """The queue's answer for an entry kept: 201 when new, 200 when it was there already."""
     body = {"id": record_id, "status": status, "duplicate": duplicate}
     return JsonResponse(body, status=200 if duplicate else 201)
+
+
+# The station desk (servicecenter, high up) shows entry points other apps offer an agent, such as
+# "register a job applicant" (jobs) or "take training attendance" (training). Those apps sit
+# below it and may not name it; each registers its entry here, at start-up (AppConfig.ready),
+# and the desk lists what the person's roles may open. Labels are lazy: read in the reader's
+# language when the desk renders.
+
+
+@dataclass(frozen=True)
+class DeskEntry:
+    key: str
+    label: Any  # a lazy translation
+    url_name: str
+    roles: frozenset[str]
+
+
+_DESK_ENTRIES: dict[str, DeskEntry] = {}
+
+
+def desk_entry_register(key: str, label: Any, url_name: str, roles: Iterable[str]) -> None:
+    """Offer an entry on the station desk to people holding any of `roles` (role values). The
+    same key again replaces the entry (apps' ready() may run twice in tests)."""
+    _DESK_ENTRIES[key] = DeskEntry(
+        key=key, label=label, url_name=url_name, roles=frozenset(str(role) for role in roles)
+    )
+
+
+def desk_entries(roles: Iterable[str]) -> list[DeskEntry]:
+    """The registered entries any of `roles` may open, in the order they were registered."""
+    held = {str(role) for role in roles}
+    return [entry for entry in _DESK_ENTRIES.values() if entry.roles & held]

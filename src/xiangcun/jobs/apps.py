@@ -14,3 +14,10 @@ class JobsConfig(AppConfig):
         from xiangcun.jobs.services import JOB_STEP_SMS, job_step_sms
 
         sms_kind_register(JOB_STEP_SMS, job_step_sms)
+
+        # The station desk (servicecenter, above us) lists this among its entry points: an
+        # agent applies for a resident from a posting's page.
+        from xiangcun.core.pages import desk_entry_register
+        from xiangcun.jobs.services._common import HELPERS
+
+        desk_entry_register("jobs_applicant", _("Register a job applicant"), "jobs:list", HELPERS)

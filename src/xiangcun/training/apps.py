@@ -20,3 +20,12 @@ class TrainingConfig(AppConfig):
 
         sms_kind_register(SESSION_REMINDER_SMS, session_reminder_sms)
         sms_kind_register(SEAT_FREED_SMS, seat_freed_sms)
+
+        # The station desk (servicecenter, above us) lists this among its entry points, for
+        # those who may take attendance (trainers; the sheet is theirs).
+        from xiangcun.core.pages import desk_entry_register
+        from xiangcun.training.selectors import TRAINING_STAFF
+
+        desk_entry_register(
+            "training_attendance", _("Take training attendance"), "training:trainer", TRAINING_STAFF
+        )

@@ -72,6 +72,8 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Hand out parcels and take returns."),
             _("Count the cash drawer at the end of the day."),
         ),
+        # The station desk: the agent's day on one page (servicecenter).
+        url_name="servicecenter:desk",
         links=(
             (_("Help a farmer list products"), "console:home"),
             (_("Take cash for an order"), "orders:cash_find"),

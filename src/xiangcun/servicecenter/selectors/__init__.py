@@ -1,5 +1,11 @@
 """The service centre's reads, re-exported from their modules."""
 
+from xiangcun.servicecenter.selectors.desk import (
+    action_text,
+    resident_consents,
+    resident_orders,
+    residents_served_today,
+)
 from xiangcun.servicecenter.selectors.drawer import (
     DayReport,
     DrawerView,
@@ -21,6 +27,7 @@ __all__ = [
     "DayReport",
     "DrawerView",
     "MovementRow",
+    "action_text",
     "assisted_order_get",
     "assisted_order_receipt",
     "assisted_orders",
@@ -28,7 +35,10 @@ __all__ = [
     "drawer_get",
     "drawer_open_for",
     "drawers_for",
+    "resident_consents",
     "resident_get",
+    "resident_orders",
     "residents_find",
+    "residents_served_today",
     "station_day_report",
 ]
