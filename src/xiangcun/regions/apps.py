@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,12 @@ def _divisions_restore(using: str = "default", **kwargs: Any) -> None:
     """Put the country's divisions back into an empty table after `migrate` or `flush`.
 
     The data migration loads them once; a flush (tests that commit, and so empty every table
-    when they end) would otherwise leave later tests and pages without a single province."""
+    when they end) would otherwise leave later tests and pages without a single province.
+
+    The rows go in as one transaction, and this process's in-memory index is cleared before and
+    after: a request served meanwhile (a live server answering a page's late retry) would
+    otherwise have kept a half-filled copy, with some provinces' counties missing."""
+    from xiangcun.regions.division_index import division_index_clear
     from xiangcun.regions.divisions_data import division_inserts
     from xiangcun.regions.models import Division
 
@@ -19,9 +24,11 @@ def _divisions_restore(using: str = "default", **kwargs: Any) -> None:
         return
     if Division.objects.using(using).exists():
         return
-    with connection.cursor() as cursor:
+    division_index_clear()
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         for sql, params in division_inserts():
             cursor.execute(sql, params)
+    division_index_clear()
 
 
 class RegionsConfig(AppConfig):

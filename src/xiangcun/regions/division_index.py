@@ -20,6 +20,9 @@ class DivisionIndex:
 
 _lock = threading.Lock()
 _cached: DivisionIndex | None = None
+# Counts the clears: a build that began before the latest clear may have read the table while it
+# was being refilled, and is used once but never kept.
+_generation = 0
 
 
 def _build() -> DivisionIndex:
@@ -49,16 +52,20 @@ def division_index() -> DivisionIndex:
     index = _cached
     if index is not None:
         return index
+    started = _generation
+    built = _build()
     with _lock:
-        if _cached is None:
-            built = _build()
-            if not built.by_code:
-                return built
+        if _cached is not None:
+            return _cached
+        if built.by_code and started == _generation:
             _cached = built
-        return _cached
+    return built
 
 
 def division_index_clear() -> None:
-    global _cached
+    """Forget this process's copy: after the table changed (a refill after a flush, a new
+    year's codes)."""
+    global _cached, _generation
     with _lock:
         _cached = None
+        _generation += 1
