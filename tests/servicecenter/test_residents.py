@@ -47,10 +47,12 @@ def test_a_resident_without_a_phone_is_registered_with_consent_and_logged(agent,
     resident = services.resident_register_assisted(
         actor=agent, name="杨阿婆", village_id=station.village_id, consent=True
     )
-    assert resident.user_id is None and resident.phone == ""
+    assert resident.user_id is None
+    assert resident.phone == ""
     consent = Consent.objects.get(resident=resident)
     assert (consent.station_id, consent.recorded_by_id) == (station.pk, agent.pk)
-    assert consent.given_at is not None and consent.withdrawn_at is None
+    assert consent.given_at is not None
+    assert consent.withdrawn_at is None
     codes = set(AssistedAction.objects.filter(resident=resident).values_list("code", flat=True))
     assert codes == {"resident_registered", "consent_recorded"}
     assert AssistedAction.objects.filter(agent=agent, station=station).count() == 2
