@@ -168,9 +168,9 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, start + datetime.timedelta(days=1)
 
 
-def station_day_report(*, actor: AnyUser, station_id: int, day: datetime.date) -> DayReport:
-    """A station's cash for one local day (Asia/Shanghai): its agents see their own station,
-    the staff above them any station they name."""
+def station_day_report(*, actor: AnyUser, station_id: int | None, day: datetime.date) -> DayReport:
+    """A station's cash for one local day (Asia/Shanghai): its agents see their own station
+    (`station_id` None: theirs), the staff above them any station they name."""
     station = acting_station(actor, station_id)
     if not isinstance(day, datetime.date):
         day = timezone.localdate()
