@@ -152,6 +152,11 @@ def _products_in_order(ids: list[int]) -> list[Product]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def products_cards(*, product_ids: Iterable[int]) -> list[Product]:
+    """Products with what a card shows (variants, first photo), in the order given, whatever
+    their status (the caller keeps those on sale); a fixed number of queries."""
+    return _products_in_order(list(dict.fromkeys(ids_storable(product_ids))))
+
 # Categories and brands are named by SlugField (ASCII, at most 60): anything else names none,
 # and is not sent to the database (which cannot even encode a lone surrogate).
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")

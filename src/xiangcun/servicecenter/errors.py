@@ -149,3 +149,19 @@ class InvalidDenominationsError(InvalidInputError):
 class RefundNotPayableHereError(ConflictError):
     code = "refund_not_payable_here"
     default_message = _("This refund is not paid out in cash at this station.")
+
+
+# --- Counter console (offline) ----------------------------------------------------------------
+
+
+class CounterLoginRequiredError(PermissionDeniedError):
+    # The console's queue keeps the order and sends it again once the agent has logged in.
+    code = "not_authenticated"
+    status = 401
+    default_message = _("Log in again: the orders on this screen wait until you do.")
+
+
+class CounterOrderUnreadableError(InvalidInputError):
+    # Only a broken or tampered queue entry gets here: the console always sends this shape.
+    code = "invalid_order"
+    default_message = _("This order could not be read. Take it again.")

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from xiangcun.servicecenter.views import counter, counter_pwa
 from xiangcun.servicecenter.views import desk as desk_views
 from xiangcun.servicecenter.views import drawer as drawer_views
 from xiangcun.servicecenter.views import reports as report_views
@@ -31,4 +32,12 @@ urlpatterns: list[URLPattern] = [
 
 # The counter console that keeps working offline: page, service worker, manifest, catalogue
 # snapshot and the JSON endpoint its queue sends orders to (views/counter.py, the offline part).
-urlpatterns += []
+urlpatterns += [
+    path("counter/", counter.counter, name="counter"),
+    path("counter/snapshot.json", counter.counter_snapshot, name="counter_snapshot"),
+    path("counter/search.json", counter.counter_search, name="counter_search"),
+    path("counter/residents.json", counter.counter_residents, name="counter_residents"),
+    path("counter/orders/", counter.counter_order, name="counter_order"),
+    path("sw.js", counter_pwa.counter_worker, name="counter_worker"),
+    path("manifest.webmanifest", counter_pwa.counter_manifest, name="counter_manifest"),
+]

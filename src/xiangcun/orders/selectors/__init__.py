@@ -243,6 +243,19 @@ def orders_awaiting_cash(*, station_id: int | None = None) -> list[Order]:
     return list(rows.order_by("id"))
 
 
+def variants_ordered_most(*, station_id: int, limit: int = 300) -> list[int]:
+    """Variant ids ordered for pickup at a station, most units first (a station's usual goods:
+    the service-centre counter keeps these for searching offline)."""
+    rows = (
+        OrderLine.objects.filter(order__station_id=station_id)
+        .exclude(order__status=Order.Status.CANCELLED)
+        .values("variant_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("-units", "variant_id")
+    )
+    return [int(row["variant_id"]) for row in rows[: max(1, min(limit, 1000))]]
+
+
 def orders_to_pack(*, limit: int = 200) -> list[Order]:
     """Orders the warehouse should pack, oldest first, lines prefetched: paid ones, and cash
     orders that are paid on delivery or at the station (logistics' packing list)."""
