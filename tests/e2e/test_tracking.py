@@ -61,9 +61,7 @@ def test_label_printed_pushes_arrive_and_the_buyer_follows_the_parcel(
     expect(page.locator('[data-testid="tracking-number"]')).to_have_text(number)
     link = page.locator('[data-testid="waybill-label-76x130"]')
     expect(link).to_be_visible()
-    # Known: this staff page lays out 386 px wide in a 360 px phone (no element in it is
-    # wider; the cause is not found yet). Checked at the end, so the journey runs on.
-    carrier_page_width = page.evaluate("document.documentElement.scrollWidth")
+    fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "carriers-parcel-360.png", full_page=True)
     label = page.context.request.get(base + str(link.get_attribute("href")))
     assert label.ok
@@ -115,5 +113,3 @@ def test_label_printed_pushes_arrive_and_the_buyer_follows_the_parcel(
     assert all(not any("\u4e00" <= char <= "\u9fff" for char in text) for text in labels)
     english.screenshot(path=SCREENSHOT_DIR / "carriers-track-en-360.png", full_page=True)
     context.close()
-    if carrier_page_width > 360:
-        pytest.xfail(f"the parcel's carrier page is {carrier_page_width} px wide at 360 px")
