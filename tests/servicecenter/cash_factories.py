@@ -114,3 +114,48 @@ def loan_owing() -> Loan:
     loan = active_loan()
     loan_disbursed_in_ledger(loan)
     return loan
+
+
+def parcel_handed_over_by(agent: User) -> int:
+    """A paid order for pickup at the agent's station, packed at the county warehouse, brought
+    to the station by the driver and handed over by the agent by its pickup code (the real
+    path). Returns the parcel's id."""
+    from tests.logistics.factories import (
+        WarehouseStationFactory,
+        packed,
+        paid_order,
+        staff_member,
+    )
+    from xiangcun.logistics import services as logistics_services
+    from xiangcun.logistics.models import StaffMember
+
+    station = station_of(agent)
+    depot = WarehouseStationFactory()
+    order = paid_order(UserFactory(), goods_in_stock().pk, station=station)
+    parcel = packed(order, staff_member(StaffMember.Job.PACKER, depot))
+    parcel = logistics_services.parcel_station_receive(
+        actor=staff_member(StaffMember.Job.DRIVER, depot), parcel_id=parcel.pk
+    )
+    logistics_services.parcel_handover(
+        actor=agent, station_id=station.pk, code=logistics_services.pickup_code_for(parcel)
+    )
+    return parcel.pk
+
+
+def applicant_entered_by(agent: User) -> int:
+    """A job applicant the agent entered at the counter (with the resident's consent)."""
+    from tests.jobs.factories import PostingFactory
+    from xiangcun.jobs.services import application_submit
+
+    station = station_of(agent)
+    posting = PostingFactory()
+    submitted = application_submit(
+        actor=agent,
+        posting_id=posting.pk,
+        name="张三",
+        phone=f"139{next(_keys):08d}",
+        village_id=posting.station.village_id or station.village_id,
+        consent=True,
+        station_id=station.pk,
+    )
+    return submitted.application.pk

@@ -2,6 +2,7 @@
 recruiters, the county's headcount, and application histories in the reader's language."""
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -234,3 +235,15 @@ def headcount() -> dict[str, Any]:
         "filled": sum(by_role.values()),
         "by_role": {role: by_role.get(role, 0) for role in JobRole.values},
     }
+
+
+def applications_entered_at_counter(*, since: datetime, limit: int = 5000) -> list[tuple[int, int]]:
+    """(application id, user id) for each application a service-centre agent entered for an
+    applicant since `since` (the service centre pays agents a fee per applicant); oldest
+    first."""
+    rows = (
+        Application.objects.filter(source=Source.AGENT, created_at__gte=since)
+        .order_by("id")
+        .values_list("id", "entered_by_id")[: max(1, min(limit, 50_000))]
+    )
+    return [(application_id, user_id) for application_id, user_id in rows]

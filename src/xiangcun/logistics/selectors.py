@@ -5,7 +5,7 @@ fleet, staff and shifts, and farm pickups.
 Each runs a fixed number of queries whatever the number of rows.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -513,3 +513,20 @@ __all__ = [
     "waybill_get",
     "waybills_waiting",
 ]
+
+
+def parcel_handovers(*, since: datetime, limit: int = 5000) -> list[tuple[int, int]]:
+    """(parcel id, user id) for each parcel handed over at a village station by its pickup
+    code since `since`, and who handed it over (the service centre pays agents a fee per
+    parcel); oldest first."""
+    rows = (
+        ParcelEvent.objects.filter(
+            status=Parcel.Status.COLLECTED,
+            actor__isnull=False,
+            created_at__gte=since,
+            parcel__destination=Parcel.Destination.STATION,
+        )
+        .order_by("id")
+        .values_list("parcel_id", "actor_id")[: max(1, min(limit, 50_000))]
+    )
+    return [(parcel_id, actor_id) for parcel_id, actor_id in rows]

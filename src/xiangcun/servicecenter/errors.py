@@ -151,6 +151,16 @@ class RefundNotPayableHereError(ConflictError):
     default_message = _("This refund is not paid out in cash at this station.")
 
 
+class CommissionPermissionDeniedError(PermissionDeniedError):
+    code = "permission_denied"
+    default_message = _("Only finance staff may do this.")
+
+
+class AgentNotFoundError(NotFoundError):
+    code = "agent_not_found"
+    default_message = _("No such agent.")
+
+
 # --- Counter console (offline) ----------------------------------------------------------------
 
 

@@ -1,5 +1,10 @@
 """The service centre's reads, re-exported from their modules."""
 
+from xiangcun.servicecenter.selectors.commission import (
+    CommissionLineRow,
+    CommissionView,
+    commission_for,
+)
 from xiangcun.servicecenter.selectors.desk import (
     action_text,
     resident_consents,
@@ -24,6 +29,8 @@ from xiangcun.servicecenter.selectors.orders import (
 from xiangcun.servicecenter.selectors.residents import resident_get, residents_find
 
 __all__ = [
+    "CommissionLineRow",
+    "CommissionView",
     "DayReport",
     "DrawerView",
     "MovementRow",
@@ -31,6 +38,7 @@ __all__ = [
     "assisted_order_get",
     "assisted_order_receipt",
     "assisted_orders",
+    "commission_for",
     "drawer_for_cash",
     "drawer_get",
     "drawer_open_for",

@@ -96,7 +96,7 @@ def drawer_for_cash(*, actor: AnyUser, station_id: int) -> Drawer:
 def _view(drawer: Drawer, movements: list[DrawerMovement]) -> DrawerView:
     counted_moves = [m for m in movements if m.kind != DrawerMovement.Kind.VARIANCE]
     cash_in = sum((m.amount for m in counted_moves if m.amount > 0), ZERO)
-    cash_out = -sum((m.amount for m in counted_moves if m.amount < 0), ZERO)
+    cash_out = ZERO - sum((m.amount for m in counted_moves if m.amount < 0), ZERO)
     # Open: what it should hold now; closed: what it should have held when counted.
     now = sum((m.amount for m in counted_moves), ZERO)
     expected = drawer.expected if drawer.expected is not None else now
@@ -199,8 +199,8 @@ def station_day_report(*, actor: AnyUser, station_id: int | None, day: datetime.
         floats=total(DrawerMovement.Kind.FLOAT),
         order_cash=total(DrawerMovement.Kind.ORDER_CASH),
         loan_repayments=total(DrawerMovement.Kind.LOAN_REPAYMENT),
-        refunds=-total(DrawerMovement.Kind.REFUND),
-        handed_over=-total(DrawerMovement.Kind.HANDOVER),
+        refunds=ZERO - total(DrawerMovement.Kind.REFUND),
+        handed_over=ZERO - total(DrawerMovement.Kind.HANDOVER),
         variance=total(DrawerMovement.Kind.VARIANCE),
         counted=sum((d.counted or ZERO for d in drawers), ZERO),
         open_drawers=sum(1 for d in drawers if d.status == Drawer.Status.OPEN),

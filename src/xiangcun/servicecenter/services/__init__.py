@@ -1,6 +1,11 @@
 """The service centre's business actions (one function each), re-exported from their modules."""
 
 from xiangcun.servicecenter.demo import servicecenter_demo_load
+from xiangcun.servicecenter.services.commission import (
+    commission_accrue,
+    commission_payout_run,
+    commission_rules_demo_load,
+)
 from xiangcun.servicecenter.services.drawer import (
     drawer_cash_in,
     drawer_loan_repayment,
@@ -17,6 +22,9 @@ from xiangcun.servicecenter.services.residents import (
 
 __all__ = [
     "assisted_order_place",
+    "commission_accrue",
+    "commission_payout_run",
+    "commission_rules_demo_load",
     "consent_record",
     "consent_withdraw",
     "drawer_cash_in",

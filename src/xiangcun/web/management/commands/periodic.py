@@ -19,6 +19,7 @@ from xiangcun.inventory.tasks import low_stock_notify, reservations_expire
 from xiangcun.logistics.tasks import tracking_poll, waybills_retry
 from xiangcun.orders.tasks import late_payments_refund, orders_expire
 from xiangcun.payments.tasks import refunds_poll
+from xiangcun.servicecenter.tasks import commission_accrue_sweep, commission_payouts_daily
 from xiangcun.training.tasks import session_reminders_send
 
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
         # tracking push has told us about for hours are asked about.
         queued += [waybills_retry.enqueue(), tracking_poll.enqueue()]
         now = timezone.localtime()
+        if now.minute % 10 == 0:
+            # Agents' commission on completed assisted orders, parcels and applicants.
+            queued.append(commission_accrue_sweep.enqueue())
         if now.hour == options["daily_hour"] and now.minute == 0:
             queued.append(low_stock_notify.enqueue())
             # The day-before texts to everyone with a seat in a training class.
@@ -57,6 +61,8 @@ class Command(BaseCommand):
             queued.append(loan_arrears_daily.enqueue())
             # Sales settled T+N, then the day's payouts (less loan instalments due).
             queued.append(settlement_and_payouts_daily.enqueue())
+            # Service-centre agents are paid the commission they are owed.
+            queued.append(commission_payouts_daily.enqueue())
             # Finished rows of the database queue would otherwise pile up for ever.
             queued.append(task_results_prune.enqueue())
         self.stdout.write(f"queued {len(queued)} task(s)")
