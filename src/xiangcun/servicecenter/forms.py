@@ -2,6 +2,7 @@
 counts, who may)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ MONEY_WIDGET = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "o
 DENOMINATIONS: tuple[str, ...] = ("100", "50", "20", "10", "5", "1", "0.5", "0.1")
 
 
-def _money(label: object, *, required: bool = True) -> forms.DecimalField:
+def _money(label: Any, *, required: bool = True) -> forms.DecimalField:
     # Bounded at the edge (twelve digits, two places); the services refuse negative or absurd.
     return forms.DecimalField(
         label=label,

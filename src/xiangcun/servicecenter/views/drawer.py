@@ -36,7 +36,7 @@ CLOSE_ERROR_FIELDS = {
 
 
 def _drawer_url(request: HttpRequest, station: StationSummary, **query: Any) -> str:
-    url = reverse("servicecenter:drawer") + page_context(request, station)["station_query"]
+    url = reverse("servicecenter:drawer") + str(page_context(request, station)["station_query"])
     for name, value in query.items():
         url += ("&" if "?" in url else "?") + f"{name}={value}"
     return url

@@ -19,6 +19,7 @@ from xiangcun.regions.types import StationSummary
 from xiangcun.servicecenter import selectors, services
 from xiangcun.servicecenter.forms import FindForm, ResidentForm
 from xiangcun.servicecenter.selectors.desk import resident_consents, resident_orders
+from xiangcun.servicecenter.selectors.residents import resident_consented, resident_row
 from xiangcun.servicecenter.views._common import page_context, station_page
 
 # Which form field a registration refusal belongs beside (by the error's field).
@@ -111,7 +112,11 @@ def resident_new(request: HttpRequest, *, station: StationSummary) -> HttpRespon
 @require_safe
 @station_page
 def resident(request: HttpRequest, resident_id: int, *, station: StationSummary) -> HttpResponse:
-    row = selectors.resident_get(actor=request.user, resident_id=resident_id)
+    # The station the page acts for (a supervisor names it): the resident must have consented
+    # there.
+    row = resident_row(
+        resident_consented(actor=request.user, resident_id=resident_id, station_id=station.id)
+    )
     context = page_context(
         request,
         station,
