@@ -166,3 +166,50 @@ def test_three_cash_orders_taken_offline_are_placed_once(
     assert counts(shop) == (3, 3, 3, 3)
     assert not [text for text in problems if "Content Security Policy" in text]
     context.close()
+
+
+def test_prices_changed_while_offline_wait_for_the_agents_decision(
+    browser: Any, live_server: Any, shop: dict[str, Any]
+) -> None:
+    rice, honey = shop["variants"][0], shop["variants"][1]
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    log_in(page, live_server.url, shop["agent"].phone, PASSWORD)
+    page.goto(f"{live_server.url}/servicecenter/counter/?resident={shop['resident'].pk}")
+    root = page.locator("[data-counter]")
+    expect(root).to_have_attribute("data-offline-ready", "true", timeout=60_000)
+
+    context.set_offline(True)
+    take_order(page, "dami", rice)
+    take_order(page, "tfm", honey)
+    expect(page.locator('[data-testid="queue-waiting"] li')).to_have_count(2)
+    # While the station was offline, both prices went up.
+    Variant.objects.filter(pk=rice.pk).update(price=Decimal("13.00"))
+    Variant.objects.filter(pk=honey.pk).update(price=Decimal("48.00"))
+    context.set_offline(False)
+
+    decide = page.locator('[data-testid="queue-decide"] > li')
+    expect(decide).to_have_count(2, timeout=60_000)
+    expect(decide.first).to_contain_text("13.00")
+    expect(decide.first).to_contain_text("12.50")
+    assert counts(shop) == (0, 0, 0, 0)  # nothing placed, nothing repriced on its own
+    fits = page.evaluate("document.documentElement.scrollWidth")
+    assert fits <= 360
+    page.screenshot(path=SCREENSHOT_DIR / "servicecenter-counter-decide-360.png", full_page=True)
+
+    # The resident agrees to the rice at ¥13.00: sent again (a new key), placed at that price.
+    decide.first.locator("button", has_text=root.get_attribute("data-text-accept")).click()
+    expect(page.locator('[data-testid="queue-sent"] li')).to_have_count(1, timeout=60_000)
+    # The honey is dropped: the screen says what to tell the resident.
+    decide = page.locator('[data-testid="queue-decide"] > li')
+    expect(decide).to_have_count(1)
+    decide.first.locator("button", has_text=root.get_attribute("data-text-drop")).click()
+    expect(page.locator("[data-counter-tell]")).to_contain_text("杨奶奶")
+    expect(page.locator("[data-counter-tell]")).to_contain_text("45.00")
+    expect(page.locator('[data-testid="queue-decide"] > li')).to_have_count(0)
+
+    orders = list(Order.objects.filter(placed_by=shop["agent"]))
+    assert [str(order.total) for order in orders] == ["13.00"]
+    assert counts(shop) == (1, 1, 1, 1)
+    context.close()

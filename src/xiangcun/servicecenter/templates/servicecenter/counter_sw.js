@@ -43,17 +43,30 @@ function pageKey(url) {
   return parsed.origin + parsed.pathname + (station ? "?station=" + encodeURIComponent(station) : "");
 }
 
-function fetchSoon(request) {
-  return new Promise(function (resolve, reject) {
-    var timer = setTimeout(function () {
-      reject(new Error("timeout"));
-    }, WAIT_MS);
-    fetch(request).then(function (response) {
+// The network's answer if it comes within WAIT_MS; else (or when it fails) the kept copy; with
+// no copy, the network's answer whenever it comes. `fresh` sees a good answer (to keep it).
+function networkFirst(request, key, fresh) {
+  var network = fetch(request).then(function (response) {
+    if (fresh && keepable(response)) {
+      fresh(response.clone());
+    }
+    return response;
+  });
+  return new Promise(function (resolve) {
+    var fallback = function () {
+      fromCache(key).then(function (hit) {
+        resolve(hit || network.catch(function () {
+          return Response.error();
+        }));
+      });
+    };
+    var timer = setTimeout(fallback, WAIT_MS);
+    network.then(function (response) {
       clearTimeout(timer);
       resolve(response);
-    }, function (error) {
+    }, function () {
       clearTimeout(timer);
-      reject(error);
+      fallback();
     });
   });
 }
@@ -142,40 +155,25 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate" && url.pathname === PAGE) {
-    event.respondWith(fetchSoon(request).catch(function () {
-      return fromCache(pageKey(request.url)).then(function (hit) {
-        return hit || Response.error();
-      });
-    }));
+    event.respondWith(networkFirst(request, pageKey(request.url)));
     return;
   }
   if (url.pathname === SNAPSHOT) {
-    event.respondWith(fetchSoon(request).then(function (response) {
-      if (keepable(response)) {
-        var copy = response.clone();
-        caches.open(CACHE).then(function (cache) {
-          return cache.put(request.url, copy);
-        });
-      }
-      return response;
-    }).catch(function () {
-      return fromCache(request.url).then(function (hit) {
-        return hit || Response.error();
+    event.respondWith(networkFirst(request, request.url, function (copy) {
+      caches.open(CACHE).then(function (cache) {
+        return cache.put(request.url, copy);
       });
     }));
     return;
   }
-  var isAsset = ASSETS.indexOf(url.pathname) !== -1;
-  var isPhoto = url.pathname.indexOf("{{ media_url }}") === 0;
-  if (isAsset || isPhoto) {
-    event.respondWith(
-      (isPhoto ? fromCache(request.url).then(function (hit) {
-        return hit || fetch(request);
-      }) : fetchSoon(request).catch(function () {
-        return fromCache(request.url).then(function (hit) {
-          return hit || Response.error();
-        });
-      }))
-    );
+  if (url.pathname.indexOf("{{ media_url }}") === 0) {
+    // Photos do not change under their name: the kept one, else the network.
+    event.respondWith(fromCache(request.url).then(function (hit) {
+      return hit || fetch(request);
+    }));
+    return;
+  }
+  if (ASSETS.indexOf(url.pathname) !== -1) {
+    event.respondWith(networkFirst(request, request.url));
   }
 });
