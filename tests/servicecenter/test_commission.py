@@ -196,3 +196,29 @@ def test_an_agent_sees_only_their_own_commission() -> None:
     with pytest.raises(AgentNotFoundError):
         selectors.commission_for(actor=agent, agent_id=other.pk)
     assert selectors.commission_for(actor=supervisor(), agent_id=other.pk).agent_id == other.pk
+
+
+@pytest.mark.usefixtures("rules")
+def test_the_admin_edits_rules_and_reads_the_rest(client: object) -> None:
+    from django.test import Client
+
+    from tests.accounts.factories import UserFactory
+
+    assert isinstance(client, Client)
+    agent = agent_at()
+    drawer = drawer_opened(agent)
+    completed(cash_order(agent))
+    services.commission_accrue()
+    client.force_login(UserFactory(admin=True))
+    for model in (
+        "commissionrule",
+        "commissionline",
+        "drawer",
+        "consent",
+        "assistedorder",
+        "assistedaction",
+    ):
+        assert client.get(f"/admin/servicecenter/{model}/").status_code == 200, model
+    assert client.get(f"/admin/servicecenter/drawer/{drawer.pk}/change/").status_code == 200
+    rule = CommissionRule.objects.get(kind="parcel_fee")
+    assert client.get(f"/admin/servicecenter/commissionrule/{rule.pk}/change/").status_code == 200
