@@ -37,7 +37,7 @@ from xiangcun.servicecenter.selectors.drawer import drawer_for_cash
 from xiangcun.servicecenter.selectors.residents import resident_consented
 from xiangcun.servicecenter.services._common import acting_station, action_log, require_agent
 from xiangcun.servicecenter.services.drawer import drawer_cash_in
-from xiangcun.servicecenter.services.residents import is_id
+from xiangcun.servicecenter.services.residents import actor_pk, is_id
 from xiangcun.servicecenter.types import AssistedOrderPlaced
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
@@ -247,7 +247,7 @@ def assisted_order_place(
         station_id=where["station"],
         address=where["address"],
         payment_method=order_method,
-        idempotency_key=_orders_key(actor.pk, idempotency_key),
+        idempotency_key=_orders_key(actor_pk(actor), idempotency_key),
         placed_by=actor,
         recipient=resident.name,
         phone=_contact_phone(resident, actor, station),
@@ -284,7 +284,7 @@ def _recorded(
             assisted = AssistedOrder.objects.create(
                 order=order,
                 resident_id=resident_id,
-                agent_id=actor.pk,
+                agent_id=actor_pk(actor),
                 station_id=station,
                 payment=payment,
                 idempotency_key=key,

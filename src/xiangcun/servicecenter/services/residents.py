@@ -16,6 +16,7 @@ from xiangcun.regions.errors import UnknownVillageError
 from xiangcun.servicecenter.errors import (
     ConsentRequiredError,
     NoConsentError,
+    NotAnAgentError,
     ResidentNotFoundError,
 )
 from xiangcun.servicecenter.models import Consent
@@ -33,6 +34,13 @@ def is_id(value: object) -> bool:
 ID_NUMBER_MAX = 40
 
 
+def actor_pk(actor: AnyUser) -> int:
+    """The acting user's id (a visitor has none and acts for nobody)."""
+    if actor.pk is None:
+        raise NotAnAgentError
+    return int(actor.pk)
+
+
 def _consent_ensure(*, actor: AnyUser, resident_id: int, station_id: int) -> tuple[Consent, bool]:
     """The live consent of the resident at the station, recorded now if there is none."""
     live = Consent.objects.filter(
@@ -45,7 +53,7 @@ def _consent_ensure(*, actor: AnyUser, resident_id: int, station_id: int) -> tup
             consent = Consent.objects.create(
                 resident_id=resident_id,
                 station_id=station_id,
-                recorded_by_id=actor.pk,
+                recorded_by_id=actor_pk(actor),
                 given_at=timezone.now(),
             )
     except IntegrityError:

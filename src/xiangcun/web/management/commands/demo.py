@@ -30,6 +30,7 @@ from xiangcun.orders import services as orders_services
 from xiangcun.regions import services as regions_services
 from xiangcun.regions.types import DemoRegionsResult
 from xiangcun.sellers import services as sellers_services
+from xiangcun.servicecenter import services as servicecenter_services
 from xiangcun.shipping import services as shipping_services
 from xiangcun.traceability import selectors as traceability_selectors
 from xiangcun.traceability import services as traceability_services
@@ -128,6 +129,7 @@ class Command(BaseCommand):
                 ),
             ),
             ("finance", lambda: finance_services.finance_demo_load(password=DEMO_PASSWORD)),
+            ("servicecenter", servicecenter_services.servicecenter_demo_load),
         ]
         labels = {
             "regions": _("County, townships, villages and stations"),
@@ -143,6 +145,7 @@ class Command(BaseCommand):
             "shipping": _("Carriers, shipping rates and free shipping"),
             "history": _("Eight months of past sales for three shops"),
             "finance": _("Loans in every state, repayments, payout accounts"),
+            "servicecenter": _("Service-centre residents, commission rules and an assisted order"),
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
