@@ -309,10 +309,13 @@ def test_the_page_refuses_a_buyer_and_a_resident_without_consent(counter: Counte
     }
 
 
-def test_the_snapshot_holds_the_stations_usual_goods_first_with_pinyin(counter: Counter) -> None:
+def test_the_snapshot_holds_the_stations_usual_goods_first_with_pinyin(
+    counter: Counter, django_capture_on_commit_callbacks: Any
+) -> None:
     Variant.objects.filter(pk=counter.honey.pk).update(name="土蜂蜜")
     # The rice was never ordered here: it fills the snapshot up as one of the newest goods.
-    products_reindex(product_ids=[counter.rice.product_id, counter.honey.product_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        products_reindex(product_ids=[counter.rice.product_id, counter.honey.product_id])
     counter.post(
         counter.body(lines=[{"variant": counter.honey.pk, "quantity": 1, "price": "45.00"}])
     )
