@@ -135,6 +135,38 @@ def order_viewers() -> dict[str, Access]:
     }
 
 
+# Service centre (issue 10, servicecenter/services/_common.py): an agent acts at their own
+# station (OWN: their side's station, resident, order and drawer); the staff above them
+# (warehouse manager, programme manager, administrator) act for any station they name.
+SC_SUPERVISORS = (Role.WAREHOUSE, Role.PROGRAMME_MANAGER, Role.ADMIN)
+
+
+def sc_staff() -> dict[str, Access]:
+    return {Role.AGENT.value: OWN, **only(*SC_SUPERVISORS)}
+
+
+def _sc_station(ids: Ids) -> dict[str, Any]:
+    return {"station": ids["station"]}
+
+
+def _sc_order_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "resident": ids["sc_resident"],
+        "lines": [{"variant": ids["variant"], "quantity": 1}],
+        "payment_method": "cash_on_pickup",
+        "station": ids["station"],
+    }
+
+
+def _sc_counter_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "resident": ids["sc_resident"],
+        "lines": [{"variant": ids["variant"], "quantity": 1, "price": ids["variant_price"]}],
+        "payment_method": "cash_on_pickup",
+        "station": ids["station"],
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -145,6 +177,10 @@ class Row:
     params: Mapping[str, str] = field(default_factory=dict)
     body: Body | None = None
     query: Body | None = None
+    # Request headers the operation needs (an Idempotency-Key), from the target side's ids.
+    headers: Callable[[Ids], dict[str, str]] | None = None
+    # A page that takes a JSON body (the counter's queue), not a form.
+    json: bool = False
     multipart: bool = False
     shows: str = ""
     aspect: str = ""
@@ -354,6 +390,43 @@ API_ROWS: tuple[Row, ...] = (
     Row("GET", f"{API}/finance/portfolio", only(*LOAN_OFFICERS)),
     Row("POST", f"{API}/finance/loans/{{loan_id}}/write-off", only(*LOAN_OFFICERS),
         params={"loan_id": "repay_loan"}, body=lambda ids: {"reason": "authz"}),
+    # --- service centre (issue 10): residents, assisted orders and drawers for an agent at
+    # their own station and the staff above them; an agent naming another station is 403, another
+    # station's order or drawer 404. Cash into a drawer (hand-over, refund, loan repayment) is the
+    # drawer's own agent's only (an unknown refund number is the step's own 404 refund_not_found)
+    # ---
+    Row("GET", f"{API}/servicecenter/residents", sc_staff(), shows="sc_resident",
+        query=lambda ids: {"station": ids["station"], "q": ids["sc_resident_name"]}),
+    Row("POST", f"{API}/servicecenter/residents", sc_staff(),
+        body=lambda ids: {"name": "authz walk-in", "village": ids["village_code"],
+                          "consent": True, "station": ids["station"]}),
+    Row("POST", f"{API}/servicecenter/orders", sc_staff(), body=_sc_order_body,
+        headers=lambda ids: {"Idempotency-Key": f"authz-matrix-{ids['station']}"}),
+    Row("GET", f"{API}/servicecenter/orders", sc_staff(), shows="sc_order", query=_sc_station),
+    Row("GET", f"{API}/servicecenter/orders/{{order_id}}", sc_staff(),
+        params={"order_id": "sc_order"}),
+    Row("POST", f"{API}/servicecenter/drawers", sc_staff(),
+        body=lambda ids: {"float": "10.00", "station": ids["station"]},
+        note="the agent's drawer is open already: 409 drawer_already_open for them"),
+    Row("GET", f"{API}/servicecenter/drawers", sc_staff(), note="the caller's own drawers"),
+    Row("GET", f"{API}/servicecenter/drawers/report", sc_staff(), query=_sc_station),
+    Row("GET", f"{API}/servicecenter/drawers/{{drawer_id}}", sc_staff(),
+        params={"drawer_id": "drawer"}),
+    Row("POST", f"{API}/servicecenter/drawers/{{drawer_id}}/close", sc_staff(),
+        params={"drawer_id": "drawer"}, body=lambda ids: {"counted": "50.00"}),
+    Row("POST", f"{API}/servicecenter/drawers/{{drawer_id}}/handovers",
+        only(Role.AGENT, access=OWN), params={"drawer_id": "drawer"},
+        body=lambda ids: {"handed_to": "warehouse", "amount": "1.00",
+                          "handover_number": "authz-handover"}),
+    Row("POST", f"{API}/servicecenter/drawers/{{drawer_id}}/refunds", only(Role.AGENT, access=OWN),
+        params={"drawer_id": "drawer"}, body=lambda ids: {"refund_number": "authz-no-refund"},
+        answers=("refund_not_found",)),
+    Row("POST", f"{API}/servicecenter/drawers/{{drawer_id}}/loan-repayments",
+        only(Role.AGENT, access=OWN), params={"drawer_id": "drawer"},
+        body=lambda ids: {"loan": ids["repay_loan"], "amount": "1.00",
+                          "reference": "authz-sc-loan"}),
+    Row("GET", f"{API}/servicecenter/commission", only(Role.AGENT, *SC_SUPERVISORS),
+        note="the caller's own commission; staff may name an agent"),
     # --- inventory ---
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock", everyone(), anonymous=True),
     Row("GET", f"{API}/inventory/variants/{{variant_id}}/stock",
@@ -725,6 +798,45 @@ PAGE_ROWS: tuple[Row, ...] = (
         body=lambda ids: {"reason": ""}),
     Row("GET", "01/<str:gtin>/10/<str:lot>", everyone(), anonymous=True,
         params={"lot": "lot_code"}),
+    # --- service centre (issue 10): the desk and its pages for an agent at their own station
+    # (?station= of another station is 403) and the staff above them (who name the station; the
+    # desk without one asks them to choose). The console's service worker and manifest are public
+    # files; its JSON answers 401/403 like the API ---
+    Row("GET", "servicecenter/", sc_staff(), query=_sc_station, shows="sc_station"),
+    Row("GET", "servicecenter/residents/", sc_staff(), shows="sc_resident",
+        query=lambda ids: {"station": ids["station"], "q": ids["sc_resident_name"]}),
+    Row("GET", "servicecenter/residents/new/", sc_staff(), query=_sc_station,
+        shows="sc_station"),
+    Row("POST", "servicecenter/residents/new/", sc_staff(),
+        body=lambda ids: {"station": ids["station"], "name": "authz walk-in",
+                          "village": ids["village"], "consent": "on"}),
+    Row("GET", "servicecenter/residents/<int:resident_id>/", sc_staff(),
+        params={"resident_id": "sc_resident"}, query=_sc_station),
+    Row("POST", "servicecenter/residents/<int:resident_id>/withdraw/", sc_staff(),
+        params={"resident_id": "sc_resident"}, body=_sc_station, flash=True),
+    Row("GET", "servicecenter/orders/<int:order_id>/receipt/", sc_staff(),
+        params={"order_id": "sc_order"}),
+    Row("GET", "servicecenter/drawer/", sc_staff(), query=_sc_station, shows="sc_station"),
+    Row("POST", "servicecenter/drawer/<int:drawer_id>/close/", sc_staff(),
+        params={"drawer_id": "drawer"},
+        body=lambda ids: {"station": ids["station"], "counted": "50.00"}),
+    Row("GET", "servicecenter/drawer/loan-repayment/", sc_staff(), query=_sc_station,
+        shows="sc_station"),
+    Row("GET", "servicecenter/drawer/refund/", sc_staff(), query=_sc_station,
+        shows="sc_station"),
+    Row("GET", "servicecenter/report/", sc_staff(), query=_sc_station, shows="sc_station",
+        note="supervisors choose among every station; an agent's list holds their own"),
+    Row("GET", "servicecenter/commission/", only(Role.AGENT, *SC_SUPERVISORS),
+        note="the caller's own commission (none for supervisors)"),
+    Row("GET", "servicecenter/counter/", sc_staff(), query=_sc_station, shows="sc_station"),
+    Row("GET", "servicecenter/counter/snapshot.json", sc_staff(), query=_sc_station),
+    Row("GET", "servicecenter/counter/search.json", sc_staff(), query=_sc_station),
+    Row("GET", "servicecenter/counter/residents.json", sc_staff(), shows="sc_resident",
+        query=lambda ids: {"station": ids["station"], "q": ids["sc_resident_name"]}),
+    Row("POST", "servicecenter/counter/orders/", sc_staff(), json=True, body=_sc_counter_body,
+        headers=lambda ids: {"Idempotency-Key": f"authz-counter-{ids['station']}"}),
+    Row("GET", "servicecenter/sw.js", everyone(), anonymous=True),
+    Row("GET", "servicecenter/manifest.webmanifest", everyone(), anonymous=True),
     # --- home and role workspaces ---
     Row("GET", "", everyone(), anonymous=True),
     Row("GET", "workspace/<slug:role>/", only(*WORKSPACE_ROLES, access=OWN),

@@ -184,7 +184,7 @@ def _send(cell: Cell, world: World, client: Client) -> "TestResponse":
     body = row.body(ids) if row.body else None
     query = row.query(ids) if row.query else None
     is_api = row.path.startswith("/api/")
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = dict(row.headers(ids)) if row.headers else {}
     client.cookies.clear()
     if cell.actor != ANONYMOUS:
         if is_api:
@@ -205,6 +205,10 @@ def _send(cell: Cell, world: World, client: Client) -> "TestResponse":
             headers=headers,
         )
     assert method == "post", f"a page row is GET or POST, not {row.method}"
+    if row.json:
+        return client.post(
+            url, json.dumps(body or {}), content_type="application/json", headers=headers
+        )
     return client.post(url, body or {}, headers=headers)
 
 

@@ -505,4 +505,48 @@ def world_build() -> World:
         )
         side.ids.update(repay_loan=running.pk, repayment=taken.pk)
         side.markers["repay_loan"] = running.number
+    for side in sides:
+        side.ids.update(_servicecenter(side))  # service centre (issue 10)
     return World(a=sides[0], b=sides[1])
+
+
+# --- Service centre (issue 10): a resident who consented at this side's station, an order the
+# agent placed for them (cash on pickup) and the agent's open drawer ---
+def _servicecenter(side: Side) -> dict[str, Any]:
+    from xiangcun.accounts.models import ResidentProfile
+    from xiangcun.catalog.models import Variant
+    from xiangcun.regions.models import Village
+    from xiangcun.servicecenter import services as servicecenter
+    from xiangcun.servicecenter.models import Consent
+
+    agent = side.users[Role.AGENT]
+    station_id = side.ids["station"]
+    resident = ResidentProfile.objects.create(
+        name=f"SC resident {side.name}", village_id=side.ids["village"]
+    )
+    Consent.objects.create(
+        resident=resident, station_id=station_id, recorded_by=agent, given_at=timezone.now()
+    )
+    order = servicecenter.assisted_order_place(
+        actor=agent,
+        resident_id=resident.pk,
+        lines=[(side.ids["variant"], 1)],
+        payment_method="cash_on_pickup",
+        idempotency_key=f"authz-world-{side.name}",
+        station_id=station_id,
+    ).order
+    drawer = servicecenter.drawer_open(
+        actor=agent, float_amount=Decimal("50.00"), station_id=station_id
+    )
+    side.markers.update(
+        sc_resident=resident.name, sc_order=order.number, sc_station=f"Station {side.name}"
+    )
+    price = Variant.objects.get(pk=side.ids["variant"]).price
+    return {
+        "sc_resident": resident.pk,
+        "sc_resident_name": resident.name,
+        "sc_order": order.pk,
+        "drawer": drawer.pk,
+        "village_code": Village.objects.get(pk=side.ids["village"]).code,
+        "variant_price": f"{price:.2f}",
+    }

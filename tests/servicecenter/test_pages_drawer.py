@@ -160,6 +160,7 @@ def test_report_for_the_agents_station_and_a_supervisors_choice(
     html = _signed_in(client, agent).get(reverse("servicecenter:report"), **EN).content.decode()
     assert 'data-testid="report"' in html
     assert "¥30.00" in html
+    StationFactory()  # with more than one station, a supervisor chooses
     boss = supervisor()
     _signed_in(client, boss)
     choose = client.get(reverse("servicecenter:report"), **EN).content.decode()

@@ -97,8 +97,7 @@ def _commission(request: HttpRequest) -> Any:
     if Role.AGENT not in request_roles(request):
         return None
     try:
-        commission_for = getattr(selectors, "commission_for", None)  # part B adds it
-        return None if commission_for is None else commission_for(actor=request.user)
+        return selectors.commission_for(actor=request.user)
     except XiangcunError:
         return None
 
