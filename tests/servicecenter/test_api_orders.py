@@ -148,6 +148,12 @@ def test_a_buyer_is_403(client: Client, bearer, setup, buyer) -> None:
             "resident": 1,
             "lines": [{"variant": 1, "quantity": 1}],
             "payment_method": "cash",
+            "expected_prices": {"²": "1.00"},
+        },
+        {
+            "resident": 1,
+            "lines": [{"variant": 1, "quantity": 1}],
+            "payment_method": "cash",
             "expected_prices": {"1": "-1"},
         },
     ],

@@ -190,9 +190,10 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
     if payload.expected_prices is not None:
         expected = {}
         for variant, price in payload.expected_prices.items():
-            if not variant.isdigit():
-                raise InvalidInputError(field="expected_prices")
-            expected[int(variant)] = price
+            try:
+                expected[int(variant)] = price
+            except ValueError:
+                raise InvalidInputError(field="expected_prices") from None
     placed = assisted_order_place(
         actor=api_user(request),
         resident_id=payload.resident,

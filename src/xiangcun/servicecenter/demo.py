@@ -15,7 +15,10 @@ from xiangcun.catalog.selectors import (
     product_ids_search,
     products_cards,
     variant_availability,
+    variant_on_sale,
+    variants_for_order,
 )
+from xiangcun.orders.selectors import variants_ordered_most
 from xiangcun.orders.services import order_transition
 from xiangcun.orders.types import OrderStatus
 from xiangcun.regions.selectors import station_get, villages_for_township
@@ -31,16 +34,25 @@ DEMO_ORDER_KEY = "demo-assisted-1"
 DEMO_ID_NUMBER = "522636194807160023"
 
 
-def _goods(limit: int = 2) -> list[int]:
-    """Variants of the demo catalogue with stock, for the demo order."""
+def _goods(station_id: int, limit: int = 2) -> list[int]:
+    """Goods the station usually orders (else the catalogue's first page), on sale and with
+    stock, for the demo order."""
+    candidates = variants_ordered_most(station_id=station_id, limit=50)
+    if len(candidates) < limit:
+        for product in products_cards(product_ids=product_ids_search(page_size=20).items):
+            candidates.extend(variant.pk for variant in product_active_variants(product))
+    variants = variants_for_order(variant_ids=candidates)
+    stock = variant_availability(variant_ids=candidates)
     found: list[int] = []
-    for product in products_cards(product_ids=product_ids_search(page_size=20).items):
-        variants = product_active_variants(product)
-        stock = variant_availability(variant_ids=[variant.pk for variant in variants])
-        found.extend(variant.pk for variant in variants if stock.get(variant.pk, 0) >= 5)
-        if len(found) >= limit:
+    for variant_id in candidates:
+        variant = variants.get(variant_id)
+        if variant is None or not variant_on_sale(variant) or variant_id in found:
+            continue
+        if stock.get(variant_id, 0) >= 5:
+            found.append(variant_id)
+        if len(found) == limit:
             break
-    return found[:limit]
+    return found
 
 
 def servicecenter_demo_load() -> dict[str, int]:
@@ -90,7 +102,7 @@ def servicecenter_demo_load() -> dict[str, int]:
         services.drawer_open(actor=agent, float_amount=DEMO_FLOAT, station_id=station_id)
         made["drawers"] += 1
 
-    goods = _goods()
+    goods = _goods(station_id)
     if goods:
         placed = services.assisted_order_place(
             actor=agent,
