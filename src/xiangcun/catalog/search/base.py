@@ -107,7 +107,8 @@ class FullTextBackend:
                 direction=doc.direction,
                 min_price=doc.min_price,
                 listed_at=doc.listed_at,
-                terms_name=" ".join(doc.name) if with_terms else "",
+                # Never empty once indexed ("-" is no term): see SqliteFtsBackend._delete.
+                terms_name=(" ".join(doc.name) or "-") if with_terms else "",
                 terms_tags=" ".join(doc.tags) if with_terms else "",
                 terms_body=" ".join(doc.body) if with_terms else "",
             )

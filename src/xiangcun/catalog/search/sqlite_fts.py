@@ -59,12 +59,14 @@ class SqliteFtsBackend(FullTextBackend):
                 )
 
     def _delete(self, ids: list[int]) -> None:
+        # Only rows that were indexed: FTS5 takes a 'delete' of a row it never had for a
+        # corrupt index. An indexed row never has an empty `terms_name` (base._rows).
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {COLUMNS}) SELECT 'delete', "
                 f"product_id, {COLUMNS} FROM {SearchRow._meta.db_table} "
-                f"WHERE product_id IN ({marks})",
+                f"WHERE product_id IN ({marks}) AND terms_name != ''",
                 ids,
             )
         SearchRow.objects.filter(product_id__in=ids).delete()
