@@ -81,7 +81,8 @@ def test_three_cash_orders_taken_offline_are_placed_once(
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     base = live_server.url
     log_in(page, base, shop["agent"].phone, PASSWORD)
     url = f"{base}/servicecenter/counter/?resident={shop['resident'].pk}"
@@ -110,6 +111,7 @@ def test_three_cash_orders_taken_offline_are_placed_once(
     page.close()
     page = context.new_page()
     page.on("console", lambda message: problems.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     root = page.locator("[data-counter]")
     expect(page.locator('[data-testid="queue-waiting"] li')).to_have_count(3)
@@ -165,6 +167,7 @@ def test_three_cash_orders_taken_offline_are_placed_once(
     assert created == [False, False, False]
     assert counts(shop) == (3, 3, 3, 3)
     assert not [text for text in problems if "Content Security Policy" in text]
+    assert errors == []  # no script error on the live page or the kept copy
     context.close()
 
 

@@ -18,6 +18,7 @@ WORKER_VERSION = "1"
 ASSET_FILES = (
     "web/site.css",
     "servicecenter/counter.css",
+    "servicecenter/counter-queue.js",
     "servicecenter/counter.js",
     "servicecenter/counter-icon.svg",
     "servicecenter/counter-icon-192.png",

@@ -1,32 +1,24 @@
 // The counter console: choose a resident, find goods (online the storefront's search; offline the
 // station's snapshot, by name, pinyin or initials), build the order, choose the payment, place.
 //
-// Every order goes through one queue, online or not: it is written to IndexedDB ("xc-counter",
-// store "orders") with a key made here (crypto.randomUUID), then sent one at a time to the
-// server with that key as Idempotency-Key. A retry after a lost answer sends the same key and
-// body, so the server answers with the order it already made: never a second order or a second
-// cash posting. The server's answer decides what happens to an entry:
-//   200/201 JSON          sent: the order number and a link to the receipt
-//   409 price_changed,    "needs your decision": the server's message per line; the agent
-//   insufficient_stock,   accepts the new prices or removes the line (sent again under a NEW
-//   any other 4xx JSON    key, since the body changed), sends again, or drops the order (and
-//                         reads the resident the text shown)
-//   401, not JSON,        kept and tried again (every few seconds and on the `online` event):
-//   5xx, no network       a login page or a CSRF refusal is not the server's word on an order
-// Nothing is dropped or repriced without the agent pressing a button. Every text shown comes
-// from the page's data-text-* attributes, already in the reader's language.
+// Every order goes through the queue (counter-queue.js, loaded first), online or not, each with
+// its own key. The server's verdict decides: sent (number, receipt link); "needs your decision"
+// (price_changed, insufficient_stock or another refusal: the server's message per line; the
+// agent accepts the new prices or removes a line, both sent again under a NEW key since the body
+// changed, sends again, or drops the order and reads the resident the text shown); or kept and
+// tried again (no network, 5xx, logged out). Nothing is dropped or repriced without the agent
+// pressing a button. Every text comes from the page's data-text-* attributes, already in the
+// reader's language.
 (function () {
   "use strict";
 
   var root = document.querySelector("[data-counter]");
-  if (!root || !window.indexedDB || !window.fetch) {
+  var queue = window.XcCounterQueue;
+  if (!root || !queue || !window.indexedDB || !window.fetch) {
     return;
   }
   var RETRY_MS = 5000;
-  var ANSWER_MS = 20000;
-  var SEARCH_MS = 4000;
   var SENT_KEPT = 30;
-  var RESIDENTS_KEY = "xc-counter:residents";
   var station = root.getAttribute("data-station");
   var urls = {
     page: root.getAttribute("data-url-page"),
@@ -38,6 +30,17 @@
   };
   var el = function (name) {
     return root.querySelector("[data-counter-" + name + "]");
+  };
+  var newKey = queue.newKey;
+  var yuan = queue.yuan;
+  var totalOf = queue.totalOf;
+  var putEntry = queue.putEntry;
+  var deleteEntry = queue.deleteEntry;
+  var allEntries = function () {
+    return queue.allEntries(station);
+  };
+  var send = function (entry) {
+    return queue.send(entry, urls.orders, text);
   };
   var state = {
     resident: null,
@@ -75,153 +78,12 @@
     return item;
   }
 
-  function newKey() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID();
-    }
-    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) {
-      return (b + 0x100).toString(16).slice(1);
-    }).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
-      hex.slice(20)].join("-");
-  }
-
-  // Money in fen, so 0.1 + 0.2 is never 0.30000000000000004.
-  function fen(price) {
-    var parts = String(price).split(".");
-    return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
-  }
-
-  function yuan(amount) {
-    var sign = amount < 0 ? "-" : "";
-    var value = Math.abs(amount);
-    return sign + Math.floor(value / 100) + "." + ("0" + (value % 100)).slice(-2);
-  }
-
-  function totalOf(lines) {
-    return lines.reduce(function (sum, line) {
-      return sum + fen(line.price) * line.quantity;
-    }, 0);
-  }
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function withTimeout(promise, ms) {
-    return new Promise(function (resolve, reject) {
-      var timer = window.setTimeout(function () {
-        reject(new Error("timeout"));
-      }, ms);
-      promise.then(function (value) {
-        window.clearTimeout(timer);
-        resolve(value);
-      }, function (error) {
-        window.clearTimeout(timer);
-        reject(error);
-      });
-    });
-  }
-
-  function getJSON(url) {
-    return withTimeout(window.fetch(url, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-      redirect: "manual",
-    }), SEARCH_MS).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      if (!response.ok || type.indexOf("application/json") === -1) {
-        throw new Error("not json");
-      }
-      return response.json();
-    });
-  }
-
-  // ---- the queue in IndexedDB -----------------------------------------------------------------
-
-  var dbReady = new Promise(function (resolve, reject) {
-    var request = window.indexedDB.open("xc-counter", 1);
-    request.onupgradeneeded = function () {
-      var store = request.result.createObjectStore("orders", { keyPath: "key" });
-      store.createIndex("queuedAt", "queuedAt");
-    };
-    request.onsuccess = function () {
-      resolve(request.result);
-    };
-    request.onerror = function () {
-      reject(request.error);
-    };
-  });
-
-  function tx(mode, work) {
-    return dbReady.then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var transaction = db.transaction("orders", mode);
-        var result = work(transaction.objectStore("orders"));
-        transaction.oncomplete = function () {
-          resolve(result && "result" in result ? result.result : result);
-        };
-        transaction.onerror = function () {
-          reject(transaction.error);
-        };
-      });
-    });
-  }
-
-  function allEntries() {
-    return tx("readonly", function (store) {
-      return store.index("queuedAt").getAll();
-    }).then(function (entries) {
-      return (entries || []).filter(function (entry) {
-        return String(entry.station) === String(station);
-      });
-    });
-  }
-
-  function putEntry(entry) {
-    return tx("readwrite", function (store) {
-      store.put(entry);
-    });
-  }
-
-  function deleteEntry(key) {
-    return tx("readwrite", function (store) {
-      store["delete"](key);
-    });
-  }
 
   // ---- residents ------------------------------------------------------------------------------
 
-  // Residents chosen on this device (id, name, what tells them apart), so the console can open
-  // for them offline. No ID number or full phone number is kept.
-  function knownResidents() {
-    try {
-      var list = JSON.parse(window.localStorage.getItem(RESIDENTS_KEY) || "[]");
-      return Array.isArray(list) ? list : [];
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function rememberResident(resident) {
-    var list = knownResidents().filter(function (other) {
-      return String(other.id) !== String(resident.id);
-    });
-    list.unshift(resident);
-    try {
-      window.localStorage.setItem(RESIDENTS_KEY, JSON.stringify(list.slice(0, 200)));
-    } catch (error) {
-      // full or forbidden: the resident is still chosen on this page
-    }
-  }
-
   function chooseResident(resident) {
     state.resident = resident;
-    rememberResident(resident);
+    queue.rememberResident(resident);
     var url = new URL(window.location.href);
     url.searchParams.set("resident", resident.id);
     url.searchParams["delete"]("q");
@@ -262,13 +124,13 @@
 
   function findResidents(query) {
     var url = urls.residents + "&q=" + encodeURIComponent(query);
-    return getJSON(url).then(function (body) {
+    return queue.getJSON(url).then(function (body) {
       return (body.items || []).map(function (row) {
         return { id: row.id, name: row.name, detail: [row.phone_masked, row.village].join(" ").trim() };
       });
     }, function () {
       var words = query.toLowerCase();
-      return knownResidents().filter(function (row) {
+      return queue.knownResidents().filter(function (row) {
         return (row.name + " " + (row.detail || "")).toLowerCase().indexOf(words) !== -1;
       });
     });
@@ -285,7 +147,7 @@
       });
     } else if (asked) {
       // A page kept for offline use: the resident comes from this device's list.
-      var known = knownResidents().filter(function (row) {
+      var known = queue.knownResidents().filter(function (row) {
         return String(row.id) === asked;
       })[0];
       if (known) {
@@ -307,28 +169,6 @@
   }
 
   // ---- goods ----------------------------------------------------------------------------------
-
-  function normalise(value) {
-    return String(value || "").normalize("NFKC").toLowerCase();
-  }
-
-  // The snapshot's search: every word typed must be in the name, or start one of its pinyin
-  // terms (full pinyin, initials, syllables), or be part of its full pinyin.
-  function searchSnapshot(query) {
-    var words = normalise(query).split(/\s+/).filter(Boolean);
-    if (!words.length) {
-      return state.snapshot.slice(0, 40);
-    }
-    return state.snapshot.filter(function (item) {
-      var name = normalise(item.name + " " + item.variant_name);
-      var terms = normalise(item.terms).split(" ");
-      return words.every(function (word) {
-        return name.indexOf(word) !== -1 || terms.some(function (term) {
-          return term.indexOf(word) === 0 || (term.length > 3 && term.indexOf(word) !== -1);
-        });
-      });
-    }).slice(0, 40);
-  }
 
   function goodsRows(items) {
     var list = el("results");
@@ -372,19 +212,19 @@
     var offline = function () {
       if (mine === searchCount) {
         hint.textContent = text("searching-offline");
-        goodsRows(searchSnapshot(query));
+        goodsRows(queue.searchSnapshot(state.snapshot, query));
       }
     };
     if (!navigator.onLine || !query) {
       if (!query) {
         hint.textContent = "";
-        goodsRows(searchSnapshot(""));
+        goodsRows(queue.searchSnapshot(state.snapshot, ""));
         return;
       }
       offline();
       return;
     }
-    getJSON(urls.search + "&q=" + encodeURIComponent(query)).then(function (body) {
+    queue.getJSON(urls.search + "&q=" + encodeURIComponent(query)).then(function (body) {
       if (mine === searchCount) {
         hint.textContent = "";
         goodsRows(body.items || []);
@@ -400,10 +240,10 @@
         searchGoods(input.value.trim());
       }, 250);
     });
-    getJSON(urls.snapshot).then(function (body) {
+    queue.getJSON(urls.snapshot).then(function (body) {
       state.snapshot = body.items || [];
       if (!input.value.trim()) {
-        goodsRows(searchSnapshot(""));
+        goodsRows(queue.searchSnapshot(state.snapshot, ""));
       }
     }, function () {
       state.snapshot = [];
@@ -503,98 +343,6 @@
   }
 
   // ---- sending ----------------------------------------------------------------------------------
-
-  function bodyOf(entry) {
-    return JSON.stringify({
-      resident: entry.resident.id,
-      station: parseInt(entry.station, 10),
-      payment_method: entry.payment,
-      lines: entry.lines.map(function (line) {
-        return { variant: line.variant, quantity: line.quantity, price: line.price };
-      }),
-    });
-  }
-
-  // The server's word on each line it named: a new price (price_changed: details.lines, and
-  // details.short for goods that also ran short), or not enough left (insufficient_stock:
-  // details.lines, or details.variant_id for one line).
-  function problemOf(body, entry) {
-    var details = body.details || {};
-    var byVariant = {};
-    entry.lines.forEach(function (line) {
-      byVariant[line.variant] = line;
-    });
-    var repriced = body.code === "price_changed" ? details.lines || [] : [];
-    var short = body.code === "price_changed" ? details.short || [] : details.lines || [];
-    if (!short.length && details.variant_id) {
-      short = [{ variant: details.variant_id, requested: details.requested, available: details.available }];
-    }
-    var lines = [];
-    repriced.forEach(function (changed) {
-      var line = byVariant[changed.variant];
-      if (line && changed.price !== undefined) {
-        lines.push({
-          variant: line.variant,
-          price: String(changed.price),
-          message: text("price-changed", { name: line.name, price: changed.price, expected: changed.expected }),
-        });
-      }
-    });
-    short.forEach(function (missing) {
-      var line = byVariant[missing.variant];
-      if (line) {
-        lines.push({
-          variant: line.variant,
-          price: null,
-          message: text("short", { name: line.name, available: missing.available, requested: missing.requested }),
-        });
-      }
-    });
-    return { code: String(body.code || ""), message: String(body.message || ""), lines: lines };
-  }
-
-  // Resolves "settled" (the server's verdict is recorded), "wait" (try later) or "blocked".
-  function send(entry) {
-    return withTimeout(window.fetch(urls.orders, {
-      method: "POST",
-      body: bodyOf(entry),
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "Idempotency-Key": entry.key,
-        "X-CSRFToken": csrfToken(),
-      },
-      credentials: "same-origin",
-      redirect: "manual",
-    }), ANSWER_MS).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      var status = response.status;
-      if (status === 408 || status === 429 || status >= 500) {
-        return "wait";
-      }
-      if (response.type === "opaqueredirect" || type.indexOf("application/json") === -1 || status === 401) {
-        return "blocked";
-      }
-      return response.json().then(function (body) {
-        if (status < 300) {
-          entry.state = "sent";
-          entry.problem = null;
-          entry.result = { number: body.number, total: body.total, receipt: body.receipt_url, created: body.created };
-          entry.sentAt = Date.now();
-        } else {
-          entry.state = "decide";
-          entry.problem = problemOf(body, entry);
-        }
-        return putEntry(entry).then(function () {
-          return "settled";
-        });
-      }, function () {
-        return "blocked";
-      });
-    }, function () {
-      return "wait";
-    });
-  }
 
   function sendAll() {
     return allEntries().then(function (entries) {
@@ -821,39 +569,6 @@
     });
   }
 
-  // ---- offline use ------------------------------------------------------------------------------
-
-  // Ask the service worker to keep this page (without the resident) and the snapshot with its
-  // photos; say so on the screen when it has.
-  function warm(registration) {
-    var worker = registration.active;
-    if (!worker || !window.MessageChannel || !navigator.onLine) {
-      return;
-    }
-    var channel = new MessageChannel();
-    channel.port1.onmessage = function (event) {
-      if (event.data && event.data.ok) {
-        var ready = el("ready");
-        ready.textContent = text("ready");
-        ready.hidden = false;
-        root.setAttribute("data-offline-ready", "true");
-      }
-    };
-    var page = urls.page + (new URL(window.location.href).searchParams.get("station") ? "?station=" + station : "");
-    worker.postMessage({ type: "warm", urls: [page, urls.snapshot] }, [channel.port2]);
-  }
-
-  function startWorker() {
-    if (!("serviceWorker" in navigator) || !window.isSecureContext) {
-      return;
-    }
-    navigator.serviceWorker.register(urls.worker, { scope: "/servicecenter/" }).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(warm, function () {
-      return null; // no worker: the console still works online, and the queue still keeps orders
-    });
-  }
-
   // ---- start ------------------------------------------------------------------------------------
 
   startResident();
@@ -871,5 +586,11 @@
   }, RETRY_MS);
   render();
   drain();
-  startWorker();
+  var asked = new URL(window.location.href).searchParams.get("station");
+  queue.startWorker(urls.worker, [urls.page + (asked ? "?station=" + station : ""), urls.snapshot], function () {
+    var ready = el("ready");
+    ready.textContent = text("ready");
+    ready.hidden = false;
+    root.setAttribute("data-offline-ready", "true");
+  });
 })();
