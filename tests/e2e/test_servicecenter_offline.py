@@ -179,8 +179,15 @@ def test_prices_changed_while_offline_wait_for_the_agents_decision(
     context.set_default_timeout(30_000)
     page = context.new_page()
     log_in(page, live_server.url, shop["agent"].phone, PASSWORD)
-    page.goto(f"{live_server.url}/servicecenter/counter/?resident={shop['resident'].pk}")
+    # The agent finds the resident by name (the residents who consented at this station).
+    page.goto(f"{live_server.url}/servicecenter/counter/")
     root = page.locator("[data-counter]")
+    form = page.locator("[data-counter-resident-form]")
+    form.locator('input[name="q"]').fill("杨奶奶")
+    form.locator("button").click()
+    page.locator("[data-counter-residents] button", has_text="杨奶奶").click()
+    expect(page.locator('[data-testid="counter-resident"]')).to_contain_text("杨奶奶")
+    assert f"resident={shop['resident'].pk}" in page.url
     expect(root).to_have_attribute("data-offline-ready", "true", timeout=60_000)
 
     context.set_offline(True)
