@@ -170,3 +170,14 @@ def test_bad_bodies_are_refused_with_a_code(client: Client, bearer, setup, body)
 def test_bad_paths_are_not_500(client: Client, bearer, setup, path) -> None:
     _station, agent, _resident, _rice = setup
     assert client.get(URL + path, headers=bearer(agent)).status_code in (404, 400, 422)
+
+
+def test_wechat_answers_the_qr_code_for_the_resident_to_scan(
+    client: Client, bearer, setup, wechat
+) -> None:
+    _station, agent, resident, rice = setup
+    answer = _post(client, _body(resident, rice, payment="wechat"), bearer(agent))
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["status"] == "pending_payment"
+    assert answer.json()["payment"]["code_url"].startswith("weixin://")
+    assert not DrawerMovement.objects.filter(kind="order_cash").exists()
