@@ -275,7 +275,9 @@ def test_without_the_csrf_token_nothing_is_placed(counter: Counter) -> None:
 def test_a_supervisor_names_the_station(counter: Counter) -> None:
     boss = Client()
     boss.force_login(supervisor())
-    assert boss.get(reverse("servicecenter:counter")).status_code == 409
+    choose = boss.get(reverse("servicecenter:counter"))  # first the station to act for
+    assert choose.status_code == 200
+    assert f"?station={counter.station.pk}" in choose.content.decode()
     page = boss.get(reverse("servicecenter:counter") + f"?station={counter.station.pk}")
     assert page.status_code == 200
 

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_POST, require_safe
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.pages import refusal_json
 from xiangcun.orders.errors import InvalidIdempotencyKeyError
-from xiangcun.regions.selectors import station_get
+from xiangcun.regions.types import StationSummary
 from xiangcun.servicecenter import selectors, services
 from xiangcun.servicecenter.errors import CounterLoginRequiredError, CounterOrderUnreadableError
 from xiangcun.servicecenter.models import AssistedOrder
 from xiangcun.servicecenter.services._common import acting_station
+from xiangcun.servicecenter.views._common import station_page
 from xiangcun.servicecenter.views.counter_snapshot import catalogue_search, station_snapshot
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -174,11 +175,12 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @login_required
 @never_cache
 @ensure_csrf_cookie  # the queue sends the cookie's token in X-CSRFToken; the page has no form
-def counter(request: HttpRequest) -> HttpResponse:
+@station_page
+def counter(request: HttpRequest, station: StationSummary) -> HttpResponse:
     """The console. `?resident=<id>` opens it for that resident (who must have consented at this
-    station); `?q=` finds residents (without JavaScript too); supervisors add `?station=<id>`."""
-    station_id = acting_station(request.user, _station_asked(request))
-    station = station_get(station_id=station_id)
+    station); `?q=` finds residents (without JavaScript too); supervisors add `?station=<id>`
+    (or choose the station first)."""
+    station_id = station.id
     resident = None
     resident_id = _id(request.GET.get("resident", ""))
     if resident_id is not None:
