@@ -313,13 +313,11 @@ class SearchRow(models.Model):
     direction = models.CharField(max_length=4, choices=Direction.choices)
     min_price = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     listed_at = models.DateTimeField()
-    # The product's search terms, space-separated, by where they came from: the name (best),
-    # brand, category and synonyms, and everything else. SQLite's full-text table reads them as
-    # its external content (migration 0004); on PostgreSQL they stay empty and a `document`
-    # tsvector column (made by migration 0004, not declared here) holds them instead.
-    terms_name = models.TextField(default="", blank=True)
-    terms_tags = models.TextField(default="", blank=True)
-    terms_body = models.TextField(default="", blank=True)
+    # SQLite only: the terms the full-text table was given for this product, zlib-compressed
+    # (name, brand/categories/synonyms and the rest, separated by a tab): its contentless FTS5
+    # table needs them to take the product out again (migration 0005). PostgreSQL keeps the
+    # terms in a `document` tsvector column instead (migration 0004, not declared here).
+    terms = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("search row")

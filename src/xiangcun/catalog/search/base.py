@@ -15,6 +15,7 @@ No match: the query relaxes and says so (`SearchHits.relaxed`): its characters, 
 words (parts that match nothing alone are dropped; then any part), then pinyin one letter off.
 """
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,20 @@ class Match:
 
     parts: tuple[tuple[str, ...], ...]
     any_part: bool = False
+
+
+def term_columns(doc: ProductDocument) -> tuple[str, str, str]:
+    """A document's terms as the three columns of a full-text row: name, tags, body."""
+    return " ".join(doc.name), " ".join(doc.tags), " ".join(doc.body)
+
+
+def terms_blob(columns: tuple[str, str, str]) -> bytes:
+    return zlib.compress("\t".join(columns).encode(), 9)
+
+
+def terms_from_blob(blob: bytes) -> tuple[str, str, str]:
+    name, tags, body = zlib.decompress(blob).decode().split("\t")
+    return name, tags, body
 
 
 def _match(parts: Iterable[str], *, any_part: bool = False) -> Match:
@@ -96,7 +111,8 @@ class FullTextBackend:
             self._delete([product_id])
 
     @staticmethod
-    def _rows(documents: Sequence[ProductDocument], *, with_terms: bool) -> list[SearchRow]:
+    def _rows(documents: Sequence[ProductDocument], *, terms: bool) -> list[SearchRow]:
+        """SearchRow rows; with `terms`, each keeps its terms compressed (`terms_blob`)."""
         return [
             SearchRow(
                 product_id=doc.product_id,
@@ -107,10 +123,7 @@ class FullTextBackend:
                 direction=doc.direction,
                 min_price=doc.min_price,
                 listed_at=doc.listed_at,
-                # Never empty once indexed ("-" is no term): see SqliteFtsBackend._delete.
-                terms_name=(" ".join(doc.name) or "-") if with_terms else "",
-                terms_tags=" ".join(doc.tags) if with_terms else "",
-                terms_body=" ".join(doc.body) if with_terms else "",
+                terms=terms_blob(term_columns(doc)) if terms else None,
             )
             for doc in documents
         ]

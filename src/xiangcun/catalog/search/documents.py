@@ -74,8 +74,10 @@ def _document(product: Product, extra: list[tuple[str, frozenset[str]]]) -> Prod
         places += [seller.village.name, seller.village.name_en]
     if seller.township is not None:
         places += [seller.township.name, seller.township.name_en]
-    for part in [*places, product.description, product.description_en]:
+    for part in places:
         body |= text_terms(part)
+    for part in [product.description, product.description_en]:
+        body |= text_terms(part, pinyin=False)
     tags -= name
     body -= name | tags
     township_id = village.township_id if village is not None else seller.township_id

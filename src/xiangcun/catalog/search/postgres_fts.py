@@ -26,9 +26,6 @@ ROW_COLUMNS = (
     "direction",
     "min_price",
     "listed_at",
-    "terms_name",
-    "terms_tags",
-    "terms_body",
     "document",
 )
 
@@ -75,9 +72,6 @@ class PostgresFtsBackend(FullTextBackend):
                 doc.direction,
                 doc.min_price,
                 doc.listed_at,
-                "",
-                "",
-                "",
                 tsvector_literal(doc),
             )
             for doc in documents

@@ -1,12 +1,13 @@
 # ruff: noqa: S608 - SQL is assembled from table names and fixed fragments; values are parameters.
-"""SQLite: an FTS5 table over SearchRow's term columns (external content, made by migration 0004).
+"""SQLite: a contentless FTS5 table of the products' terms (migrations 0004 and 0005).
 
-`catalog_search_fts` indexes `terms_name`, `terms_tags` and `terms_body` of `catalog_searchrow`
-(rowid = product id) with `detail=column` (which column a term is in, no positions: enough for
-the tiers and much smaller) and prefix indexes for one- and two-character prefixes (pinyin
-initials and short words). The terms are ours (text.py); FTS5's unicode61 tokenizer only splits
-them at the spaces. External content: the terms are read back from SearchRow to take a product
-out (FTS5's 'delete' needs the values it indexed), so the row and the index change together.
+`catalog_search_fts` (rowid = product id) has three columns, the name's terms, the brand's,
+categories' and synonyms' terms, and the rest, indexed with `detail=column` (which column a
+term is in, no positions: enough for the relevance tiers, and much smaller) and prefix indexes
+for one- and two-character prefixes (pinyin initials, short words). The terms are ours
+(text.py); FTS5's unicode61 tokenizer only splits them at the spaces. Contentless: the index
+keeps no copy of the text; to take a product out FTS5 must be given the terms it indexed, so
+SearchRow keeps them zlib-compressed (`terms`), and the row and the index change together.
 """
 
 from collections.abc import Sequence
@@ -15,7 +16,12 @@ from typing import Any
 from django.db import connection
 
 from xiangcun.catalog.models import SearchRow
-from xiangcun.catalog.search.base import FullTextBackend, Match
+from xiangcun.catalog.search.base import (
+    FullTextBackend,
+    Match,
+    term_columns,
+    terms_from_blob,
+)
 from xiangcun.catalog.search.documents import ProductDocument
 
 FTS_TABLE = "catalog_search_fts"
@@ -46,29 +52,28 @@ class SqliteFtsBackend(FullTextBackend):
         return f"{FTS_TABLE} MATCH %s", [fts_expression(match, name_only=name_only, whole=whole)]
 
     def _write(self, documents: Sequence[ProductDocument]) -> None:
-        SearchRow.objects.bulk_create(self._rows(documents, with_terms=True), batch_size=500)
-        ids = [doc.product_id for doc in documents]
+        SearchRow.objects.bulk_create(self._rows(documents, terms=True), batch_size=500)
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, {COLUMNS}) SELECT product_id, {COLUMNS} "
-                    f"FROM {SearchRow._meta.db_table} WHERE product_id IN ({marks})",
-                    chunk,
-                )
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, {COLUMNS}) VALUES (%s, %s, %s, %s)",
+                [(doc.product_id, *term_columns(doc)) for doc in documents],
+            )
 
     def _delete(self, ids: list[int]) -> None:
-        # Only rows that were indexed: FTS5 takes a 'delete' of a row it never had for a
-        # corrupt index. An indexed row never has an empty `terms_name` (base._rows).
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {COLUMNS}) SELECT 'delete', "
-                f"product_id, {COLUMNS} FROM {SearchRow._meta.db_table} "
-                f"WHERE product_id IN ({marks}) AND terms_name != ''",
-                ids,
-            )
+        # Only rows that were indexed, with exactly the terms they were indexed with: FTS5
+        # takes a 'delete' of anything else for a corrupt index.
+        rows = SearchRow.objects.filter(product_id__in=ids, terms__isnull=False)
+        gone = [
+            (product_id, *terms_from_blob(bytes(blob)))
+            for product_id, blob in rows.values_list("product_id", "terms")
+        ]
+        if gone:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {COLUMNS}) "
+                    "VALUES ('delete', %s, %s, %s, %s)",
+                    gone,
+                )
         SearchRow.objects.filter(product_id__in=ids).delete()
 
     def clear(self) -> None:

@@ -75,15 +75,17 @@ def _cut(term: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _terms_cached(text: str) -> frozenset[str]:
+def _terms_cached(text: str, pinyin: bool = True) -> frozenset[str]:
     tokenizer = _jieba()
     terms: set[str] = set()
     for han, latin in _RUNS.findall(normalise(text)):
         if han:
             terms.update(han)
             for word in tokenizer.cut_for_search(han, HMM=False):
-                full, initials = pinyin_of(word)
                 terms.add(word)
+                if not pinyin:
+                    continue
+                full, initials = pinyin_of(word)
                 if full:
                     terms.add(full)
                 if len(initials) > 1:
@@ -94,9 +96,10 @@ def _terms_cached(text: str) -> frozenset[str]:
     return frozenset(_cut(term) for term in terms)
 
 
-def text_terms(text: str) -> frozenset[str]:
-    """Every term a piece of text is found by."""
-    return _terms_cached(text) if text else frozenset()
+def text_terms(text: str, *, pinyin: bool = True) -> frozenset[str]:
+    """Every term a piece of text is found by; without `pinyin`, its words and characters only
+    (descriptions: shoppers type pinyin for what goods are called, not for how they are told)."""
+    return _terms_cached(text, pinyin) if text else frozenset()
 
 
 # Names longer than this (in Chinese characters) get no suffix pinyin past it.
