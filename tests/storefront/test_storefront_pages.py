@@ -244,9 +244,9 @@ def test_search_page_query_count(
 ) -> None:
     client.get(reverse("shop:search"), {"q": "fm"})  # warm the session machinery
     # Filter choices: categories, brands (+ their certificates), townships. Search: hits and
-    # count. Cards: products (shop, brand, category, village joined), variants, first photos,
-    # certificates, brand certificates.
-    with django_assert_num_queries(11):
+    # count. Cards, as plain values: products (shop, brand, category, village joined), lowest
+    # prices, first photos, certificates valid today (the product's and its brand's).
+    with django_assert_num_queries(10):
         client.get(reverse("shop:search"), {"q": "fm"})
 
 

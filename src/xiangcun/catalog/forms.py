@@ -58,6 +58,13 @@ def _price_field(label: Any) -> forms.DecimalField:
     )
 
 
+class ListSelect(forms.Select):
+    """A select for long lists without option groups (categories, brands, townships): rendered
+    like Django's, several times faster (`catalog/widgets/select.html`)."""
+
+    template_name = "catalog/widgets/select.html"
+
+
 class SearchForm(forms.Form):
     """The storefront search: a plain GET form whose every value is optional."""
 
@@ -74,14 +81,18 @@ class SearchForm(forms.Form):
             }
         ),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    brand = forms.ChoiceField(label=_("Brand"), required=False)
-    township = forms.ChoiceField(label=_("Where it comes from"), required=False)
-    direction = forms.ChoiceField(label=_("Goods"), required=False, choices=DIRECTION_CHOICES)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
+    brand = forms.ChoiceField(label=_("Brand"), required=False, widget=ListSelect)
+    township = forms.ChoiceField(label=_("Where it comes from"), required=False, widget=ListSelect)
+    direction = forms.ChoiceField(
+        label=_("Goods"), required=False, choices=DIRECTION_CHOICES, widget=ListSelect
+    )
     certified = forms.BooleanField(label=_("Certified products only"), required=False)
     price_min = _price_field(_("Lowest price (¥)"))
     price_max = _price_field(_("Highest price (¥)"))
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=ListSelect
+    )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(

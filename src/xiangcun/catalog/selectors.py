@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.catalog.cards import product_cards
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
@@ -36,13 +39,14 @@ from xiangcun.catalog.models import (
 )
 from xiangcun.catalog.search import base as search_index
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
-from xiangcun.catalog.types import BrandCounts
+from xiangcun.catalog.types import BrandCounts, ProductCard
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
 from xiangcun.sellers.selectors import seller_can_manage
 
 AvailabilitySource = Callable[..., dict[int, int]]
+T = TypeVar("T")
 
 REVIEW_PERMISSION = "catalog.review_product"
 PAGE_SIZE_MAX = 100
@@ -157,6 +161,7 @@ def products_cards(*, product_ids: Iterable[int]) -> list[Product]:
     their status (the caller keeps those on sale); a fixed number of queries."""
     return _products_in_order(list(dict.fromkeys(ids_storable(product_ids))))
 
+
 # Categories and brands are named by SlugField (ASCII, at most 60): anything else names none,
 # and is not sent to the database (which cannot even encode a lone surrogate).
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -166,7 +171,7 @@ def _slug_may_exist(slug: str | None) -> bool:
     return not slug or _SLUG.fullmatch(slug) is not None
 
 
-def products_search(
+def product_ids_search(
     *,
     query: str = "",
     category: str | None = None,
@@ -179,8 +184,9 @@ def products_search(
     sort: str = "relevance",
     page: int = 1,
     page_size: int = 20,
-) -> Page[Product]:
-    """Listed products matching the text (Chinese, pinyin, initials or English) and filters.
+) -> Page[int]:
+    """Ids of the listed products matching the text (Chinese, pinyin, initials or English) and
+    the filters, one page of them best first, with how many matched.
 
     `category` is a slug and includes its children, `brand` a slug, `township` a division
     code (the origin village's township, else the shop's); `certified` keeps products whose
@@ -199,7 +205,7 @@ def products_search(
     if price_min is not None and price_max is not None and price_min > price_max:
         raise InvalidPriceRangeError(field="price_min")
     page_size = max(1, min(page_size, PAGE_SIZE_MAX))
-    empty = Page[Product](items=[], count=0, page=page, page_size=page_size)
+    empty = Page[int](items=[], count=0, page=page, page_size=page_size)
     if not all(_slug_may_exist(slug) for slug in (category, brand)):
         return empty
     category_ids: tuple[int, ...] = ()
@@ -233,15 +239,31 @@ def products_search(
             limit=page_size,
         )
     )
-    items = _products_in_order(hits.product_ids) if hits.product_ids else []
     return Page(
-        items=items,
+        items=list(hits.product_ids),
         count=hits.count,
         page=page,
         page_size=page_size,
         count_capped=hits.count >= search_index.COUNT_CAP,
         relaxed=hits.relaxed,
     )
+
+
+def _page_of(found: Page[int], items: list[T]) -> Page[T]:
+    """The page of ids with these items instead, every other field (count, ...) as it was."""
+    return Page(**{**{f.name: getattr(found, f.name) for f in fields(found)}, "items": items})
+
+
+def products_search(**filters: Any) -> Page[Product]:
+    """`product_ids_search` (same filters, same checks) with the products, as the API shows."""
+    found = product_ids_search(**filters)
+    return _page_of(found, _products_in_order(found.items) if found.items else [])
+
+
+def product_cards_search(**filters: Any) -> Page[ProductCard]:
+    """`product_ids_search` (same filters, same checks) with the products' cards, for pages."""
+    found = product_ids_search(**filters)
+    return _page_of(found, product_cards(product_ids=found.items))
 
 
 # --- one product, a shop's products --------------------------------------------------------------
@@ -274,6 +296,20 @@ def products_for_seller(*, seller_id: int, listed_only: bool = False) -> list[Pr
     if listed_only:
         rows = rows.filter(status=Product.Status.LISTED)
     return list(_with_card(rows.order_by("-id")))
+
+
+def product_cards_for_seller(
+    *, seller_id: int, page: int = 1, page_size: int = 20
+) -> Page[ProductCard]:
+    """One page of a shop's listed products, newest first, as cards (the shop page). A page
+    past the last is the last, as Django's `Paginator.get_page` gives."""
+    page_size = max(1, min(page_size, PAGE_SIZE_MAX))
+    rows = Product.objects.filter(seller_id=seller_id, status=Product.Status.LISTED)
+    count = rows.count()
+    page = max(1, min(page, -(-count // page_size)))
+    start = (page - 1) * page_size
+    ids = list(rows.order_by("-id").values_list("pk", flat=True)[start : start + page_size])
+    return Page(items=product_cards(product_ids=ids), count=count, page=page, page_size=page_size)
 
 
 def listed_product_counts(*, seller_ids: Iterable[int]) -> dict[int, int]:

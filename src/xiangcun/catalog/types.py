@@ -1,6 +1,7 @@
 """Plain values the catalog hands out."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,28 @@ class BrandCounts:
 
     products: int
     sellers: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a product card in a list shows, in both languages (`catalog.cards`)."""
+
+    id: int
+    name: str
+    name_en: str
+    category_name: str
+    category_name_en: str
+    brand_name: str | None
+    brand_name_en: str
+    village_name: str | None  # the origin village, None when the product names none
+    village_name_en: str
+    township_name: str
+    township_name_en: str
+    seller_name: str
+    seller_name_en: str
+    price: Decimal | None  # lowest price among the variants on sale; None when none is
+    thumbnail_url: str  # the first photo's small copy; "" when there is none
+    photo_width: int | None
+    photo_height: int | None
+    photo_alt: str
+    certified: bool  # the product or its brand holds a certificate valid today

@@ -7,7 +7,6 @@ works without JavaScript; with htmx the search results update in place.
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,13 +21,14 @@ from xiangcun.catalog.selectors import (
     brands_list,
     categories_list,
     category_get,
+    product_cards_for_seller,
+    product_cards_search,
     product_certifications,
     product_get,
-    products_for_seller,
-    products_search,
     variant_availability,
 )
 from xiangcun.catalog.templatetags.shop import local
+from xiangcun.catalog.types import ProductCard
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.forms import form_add_service_error
 from xiangcun.core.pages import page_number, pagination
@@ -79,8 +79,10 @@ def shop_home(request: HttpRequest) -> HttpResponse:
     categories = categories_list()
     context = {
         "brands": brands_list()[:HOME_SHELF],
-        "local_goods": products_search(direction=Direction.UP, sort="new", page_size=HOME_SHELF),
-        "incoming_goods": products_search(
+        "local_goods": product_cards_search(
+            direction=Direction.UP, sort="new", page_size=HOME_SHELF
+        ),
+        "incoming_goods": product_cards_search(
             direction=Direction.DOWN, sort="new", page_size=HOME_SHELF
         ),
         "top_categories": [row for row in categories if row.parent_id is None],
@@ -92,11 +94,11 @@ def shop_home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Results for the words typed (Chinese, pinyin or initials) and the filters chosen."""
     form = _search_form(request.GET or None)
-    results: Page[Product] | None = None
+    results: Page[ProductCard] | None = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            results = products_search(
+            results = product_cards_search(
                 query=data["q"],
                 category=data["category"] or None,
                 brand=data["brand"] or None,
@@ -112,7 +114,7 @@ def search(request: HttpRequest) -> HttpResponse:
         except XiangcunError as error:
             form_add_service_error(form, error)
     elif not form.is_bound:
-        results = products_search(sort="new", page_size=PAGE_SIZE)
+        results = product_cards_search(sort="new", page_size=PAGE_SIZE)
     context = {
         "form": form,
         "results": results,
@@ -144,7 +146,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort", "new")
     if sort not in {"relevance", "new", "price", "-price"}:
         sort = "new"
-    results = products_search(
+    results = product_cards_search(
         category=slug, sort=sort, page=page_number(request), page_size=PAGE_SIZE
     )
     children = [row for row in categories_list() if row.parent_id == found.pk]
@@ -184,7 +186,7 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
         brand = brand_get(slug=slug)
     except BrandNotFoundError:
         raise Http404 from None
-    results = products_search(brand=slug, sort="new", page=page_number(request))
+    results = product_cards_search(brand=slug, sort="new", page=page_number(request))
     context = {
         "brand": brand,
         "counts": brand_counts(brand_ids=[brand.pk])[brand.pk],
@@ -202,10 +204,8 @@ def seller_shop(request: HttpRequest, seller_id: int) -> HttpResponse:
         seller = seller_shop_get(seller_id=seller_id, for_user=request.user)
     except SellerNotFoundError:
         raise Http404 from None
-    paginator = Paginator(products_for_seller(seller_id=seller.pk, listed_only=True), PAGE_SIZE)
-    page = paginator.get_page(page_number(request))
-    results = Page(
-        items=list(page.object_list), count=paginator.count, page=page.number, page_size=PAGE_SIZE
+    results = product_cards_for_seller(
+        seller_id=seller.pk, page=page_number(request), page_size=PAGE_SIZE
     )
     context = {
         "seller": seller,

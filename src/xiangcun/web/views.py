@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
-from xiangcun.catalog.selectors import brands_list, products_search
+from xiangcun.catalog.selectors import brands_list, product_cards_search
 from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
 
 # Products per storefront shelf on the home page: one screen of cards on a phone.
@@ -28,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
     context = {
         "my_workspaces": my_workspaces,
-        "local_goods": products_search(direction="up", sort="new", page_size=HOME_SHELF),
-        "incoming_goods": products_search(direction="down", sort="new", page_size=HOME_SHELF),
+        "local_goods": product_cards_search(direction="up", sort="new", page_size=HOME_SHELF),
+        "incoming_goods": product_cards_search(direction="down", sort="new", page_size=HOME_SHELF),
         "brands": brands_list()[:HOME_SHELF],
     }
     return render(request, "web/home.html", context)
