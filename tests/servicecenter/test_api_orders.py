@@ -4,7 +4,9 @@ key and body answer the same order, another body is 409; bad input is a 4xx with
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.regions.factories import StationFactory
 from tests.servicecenter.factories import agent_at, consented_resident, goods_in_stock
@@ -181,3 +183,17 @@ def test_wechat_answers_the_qr_code_for_the_resident_to_scan(
     assert answer.json()["status"] == "pending_payment"
     assert answer.json()["payment"]["code_url"].startswith("weixin://")
     assert not DrawerMovement.objects.filter(kind="order_cash").exists()
+
+
+def test_the_list_costs_the_same_queries_however_many_orders(client: Client, bearer, setup) -> None:
+    _station, agent, resident, rice = setup
+    headers = bearer(agent)
+    _post(client, _body(resident, rice, quantity=1), bearer(agent), key="q-0")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(URL, headers=headers).status_code == 200
+    for index in range(1, 4):
+        _post(client, _body(resident, rice, quantity=1), bearer(agent), key=f"q-{index}")
+    with CaptureQueriesContext(connection) as four:
+        answer = client.get(URL, headers=headers)
+    assert len(answer.json()["items"]) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
