@@ -81,7 +81,7 @@ QUERIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dzxxdm", "initials", ("丹寨硒锌大米",)),
     ("hc", "initials", ("丹寨红茶",)),
     ("dfb", "initials", ("智能电饭煲 4升",)),
-    ("ＦＭ", "initials", HONEY),
+    ("ＦＭ", "initials", HONEY),  # noqa: RUF001 - full-width, as Chinese keyboards type it
     # English
     ("honey", "en", HONEY),
     ("rice", "en", RICE),

@@ -274,8 +274,8 @@ class SearchSynonym(models.Model):
     """Words staff add so that shoppers' everyday words find goods whose text lacks them.
 
     A product whose name, category or brand contains `word` is also found by every word of
-    `also` (applied when the product is indexed: run `xiangcun search_reindex` after editing, or
-    wait for the products' next change). 苗银 -> 银饰 首饰 lets "银饰" find Miao silver.
+    `also` (applied when the product is indexed: saving or deleting one in the admin re-indexes
+    the products it reaches). 苗银 -> 银饰 首饰 lets "银饰" find Miao silver.
     """
 
     word = models.CharField(_("word in the goods' text"), max_length=40, unique=True)

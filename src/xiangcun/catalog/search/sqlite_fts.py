@@ -66,6 +66,7 @@ class SqliteFtsBackend(FullTextBackend):
         gone = [
             (product_id, *terms_from_blob(bytes(blob)))
             for product_id, blob in rows.values_list("product_id", "terms")
+            if blob is not None
         ]
         if gone:
             with connection.cursor() as cursor:

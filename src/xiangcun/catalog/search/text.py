@@ -187,7 +187,10 @@ def typo_variants(part: str) -> tuple[str, ...]:
         return ()
     # Likeliest first: two letters swapped, one missing, then a vowel extra or wrong, then a
     # consonant extra or wrong. The first letter is taken as typed.
-    swapped, dropped, vowels, consonants = [], [], [], []
+    swapped: list[str] = []
+    dropped: list[str] = []
+    vowels: list[str] = []
+    consonants: list[str] = []
     for i in range(1, len(part) + 1):
         head, tail = part[:i], part[i:]
         if tail:
