@@ -66,9 +66,7 @@ def resident_by_id_number(*, id_number: str) -> ResidentProfile | None:
 
 def resident_get(*, resident_id: int) -> ResidentProfile | None:
     """One resident by id (village and login joined), or None."""
-    return (
-        ResidentProfile.objects.select_related("village", "user").filter(pk=resident_id).first()
-    )
+    return ResidentProfile.objects.select_related("village", "user").filter(pk=resident_id).first()
 
 
 def resident_by_phone(*, phone: str) -> ResidentProfile | None:
@@ -81,4 +79,3 @@ def resident_by_phone(*, phone: str) -> ResidentProfile | None:
         .order_by("pk")
         .first()
     )
-

@@ -251,9 +251,7 @@ class CommissionLine(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("for"), max_length=80)
-    base = models.DecimalField(
-        _("sales"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    base = models.DecimalField(_("sales"), max_digits=12, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     ledger_entry_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
