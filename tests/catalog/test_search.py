@@ -12,9 +12,9 @@ from tests.catalog.conftest import Committed
 from xiangcun.accounts.models import User
 from xiangcun.catalog import selectors, services
 from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
-from xiangcun.catalog.models import Brand, Product, SearchRow
-from xiangcun.catalog.search import base as backend
-from xiangcun.catalog.search.interface import SORTS, search_backend
+from xiangcun.catalog.models import Brand, Product, SearchTerm
+from xiangcun.catalog.search import backend
+from xiangcun.catalog.search.interface import SORTS
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_index_follows_listing_edits_and_delisting(
     with committed():
         services.product_delist(actor=shop.owner, product_id=product.pk)
     assert selectors.products_search(query="lm").count == 0
-    assert not SearchRow.objects.filter(product_id=product.pk).exists()
+    assert not SearchTerm.objects.filter(product_id=product.pk).exists()
 
 
 def test_price_change_reaches_the_price_filter(
@@ -190,7 +190,7 @@ def test_brand_rename_and_certification_reindex_its_products(
 
 
 def test_reindex_command_rebuilds_the_index(demo_catalogue: dict[str, Seller]) -> None:
-    search_backend().clear()
+    SearchTerm.objects.all().delete()
     assert selectors.products_search(query="fm").count == 0
     call_command("search_reindex", "--quiet")
     assert _categories("fm")[0] == "honey"
@@ -203,9 +203,10 @@ def test_search_costs_a_fixed_number_of_queries(
     for query in ["", "fm", "丹寨 dami"]:
         small = selectors.products_search(query=query, page_size=2)
         assert len(small.items) == 2
-        # Two for the index (the capped count, then the page: one relevance tier fills it),
+        # Two for the index (page and count; a multi-part query also estimates its parts),
         # then products, variants, first photos, product and brand certificates.
-        with django_assert_num_queries(7) as context:
+        expected = 8 if query == "丹寨 dami" else 7
+        with django_assert_num_queries(expected) as context:
             page = selectors.products_search(query=query, page_size=20)
             for product in page.items:
                 selectors.product_display_price(product)
@@ -243,20 +244,23 @@ def test_count_stops_at_the_cap_and_pages_beyond_it_are_empty(
 def test_a_product_with_several_terms_of_a_prefix_counts_once(
     demo_catalogue: dict[str, Seller],
 ) -> None:
-    # "蜂" is a term (every character is) and a prefix of 蜂蜜 and 蜂巢: honey has several.
+    # "蜂" is a term (every character is) and a prefix of 蜂蜜 and 蜂蜡: honey has both.
+    assert SearchTerm.objects.filter(term__startswith="蜂").values("term").distinct().count() > 1
     page = selectors.products_search(query="蜂", page_size=100)
     ids = [p.pk for p in page.items]
     assert len(ids) == len(set(ids)) == page.count
 
 
-@pytest.mark.parametrize("query", ["丹寨", "fm", "蜂", "f", "d", "mi", "丹寨 mi"])
-def test_pages_join_up_into_a_larger_page(demo_catalogue: dict[str, Seller], query: str) -> None:
-    # Relevance is read tier by tier and only as far as the page: pages walked one by one
-    # must give what one larger page does, with no product twice.
+@pytest.mark.parametrize("query", ["丹寨", "fm", "蜂", "f", "d"])
+def test_walking_the_index_ranks_as_reading_it_whole(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
     walked = [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)]
-    joined = [pk for page in walked for pk in page]
-    assert len(joined) == len(set(joined))
-    assert _ids(query=query)[: len(joined)] == joined
+    # One range read and sorted (as for a prefix with many terms) gives the same pages.
+    monkeypatch.setattr(backend, "MAX_TERMS", 0)
+    assert [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)] == walked
+    # Pages walked one by one join up into the first page of a larger size.
+    assert _ids(query=query)[:21] == [pk for page in walked for pk in page]
 
 
 @pytest.mark.parametrize(
@@ -329,3 +333,40 @@ def test_text_with_filters_keeps_what_the_filters_keep_of_the_text(
     for query, sort in cases:
         pages = [_ids(query=query, sort=sort, page=page, page_size=1, **filters) for page in (1, 2)]
         assert [pk for page in pages for pk in page] == expected[query, sort][:2]
+
+
+def _walk_order(parts: list[str], cap: int) -> list[int]:
+    """Products matching every part, ranked as a broad multi-part query is documented to be:
+    by the best weight of the rarest part (fewest index entries, counted up to `cap`; the
+    first part on a tie), newest first, then by id."""
+    rows = {
+        part: list(
+            SearchTerm.objects.filter(term__gte=part, term__lt=part + "\uffff").values_list(
+                "product_id", "weight", "recency"
+            )
+        )
+        for part in parts
+    }
+    entries = [min(len(rows[part]), cap) for part in parts]
+    driver = parts[entries.index(min(entries))]
+    both = set.intersection(*({row[0] for row in rows[part]} for part in parts))
+    best: dict[int, tuple[int, int]] = {}
+    for product_id, weight, recency in rows[driver]:
+        if product_id in both:
+            best[product_id] = max(best.get(product_id, (0, 0)), (weight, recency))
+    return sorted(both, key=lambda pk: (best[pk][0], best[pk][1], pk), reverse=True)
+
+
+@pytest.mark.parametrize("cap", [20000, 40, 3])
+def test_a_broad_query_of_several_parts_ranks_by_its_rarest_part(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    # The parts' entries are counted from the last part, each only as far as needed to know
+    # it is not the rarest; the ranking must be that of counting every part up to the cap.
+    services.catalog_demo_generate(count=100)
+    monkeypatch.setattr(backend, "PROBE_LIMIT", 0)  # rank by walking, not by summing
+    monkeypatch.setattr(backend, "ESTIMATE_CAP", cap)
+    for query in ["丹寨 mi", "mi 丹寨", "fm 丹寨", "丹寨 fm", "d 丹 dz", "dz d 丹"]:
+        expected = _walk_order(query.split(), cap)
+        assert len(expected) > 3, query
+        assert _all_ids(query=query) == expected, query

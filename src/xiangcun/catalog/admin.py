@@ -4,7 +4,7 @@ any edit saved here re-indexes the product, so the admin never leaves search out
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,6 @@ from xiangcun.catalog.models import (
     Certification,
     Product,
     ProductPhoto,
-    SearchSynonym,
     Variant,
 )
 from xiangcun.core.errors import XiangcunError
@@ -109,41 +108,3 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
     list_filter = ("kind",)
     list_select_related = ("brand", "product")
     search_fields = ("certificate_number", "issuer")
-
-
-def _products_with_word(*words: str) -> QuerySet[Product]:
-    """Listed products whose name, category or brand contains any of `words`."""
-    reach = Q(pk__in=[])
-    for word in filter(None, (w.strip() for w in words)):
-        reach |= (
-            Q(name__contains=word)
-            | Q(category__name__contains=word)
-            | Q(category__parent__name__contains=word)
-            | Q(brand__name__contains=word)
-        )
-    return Product.objects.filter(reach, status=Product.Status.LISTED)
-
-
-@admin.register(SearchSynonym)
-class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
-    """Shoppers' words for goods; saving one re-indexes the products it reaches."""
-
-    list_display = ("word", "also")
-    search_fields = ("word", "also")
-
-    def save_model(self, request: HttpRequest, obj: SearchSynonym, form: Any, change: bool) -> None:
-        before = SearchSynonym.objects.filter(pk=obj.pk).values_list("word", flat=True).first()
-        super().save_model(request, obj, form, change)
-        ids = _products_with_word(obj.word, before or "").values_list("pk", flat=True)
-        services.products_reindex(product_ids=ids)
-
-    def delete_model(self, request: HttpRequest, obj: SearchSynonym) -> None:
-        ids = list(_products_with_word(obj.word).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        services.products_reindex(product_ids=ids)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SearchSynonym]) -> None:
-        words = list(queryset.values_list("word", flat=True))
-        ids = list(_products_with_word(*words).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        services.products_reindex(product_ids=ids)

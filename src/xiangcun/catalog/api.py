@@ -224,7 +224,6 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         "items": _products_out(page.items),
         "count": page.count,
         "count_capped": page.count_capped,
-        "relaxed": page.relaxed,
         "page": page.page,
         "pages": page.pages,
     }

@@ -120,11 +120,6 @@ class ProductPageOut(Schema):
     count_capped: bool = Field(
         description="True when counting stopped at the cap: `count` is then a lower bound."
     )
-    relaxed: bool = Field(
-        default=False,
-        description="True when nothing matched the text as typed: the items match a looser "
-        "form of it (its characters, fewer of its words, or pinyin one letter off).",
-    )
     page: int
     pages: int
 

@@ -37,7 +37,7 @@ from xiangcun.catalog.models import (
     ProductPhoto,
     Variant,
 )
-from xiangcun.catalog.search import base as search_index
+from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.types import BrandCounts, ProductCard
 from xiangcun.core.types import Page
@@ -245,7 +245,6 @@ def product_ids_search(
         page=page,
         page_size=page_size,
         count_capped=hits.count >= search_index.COUNT_CAP,
-        relaxed=hits.relaxed,
     )
 
 

@@ -16,9 +16,6 @@ class Page(Generic[T]):
     page_size: int
     # True when counting stopped early: `count` is then a lower bound ("1,000 or more").
     count_capped: bool = False
-    # True when nothing matched as asked and the items match a looser form of the request
-    # (product search: fewer words, characters, or pinyin one letter off).
-    relaxed: bool = False
 
     @property
     def pages(self) -> int:

@@ -40,14 +40,10 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class SearchHits:
-    """Product ids of one page, best first, and how many products matched in all.
-
-    `relaxed`: nothing matched the query as typed, so these match a looser form of it (its
-    characters, fewer of its words, or pinyin one letter off); the page says so."""
+    """Product ids of one page, best first, and how many products matched in all."""
 
     product_ids: list[int]
     count: int
-    relaxed: bool = False
 
 
 class SearchBackend(Protocol):
