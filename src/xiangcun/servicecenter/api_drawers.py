@@ -150,7 +150,7 @@ class CloseIn(Schema):
     )
 
 
-class HandoverIn(Schema):
+class DrawerHandoverIn(Schema):
     handed_to: Annotated[Text, Field(max_length=10)]
     amount: Amount
     handover_number: Annotated[Text, Field(max_length=40)] = Field(
@@ -274,7 +274,9 @@ def drawer_close_api(request: HttpRequest, drawer_id: Id, payload: CloseIn) -> D
     response={200: DrawerOut, **ERRORS},
     summary="Hand cash from the open drawer to the driver, the warehouse or the bank",
 )
-def drawer_handover_api(request: HttpRequest, drawer_id: Id, payload: HandoverIn) -> DrawerOut:
+def drawer_handover_api(
+    request: HttpRequest, drawer_id: Id, payload: DrawerHandoverIn
+) -> DrawerOut:
     view = _own_open(request, drawer_id)
     drawer_handover(
         actor=api_user(request),

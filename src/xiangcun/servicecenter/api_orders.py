@@ -34,12 +34,12 @@ Quantity = Annotated[int, Field(ge=1, le=999)]
 Price = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
 
 
-class LineIn(Schema):
+class AssistedLineIn(Schema):
     variant: Id
     quantity: Quantity
 
 
-class DeliveryIn(Schema):
+class AssistedDeliveryIn(Schema):
     method: Annotated[str, Field(max_length=20)] = "station_pickup"
     station: Id | None = None
     address: dict[str, Any] | None = Field(
@@ -47,18 +47,18 @@ class DeliveryIn(Schema):
     )
 
 
-class OrderIn(Schema):
+class AssistedOrderIn(Schema):
     resident: Id = Field(
         description=(
             "The resident's id (GET /api/v1/servicecenter/residents), not a user id: many "
             "residents have no login, because a login needs a mobile number."
         )
     )
-    lines: Annotated[list[LineIn], Field(min_length=1, max_length=50)]
+    lines: Annotated[list[AssistedLineIn], Field(min_length=1, max_length=50)]
     payment_method: Annotated[Text, Field(max_length=20)] = Field(
         description='"cash" (taken now), "cash_on_pickup" or "wechat" (a QR code to scan).'
     )
-    delivery: DeliveryIn | None = Field(None, description="Default: the agent's station.")
+    delivery: AssistedDeliveryIn | None = Field(None, description="Default: the agent's station.")
     expected_prices: dict[Annotated[str, Field(max_length=20)], Price] | None = Field(
         None,
         description=(
@@ -69,7 +69,7 @@ class OrderIn(Schema):
     station: Id | None = Field(None, description="Staff above the agents name the station.")
 
 
-class LineOut(Schema):
+class AssistedLineOut(Schema):
     id: int
     seller: int
     variant: int
@@ -82,14 +82,14 @@ class LineOut(Schema):
     line_total: Decimal
 
 
-class PaymentOut(Schema):
+class AssistedPaymentOut(Schema):
     number: str
     provider: str
     status: str
     code_url: str = Field("", description="WeChat Pay: the QR code for the resident to scan.")
 
 
-class OrderOut(Schema):
+class AssistedOrderOut(Schema):
     id: int
     number: str
     buyer: int | None = Field(description="The resident's login; null when they have none.")
@@ -106,12 +106,12 @@ class OrderOut(Schema):
     delivery_fee: Decimal
     created_at: datetime
     paid_at: datetime | None
-    lines: list[LineOut]
-    payment: PaymentOut | None = None
+    lines: list[AssistedLineOut]
+    payment: AssistedPaymentOut | None = None
 
 
-class OrderListOut(Schema):
-    items: list[OrderOut]
+class AssistedOrderListOut(Schema):
+    items: list[AssistedOrderOut]
     count: int
 
 
@@ -123,7 +123,7 @@ class ListIn(Schema):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
-def _payment(order: Any, assisted_payment: str) -> PaymentOut | None:
+def _payment(order: Any, assisted_payment: str) -> AssistedPaymentOut | None:
     if not order.payment_number:
         return None
     try:
@@ -134,15 +134,15 @@ def _payment(order: Any, assisted_payment: str) -> PaymentOut | None:
     code_url = ""
     if assisted_payment == AssistedOrder.Payment.WECHAT:
         code_url = str((intent.client_data or {}).get("code_url", ""))
-    return PaymentOut(
+    return AssistedPaymentOut(
         number=intent.number, provider=intent.provider, status=intent.status, code_url=code_url
     )
 
 
 def _out(
     order: Any, *, resident_id: int, assisted_payment: str, with_payment: bool = True
-) -> OrderOut:
-    return OrderOut(
+) -> AssistedOrderOut:
+    return AssistedOrderOut(
         id=order.pk,
         number=order.number,
         buyer=order.buyer_id,
@@ -160,7 +160,7 @@ def _out(
         created_at=order.created_at,
         paid_at=order.paid_at,
         lines=[
-            LineOut(
+            AssistedLineOut(
                 id=line.pk,
                 seller=line.seller_id,
                 variant=line.variant_id,
@@ -180,10 +180,10 @@ def _out(
 
 @router.post(
     "/orders",
-    response={200: OrderOut, 201: OrderOut, **ERRORS},
+    response={200: AssistedOrderOut, 201: AssistedOrderOut, **ERRORS},
     summary="Order for a resident (send an Idempotency-Key header)",
 )
-def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
+def order_create(request: HttpRequest, payload: AssistedOrderIn) -> Status[AssistedOrderOut]:
     key = request.headers.get("Idempotency-Key")
     if not key:
         raise InvalidIdempotencyKeyError(field="idempotency_key")
@@ -212,10 +212,10 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
 
 @router.get(
     "/orders",
-    response={200: OrderListOut, **ERRORS},
+    response={200: AssistedOrderListOut, **ERRORS},
     summary="Your station's assisted orders, newest first",
 )
-def order_list(request: HttpRequest, query: Query[ListIn]) -> OrderListOut:
+def order_list(request: HttpRequest, query: Query[ListIn]) -> AssistedOrderListOut:
     rows = assisted_order_records(
         actor=api_user(request),
         station_id=query.station,
@@ -232,14 +232,14 @@ def order_list(request: HttpRequest, query: Query[ListIn]) -> OrderListOut:
         )
         for assisted in rows
     ]
-    return OrderListOut(items=items, count=len(items))
+    return AssistedOrderListOut(items=items, count=len(items))
 
 
 @router.get(
     "/orders/{int:order_id}",
-    response={200: OrderOut, **ERRORS},
+    response={200: AssistedOrderOut, **ERRORS},
     summary="One assisted order of your station",
 )
-def order_detail(request: HttpRequest, order_id: int) -> OrderOut:
+def order_detail(request: HttpRequest, order_id: int) -> AssistedOrderOut:
     assisted = assisted_order_get(actor=api_user(request), order_id=order_id)
     return _out(assisted.order, resident_id=assisted.resident_id, assisted_payment=assisted.payment)
