@@ -205,7 +205,7 @@ def targets(world: World) -> list[Target]:
             ),
         ),
         Target(
-            catalog_selectors.products_search,
+            catalog_selectors.product_ids_search,  # the checks; products_search adds rows
             {
                 "query": texts("蜂蜜", "fengmi", "fm", "honey"),
                 "category": st.one_of(st.none(), texts(world.category.slug)),
