@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
-from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.errors import InvalidInputError, NotFoundError
 from xiangcun.core.validators import mobile_normalize
 from xiangcun.inventory.errors import InsufficientStockError
 from xiangcun.orders.errors import VariantUnavailableError
@@ -165,7 +165,7 @@ def _contact_phone(resident: Any, actor: AnyUser, station_id: int) -> str:
         return str(resident.user.phone)
     try:
         return mobile_normalize(station_get(station_id=station_id).phone)
-    except Exception:
+    except (InvalidInputError, NotFoundError):  # no mobile at the station (a landline, none)
         return str(getattr(actor, "phone", ""))
 
 
