@@ -25,3 +25,14 @@ def log_in(page: Any, base: str, phone: str, password: str) -> None:
 def fits_the_phone(page: Any) -> None:
     """Nothing on the page is wider than a 360 px phone."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def htmx_idle(page: Any) -> None:
+    """Wait until htmx has no request in flight and has finished settling the last swap.
+
+    htmx binds the triggers of swapped-in elements only when the swap settles (20 ms later, and
+    later still on a busy machine): a select changed in between sends nothing, where a person
+    would have waited for the page anyway."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

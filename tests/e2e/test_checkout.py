@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, htmx_idle, log_in
 from tests.storefront.market import Market, market_build
 from xiangcun.orders.models import Order
 from xiangcun.regions.models import Station
@@ -89,6 +89,7 @@ def test_buyer_searches_adds_to_cart_picks_up_at_the_station_and_pays_in_the_san
     expect(page.locator('input[name="phone"]')).to_have_attribute("inputmode", "tel")
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "checkout-form-360.png", full_page=True)
+    htmx_idle(page)
     page.locator('[data-testid="place-order"]').click()
 
     order = Order.objects.get(buyer=buyer)

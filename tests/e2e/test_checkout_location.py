@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, htmx_idle, log_in
 from tests.storefront.market import Market, market_build
 from xiangcun.orders.models import Order
 from xiangcun.regions.models import County
@@ -63,9 +63,12 @@ def test_buyer_shares_the_house_location_and_the_order_gets_it(
     page.screenshot(path=SCREENSHOT_DIR / "checkout-location-360.png", full_page=True)
 
     page.locator('select[name="township"]').select_option(str(market.village.township_id))
+    htmx_idle(page)
     page.locator('select[name="village"]').select_option(str(market.village.pk))
+    htmx_idle(page)
     page.locator('input[name="detail"]').fill("三组12号")
     page.locator('label.choice:has(input[value="cash"])').click()
+    htmx_idle(page)
     page.locator('[data-testid="place-order"]').click()
 
     expect(page.locator(".order-status")).to_have_attribute("data-status", "awaiting_cash")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
-from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, htmx_idle, log_in
 from tests.e2e.test_checkout import honey_into_cart
 from tests.orders.nationwide import TIANHE, URUMQI
 from tests.shipping.factories import sf_standard_build
@@ -62,6 +62,7 @@ def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_pr
     page.goto(f"{base}/cart/checkout/")
     page.locator('label.choice:has(input[value="home"])').click()
     page.locator('textarea[name="paste"]').fill(PASTED)
+    htmx_idle(page)
     page.locator('[data-testid="paste-fill"]').click()
 
     # htmx swapped the form: the divisions, the street, the name and the phone are filled.
@@ -79,7 +80,9 @@ def test_buyer_pastes_a_guangzhou_address_sees_fee_and_days_pays_and_sees_the_pr
     fits_the_phone(page)
     page.screenshot(path=SCREENSHOT_DIR / "nationwide-checkout-360.png", full_page=True)
 
+    htmx_idle(page)
     page.locator('label.choice:has(input[value="sandbox"])').click()
+    htmx_idle(page)
     page.locator('[data-testid="place-order"]').click()
     order = Order.objects.get(buyer=buyer)
     expect(page).to_have_url(
@@ -130,14 +133,17 @@ def test_chilled_pork_to_urumqi_is_refused_with_the_reason(
     page.goto(f"{base}/cart/checkout/")
     page.locator('label.choice:has(input[value="home"])').click()
     # The divisions one after another, each narrowing the next (htmx swaps the form).
+    htmx_idle(page)
     page.locator('select[name="province_code"]').select_option("650000")
     expect(page.locator('select[name="prefecture_code"] option[value="650100"]')).to_be_attached(
         timeout=60_000
     )
+    htmx_idle(page)
     page.locator('select[name="prefecture_code"]').select_option("650100")
     expect(page.locator(f'select[name="county_code"] option[value="{URUMQI}"]')).to_be_attached(
         timeout=60_000
     )
+    htmx_idle(page)
     page.locator('select[name="county_code"]').select_option(URUMQI)
 
     refusal = page.locator('[data-testid="shipping-refusal"]')
@@ -148,7 +154,9 @@ def test_chilled_pork_to_urumqi_is_refused_with_the_reason(
     page.screenshot(path=SCREENSHOT_DIR / "nationwide-fresh-refused-360.png", full_page=True)
 
     page.locator('input[name="detail"]').fill("人民路1号")
+    htmx_idle(page)
     page.locator('label.choice:has(input[value="sandbox"])').click()
+    htmx_idle(page)
     page.locator('[data-testid="place-order"]').click()
     expect(page.locator(".form-errors")).to_contain_text("丹寨黑毛猪鲜肉", timeout=60_000)
     assert not Order.objects.filter(buyer=buyer).exists()
