@@ -20,6 +20,7 @@ from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.api import CheckedJsonParser, openapi_with_standard_errors
 from xiangcun.core.errors import XiangcunError
 from xiangcun.finance.api import router as finance_router
+from xiangcun.impact.api import router as impact_router
 from xiangcun.inventory.api import router as inventory_router
 from xiangcun.jobs.api import router as jobs_router
 from xiangcun.logistics.api import router as logistics_router
@@ -149,3 +150,4 @@ api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/training", training_router, tags=["training"])
 api.add_router("/finance", finance_router, tags=["finance"])
 api.add_router("/servicecenter", servicecenter_router, tags=["servicecenter"])
+api.add_router("/impact", impact_router, tags=["impact"])

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "xiangcun.logistics",
     "xiangcun.finance",
     "xiangcun.servicecenter",
+    "xiangcun.impact",
     "xiangcun.web",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("regions/", include("xiangcun.regions.urls")),
     path("finance/", include("xiangcun.finance.urls")),
     path("servicecenter/", include("xiangcun.servicecenter.urls")),
+    path("impact/", include("xiangcun.impact.urls")),
     # GS1 Digital Link resolver: the QR code on a lot's label opens its public trace page.
     path("01/<str:gtin>/10/<str:lot>", trace_page, name="digital_link"),
     path("", include("xiangcun.web.urls")),

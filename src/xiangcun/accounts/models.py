@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Accounts made to try the system (training sessions, QA): left out of every programme figure.
+    is_test = models.BooleanField(_("test account"), default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -110,6 +112,28 @@ class ResidentProfile(TimeStampedModel):
     @property
     def registered_poor(self) -> bool:
         return bool(self.household and self.household.registered_poor)
+
+
+class ResidentMove(models.Model):
+    """A resident moved from one village to another on a day. The profile holds where they live
+    now; these rows say where they lived before, so figures for a past day count them there."""
+
+    resident = models.ForeignKey(ResidentProfile, on_delete=models.CASCADE, related_name="moves")
+    from_village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    to_village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    moved_on = models.DateField(_("moved on"))
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident move")
+        verbose_name_plural = _("resident moves")
+        indexes = [models.Index(fields=["resident", "moved_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}:{self.moved_on}"
 
 
 class LoginGuard(models.Model):

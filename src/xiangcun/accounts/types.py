@@ -83,3 +83,28 @@ SmsRenderer = Callable[[str, Mapping[str, Any]], str | None]
 # gettext_noop), "plural" and "count" make it an ngettext, the values named in the list
 # params["translate"] are msgids too, every other value is put in as it is.
 SMS_TEXT = "text"
+
+
+@dataclass(frozen=True)
+class ResidentAt:
+    """A resident as they were on a day: where they lived then (moves taken into account), and
+    their household, for the programme's figures."""
+
+    resident_id: int
+    user_id: int | None
+    village_id: int
+    township_id: int
+    household_id: int | None
+    poor: bool
+
+
+@dataclass(frozen=True)
+class PoorHouseholdRow:
+    """A registered poor household (建档立卡) as the impact views list it."""
+
+    id: int
+    head_name: str
+    register_number: str
+    village_id: int
+    township_id: int
+    members: int

@@ -1,0 +1,25 @@
+"""The impact app's refusals, each with a stable code API clients can branch on."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+
+
+class NotAnImpactViewerError(PermissionDeniedError):
+    code = "not_an_impact_viewer"
+    default_message = _("Only the programme manager and administrators may see these figures.")
+
+
+class BadPeriodError(InvalidInputError):
+    code = "bad_period"
+    default_message = _("Give the period as two dates, YYYY-MM-DD, the first not after the second.")
+
+
+class UnknownTownshipError(NotFoundError):
+    code = "unknown_township"
+    default_message = _("There is no township with this code in the county.")
+
+
+class UnknownVillageError(NotFoundError):
+    code = "unknown_village"
+    default_message = _("There is no village with this code in the county.")

@@ -1,0 +1,1 @@
+"""Read-only queries over the impact facts: the only thing pages, exports and the API read."""
