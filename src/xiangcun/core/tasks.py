@@ -3,7 +3,8 @@
 The `periodic` command queues `task_results_prune` once a day.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,3 +21,29 @@ def task_results_prune(keep_days: int | None = None) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
     return deleted
+
+
+# --- Tasks other apps ask `periodic` to queue ------------------------------------------------
+# `periodic` lives in web, which may not import the apps in its own layer (impact): those apps
+# register their tasks here from AppConfig.ready() instead.
+
+Schedule = Literal["hourly", "daily", "monthly"]
+_PERIODIC: list[tuple[Schedule, Any]] = []
+
+
+def periodic_register(task_: Any, *, every: Schedule) -> None:
+    """Ask `xiangcun periodic` to queue `task_` (a django-tasks task taking no arguments) every
+    hour (at minute 5), every day (at the daily hour) or every month (its first day, daily
+    hour)."""
+    if all(existing is not task_ for _every, existing in _PERIODIC):
+        _PERIODIC.append((every, task_))
+
+
+def periodic_due(*, now: datetime, daily_hour: int) -> list[Any]:
+    """The registered tasks due at `now` (local time), in the order they were registered."""
+    due = {
+        "hourly": now.minute == 5,
+        "daily": now.hour == daily_hour and now.minute == 0,
+        "monthly": now.day == 1 and now.hour == daily_hour and now.minute == 0,
+    }
+    return [task_ for every, task_ in _PERIODIC if due[every]]

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from xiangcun.core.tasks import task_results_prune
+from xiangcun.core.tasks import periodic_due, task_results_prune
 from xiangcun.finance.tasks import (
     loan_arrears_daily,
     payouts_retry,
@@ -65,4 +65,6 @@ class Command(BaseCommand):
             queued.append(commission_payouts_daily.enqueue())
             # Finished rows of the database queue would otherwise pile up for ever.
             queued.append(task_results_prune.enqueue())
+        # Tasks of the apps web may not import (impact's fact refresh and monthly report).
+        queued += [t.enqueue() for t in periodic_due(now=now, daily_hour=options["daily_hour"])]
         self.stdout.write(f"queued {len(queued)} task(s)")
