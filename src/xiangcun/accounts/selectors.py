@@ -1,7 +1,7 @@
 """Reads of the accounts app, shaped for callers in other apps and in views."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -170,3 +170,13 @@ def poor_households(
             "pk", "head_name", "register_number", "village_id", "village__township_id", "n"
         )
     ]
+
+
+def resident_moves_since(*, since: datetime) -> list[tuple[int, date]]:
+    """(resident id, moved on) for each move recorded since `since`: the days from `moved_on`
+    on count that resident somewhere else now (impact rebuilds them)."""
+    return list(
+        ResidentMove.objects.filter(recorded_at__gte=since)
+        .order_by("id")
+        .values_list("resident_id", "moved_on")
+    )

@@ -2,11 +2,11 @@
 recruiters, the county's headcount, and application histories in the reader's language."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,6 +21,8 @@ from xiangcun.jobs.errors import (
 from xiangcun.jobs.models import Application, ApplicationEvent, Employment, Fair, Posting
 from xiangcun.jobs.types import (
     ApplicationStatus,
+    EmploymentChanges,
+    EmploymentFact,
     FairReport,
     JobRole,
     PostingCard,
@@ -247,3 +249,44 @@ def applications_entered_at_counter(*, since: datetime, limit: int = 5000) -> li
         .values_list("id", "entered_by_id")[: max(1, min(limit, 50_000))]
     )
     return [(application_id, user_id) for application_id, user_id in rows]
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+def employments_started_by(*, day: date) -> list[EmploymentFact]:
+    """Every employment started on or before `day` (employments have no end yet, so these are
+    the people at work that day), with the posting's role and township; one query."""
+    rows = (
+        Employment.objects.filter(start_date__lte=day)
+        .order_by("id")
+        .values_list(
+            "id", "user_id", "posting__role", "posting__township_id", "start_date", "monthly_wage"
+        )
+    )
+    return [EmploymentFact(*row) for row in rows]
+
+
+def employments_first_day() -> date | None:
+    """The day the first employment started (None when nobody was hired)."""
+    first: date | None = Employment.objects.aggregate(first=Min("start_date"))["first"]
+    return first
+
+
+def employment_changes(*, since: datetime) -> EmploymentChanges:
+    """The start days of employments recorded or changed since `since`, or whose posting
+    changed (role, township), and the earliest start among the changed employments."""
+    changed = list(
+        Employment.objects.filter(updated_at__gte=since)
+        .values_list("start_date", flat=True)
+        .distinct()
+    )
+    of_postings = (
+        Employment.objects.filter(posting__updated_at__gte=since)
+        .values_list("start_date", flat=True)
+        .distinct()
+    )
+    return EmploymentChanges(
+        hire_days=frozenset(changed) | frozenset(of_postings),
+        wages_from=min(changed) if changed else None,
+    )

@@ -1,6 +1,7 @@
 """The values other apps compare against (roles, statuses) and the plain records jobs hands out."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -75,3 +76,28 @@ class FairReport:
     by_role: dict[str, int] = field(default_factory=dict)
     by_township: dict[str, int] = field(default_factory=dict)
     by_household: dict[str, int] = field(default_factory=dict)
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmploymentFact:
+    """A hire as the impact figures read it: who, the posting's role and township, from when,
+    at what monthly wage (whole yuan)."""
+
+    employment_id: int
+    user_id: int
+    role: str
+    township_id: int
+    start_date: date
+    monthly_wage: int
+
+
+@dataclass(frozen=True)
+class EmploymentChanges:
+    """What changed in jobs since a time: the start days of hires recorded or changed (their
+    hire counts), and the earliest start of a changed employment (its wages run from then on)."""
+
+    hire_days: frozenset[date]
+    wages_from: date | None

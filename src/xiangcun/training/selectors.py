@@ -2,7 +2,9 @@
 trainers' results by township. Other apps ask `food_safety_certified` (the fresh-food policy)
 and `completions_count` (impact figures, credit assessment)."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
@@ -25,6 +27,7 @@ from xiangcun.training.models import (
 from xiangcun.training.types import (
     FOOD_SAFETY_COURSE_SLUG,
     CertificateCheck,
+    CertificateFact,
     CourseProgress,
     TownshipResult,
 )
@@ -298,3 +301,31 @@ def results_by_township(*, actor: AnyUser) -> list[TownshipResult]:
         )
         for name in names
     ]
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+def certificates_issued_on(*, day: datetime.date) -> list[CertificateFact]:
+    """Certificates issued on `day` and not revoked, with their course's area; one query."""
+    rows = (
+        Certificate.objects.filter(issued_on=day, revoked=False)
+        .order_by("id")
+        .values_list("id", "holder_id", "course__area", "issued_on")
+    )
+    return [CertificateFact(*row) for row in rows]
+
+
+def certificates_first_day() -> datetime.date | None:
+    """The day the first certificate was issued (None when there is none)."""
+    first: datetime.date | None = Certificate.objects.aggregate(first=Min("issued_on"))["first"]
+    return first
+
+
+def certificate_days_changed(*, since: datetime.datetime) -> set[datetime.date]:
+    """The issue days of certificates issued, revoked or otherwise changed since `since`."""
+    return set(
+        Certificate.objects.filter(updated_at__gte=since)
+        .values_list("issued_on", flat=True)
+        .distinct()
+    )

@@ -54,3 +54,16 @@ class TownshipResult:
     learners: int
     quizzes_passed: int
     certificates: int
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateFact:
+    """A completion as the impact figures read it: the holder, the course's area, the day."""
+
+    certificate_id: int
+    holder_id: int
+    area: str
+    issued_on: datetime.date

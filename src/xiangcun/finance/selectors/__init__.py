@@ -17,6 +17,13 @@ from xiangcun.finance.selectors.credit import (
     credit_rules_list,
     reason_text,
 )
+from xiangcun.finance.selectors.impact import (
+    finance_changes,
+    finance_first_day,
+    loans_disbursed_on,
+    loans_open_at,
+    payouts_paid_on,
+)
 from xiangcun.finance.selectors.loans import (
     QueueRow,
     ScheduleLine,
@@ -89,6 +96,8 @@ __all__ = [
     "bank_file_for_run",
     "credit_rules_list",
     "days_past_due",
+    "finance_changes",
+    "finance_first_day",
     "loan_balance",
     "loan_days_past_due",
     "loan_for",
@@ -102,8 +111,10 @@ __all__ = [
     "loan_schedule_lines",
     "loans_all",
     "loans_box",
+    "loans_disbursed_on",
     "loans_for_cash",
     "loans_of",
+    "loans_open_at",
     "money_seller_check",
     "money_sellers",
     "money_summary",
@@ -120,6 +131,7 @@ __all__ = [
     "payouts_for_seller",
     "payouts_needing_staff",
     "payouts_of_run",
+    "payouts_paid_on",
     "portfolio_figures",
     "reason_text",
     "repayment_receipt",
