@@ -23,3 +23,21 @@ class UnknownTownshipError(NotFoundError):
 class UnknownVillageError(NotFoundError):
     code = "unknown_village"
     default_message = _("There is no village with this code in the county.")
+
+
+# --- Query layer (selectors/scope.py) -----------------------------------------------------------
+
+
+class UnknownCategoryError(NotFoundError):
+    code = "unknown_category"
+    default_message = _("There is no product type with this name.")
+
+
+class UnknownMetricError(InvalidInputError):
+    code = "unknown_metric"
+    default_message = _("There is no such figure to draw over time.")
+
+
+class UnknownGrainError(InvalidInputError):
+    code = "unknown_grain"
+    default_message = _("Give the step of a series as day, month or year.")
