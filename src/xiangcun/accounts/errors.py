@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.core.errors import (
     ConflictError,
     InvalidInputError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
     XiangcunError,
@@ -19,13 +20,17 @@ __all__ = [
     "InvalidCodeError",
     "InvalidCredentialsError",
     "InvalidIdNumberError",
+    "InvalidMoveDateError",
     "InvalidNameError",
     "InvalidPhoneError",
+    "MoveNotAllowedError",
     "OtpBusyError",
     "OtpClientRateLimitedError",
     "OtpExpiredError",
     "OtpRateLimitedError",
     "PhoneTakenError",
+    "ResidentAlreadyThereError",
+    "ResidentNotFoundError",
     "SmsCodeRequiredError",
     "UserAlreadyResidentError",
     "WeakPasswordError",
@@ -119,3 +124,28 @@ class OtpExpiredError(XiangcunError):
     code = "otp_expired"
     status = 401
     default_message = _("This code has expired or was already used. Ask for a new code.")
+
+
+# --- Residents' moves ---------------------------------------------------------------------------
+
+
+class MoveNotAllowedError(PermissionDeniedError):
+    code = "move_not_allowed"
+    default_message = _("Only service-centre agents and staff may record that a resident moved.")
+
+
+class ResidentNotFoundError(NotFoundError):
+    code = "resident_not_found"
+    default_message = _("No such resident.")
+
+
+class ResidentAlreadyThereError(InvalidInputError):
+    code = "resident_already_there"
+    default_message = _("The resident already lives in this village.")
+
+
+class InvalidMoveDateError(InvalidInputError):
+    code = "invalid_move_date"
+    default_message = _(
+        "Enter the day the resident moved: not in the future, and not before their last move."
+    )

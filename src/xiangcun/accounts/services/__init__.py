@@ -18,7 +18,11 @@ from xiangcun.accounts.services.logins import (
     password_login,
 )
 from xiangcun.accounts.services.messages import sms_kind_register, sms_queue
-from xiangcun.accounts.services.residents import household_register, resident_register
+from xiangcun.accounts.services.residents import (
+    household_register,
+    resident_move,
+    resident_register,
+)
 from xiangcun.accounts.services.tokens import (
     api_token_authenticate,
     api_token_issue,
@@ -46,6 +50,7 @@ __all__ = [
     "otp_login",
     "otp_request",
     "password_login",
+    "resident_move",
     "resident_register",
     "role_grant",
     "role_revoke",

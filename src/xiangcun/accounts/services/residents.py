@@ -1,17 +1,25 @@
 """Households and their registered residents (a village's poverty-alleviation register)."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from xiangcun.accounts.errors import (
     IdNumberTakenError,
+    InvalidMoveDateError,
     InvalidNameError,
+    MoveNotAllowedError,
+    ResidentAlreadyThereError,
+    ResidentNotFoundError,
     UserAlreadyResidentError,
     WrongVillageHouseholdError,
 )
 from xiangcun.accounts.idcards import id_number_hash, id_number_mask, id_number_normalize
-from xiangcun.accounts.models import Household, ResidentProfile, User
+from xiangcun.accounts.models import Household, ResidentMove, ResidentProfile, User
+from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services.users import _name_clean, role_grant
-from xiangcun.accounts.types import Role
+from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.validators import mobile_normalize, text_check
 from xiangcun.regions.errors import UnknownVillageError
 from xiangcun.regions.selectors import village_exists
@@ -89,3 +97,63 @@ def resident_register(
     if user is not None:
         role_grant(user=user, role=Role.RESIDENT)
     return resident
+
+
+# --- Moves ----------------------------------------------------------------------------------------
+
+# Who may record a move: agents at the counter and the staff above them (as at the service
+# centre, where an agent registers residents and a supervisor may act for any station).
+MOVE_ROLES = frozenset({Role.AGENT, Role.WAREHOUSE, Role.PROGRAMME_MANAGER, Role.ADMIN})
+_ID_MAX = 2**31 - 1
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _ID_MAX
+
+
+@transaction.atomic
+def resident_move(
+    *, actor: AnyUser, resident_id: int, village_id: int, moved_on: datetime.date
+) -> ResidentMove:
+    """Record that a resident moved to another village on `moved_on` and make it where they
+    live now. The move keeps where they lived before, so the programme's figures for earlier
+    days still count them there. Their household (and its poverty register entry) stays as it
+    is. Agents and staff may; raises MoveNotAllowedError, ResidentNotFoundError,
+    UnknownVillageError, ResidentAlreadyThereError or InvalidMoveDateError (a day in the future
+    or before their last move)."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise MoveNotAllowedError
+    if not (getattr(actor, "is_superuser", False) or user_roles(user=actor) & MOVE_ROLES):
+        raise MoveNotAllowedError
+    if not _is_id(resident_id):
+        raise ResidentNotFoundError(field="resident_id")
+    if not _is_id(village_id):
+        raise UnknownVillageError(field="village_id")
+    if not isinstance(moved_on, datetime.date) or isinstance(moved_on, datetime.datetime):
+        raise InvalidMoveDateError(field="moved_on")
+    if moved_on > timezone.localdate():
+        raise InvalidMoveDateError(field="moved_on")
+    resident = ResidentProfile.objects.select_for_update().filter(pk=resident_id).first()
+    if resident is None:
+        raise ResidentNotFoundError(field="resident_id")
+    _village_check(village_id)
+    if resident.village_id == village_id:
+        raise ResidentAlreadyThereError(field="village_id")
+    last = (
+        ResidentMove.objects.filter(resident=resident)
+        .order_by("-moved_on", "-pk")
+        .values_list("moved_on", flat=True)
+        .first()
+    )
+    if last is not None and moved_on < last:
+        raise InvalidMoveDateError(field="moved_on")
+    move = ResidentMove.objects.create(
+        resident=resident,
+        from_village_id=resident.village_id,
+        to_village_id=village_id,
+        moved_on=moved_on,
+        recorded_by_id=actor.pk,
+    )
+    resident.village_id = village_id
+    resident.save(update_fields=["village", "updated_at"])
+    return move
