@@ -33,6 +33,29 @@ class UnknownCategoryError(NotFoundError):
     default_message = _("There is no product type with this name.")
 
 
+# --- Exports and reports (views/exports.py, services/reports.py) ------------------------------
+
+
+class UnknownExportTableError(NotFoundError):
+    code = "unknown_export_table"
+    default_message = _("There is no such table to download.")
+
+
+class BadReportMonthError(InvalidInputError):
+    code = "bad_report_month"
+    default_message = _("Give the month as YYYY-MM, not later than this month.")
+
+
+class ReportNotFoundError(NotFoundError):
+    code = "report_not_found"
+    default_message = _("There is no such report.")
+
+
+class ReportNotReadyError(NotFoundError):
+    code = "report_not_ready"
+    default_message = _("This report is not ready yet.")
+
+
 class UnknownMetricError(InvalidInputError):
     code = "unknown_metric"
     default_message = _("There is no such figure to draw over time.")
