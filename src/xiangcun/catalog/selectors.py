@@ -39,7 +39,7 @@ from xiangcun.catalog.models import (
 )
 from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
-from xiangcun.catalog.types import BrandCounts, ProductCard
+from xiangcun.catalog.types import BrandCounts, ProductCard, ProductImpact
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
@@ -415,3 +415,44 @@ def variants_for_order(*, variant_ids: Iterable[int]) -> dict[int, Variant]:
 def variant_on_sale(variant: Variant) -> bool:
     """Whether a variant can be bought: itself on sale and its product listed."""
     return variant.is_active and variant.product.status == Product.Status.LISTED
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+def products_impact(*, product_ids: Iterable[int], on: datetime.date) -> dict[int, ProductImpact]:
+    """Each product's top-level category and whether it was a certified poverty-alleviation
+    product (扶贫产品) on `on` (its own certificate or its brand's, valid that day). A few
+    queries whatever the number of products."""
+    ids = sorted(set(product_ids))
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+
+    def top(category_id: int | None) -> int | None:
+        seen: set[int] = set()
+        while category_id is not None and parents.get(category_id) and category_id not in seen:
+            seen.add(category_id)
+            category_id = parents[category_id]
+        return category_id
+
+    rows: list[tuple[int, int, int | None]] = []
+    for start in range(0, len(ids), 900):
+        rows += Product.objects.filter(pk__in=ids[start : start + 900]).values_list(
+            "pk", "category_id", "brand_id"
+        )
+    valid = Certification.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        kind=Certification.Kind.POVERTY_ALLEVIATION,
+        valid_from__lte=on,
+    )
+    certified_products = set(
+        valid.filter(product__isnull=False).values_list("product_id", flat=True)
+    )
+    certified_brands = set(valid.filter(brand__isnull=False).values_list("brand_id", flat=True))
+    return {
+        pk: ProductImpact(
+            pk,
+            top(category_id),
+            pk in certified_products or (brand_id is not None and brand_id in certified_brands),
+        )
+        for pk, category_id, brand_id in rows
+    }

@@ -46,3 +46,17 @@ class ProductCard:
     photo_height: int | None
     photo_alt: str
     certified: bool  # the product or its brand holds a certificate valid today
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductImpact:
+    """A product's top-level category (the dashboard's product type) and whether it was a
+    certified poverty-alleviation product (扶贫产品) on a day, by its own or its brand's
+    certificate."""
+
+    product_id: int
+    category_id: int | None
+    certified: bool

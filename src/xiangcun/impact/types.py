@@ -4,6 +4,31 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# --- Building the facts (services/rebuild.py) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltDayOut:
+    """One day's facts rebuilt: how many rows were written and how long it took."""
+
+    day: datetime.date
+    rows: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RebuildOut:
+    """A rebuild of several days: which days, rows written in all, seconds in all."""
+
+    days: tuple[datetime.date, ...] = field(default=())
+    rows: int = 0
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+
 # --- Query layer (selectors/scope.py, selectors/figures.py) ------------------------------------
 
 

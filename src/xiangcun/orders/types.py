@@ -126,3 +126,35 @@ class OrderPayment:
     channel: str
     status: str
     client_data: dict[str, Any]
+
+
+# --- For the programme's figures (impact) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactLine:
+    """One line of an order as the impact facts count it: its goods less what was refunded of
+    them (`amount`, may be 0 when every unit went back)."""
+
+    line_id: int
+    seller_id: int
+    product_id: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ImpactOrder:
+    """An order paid (or completed) on a day, shaped for the impact facts. `county_code` is the
+    home-delivery destination's county (blank for pickups and the county's own delivery);
+    `township_id`/`village_id` are the destination's (the order's, or its pickup station's).
+    `fully_refunded`: every goods line refunded, refunds reaching what was paid, or status
+    refunded with no refunded return on record."""
+
+    order_id: int
+    buyer_id: int | None
+    delivery_method: str
+    county_code: str
+    township_id: int | None
+    village_id: int | None
+    fully_refunded: bool
+    lines: tuple[ImpactLine, ...]

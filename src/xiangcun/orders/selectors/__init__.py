@@ -19,6 +19,12 @@ from xiangcun.ledger.types import BUYER_PAYMENTS_CLEARING
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, ReturnRequest
 
+# Reads for the programme's figures (impact), kept in their own module.
+from xiangcun.orders.selectors.impact import order_days_changed as order_days_changed
+from xiangcun.orders.selectors.impact import orders_completed_on as orders_completed_on
+from xiangcun.orders.selectors.impact import orders_first_day as orders_first_day
+from xiangcun.orders.selectors.impact import orders_paid_on as orders_paid_on
+
 # Reads for finance (settlement, statements, the credit score), kept in their own module.
 from xiangcun.orders.selectors.money import CompletedOrder as CompletedOrder
 from xiangcun.orders.selectors.money import goods_by_seller as goods_by_seller

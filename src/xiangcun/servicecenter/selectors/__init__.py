@@ -21,6 +21,7 @@ from xiangcun.servicecenter.selectors.drawer import (
     drawers_for,
     station_day_report,
 )
+from xiangcun.servicecenter.selectors.impact import assisted_order_residents
 from xiangcun.servicecenter.selectors.orders import (
     assisted_order_get,
     assisted_order_receipt,
@@ -37,6 +38,7 @@ __all__ = [
     "action_text",
     "assisted_order_get",
     "assisted_order_receipt",
+    "assisted_order_residents",
     "assisted_orders",
     "commission_for",
     "drawer_for_cash",
