@@ -139,6 +139,15 @@ def test_seller_creates_prices_submits_through_the_api(
         **_headers(auth),
     )
     assert changed.json()["price"] == "79.00"
+    # Without a SKU the API makes one, as the console does.
+    unnamed = api.post(
+        f"{BASE}/products/{product_id}/variants",
+        {"name": "1千克", "unit": "jar", "price": "150"},
+        content_type="application/json",
+        **_headers(auth),
+    )
+    assert unnamed.status_code == 201, unnamed.json()
+    assert unnamed.json()["sku"] == f"XC{product_id}-2"
     submitted = api.post(f"{BASE}/products/{product_id}/submit", **_headers(auth))
     assert submitted.json()["status"] == "in_review"
 

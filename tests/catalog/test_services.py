@@ -300,3 +300,24 @@ def test_demo_generate_makes_listed_searchable_products(
     assert sum(steps) == 120
     assert Product.objects.filter(status="listed").count() == before + 120
     assert Variant.objects.filter(sku__startswith="GEN-").count() >= 120
+
+
+def test_an_option_without_a_sku_gets_one_made_from_its_numbers(
+    make_product: Callable[..., Product],
+) -> None:
+    product = make_product()  # one option already, with the seller's own code
+    owner = product.seller.owner
+    made = services.variant_create(
+        actor=owner, product_id=product.pk, name="两斤装", unit="jin", price="20"
+    )
+    assert made.sku == f"XC{product.pk}-2"
+    # A code the seller typed that looks like the next one is stepped over.
+    services.variant_create(
+        actor=owner, product_id=product.pk, sku=f"XC{product.pk}-4", name="三斤装", unit="jin",
+        price="30",
+    )  # fmt: skip
+    blank = services.variant_create(
+        actor=owner, product_id=product.pk, name="四斤装", unit="jin", price="40", sku="  "
+    )
+    assert blank.sku == f"XC{product.pk}-5"
+    assert list(product.variants.values_list("position", flat=True)) == [0, 1, 2, 3]

@@ -110,6 +110,18 @@ def test_seller_creates_a_product_adds_an_option_and_a_photo_and_submits_it(
     assert response.status_code == 302
     variant = product.variants.get()
     assert (variant.sku, variant.unit, str(variant.price)) == ("TEA-250", "box", "45.50")
+    # A second option with the code left empty: one is made, and editing it keeps it.
+    url = reverse("console:variant_create", kwargs={"product_id": product.pk})
+    assert client.post(url, variant_form(name="500克装", sku="")).status_code == 302
+    second = product.variants.get(name="500克装")
+    assert second.sku == f"XC{product.pk}-2"
+    url = reverse(
+        "console:variant_edit", kwargs={"product_id": product.pk, "variant_id": second.pk}
+    )
+    assert client.post(url, variant_form(name="500克装", sku="", price="80")).status_code == 302
+    second.refresh_from_db()
+    assert (second.sku, str(second.price)) == (f"XC{product.pk}-2", "80.00")
+    second.delete()
 
     buffer = io.BytesIO()
     Image.new("RGB", (900, 600), (20, 120, 40)).save(buffer, format="JPEG")

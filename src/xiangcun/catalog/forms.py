@@ -221,10 +221,13 @@ class VariantForm(forms.Form):
         },
     )
     sku = forms.CharField(
-        label=_("Your code for it (SKU)"),
+        label=_("Your code for it (SKU, optional)"),
         max_length=40,
-        help_text=_("Any short code you use to tell your goods apart, for example HONEY-500."),
-        error_messages={"required": _("Enter a code for this option.")},
+        required=False,
+        help_text=_(
+            "Leave it empty and we make one. Or type a short code you use to tell your goods "
+            "apart, for example HONEY-500."
+        ),
     )
     net_weight_g = forms.IntegerField(
         label=_("Net weight in grams (optional)"),

@@ -213,7 +213,7 @@ class ProductUpdateIn(Schema):
 
 
 class VariantCreateIn(Schema):
-    sku: str = Field(min_length=1, max_length=40)
+    sku: str = Field("", max_length=40)
     name: str = Field(min_length=1, max_length=60)
     name_en: str = Field("", max_length=60)
     unit: Literal["jin", "kg", "piece", "box", "bag", "bottle", "jar"]

@@ -235,6 +235,8 @@ def console_variant_edit(request: HttpRequest, product_id: int, variant_id: int)
     form = VariantForm(request.POST or None, units=_unit_choices(), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
+        if not fields["sku"]:
+            del fields["sku"]  # left empty: the option keeps its code
         fields["is_active"] = request.POST.get("is_active") == "on"
         with refusal_on_form(form) as outcome:
             variant_update(actor=request.user, variant_id=variant.pk, **fields)

@@ -33,6 +33,15 @@ def _sku(value: str) -> str:
     return _text(value, field="sku", max_length=40)
 
 
+def _sku_free(product_id: int, start: int) -> str:
+    """A SKU for a seller who typed none: the product's number and the option's, skipping
+    codes already taken (a seller may have typed one like it)."""
+    n = start
+    while Variant.objects.filter(sku=(sku := f"XC{product_id}-{n}")).exists():
+        n += 1
+    return sku
+
+
 def _gtin(value: str) -> str:
     cleaned = "".join(str(value or "").split())
     if cleaned and not _GTIN.match(cleaned):
@@ -45,10 +54,10 @@ def variant_create(
     *,
     actor: AnyUser,
     product_id: int,
-    sku: str,
     name: str,
     unit: str,
     price: Decimal | str,
+    sku: str = "",
     net_weight_g: int | None = None,
     gtin: str = "",
     name_en: str = "",
@@ -57,12 +66,18 @@ def variant_create(
     width_cm: int | None = None,
     height_cm: int | None = None,
 ) -> Variant:
-    """An option of a product (a size or pack) with its own SKU, unit and price in CNY."""
+    """An option of a product (a size or pack) with its own SKU, unit and price in CNY. Without
+    a SKU one is made from the product's and the option's numbers (XC<product>-<n>)."""
     product = _product_locked(product_id)
     _require_manage(actor, product.seller_id)
-    sku = _sku(sku)
-    if Variant.objects.filter(sku=sku).exists():
-        raise DuplicateSkuError(field="sku")
+    position = product.variants.count()
+    if str(sku or "").strip():
+        sku = _sku(sku)
+        if Variant.objects.filter(sku=sku).exists():
+            raise DuplicateSkuError(field="sku")
+    else:
+        # The product's row is locked: no other option of it is being added meanwhile.
+        sku = _sku_free(product.pk, position + 1)
     variant = Variant(
         product=product,
         sku=sku,
@@ -72,7 +87,7 @@ def variant_create(
         price=_price(price),
         net_weight_g=_positive_int(net_weight_g, field="net_weight_g"),
         gtin=_gtin(gtin),
-        position=product.variants.count(),
+        position=position,
         **_parcel(
             {
                 "shipping_weight_g": shipping_weight_g,
