@@ -538,8 +538,11 @@ def test_public_withholds_counts_under_five(places: dict[str, int]) -> None:
         _reach_at(places, "v1", resident_id, d(2026, 1, 3))
     _reach_at(places, "v3", 9, d(2026, 1, 3), Way.SOLD)
     SalesDayFactory(
-        day=d(2026, 1, 3), township_id=places["t1"], village_id=places["v1"], amount=Decimal("10.00")
-    ))
+        day=d(2026, 1, 3),
+        township_id=places["t1"],
+        village_id=places["v1"],
+        amount=Decimal("10.00"),
+    )
     for buyer in range(4):
         BuyerDayFactory(
             buyer_id=buyer, township_id=places["t1"], village_id=places["v1"], day=d(2026, 1, 3)
