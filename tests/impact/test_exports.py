@@ -170,3 +170,12 @@ def test_bad_addresses_are_answered_not_crashed(manager: Client, path: str, stat
 
 def test_only_reading_is_allowed(manager: Client) -> None:
     assert manager.post("/impact/export/summary.csv").status_code == 405
+
+
+def test_households_export_follows_the_pages_reached_filter(manager: Client) -> None:
+    reached = _csv(manager.get(f"/impact/export/households.csv{MARCH}&reached=yes", **EN).content)
+    assert [row[0] for row in reached[1:]] == ["P-001"]
+    others = _csv(manager.get(f"/impact/export/households.csv{MARCH}&reached=no", **EN).content)
+    assert sorted(row[0] for row in others[1:]) == ["P-002", "P-003"]
+    everyone = _csv(manager.get(f"/impact/export/households.csv{MARCH}&reached=x", **EN).content)
+    assert len(everyone) == 4

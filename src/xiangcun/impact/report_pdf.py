@@ -3,6 +3,7 @@ charts drawn here with reportlab.graphics (no browser needed), and the tables of
 dashboard. A4, in the language active when it is made, with the CID font STSong-Light, which
 every PDF reader has, so nothing is embedded.
 
+The separators are em dashes: the font has no middle dot.
 Chart geometry uses floats (a bar's height); every number printed comes from the Decimals."""
 
 import datetime
@@ -301,7 +302,7 @@ def report_pdf(report: Report, *, progress: Progress | None = None) -> bytes:
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     story: list[Flowable] = [
         Paragraph(_escape(_("Xiangcun impact report")), styles["title"]),
-        Paragraph(_escape(f"{place} · {month_label}"), styles["subtitle"]),
+        Paragraph(_escape(f"{place} — {month_label}"), styles["subtitle"]),
         Paragraph(_escape(_("Made %(when)s.") % {"when": made}), styles["body"]),
         Spacer(1, 4 * mm),
         *_headline(summary, styles),
@@ -333,7 +334,7 @@ def report_pdf(report: Report, *, progress: Progress | None = None) -> bytes:
     def _page_number(canvas: object, doc: SimpleDocTemplate) -> None:
         canvas.setFont(_font(), 8)  # type: ignore[attr-defined]
         canvas.drawRightString(  # type: ignore[attr-defined]
-            A4[0] - 18 * mm, 9 * mm, f"{place} · {month_label} · {doc.page}"
+            A4[0] - 18 * mm, 9 * mm, f"{place} — {month_label} — {doc.page}"
         )
 
     document.build(story, onFirstPage=_page_number, onLaterPages=_page_number)

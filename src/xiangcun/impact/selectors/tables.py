@@ -227,9 +227,9 @@ def _households(scope: Scope, *, reached: bool | None) -> list[HouseholdRow]:
     return rows[:HOUSEHOLD_ROWS_MAX]
 
 
-def table_households(scope: Scope) -> TableOut:
-    """Every registered poor household with the ways its members were reached and what they
-    were paid in the period. No ID numbers."""
+def table_households(scope: Scope, *, reached: bool | None = None) -> TableOut:
+    """Every registered poor household (or those reached, or not, in the period) with the ways
+    its members were reached and what they were paid in the period. No ID numbers."""
     rows: list[list[Cell]] = [
         [
             household.register_number,
@@ -241,7 +241,7 @@ def table_households(scope: Scope) -> TableOut:
             household.payouts,
             household.wages,
         ]
-        for household in _households(scope, reached=None)
+        for household in _households(scope, reached=reached)
     ]
     return TableOut(
         name="households",
@@ -303,9 +303,12 @@ def export_tables() -> dict[str, ExportTable]:
     return {table.name: table for table in tables}
 
 
-def export_table(*, name: str, scope: Scope) -> TableOut:
-    """One table for a scope; UnknownExportTableError for a name there is none of."""
+def export_table(*, name: str, scope: Scope, reached: bool | None = None) -> TableOut:
+    """One table for a scope (the households' table narrowed to those reached or not, as the
+    households page is); UnknownExportTableError for a name there is none of."""
     table = export_tables().get(name)
     if table is None:
         raise UnknownExportTableError
+    if name == "households":
+        return table_households(scope, reached=reached)
     return table.build(scope)

@@ -1,6 +1,7 @@
 """Downloads of the dashboard's tables: /impact/export/<table>.<csv|xlsx> with the dashboard's
-filters (?from=&to=&township=&village=&category=). CSV is UTF-8 with a BOM, so Excel shows the
-Chinese; XLSX is written with openpyxl. For the programme manager and administrators only."""
+filters (?from=&to=&township=&village=&category=, and the households page's ?reached=yes|no).
+CSV is UTF-8 with a BOM, so Excel shows the Chinese; XLSX is written with openpyxl. For the
+programme manager and administrators only."""
 
 import csv
 import datetime
@@ -24,6 +25,8 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# The households page's ?reached= (all when absent or anything else).
+_REACHED = {"yes": True, "no": False}
 # Text a spreadsheet would take for a formula: written with a leading apostrophe in CSV, and
 # as plain text in XLSX.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +49,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     require_impact_viewer(request.user)
     if fmt not in FORMATS or table not in export_tables():
         raise Http404
-    found = export_table(name=table, scope=scope_from_query(request.GET))
+    reached = _REACHED.get(request.GET.get("reached", ""))
+    found = export_table(name=table, scope=scope_from_query(request.GET), reached=reached)
     data = table_csv(found) if fmt == "csv" else table_xlsx(found)
     response = HttpResponse(data, content_type=FORMATS[fmt])
     stamp = timezone.localdate().isoformat()
