@@ -182,7 +182,15 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Compare townships and villages."),
             _("Export reports."),
         ),
-        links=((_("Seller payouts"), "finance:payouts"),),
+        # The impact dashboard (impact, in web's layer: named here by URL only, never imported).
+        url_name="impact:dashboard",
+        links=(
+            (_("Registered poor households"), "impact:households"),
+            (_("Households not reached yet"), "impact:unreached"),
+            (_("Monthly reports (PDF)"), "impact:reports"),
+            (_("Public summary"), "impact:public"),
+            (_("Seller payouts"), "finance:payouts"),
+        ),
     ),
     Role.BRAND_MANAGER: Workspace(
         key="brands",
