@@ -34,6 +34,7 @@ from xiangcun.impact.services.rebuild import (
     reach_month_fold,
 )
 from xiangcun.impact.tasks import impact_facts_refresh
+from xiangcun.impact.tasks_reports import impact_reports_monthly
 
 FACT_MODELS: list[type[Model]] = [
     ReachDay,
@@ -178,6 +179,7 @@ def test_hourly_task_is_registered_and_refreshes(
 ) -> None:
     w = impact_world
     assert ("hourly", impact_facts_refresh) in _PERIODIC
+    assert ("monthly", impact_reports_monthly) in _PERIODIC
     today_is(monkeypatch, w.D2)
     result = impact_facts_refresh.enqueue()
     assert result.return_value == 2  # D1 and D2, from the first sale
