@@ -167,6 +167,15 @@ def _sc_counter_body(ids: Ids) -> dict[str, Any]:
     }
 
 
+# Impact (issue 12, impact/services/_common.py): the programme manager and the administrators
+# read every figure and household; the public summary is anyone's.
+IMPACT_VIEWERS = (Role.PROGRAMME_MANAGER, Role.ADMIN)
+
+
+def _impact_filters(ids: Ids) -> dict[str, Any]:
+    return {"township": ids["township"], "from": "2026-01-01", "to": "2026-01-31"}
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -531,6 +540,13 @@ API_ROWS: tuple[Row, ...] = (
         shows="lot",
         note="staff read every event, an approved seller those of their own lots, an applicant "
         "nothing (issue 13 item 3)"),
+    # --- impact (issue 12): the figures for the programme manager and administrators (others
+    # 403 not_an_impact_viewer); the public summary for anyone ---
+    Row("GET", f"{API}/impact/summary", only(*IMPACT_VIEWERS), query=_impact_filters),
+    Row("GET", f"{API}/impact/series", only(*IMPACT_VIEWERS), query=_impact_filters),
+    Row("GET", f"{API}/impact/areas", only(*IMPACT_VIEWERS), query=_impact_filters),
+    Row("GET", f"{API}/impact/households", only(*IMPACT_VIEWERS), query=_impact_filters),
+    Row("GET", f"{API}/impact/public", everyone(), anonymous=True),
 )  # fmt: skip
 
 
@@ -841,6 +857,19 @@ PAGE_ROWS: tuple[Row, ...] = (
     Row("GET", "", everyone(), anonymous=True),
     Row("GET", "workspace/<slug:role>/", only(*WORKSPACE_ROLES, access=OWN),
         note="own: the actor's role's workspace; other: another role's"),
+    # --- impact (issue 12): the dashboard, households, exports and reports for the programme
+    # manager and administrators; the public summary for anyone ---
+    Row("GET", "impact/", only(*IMPACT_VIEWERS), query=_impact_filters),
+    Row("GET", "impact/households/", only(*IMPACT_VIEWERS)),
+    Row("GET", "impact/households/unreached/", only(*IMPACT_VIEWERS)),
+    Row("GET", "impact/public/", everyone(), anonymous=True),
+    Row("GET", "impact/export/<slug:table>.<slug:fmt>", only(*IMPACT_VIEWERS),
+        params={"table": "impact_table", "fmt": "impact_fmt"}),
+    Row("GET", "impact/reports/", only(*IMPACT_VIEWERS)),
+    Row("GET", "impact/reports/<int:report_id>/", only(*IMPACT_VIEWERS),
+        params={"report_id": "impact_report"}),
+    Row("GET", "impact/reports/<int:report_id>/download/", only(*IMPACT_VIEWERS),
+        params={"report_id": "impact_report"}),
 )  # fmt: skip
 
 ROWS: tuple[Row, ...] = API_ROWS + PAGE_ROWS

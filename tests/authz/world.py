@@ -507,6 +507,8 @@ def world_build() -> World:
         side.markers["repay_loan"] = running.number
     for side in sides:
         side.ids.update(_servicecenter(side))  # service centre (issue 10)
+    for side in sides:
+        side.ids.update(_impact(side, admin))  # impact (issue 12)
     return World(a=sides[0], b=sides[1])
 
 
@@ -550,3 +552,22 @@ def _servicecenter(side: Side) -> dict[str, Any]:
         "village_code": Village.objects.get(pk=side.ids["village"]).code,
         "variant_price": f"{price:.2f}",
     }
+
+
+# --- Impact (issue 12): a ready monthly report of this side's township, and a table to export ---
+def _impact(side: Side, admin: User) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from xiangcun.impact.models import Report
+    from xiangcun.regions.models import Village
+
+    report = Report.objects.create(
+        month=datetime.date(2026, 1, 1),
+        township_id=Village.objects.get(pk=side.ids["village"]).township_id,
+        status=Report.Status.READY,
+        progress=100,
+        requested_by=admin,
+        finished_at=timezone.now(),
+    )
+    report.file.save(f"authz-{side.name}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"impact_report": report.pk, "impact_table": "summary", "impact_fmt": "csv"}

@@ -153,12 +153,16 @@ def _township_q(scope: Scope) -> Q:
 
 
 def _reach_union(
-    first: datetime.date, last: datetime.date, scope: Scope, columns: Sequence[str]
+    first: datetime.date,
+    last: datetime.date,
+    scope: Scope,
+    columns: Sequence[str],
+    also: Q | None = None,
 ) -> tuple[str, tuple[Any, ...]] | None:
     """SQL (and its parameters) of the distinct rows of `columns` of everyone reached in
     [first, last] in the scope's place; None for an empty period."""
     months, days = _split(first, last)
-    area = _area_q(scope)
+    area = _area_q(scope) & (also or Q())
     parts: list[QuerySet[Any]] = []
     if months is not None:
         parts.append(
@@ -321,7 +325,8 @@ def impact_summary(scope: Scope) -> Summary:
 
     reached, by_way, poor_reached = _reach_counts(first, last, scope)
     start = BuiltDay.objects.aggregate(first=Min("day"))["first"] or first
-    reached_total = _residents_count(min(start, first), last, scope)
+    # A period from the first built day already is "since the start".
+    reached_total = reached if start >= first else _residents_count(start, last, scope)
 
     poor_total = len(poor_households(township_id=scope.township_id, village_id=scope.village_id))
     income = IncomeDay.objects.filter(area, day__range=days).aggregate(
@@ -632,15 +637,13 @@ def impact_households(
     ways: dict[int, set[str]] = {}
     if period is not None and period.date_from <= period.date_to:
         union = _reach_union(
-            period.date_from, period.date_to, Scope(), ("household_id", "way", "poor")
+            period.date_from, period.date_to, Scope(), ("household_id", "way"), Q(poor=True)
         )
         if union is not None:
             sql, params = union
-            for household_id, way, _poor in _fetch(
-                f"SELECT household_id, way, poor FROM ({sql}) u WHERE poor",  # noqa: S608
-                params,
-            ):
-                ways.setdefault(int(household_id), set()).add(way)
+            for household_id, way in _fetch(sql, params):
+                if household_id is not None:
+                    ways.setdefault(int(household_id), set()).add(way)
     if reached is not None:
         households = [h for h in households if (h.id in ways) == reached]
     total = len(households)
