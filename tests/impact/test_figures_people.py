@@ -14,9 +14,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.accounts.factories import user_with_role
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.finance.factories import (
     InstalmentFactory,
     LoanFactory,
@@ -26,6 +28,7 @@ from tests.finance.factories import (
 )
 from tests.impact.conftest import at
 from tests.jobs.factories import PostingFactory
+from tests.sellers.factories import SellerFactory
 from tests.training.factories import CertificateFactory, CourseFactory
 from xiangcun.accounts.models import ResidentProfile, User
 from xiangcun.accounts.services import resident_move
@@ -524,3 +527,25 @@ def test_the_first_day_and_the_days_changed_since_a_time(people: SimpleNamespace
         ).village_id
         == w.v2.pk
     )
+
+
+def test_a_days_build_costs_the_same_queries_however_many_people(
+    people: SimpleNamespace, django_assert_max_num_queries: Any
+) -> None:
+    w = people
+    with CaptureQueriesContext(connection) as few:
+        people_facts_build(day=D1)
+    for n in range(15):
+        user = UserFactory()
+        ResidentProfile.objects.create(user=user, name=f"村民{n}", village=w.v1)
+        hire(w, user, w.drivers, D1, 3000 + n)
+        CertificateFactory(holder=user, course=CourseFactory(), issued_on=D1)
+        shop = SellerFactory(owner=user, village=w.v2)
+        made = loan(shop, "1000.00", at(D1, 9))
+        instalment(made, 1, datetime.date(2026, 2, 1), "1000.00")
+        PayoutFactory(seller=shop, amount=Decimal("10.00"), paid_at=at(D1, 17))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        written = people_facts_build(day=D1)
+    # alice hired, trained and borrowing, and each newcomer the same three ways.
+    assert ReachDay.objects.filter(day=D1).count() == 3 + 15 * 3
+    assert written > 15 * 3
