@@ -47,3 +47,21 @@ def periodic_due(*, now: datetime, daily_hour: int) -> list[Any]:
         "monthly": now.day == 1 and now.hour == daily_hour and now.minute == 0,
     }
     return [task_ for every, task_ in _PERIODIC if due[every]]
+
+
+# --- Demo steps other apps ask `demo` to run --------------------------------------------------
+# `demo` lives in web too: the apps in its layer (impact) register their step here from
+# AppConfig.ready(), and `demo` runs them after its own, in the order they were registered.
+
+_DEMO_STEPS: dict[str, tuple[Any, Any]] = {}
+
+
+def demo_step_register(name: str, label: Any, load: Any) -> None:
+    """Ask `xiangcun demo` to run `load()` (no arguments, safe to run again) as its step `name`,
+    shown as `label` (a lazy translation). The same name again replaces the step."""
+    _DEMO_STEPS[name] = (label, load)
+
+
+def demo_steps() -> list[tuple[str, Any, Any]]:
+    """The registered demo steps: (name, label, load), in the order they were registered."""
+    return [(name, label, load) for name, (label, load) in _DEMO_STEPS.items()]

@@ -21,6 +21,7 @@ from xiangcun.accounts.types import DemoUser
 from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.types import CatalogDemoResult
+from xiangcun.core.tasks import demo_steps
 from xiangcun.finance import services as finance_services
 from xiangcun.inventory import services as inventory_services
 from xiangcun.jobs import services as jobs_services
@@ -131,6 +132,9 @@ class Command(BaseCommand):
             ("finance", lambda: finance_services.finance_demo_load(password=DEMO_PASSWORD)),
             ("servicecenter", servicecenter_services.servicecenter_demo_load),
         ]
+        # Apps in web's own layer (impact) register their steps with core; they run last.
+        registered = demo_steps()
+        steps.extend((name, load) for name, _label, load in registered)
         labels = {
             "regions": _("County, townships, villages and stations"),
             "roles": _("Roles and permissions"),
@@ -146,6 +150,7 @@ class Command(BaseCommand):
             "history": _("Eight months of past sales for three shops"),
             "finance": _("Loans in every state, repayments, payout accounts"),
             "servicecenter": _("Service-centre residents, commission rules and an assisted order"),
+            **{name: label for name, label, _load in registered},
         }
         # tqdm rewrites its line with carriage returns, so it needs the raw stream, not
         # Django's OutputWrapper (which appends a newline to every write).
