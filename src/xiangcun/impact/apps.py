@@ -11,8 +11,10 @@ class ImpactConfig(AppConfig):
         # web's `periodic` command may not import impact (same layer): impact registers with core.
         from xiangcun.core.tasks import periodic_register
         from xiangcun.impact.tasks import impact_facts_refresh
+        from xiangcun.impact.tasks_reports import impact_reports_monthly
 
         periodic_register(impact_facts_refresh, every="hourly")
+        periodic_register(impact_reports_monthly, every="monthly")
 
         # The same for `demo`: residents the figures count, then the figures (impact/demo.py).
         from xiangcun.core.tasks import demo_step_register
