@@ -40,7 +40,6 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -960,7 +959,7 @@ def rebuild(args: argparse.Namespace) -> dict[str, Any]:
     if not args.skip_full:
         with tqdm(total=len(days), desc="rebuild", unit="day", mininterval=5) as bar:
             started = time.perf_counter()
-            out = facts_rebuild(since=days[0], until=days[-1], progress=_progress(bar))
+            out = facts_rebuild(since=days[0], until=days[-1], progress=bar.update)
             figures["full_s"] = time.perf_counter() - started
         figures["full_days"] = out.count
         figures["full_rows"] = out.rows
@@ -1000,15 +999,6 @@ def rebuild(args: argparse.Namespace) -> dict[str, Any]:
         f"{BuiltDay.objects.count()} days built"
     )
     return figures
-
-
-def _progress(bar: Any) -> Callable[..., None]:
-    """A progress callback whatever the builder passes it (a day, a count or nothing)."""
-
-    def step(*args: Any, **kwargs: Any) -> None:
-        bar.update(1)
-
-    return step
 
 
 # --- Measure ----------------------------------------------------------------------------------
@@ -1093,9 +1083,12 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             timed(page, page_path)
             timed(api, api_path)
         page_ms, api_ms = [], []
+        deadline = time.monotonic() + (args.budget or float("inf"))
         for _ in range(args.repeat):
             page_ms.append(timed(page, page_path))
             api_ms.append(timed(api, api_path))
+            if len(page_ms) >= 5 and time.monotonic() > deadline:
+                break
         row = {
             "page_p50": statistics.median(page_ms),
             "page_p95": _pct(page_ms, 95),
@@ -1105,7 +1098,7 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         results[name] = row
         print(
             f"{name:<28} {row['page_p50']:>9.1f} {row['page_p95']:>7.1f} "
-            f"{row['api_p50']:>8.1f} {row['api_p95']:>7.1f}",
+            f"{row['api_p50']:>8.1f} {row['api_p95']:>7.1f}  (n={len(page_ms)})",
             flush=True,
         )
     others = {
@@ -1123,12 +1116,18 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         try:
             for _ in range(args.warmup):
                 timed(client, path)
-            ms = [timed(client, path) for _ in range(args.repeat)]
+            ms: list[float] = []
+            deadline = time.monotonic() + (args.budget or float("inf"))
+            while len(ms) < args.repeat and (len(ms) < 5 or time.monotonic() < deadline):
+                ms.append(timed(client, path))
         except SystemExit as error:
             print(f"{name:<28} skipped ({error})"[:160])
             continue
         results[name] = {"p50": statistics.median(ms), "p95": _pct(ms, 95)}
-        print(f"{name:<28} {results[name]['p50']:>9.1f} {results[name]['p95']:>7.1f}", flush=True)
+        print(
+            f"{name:<28} {results[name]['p50']:>9.1f} {results[name]['p95']:>7.1f}  (n={len(ms)})",
+            flush=True,
+        )
     print()
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
@@ -1160,6 +1159,12 @@ def main() -> None:
     parser.add_argument("--day-repeat", type=int, default=3, help="one day's rebuild, times")
     parser.add_argument("--repeat", type=int, default=30, help="requests per page and filter")
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        help="seconds per filter: stop repeating after it (at least 5 requests); 0: no limit",
+    )
     parser.add_argument("--lang", default="zh-hans", help="Accept-Language of the requests")
     args = parser.parse_args()
     if args.orders < 1 or args.residents < 1000 or not 60 <= args.days <= 730:
