@@ -34,6 +34,7 @@ from xiangcun.impact.models import Direction, IncomeKind, ReachDay, Way
 from xiangcun.impact.selectors.figures import (
     impact_areas,
     impact_as_of,
+    impact_cache_warm,
     impact_households,
     impact_public,
     impact_series,
@@ -580,3 +581,17 @@ def test_the_summary_costs_the_same_queries_however_many_rows(
         SalesDayFactory(day=JAN + datetime.timedelta(days=resident_id))
     with django_assert_max_num_queries(16):  # type: ignore[operator]
         impact_summary(scope_parse(date_from="2026-01-10", date_to="2026-03-20"))
+
+
+def test_figures_are_kept_until_the_facts_change(
+    places: dict[str, int], django_assert_max_num_queries: object
+) -> None:
+    built(JAN, d(2026, 1, 31))
+    _reach_at(places, "v1", 1, d(2026, 1, 3))
+    assert impact_cache_warm() > 0
+    with django_assert_max_num_queries(2):  # type: ignore[operator]
+        # The facts' version and the register of poor households; the rest from the cache.
+        assert impact_summary(Scope()).residents_reached == 1
+    _reach_at(places, "v2", 2, d(2026, 1, 4))
+    assert impact_summary(Scope()).residents_reached == 2
+    assert impact_areas(Scope())[0].residents_reached == 2

@@ -8,11 +8,14 @@ distinct over the union, so a year reads about a twelfth of the day rows.
 """
 
 import calendar
+import dataclasses
 import datetime
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
@@ -53,6 +56,7 @@ __all__ = [
     "TARGETS",
     "impact_areas",
     "impact_as_of",
+    "impact_cache_warm",
     "impact_households",
     "impact_period",
     "impact_public",
@@ -78,6 +82,37 @@ HOUSEHOLDS_LIMIT_MAX = 500
 PUBLIC_MINIMUM = 5
 
 ZERO = Decimal("0.00")
+
+
+# --- the figures are as of the last rebuild: kept in the cache until the facts change ---------
+
+# Long enough to outlast the hourly rebuild; a rebuild changes the key anyway.
+CACHE_SECONDS = 2 * 3600
+_FACT_TABLES = (ReachDay, ReachMonth, SalesDay, BuyerDay, IncomeDay, JobsDay, LoansDay, TrainingDay)
+
+
+def _facts_version() -> str:
+    """What changes whenever the facts do: the newest rebuild and each fact table's highest id
+    (a rebuild deletes a day's rows and writes new ones). One query on indexes."""
+    # The SQL holds only our own table names.
+    tables = [model._meta.db_table for model in _FACT_TABLES]
+    built = BuiltDay._meta.db_table
+    parts = [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
+    parts += [f"(SELECT MAX(built_at) FROM {built})", f"(SELECT COUNT(*) FROM {built})"]  # noqa: S608
+    return repr(_fetch("SELECT " + ", ".join(parts), ())[0])
+
+
+T = TypeVar("T")
+
+
+def _cached(name: str, compute: Callable[[], T], *key: object) -> T:
+    digest = hashlib.sha256(repr((_facts_version(), key)).encode()).hexdigest()[:32]
+    cache_key = f"impact:{name}:{digest}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute()
+        cache.set(cache_key, found, CACHE_SECONDS)
+    return found
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -313,7 +348,14 @@ def _empty_summary(as_of: datetime.datetime | None) -> Summary:
 def impact_summary(scope: Scope) -> Summary:
     """The headline figures of the scope (docs/impact-metrics.md). The product type narrows the
     sales figures (amounts, orders, certified share) only: the other facts are not kept by it.
-    Jobs and loans are placed at townships: a village's scope reads its township's."""
+    Jobs and loans are placed at townships: a village's scope reads its township's. Kept in the
+    cache until the facts change; the register of poor households is read each time."""
+    summary = _cached("summary", lambda: _summary(scope), scope)
+    total = len(poor_households(township_id=scope.township_id, village_id=scope.village_id))
+    return dataclasses.replace(summary, poor_households_total=total)
+
+
+def _summary(scope: Scope) -> Summary:
     as_of = impact_as_of()
     period = impact_period(scope)
     if period is None:
@@ -328,7 +370,6 @@ def impact_summary(scope: Scope) -> Summary:
     # A period from the first built day already is "since the start".
     reached_total = reached if start >= first else _residents_count(start, last, scope)
 
-    poor_total = len(poor_households(township_id=scope.township_id, village_id=scope.village_id))
     income = IncomeDay.objects.filter(area, day__range=days).aggregate(
         poor=Sum("amount", filter=Q(poor=True)),
         payouts=Sum("amount", filter=Q(kind=IncomeKind.PAYOUT, seller_id__isnull=False)),
@@ -366,7 +407,7 @@ def impact_summary(scope: Scope) -> Summary:
         residents_by_way=by_way,
         residents_reached_total=reached_total,
         poor_households_reached=poor_reached,
-        poor_households_total=poor_total,
+        poor_households_total=0,  # read live by impact_summary
         poor_household_income=_sum(income["poor"]),
         jobs_filled=sum(jobs_by_role.values()),
         jobs_employed=int(employed),
@@ -476,6 +517,10 @@ def impact_series(scope: Scope, *, metric: str, grain: str = "month") -> list[Se
         raise UnknownMetricError(field="metric")
     if grain not in GRAINS:
         raise UnknownGrainError(field="grain")
+    return _cached("series", lambda: _series(scope, metric, grain), scope, metric, grain)
+
+
+def _series(scope: Scope, metric: str, grain: str) -> list[SeriesPoint]:
     period = impact_period(scope)
     if period is None or period.date_from > period.date_to:
         return []
@@ -539,6 +584,10 @@ def impact_areas(scope: Scope) -> list[AreaRow]:
     lists its township's villages), each with its figures for the period, most residents reached
     first. A village's hires are its residents hired (jobs are placed at the posting's
     township)."""
+    return _cached("areas", lambda: _areas(scope), scope)
+
+
+def _areas(scope: Scope) -> list[AreaRow]:
     as_township = scope.township_id is None
     if as_township:
         places = [(t.id, t.code, t.name, t.name_en) for t in townships_list()]
@@ -758,3 +807,21 @@ def impact_public(scope: Scope) -> PublicSummary:
         targets=dict(TARGETS),
         as_of=summary.as_of,
     )
+
+
+# --- warming the cache after a rebuild ----------------------------------------------------------
+
+
+def impact_cache_warm() -> int:
+    """Work out the dashboard's default figures (the county and each township, whole period:
+    summary, areas and the monthly series) so the first reader after a rebuild finds them in the
+    cache. For the rebuild task to call once it has committed; returns how many were computed."""
+    scopes = [Scope()] + [
+        Scope(township_id=township.id, township_code=township.code) for township in townships_list()
+    ]
+    for scope in scopes:
+        impact_summary(scope)
+        impact_areas(scope)
+        for metric in METRICS:
+            impact_series(scope, metric=metric, grain="month")
+    return len(scopes) * (2 + len(METRICS))
