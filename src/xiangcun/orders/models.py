@@ -152,6 +152,11 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["buyer", "-id"]),
             models.Index(fields=["status", "expires_at"]),
+            # The programme's daily figures read a day's paid and completed orders, and the
+            # orders changed since the last build (impact's fact builder).
+            models.Index(fields=["paid_at"], name="orders_paid_at"),
+            models.Index(fields=["completed_at"], name="orders_completed_at"),
+            models.Index(fields=["updated_at"], name="orders_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(
