@@ -14,7 +14,7 @@ from xiangcun.impact.views._filters import county_name, filters_read, period_pre
 
 @require_safe
 def public_summary(request: HttpRequest) -> HttpResponse:
-    filters = filters_read(request, keys=("from", "to", "township"))
+    filters = filters_read(request, keys=("from", "to", "township"), choices=False)
     found = impact_public(filters.scope)
     ways = [(str(way.label), found.residents_by_way.get(way.value)) for way in Way]
     townships = [
