@@ -14,7 +14,7 @@ from django.urls import reverse
 from xiangcun.accounts.models import User
 from xiangcun.impact.demo import QUIET_HOUSEHOLDS
 from xiangcun.impact.models import BuiltDay, ReachDay, Way
-from xiangcun.impact.selectors.figures import impact_households
+from xiangcun.impact.selectors.households import impact_households
 from xiangcun.impact.types import Scope
 
 

@@ -35,11 +35,11 @@ from xiangcun.impact.selectors.figures import (
     impact_areas,
     impact_as_of,
     impact_cache_warm,
-    impact_households,
-    impact_public,
     impact_series,
     impact_summary,
 )
+from xiangcun.impact.selectors.households import impact_households
+from xiangcun.impact.selectors.public import impact_public
 from xiangcun.impact.selectors.scope import Scope, scope_parse
 
 pytestmark = pytest.mark.django_db

@@ -13,16 +13,16 @@ from ninja import Field, Query, Router, Schema
 
 from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.core.api import ErrorOut
+from xiangcun.impact.selectors._common import HOUSEHOLDS_LIMIT_MAX
 from xiangcun.impact.selectors.figures import (
     GRAINS,
-    HOUSEHOLDS_LIMIT_MAX,
     METRICS,
     impact_areas,
-    impact_households,
-    impact_public,
     impact_series,
     impact_summary,
 )
+from xiangcun.impact.selectors.households import impact_households
+from xiangcun.impact.selectors.public import impact_public
 from xiangcun.impact.selectors.scope import Scope, scope_parse
 from xiangcun.impact.services._common import require_impact_viewer
 from xiangcun.impact.types import DirectionFigures, Period

@@ -7,17 +7,12 @@ reads ReachMonth for the whole months inside it and ReachDay for the partial mon
 distinct over the union, so a year reads about a twelfth of the day rows.
 """
 
-import calendar
 import dataclasses
 import datetime
-import hashlib
-from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 
 from xiangcun.accounts.selectors import poor_households
@@ -36,14 +31,31 @@ from xiangcun.impact.models import (
     TrainingDay,
     Way,
 )
+from xiangcun.impact.selectors._common import (
+    GRAINS,
+    METRICS,
+    TARGETS,
+    WAYS,
+    ZERO,
+    _area_q,
+    _cached,
+    _fetch,
+    _month_end,
+    _month_start,
+    _next_month,
+    _reach_counts,
+    _reach_union,
+    _residents_count,
+    _split,
+    _sum,
+    _township_q,
+    impact_as_of,
+    impact_period,
+)
 from xiangcun.impact.types import (
     AreaRow,
     DirectionFigures,
-    HouseholdPage,
-    HouseholdRow,
     Period,
-    PublicArea,
-    PublicSummary,
     Scope,
     SeriesPoint,
     Summary,
@@ -57,211 +69,12 @@ __all__ = [
     "impact_areas",
     "impact_as_of",
     "impact_cache_warm",
-    "impact_households",
     "impact_period",
-    "impact_public",
     "impact_series",
     "impact_summary",
 ]
 
-TARGETS = {"residents": 30000, "jobs": 2000}
-WAYS: tuple[str, ...] = tuple(Way.values)
-METRICS: tuple[str, ...] = (
-    "residents_reached",
-    "upward_sales",
-    "downward_sales",
-    "local_sales",
-    "hires",
-    "training_completions",
-    "loans_disbursed",
-    "local_seller_income",
-)
-GRAINS: tuple[str, ...] = ("day", "month", "year")
-HOUSEHOLDS_LIMIT_MAX = 500
-# The public page shows no count under this, and no money summed over fewer people.
-PUBLIC_MINIMUM = 5
-
-ZERO = Decimal("0.00")
-
-
-# --- the figures are as of the last rebuild: kept in the cache until the facts change ---------
-
-# Long enough to outlast the hourly rebuild; a rebuild changes the key anyway.
-CACHE_SECONDS = 2 * 3600
-_FACT_TABLES = (ReachDay, ReachMonth, SalesDay, BuyerDay, IncomeDay, JobsDay, LoansDay, TrainingDay)
-
-
-def _facts_version() -> str:
-    """What changes whenever the facts do: the newest rebuild and each fact table's highest id
-    (a rebuild deletes a day's rows and writes new ones). One query on indexes."""
-    # The SQL holds only our own table names.
-    tables = [model._meta.db_table for model in _FACT_TABLES]
-    built = BuiltDay._meta.db_table
-    parts = [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
-    parts += [f"(SELECT MAX(built_at) FROM {built})", f"(SELECT COUNT(*) FROM {built})"]  # noqa: S608
-    return repr(_fetch("SELECT " + ", ".join(parts), ())[0])
-
-
-T = TypeVar("T")
-
-
-def _cached(name: str, compute: Callable[[], T], *key: object) -> T:
-    digest = hashlib.sha256(repr((_facts_version(), key)).encode()).hexdigest()[:32]
-    cache_key = f"impact:{name}:{digest}"
-    found = cache.get(cache_key)
-    if found is None:
-        found = compute()
-        cache.set(cache_key, found, CACHE_SECONDS)
-    return found
-
-
-# --- periods ------------------------------------------------------------------------------------
-
-
-def impact_as_of() -> datetime.datetime | None:
-    """When the figures were last rebuilt (the newest BuiltDay.built_at); None before any."""
-    return BuiltDay.objects.aggregate(at=Max("built_at"))["at"]
-
-
-def impact_period(scope: Scope) -> Period | None:
-    """The scope's days with its open ends filled from the built days (from the first built, to
-    the last); None when an end is open and nothing is built yet."""
-    if scope.date_from is not None and scope.date_to is not None:
-        return Period(scope.date_from, scope.date_to)
-    bounds = BuiltDay.objects.aggregate(first=Min("day"), last=Max("day"))
-    first = scope.date_from or bounds["first"]
-    last = scope.date_to or bounds["last"]
-    if first is None or last is None:
-        return None
-    return Period(first, last)
-
-
-def _month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def _month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return (_month_end(day) + datetime.timedelta(days=1)).replace(day=1)
-
-
-def _split(
-    first: datetime.date, last: datetime.date
-) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
-    """The whole months inside [first, last] (as a range of month starts) and the day ranges
-    left at its ends."""
-    if first > last:
-        return None, []
-    whole_from = first if first.day == 1 else _next_month(first)
-    if last == _month_end(last):
-        whole_to = _month_start(last)
-    else:
-        whole_to = _month_start(_month_start(last) - datetime.timedelta(days=1))
-    if whole_from > whole_to or _month_end(whole_to) > last:
-        return None, [(first, last)]
-    days: list[tuple[datetime.date, datetime.date]] = []
-    if first < whole_from:
-        days.append((first, whole_from - datetime.timedelta(days=1)))
-    after = _month_end(whole_to) + datetime.timedelta(days=1)
-    if after <= last:
-        days.append((after, last))
-    return (whole_from, whole_to), days
-
-
-# --- residents reached: distinct over ReachMonth and ReachDay -----------------------------------
-
-
-def _area_q(scope: Scope) -> Q:
-    if scope.village_id is not None:
-        return Q(village_id=scope.village_id)
-    if scope.township_id is not None:
-        return Q(township_id=scope.township_id)
-    return Q()
-
-
-def _township_q(scope: Scope) -> Q:
-    """For facts placed at a township only (jobs, loans): a village's scope reads its township."""
-    return Q(township_id=scope.township_id) if scope.township_id is not None else Q()
-
-
-def _reach_union(
-    first: datetime.date,
-    last: datetime.date,
-    scope: Scope,
-    columns: Sequence[str],
-    also: Q | None = None,
-) -> tuple[str, tuple[Any, ...]] | None:
-    """SQL (and its parameters) of the distinct rows of `columns` of everyone reached in
-    [first, last] in the scope's place; None for an empty period."""
-    months, days = _split(first, last)
-    area = _area_q(scope) & (also or Q())
-    parts: list[QuerySet[Any]] = []
-    if months is not None:
-        parts.append(
-            ReachMonth.objects.filter(area, month__range=months).order_by().values_list(*columns)
-        )
-    parts.extend(
-        ReachDay.objects.filter(area, day__range=span).order_by().values_list(*columns)
-        for span in days
-    )
-    if not parts:
-        return None
-    query = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
-    sql, params = query.query.sql_with_params()
-    return sql, tuple(params)
-
-
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run SQL wrapped around a union the ORM compiled (its values are parameters; the text
-    around it is constant), so the database counts distinct rows without Python loops."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def _reach_counts(
-    first: datetime.date, last: datetime.date, scope: Scope
-) -> tuple[int, dict[str, int], int]:
-    """Distinct residents reached, by way, and distinct poor households reached."""
-    by_way = dict.fromkeys(WAYS, 0)
-    union = _reach_union(first, last, scope, ("way", "resident_id", "household_id", "poor"))
-    if union is None:
-        return 0, by_way, 0
-    sql, params = union
-    rows = _fetch(
-        f"WITH u AS ({sql}) "  # noqa: S608
-        "SELECT 1, way, COUNT(DISTINCT resident_id) FROM u GROUP BY way "
-        "UNION ALL SELECT 2, '', COUNT(DISTINCT resident_id) FROM u "
-        "UNION ALL SELECT 3, '', COUNT(DISTINCT household_id) FROM u WHERE poor",
-        params,
-    )
-    total = poor = 0
-    for kind, way, count in rows:
-        if kind == 1:
-            by_way[way] = int(count)
-        elif kind == 2:
-            total = int(count)
-        else:
-            poor = int(count)
-    return total, by_way, poor
-
-
-def _residents_count(first: datetime.date, last: datetime.date, scope: Scope) -> int:
-    union = _reach_union(first, last, scope, ("resident_id",))
-    if union is None:
-        return 0
-    sql, params = union
-    return int(_fetch(f"SELECT COUNT(*) FROM ({sql}) u", params)[0][0])  # noqa: S608
-
-
 # --- the summary --------------------------------------------------------------------------------
-
-
-def _sum(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(ZERO)
 
 
 def _direction_figures(period: Period, scope: Scope) -> dict[str, DirectionFigures]:
@@ -667,146 +480,6 @@ def _areas(scope: Scope) -> list[AreaRow]:
     ]
     rows.sort(key=lambda row: (-row.residents_reached, -row.upward_sales, row.code))
     return rows
-
-
-# --- poor households ----------------------------------------------------------------------------
-
-
-def impact_households(
-    scope: Scope, *, reached: bool | None = None, limit: int = 50, offset: int = 0
-) -> HouseholdPage:
-    """The registered poor households (建档立卡) of the scope's place, by village, each with the
-    ways its members were reached in the period and what they were paid (seller payouts and
-    wages). `reached` False lists those not reached in the period: with no dates, since the
-    programme started (the list agents work through). No member's ID number is read."""
-    limit = max(1, min(int(limit), HOUSEHOLDS_LIMIT_MAX))
-    offset = max(0, int(offset))
-    households = poor_households(township_id=scope.township_id, village_id=scope.village_id)
-    period = impact_period(scope)
-    ways: dict[int, set[str]] = {}
-    if period is not None and period.date_from <= period.date_to:
-        union = _reach_union(
-            period.date_from, period.date_to, Scope(), ("household_id", "way"), Q(poor=True)
-        )
-        if union is not None:
-            sql, params = union
-            for household_id, way in _fetch(sql, params):
-                if household_id is not None:
-                    ways.setdefault(int(household_id), set()).add(way)
-    if reached is not None:
-        households = [h for h in households if (h.id in ways) == reached]
-    total = len(households)
-    page = households[offset : offset + limit]
-    paid: dict[tuple[int, str], Decimal] = {}
-    if page and period is not None:
-        for row in (
-            IncomeDay.objects.filter(
-                household_id__in=[h.id for h in page],
-                day__range=(period.date_from, period.date_to),
-            )
-            .order_by()
-            .values("household_id", "kind")
-            .annotate(total=Sum("amount"))
-        ):
-            paid[(row["household_id"], row["kind"])] = _sum(row["total"])
-    villages: dict[int, tuple[str, str, str]] = {}
-    townships = {t.id: t.code for t in townships_list()} if page else {}
-    for township_id in sorted({h.township_id for h in page}):
-        code = townships.get(township_id)
-        if code:
-            villages.update(
-                (v.id, (v.code, v.name, v.name_en))
-                for v in villages_for_township(township_code=code)
-            )
-    order = {way: index for index, way in enumerate(WAYS)}
-    rows = []
-    for household in page:
-        code, name, name_en = villages.get(household.village_id, ("", "", ""))
-        payouts = paid.get((household.id, IncomeKind.PAYOUT), ZERO)
-        wages = paid.get((household.id, IncomeKind.WAGE), ZERO)
-        rows.append(
-            HouseholdRow(
-                id=household.id,
-                head_name=household.head_name,
-                register_number=household.register_number,
-                village_id=household.village_id,
-                village_code=code,
-                village_name=name,
-                village_name_en=name_en,
-                township_id=household.township_id,
-                members=household.members,
-                ways=tuple(sorted(ways.get(household.id, ()), key=order.__getitem__)),
-                income=payouts + wages,
-                payouts=payouts,
-                wages=wages,
-            )
-        )
-    return HouseholdPage(rows=rows, total=total, limit=limit, offset=offset)
-
-
-# --- the public page ----------------------------------------------------------------------------
-
-
-def _shown(count: int) -> int | None:
-    return count if count >= PUBLIC_MINIMUM else None
-
-
-def impact_public(scope: Scope) -> PublicSummary:
-    """County (or one township's) totals and the townships, for anyone: no person, no household,
-    no village; a count under 5 is None ("fewer than 5"), and so is money summed over fewer than
-    5 buyers."""
-    public = Scope(
-        date_from=scope.date_from,
-        date_to=scope.date_to,
-        township_id=scope.township_id,
-        township_code=scope.township_code,
-    )
-    summary = impact_summary(public)
-    county = Scope(date_from=scope.date_from, date_to=scope.date_to)
-    rows = impact_areas(county)
-    townships: list[PublicArea] = []
-    period = summary.period
-    buyers: dict[tuple[int, str], int] = {}
-    if period is not None:
-        for row in (
-            BuyerDay.objects.filter(day__range=(period.date_from, period.date_to))
-            .order_by()
-            .values("township_id", "direction")
-            .annotate(n=Count("buyer_id", distinct=True))
-        ):
-            if row["township_id"] is not None:
-                buyers[(row["township_id"], row["direction"])] = int(row["n"])
-    for area in rows:
-        if scope.township_id is not None and area.id != scope.township_id:
-            continue
-        up = buyers.get((area.id, Direction.UPWARD), 0) >= PUBLIC_MINIMUM
-        down = buyers.get((area.id, Direction.DOWNWARD), 0) >= PUBLIC_MINIMUM
-        townships.append(
-            PublicArea(
-                code=area.code,
-                name=area.name,
-                name_en=area.name_en,
-                residents_reached=_shown(area.residents_reached),
-                jobs_filled=_shown(area.hires),
-                upward_sales=area.upward_sales if up else None,
-                downward_sales=area.downward_sales if down else None,
-            )
-        )
-    return PublicSummary(
-        period=period,
-        residents_reached=_shown(summary.residents_reached),
-        residents_by_way={way: _shown(n) for way, n in summary.residents_by_way.items()},
-        poor_households_reached=_shown(summary.poor_households_reached),
-        jobs_filled=_shown(summary.jobs_filled),
-        upward_sales=(summary.upward.amount if summary.upward.buyers >= PUBLIC_MINIMUM else None),
-        downward_sales=(
-            summary.downward.amount if summary.downward.buyers >= PUBLIC_MINIMUM else None
-        ),
-        training_completions=_shown(summary.training_completions),
-        townships=townships,
-        targets=dict(TARGETS),
-        as_of=summary.as_of,
-    )
 
 
 # --- warming the cache after a rebuild ----------------------------------------------------------

@@ -14,12 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from xiangcun.impact.errors import UnknownExportTableError
 from xiangcun.impact.models import Direction, Way
-from xiangcun.impact.selectors.figures import (
-    impact_areas,
-    impact_households,
-    impact_series,
-    impact_summary,
-)
+from xiangcun.impact.selectors.figures import impact_areas, impact_series, impact_summary
+from xiangcun.impact.selectors.households import impact_households
 from xiangcun.impact.types import HouseholdRow, Scope, Summary
 from xiangcun.jobs.types import JobRole
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiangcun.impact.errors import BadPeriodError
 from xiangcun.impact.models import BuiltDay, ReachDay, ReachMonth
+from xiangcun.impact.selectors.figures import impact_cache_warm
 from xiangcun.impact.services.facts_people import (
     people_days_changed,
     people_facts_build,
@@ -63,6 +64,11 @@ def _build(day: datetime.date, *, fold: bool) -> BuiltDayOut:
     started_at = timezone.now()
     started = time.monotonic()
     with transaction.atomic():
+        # One builder per day at a time: the hourly refresh and a rebuild on demand would
+        # otherwise both delete the day's rows and both insert them (a unique-key clash on
+        # PostgreSQL). The day's BuiltDay row is the lock.
+        BuiltDay.objects.get_or_create(day=day, defaults={"built_at": started_at})
+        BuiltDay.objects.select_for_update().filter(day=day).first()
         rows = sales_facts_build(day=day)
         rows += people_facts_build(day=day)
         if fold:
@@ -87,6 +93,8 @@ def _rebuild_days(
     ordered = sorted(set(days))
     rows = 0
     seconds = 0.0
+    if not ordered:
+        return RebuildOut(days=(), rows=0, seconds=0.0)
     for index, day in enumerate(ordered):
         # The month is folded once, after its last day in the list.
         last_of_month = index + 1 == len(ordered) or ordered[index + 1].replace(
@@ -97,6 +105,9 @@ def _rebuild_days(
         seconds += out.seconds
         if progress is not None:
             progress(1)
+    # Each day has committed: work out the dashboard's default figures now, so the first
+    # reader after a rebuild does not wait for them (they are cached until the facts change).
+    impact_cache_warm()
     return RebuildOut(days=tuple(ordered), rows=rows, seconds=seconds)
 
 

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from xiangcun.core.pages import page_number, pagination
 from xiangcun.core.types import Page
 from xiangcun.impact.models import Way
-from xiangcun.impact.selectors.figures import impact_households, impact_summary
+from xiangcun.impact.selectors.figures import impact_summary
+from xiangcun.impact.selectors.households import impact_households
 from xiangcun.impact.services._common import require_impact_viewer
 from xiangcun.impact.types import HouseholdPage
 from xiangcun.impact.views._filters import (

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from xiangcun.impact.models import Way
-from xiangcun.impact.selectors.figures import impact_public
+from xiangcun.impact.selectors.public import impact_public
 from xiangcun.impact.views._filters import county_name, filters_read, period_presets, place_name
 
 
