@@ -41,7 +41,8 @@ def test_each_role_sees_its_own_workspaces_and_no_others(
         (make_user(Role.AGENT, name="Li Na"), {"service_desk"}, False),
         (make_user(Role.DRIVER, name="Yang Wei"), {"logistics"}, False),
         (make_user(Role.RECRUITER, name="Huang Li"), {"jobs"}, False),
-        (make_user(Role.PROGRAMME_MANAGER, name="Pan Lei"), {"impact"}, True),
+        (make_user(Role.PROGRAMME_MANAGER, name="Pan Lei"), {"impact"}, False),
+        (make_user(Role.BRAND_MANAGER, name="Zhou Ya"), {"brands"}, True),
     ]
     page = phone_page
     for user, keys, placeholder in cases:

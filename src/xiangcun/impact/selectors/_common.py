@@ -225,3 +225,25 @@ def _residents_count(first: datetime.date, last: datetime.date, scope: Scope) ->
 
 def _sum(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(ZERO)
+
+
+def _month_back(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def preset_periods(
+    today: datetime.date,
+) -> list[tuple[str, datetime.date | None, datetime.date | None]]:
+    """The periods people ask for most, as (code, first day, last day); None ends are open
+    (since the start). The dashboard links to them and the rebuild warms the county's."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - datetime.timedelta(days=1)
+    return [
+        ("this_month", month_start, today),
+        ("last_month", last_month_end.replace(day=1), last_month_end),
+        ("this_year", today.replace(month=1, day=1), today),
+        ("last_12_months", _month_back(today, 12) + datetime.timedelta(days=1), today),
+        ("since_start", None, None),
+    ]

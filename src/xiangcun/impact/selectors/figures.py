@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
+from django.utils import timezone
 
 from xiangcun.accounts.selectors import poor_households
 from xiangcun.impact.errors import UnknownGrainError, UnknownMetricError
@@ -51,6 +52,7 @@ from xiangcun.impact.selectors._common import (
     _township_q,
     impact_as_of,
     impact_period,
+    preset_periods,
 )
 from xiangcun.impact.types import (
     AreaRow,
@@ -66,6 +68,7 @@ __all__ = [
     "GRAINS",
     "METRICS",
     "TARGETS",
+    "grain_for",
     "impact_areas",
     "impact_as_of",
     "impact_cache_warm",
@@ -485,16 +488,37 @@ def _areas(scope: Scope) -> list[AreaRow]:
 # --- warming the cache after a rebuild ----------------------------------------------------------
 
 
+# --- the step a trend is drawn in ----------------------------------------------------------------
+
+DAY_GRAIN_MAX_DAYS = 62  # two months by day; up to three years by month; longer by year
+MONTH_GRAIN_MAX_DAYS = 3 * 366
+
+
+def grain_for(period: Period | None) -> str:
+    """The step a trend is drawn in, from the length of the period."""
+    if period is None:
+        return "month"
+    days = (period.date_to - period.date_from).days + 1
+    if days <= DAY_GRAIN_MAX_DAYS:
+        return "day"
+    if days <= MONTH_GRAIN_MAX_DAYS:
+        return "month"
+    return "year"
+
+
 def impact_cache_warm() -> int:
-    """Work out the dashboard's default figures (the county and each township, whole period:
-    summary, areas and the monthly series) so the first reader after a rebuild finds them in the
-    cache. For the rebuild task to call once it has committed; returns how many were computed."""
-    scopes = [Scope()] + [
+    """Work out the dashboard's default figures (the county for each preset period, each
+    township for the whole period: summary, areas and the series in the dashboard's step) so the
+    first reader after a rebuild finds them in the cache. The rebuild calls it once its days have
+    committed; returns how many figures were computed."""
+    today = timezone.localdate()
+    scopes = [Scope(date_from=first, date_to=last) for _code, first, last in preset_periods(today)]
+    scopes += [
         Scope(township_id=township.id, township_code=township.code) for township in townships_list()
     ]
     for scope in scopes:
-        impact_summary(scope)
+        grain = grain_for(impact_summary(scope).period)
         impact_areas(scope)
         for metric in METRICS:
-            impact_series(scope, metric=metric, grain="month")
+            impact_series(scope, metric=metric, grain=grain)
     return len(scopes) * (2 + len(METRICS))

@@ -10,6 +10,7 @@ from xiangcun.impact.models import (
 from xiangcun.impact.selectors._common import (
     PUBLIC_MINIMUM,
     TARGETS,
+    _cached,
 )
 from xiangcun.impact.selectors.figures import impact_areas, impact_summary
 from xiangcun.impact.types import (
@@ -28,7 +29,11 @@ def _shown(count: int) -> int | None:
 def impact_public(scope: Scope) -> PublicSummary:
     """County (or one township's) totals and the townships, for anyone: no person, no household,
     no village; a count under 5 is None ("fewer than 5"), and so is money summed over fewer than
-    5 buyers."""
+    5 buyers. Kept in the cache until the facts change."""
+    return _cached("public", lambda: _public(scope), scope)
+
+
+def _public(scope: Scope) -> PublicSummary:
     public = Scope(
         date_from=scope.date_from,
         date_to=scope.date_to,

@@ -5,8 +5,6 @@ A filter that is wrong (a date backwards, a township that is not the county's) i
 the page, and the figures are then those of the whole county and period: never a 500, never a
 blank page. Links built here (drill-down, period presets, downloads) keep the other filters."""
 
-import calendar
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.catalog.selectors import categories_list
 from xiangcun.core.errors import InvalidInputError, NotFoundError
+from xiangcun.impact.selectors._common import preset_periods
 from xiangcun.impact.selectors.scope import scope_parse
 from xiangcun.impact.types import Scope
 from xiangcun.regions.errors import CountyNotConfiguredError, TownshipNotFoundError
@@ -132,23 +131,20 @@ def _choices_fill(found: Filters, *, with_categories: bool) -> None:
         ]
 
 
-def _month_back(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+_PRESET_LABELS = {
+    "this_month": _("This month"),
+    "last_month": _("Last month"),
+    "this_year": _("This year"),
+    "last_12_months": _("Last 12 months"),
+    "since_start": _("Since the start"),
+}
 
 
 def period_presets(found: Filters) -> list[dict[str, Any]]:
     """Links to the periods people ask for most, keeping the place and product type."""
-    today = timezone.localdate()
-    month_start = today.replace(day=1)
-    last_month_end = month_start - datetime.timedelta(days=1)
     presets = [
-        (_("This month"), month_start, today),
-        (_("Last month"), last_month_end.replace(day=1), last_month_end),
-        (_("This year"), today.replace(month=1, day=1), today),
-        (_("Last 12 months"), _month_back(today, 12) + datetime.timedelta(days=1), today),
-        (_("Since the start"), None, None),
+        (_PRESET_LABELS[code], first, last)
+        for code, first, last in preset_periods(timezone.localdate())
     ]
     links = []
     for label, first, last in presets:

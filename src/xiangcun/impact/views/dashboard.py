@@ -16,9 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from xiangcun.impact.models import Direction, Way
-from xiangcun.impact.selectors.figures import impact_areas, impact_series, impact_summary
+from xiangcun.impact.selectors.figures import (
+    grain_for,
+    impact_areas,
+    impact_series,
+    impact_summary,
+)
 from xiangcun.impact.services._common import require_impact_viewer
-from xiangcun.impact.types import AreaRow, Period, SeriesPoint, Summary
+from xiangcun.impact.types import AreaRow, SeriesPoint, Summary
 from xiangcun.impact.views._filters import (
     Filters,
     county_name,
@@ -61,20 +66,6 @@ TRENDS: tuple[tuple[str, Any, str, bool, tuple[tuple[str, Any], ...]], ...] = (
         ),
     ),
 )
-DAY_GRAIN_MAX_DAYS = 62  # two months by day; up to three years by month; longer by year
-MONTH_GRAIN_MAX_DAYS = 3 * 366
-
-
-def grain_for(period: Period | None) -> str:
-    """The step a trend is drawn in, from the length of the period."""
-    if period is None:
-        return "month"
-    days = (period.date_to - period.date_from).days + 1
-    if days <= DAY_GRAIN_MAX_DAYS:
-        return "day"
-    if days <= MONTH_GRAIN_MAX_DAYS:
-        return "month"
-    return "year"
 
 
 def step_label(start: datetime.date, grain: str) -> str:
