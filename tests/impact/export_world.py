@@ -1,6 +1,6 @@
-"""A small county of fact rows for the export and report tests: two townships, three villages,
-registered poor households (one reached, two not), residents reached in March 2026, sales,
-hires and payouts. Built with the fact factories, so the figures are known by hand."""
+"""A small county of fact rows for the impact page, export and report tests: two townships, three
+villages, registered poor households (one reached, two not), residents reached in March 2026,
+sales, hires and payouts. Built with the fact factories, so the figures are known by hand."""
 
 import datetime
 from decimal import Decimal
@@ -21,6 +21,15 @@ MARCH = datetime.date(2026, 3, 1)
 
 
 def export_world() -> SimpleNamespace:
+    # A head's name a spreadsheet would take for a formula: exported as text, never run.
+    w = fact_world(heads=("王大", "=HYPERLINK(1)", "李三"), february_local_sale=True)
+    w.reached_household, w.formula_household, w.quiet_household = w.households
+    return w
+
+
+def fact_world(*, heads: tuple[str, str, str], february_local_sale: bool) -> SimpleNamespace:
+    """The county, with the three poor households' heads named `heads` (the first reached, one
+    household in each village) and, if asked, a local sale in February."""
     w = SimpleNamespace(MARCH=MARCH)
     w.county = CountyFactory()
     w.t1 = TownshipFactory(county=w.county, name="龙泉镇", name_en="Longquan")
@@ -28,16 +37,13 @@ def export_world() -> SimpleNamespace:
     w.v1 = VillageFactory(township=w.t1, name="卡拉村", name_en="Kala")
     w.v2 = VillageFactory(township=w.t1, name="高要村", name_en="Gaoyao")
     w.v3 = VillageFactory(township=w.t2, name="排莫村", name_en="Paimo")
-    w.reached_household = Household.objects.create(
-        village=w.v1, head_name="王大", registered_poor=True, register_number="P-001"
+    w.households = tuple(
+        Household.objects.create(
+            village=village, head_name=head, registered_poor=True, register_number=f"P-00{n}"
+        )
+        for n, (village, head) in enumerate(zip((w.v1, w.v2, w.v3), heads, strict=True), 1)
     )
-    # A head's name a spreadsheet would take for a formula: exported as text, never run.
-    w.formula_household = Household.objects.create(
-        village=w.v2, head_name="=HYPERLINK(1)", registered_poor=True, register_number="P-002"
-    )
-    w.quiet_household = Household.objects.create(
-        village=w.v3, head_name="李三", registered_poor=True, register_number="P-003"
-    )
+    reached = w.households[0]
     built(datetime.date(2026, 2, 1), datetime.date(2026, 3, 31))
     t1, t2 = w.t1.id, w.t2.id
     # Three residents reached in March: 1 two ways (counted once), 2 and 3 one way each.
@@ -47,7 +53,7 @@ def export_world() -> SimpleNamespace:
         way=Way.SOLD,
         village_id=w.v1.id,
         township_id=t1,
-        household_id=w.reached_household.id,
+        household_id=reached.id,
         poor=True,
     )
     reach(
@@ -56,7 +62,7 @@ def export_world() -> SimpleNamespace:
         way=Way.BOUGHT,
         village_id=w.v1.id,
         township_id=t1,
-        household_id=w.reached_household.id,
+        household_id=reached.id,
         poor=True,
     )
     reach(
@@ -97,14 +103,15 @@ def export_world() -> SimpleNamespace:
         amount=Decimal("88.10"),
         orders=1,
     )
-    SalesDayFactory(
-        day=datetime.date(2026, 2, 6),
-        direction=Direction.LOCAL,
-        township_id=t2,
-        village_id=w.v3.id,
-        amount=Decimal("20.00"),
-        orders=1,
-    )
+    if february_local_sale:
+        SalesDayFactory(
+            day=datetime.date(2026, 2, 6),
+            direction=Direction.LOCAL,
+            township_id=t2,
+            village_id=w.v3.id,
+            amount=Decimal("20.00"),
+            orders=1,
+        )
     JobsDayFactory(
         day=datetime.date(2026, 3, 8), role="packer", township_id=t2, hires=2, residents=1
     )
@@ -113,7 +120,7 @@ def export_world() -> SimpleNamespace:
         kind=IncomeKind.PAYOUT,
         township_id=t1,
         village_id=w.v1.id,
-        household_id=w.reached_household.id,
+        household_id=reached.id,
         poor=True,
         amount=Decimal("300.25"),
     )

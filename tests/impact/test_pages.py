@@ -6,7 +6,6 @@ inline script on any of them."""
 import datetime
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,18 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.factories import user_with_role
+from tests.impact.export_world import fact_world
 from tests.impact.factories import (
-    IncomeDayFactory,
-    JobsDayFactory,
-    SalesDayFactory,
-    built,
     reach,
 )
-from tests.regions.factories import CountyFactory, TownshipFactory, VillageFactory
+from tests.regions.factories import CountyFactory
 from xiangcun import impact as impact_app
 from xiangcun.accounts.models import Household, ResidentProfile
 from xiangcun.accounts.types import Role
-from xiangcun.impact.models import Direction, IncomeKind, Way
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +35,8 @@ STATIC = Path(impact_app.__file__).parent / "static" / "impact"
 def world() -> SimpleNamespace:
     """Two townships, three villages, three registered poor households (one reached), four
     residents reached (one two ways), sales both ways, two hires, a payout."""
-    w = SimpleNamespace()
-    w.county = CountyFactory()
-    w.t1 = TownshipFactory(county=w.county, name="龙泉镇", name_en="Longquan")
-    w.t2 = TownshipFactory(county=w.county, name="兴仁镇", name_en="Xingren")
-    w.v1 = VillageFactory(township=w.t1, name="卡拉村", name_en="Kala")
-    w.v2 = VillageFactory(township=w.t1, name="高要村", name_en="Gaoyao")
-    w.v3 = VillageFactory(township=w.t2, name="排莫村", name_en="Paimo")
-    w.reached = Household.objects.create(
-        village=w.v1, head_name="王大福", registered_poor=True, register_number="P-001"
-    )
-    w.quiet = Household.objects.create(
-        village=w.v2, head_name="杨二妹", registered_poor=True, register_number="P-002"
-    )
-    w.quiet_too = Household.objects.create(
-        village=w.v3, head_name="李三宝", registered_poor=True, register_number="P-003"
-    )
+    w = fact_world(heads=("王大福", "杨二妹", "李三宝"), february_local_sale=False)
+    w.reached, w.quiet, w.quiet_too = w.households
     # A member of a quiet household registered with an ID card: the lists never show it.
     w.member = ResidentProfile.objects.create(
         name="杨二妹",
@@ -63,74 +44,6 @@ def world() -> SimpleNamespace:
         household=w.quiet,
         id_number_hash="x" * 64,
         id_number_masked="5226**********0023",
-    )
-    built(datetime.date(2026, 2, 1), datetime.date(2026, 3, 31))
-    t1, t2 = w.t1.id, w.t2.id
-    poor = {"household_id": w.reached.id, "poor": True}
-    reach(
-        resident_id=1,
-        day=datetime.date(2026, 3, 5),
-        way=Way.SOLD,
-        village_id=w.v1.id,
-        township_id=t1,
-        **poor,
-    )
-    reach(
-        resident_id=1,
-        day=datetime.date(2026, 3, 6),
-        way=Way.BOUGHT,
-        village_id=w.v1.id,
-        township_id=t1,
-        **poor,
-    )
-    reach(
-        resident_id=2,
-        day=datetime.date(2026, 3, 7),
-        way=Way.BOUGHT,
-        village_id=w.v2.id,
-        township_id=t1,
-    )
-    reach(
-        resident_id=3,
-        day=datetime.date(2026, 3, 8),
-        way=Way.EMPLOYED,
-        village_id=w.v3.id,
-        township_id=t2,
-    )
-    reach(
-        resident_id=4,
-        day=datetime.date(2026, 2, 8),
-        way=Way.BOUGHT,
-        village_id=w.v3.id,
-        township_id=t2,
-    )
-    SalesDayFactory(
-        day=datetime.date(2026, 3, 5),
-        direction=Direction.UPWARD,
-        township_id=t1,
-        village_id=w.v1.id,
-        amount=Decimal("1234.50"),
-        orders=3,
-    )
-    SalesDayFactory(
-        day=datetime.date(2026, 3, 6),
-        direction=Direction.DOWNWARD,
-        township_id=t1,
-        village_id=w.v1.id,
-        amount=Decimal("88.10"),
-        orders=1,
-    )
-    JobsDayFactory(
-        day=datetime.date(2026, 3, 8), role="packer", township_id=t2, hires=2, residents=1
-    )
-    IncomeDayFactory(
-        day=datetime.date(2026, 3, 9),
-        kind=IncomeKind.PAYOUT,
-        township_id=t1,
-        village_id=w.v1.id,
-        household_id=w.reached.id,
-        poor=True,
-        amount=Decimal("300.25"),
     )
     return w
 
