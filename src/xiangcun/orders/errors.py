@@ -1,5 +1,6 @@
 """Errors the orders app raises, each with a stable code API clients can branch on."""
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import (
@@ -8,6 +9,24 @@ from xiangcun.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from xiangcun.inventory.errors import InsufficientStockError
+
+
+def quantity_limit_message(*, available: int, maximum: int) -> str:
+    """The one sentence the cart, the product page and the API say when a quantity is more than
+    can be ordered: `available` units are left, `maximum` is the most one order may take now
+    (the smaller of what is left and the per-order limit)."""
+    if available <= 0:
+        return gettext("Sold out for now: none left to order.")
+    if available <= maximum:
+        return ngettext(
+            "Only %(available)d left: choose from 1 to %(maximum)d.",
+            "Only %(available)d left: choose from 1 to %(maximum)d.",
+            available,
+        ) % {"available": available, "maximum": maximum}
+    return gettext("At most %(maximum)d per order: choose from 1 to %(maximum)d.") % {
+        "maximum": maximum
+    }
 
 
 class OrderNotFoundError(NotFoundError):
@@ -39,8 +58,43 @@ class InvalidOrderLinesError(InvalidInputError):
 
 
 class InvalidQuantityError(InvalidInputError):
+    # details (over the per-order limit): variant_id, requested, available, maximum.
     code = "invalid_quantity"
-    default_message = _("Enter a whole number of units from 1 to 999.")
+    default_message = _("Enter a whole number of units, 1 or more.")
+
+
+class QuantityOverLimitError(InvalidQuantityError):
+    """More than one order may take of an option (code invalid_quantity, 400), in the words of
+    `quantity_limit_message`."""
+
+    def __init__(
+        self, *, variant_id: int, requested: int, available: int, maximum: int, field: str
+    ) -> None:
+        super().__init__(
+            quantity_limit_message(available=available, maximum=maximum),
+            field=field,
+            variant_id=variant_id,
+            requested=requested,
+            available=available,
+            maximum=maximum,
+        )
+
+
+class QuantityOverStockError(InsufficientStockError):
+    """More than is left of an option (code insufficient_stock, 409), in the words of
+    `quantity_limit_message`."""
+
+    def __init__(
+        self, *, variant_id: int, requested: int, available: int, maximum: int, field: str
+    ) -> None:
+        super().__init__(
+            quantity_limit_message(available=available, maximum=maximum),
+            field=field,
+            variant_id=variant_id,
+            requested=requested,
+            available=available,
+            maximum=maximum,
+        )
 
 
 class VariantUnavailableError(InvalidInputError):

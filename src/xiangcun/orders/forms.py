@@ -18,15 +18,19 @@ from xiangcun.orders.models import Order, ReturnRequest
 Choices = list[tuple[Any, Any]]
 
 _NUMERIC = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
-MAX_QUANTITY = 99
+# Any sane number parses; the cart service says when it is more than can be ordered.
+_MAX_PARSED = 10**6
 
 
 class AddToCartForm(forms.Form):
+    """How many is parsed here; whether that many can be ordered is the cart service's word
+    (the same sentence on the product page, the cart and the API)."""
+
     variant = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(
         label=_("How many"),
         min_value=1,
-        max_value=MAX_QUANTITY,
+        max_value=_MAX_PARSED,
         initial=1,
         widget=forms.NumberInput(attrs=_NUMERIC),
         error_messages={"invalid": _("Enter a number, like 2.")},
@@ -39,7 +43,7 @@ class CartQuantityForm(forms.Form):
     quantity = forms.IntegerField(
         label=_("How many"),
         min_value=0,
-        max_value=MAX_QUANTITY,
+        max_value=_MAX_PARSED,
         widget=forms.NumberInput(attrs=_NUMERIC),
         error_messages={"invalid": _("Enter a number, like 2.")},
     )

@@ -7,13 +7,23 @@ from typing import TypeGuard
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParam
-from xiangcun.orders.errors import InvalidQuantityError, OrderNotFoundError
+from xiangcun.orders.errors import (
+    InvalidQuantityError,
+    OrderNotFoundError,
+    QuantityOverLimitError,
+    QuantityOverStockError,
+)
 from xiangcun.orders.models import Order, OrderEvent, OrderLine
 from xiangcun.sellers.selectors import seller_can_manage
 
 CENT = Decimal("0.01")
 MAX_LINES = 50
-MAX_QUANTITY = 999
+# The most units of one product option one order (and a cart line) may take: with the stock
+# left, the rule `_quantity_allowed` judges for the cart, the product page and the API.
+MAX_QUANTITY = 99
+# Any whole number up to this parses as a quantity; the limit and the stock are judged after,
+# so the answer names how many are left rather than a bare range.
+_MAX_PARSED = 10**9
 # Ids beyond a 64-bit integer would make the database raise instead of finding nothing.
 MAX_ID = 2**62
 
@@ -23,11 +33,34 @@ def _is_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
-def _quantity(value: object, *, field: str = "quantity") -> int:
-    """A quantity of units, 1 to MAX_QUANTITY; anything else is InvalidQuantityError on `field`."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
+def _units(value: object, *, field: str = "quantity") -> int:
+    """A whole number of units, 1 or more (the limit is `_quantity_allowed`'s to judge)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _MAX_PARSED:
         raise InvalidQuantityError(field=field)
     return value
+
+
+def _quantity_allowed(
+    *, variant_id: int, quantity: int, available: int, field: str = "quantity"
+) -> int:
+    """The stock rule the cart, the product page and checkout share: at most the smaller of
+    what is left and MAX_QUANTITY. Over the per-order limit is QuantityOverLimitError
+    (invalid_quantity), over what is left QuantityOverStockError (insufficient_stock); both
+    carry `available` and `maximum` and say the same sentence."""
+    available = max(available, 0)
+    maximum = min(available, MAX_QUANTITY)
+    if quantity <= maximum:
+        return quantity
+    details = {
+        "variant_id": variant_id,
+        "requested": quantity,
+        "available": available,
+        "maximum": maximum,
+        "field": field,
+    }
+    if quantity > MAX_QUANTITY:
+        raise QuantityOverLimitError(**details)
+    raise QuantityOverStockError(**details)
 
 
 def _roles(actor: AnyUser | None) -> set[str]:

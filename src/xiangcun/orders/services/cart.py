@@ -4,12 +4,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
-from xiangcun.catalog.selectors import variant_on_sale, variants_for_order
+from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import INT64_MAX, int_check
 from xiangcun.orders.errors import CartLineNotFoundError, VariantUnavailableError
 from xiangcun.orders.models import Cart, CartLine
-from xiangcun.orders.services._common import MAX_QUANTITY, _is_id, _quantity
+from xiangcun.orders.services._common import MAX_QUANTITY, _is_id, _quantity_allowed, _units
 
 
 def _variant_on_sale(variant_id: object) -> int:
@@ -20,6 +20,12 @@ def _variant_on_sale(variant_id: object) -> int:
     if variant is None or not variant_on_sale(variant):
         raise VariantUnavailableError(field="variant_id", variant_id=variant_id)
     return variant_id
+
+
+def _within_stock(variant_id: int, quantity: int) -> int:
+    """The cart takes no more than checkout would: checked against what is left now."""
+    available = variant_availability(variant_ids=[variant_id]).get(variant_id, 0)
+    return _quantity_allowed(variant_id=variant_id, quantity=quantity, available=available)
 
 
 @transaction.atomic
@@ -36,16 +42,24 @@ def cart_for(*, user: AnyUser | None = None, session_key: str | None = None) -> 
 
 @transaction.atomic
 def cart_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
-    """Put units in the cart; adding a product already there adds to its quantity."""
-    quantity = _quantity(quantity)
+    """Put units in the cart; adding a product already there adds to its quantity. The line
+    never holds more than is left or than one order may take (QuantityOverStockError,
+    QuantityOverLimitError: the product page and the API say the same sentence)."""
+    quantity = _units(quantity)
     variant_id = _variant_on_sale(variant_id)
-    line, created = CartLine.objects.get_or_create(
-        cart=cart, variant_id=variant_id, defaults={"quantity": quantity}
-    )
-    if not created:
+    line = CartLine.objects.select_for_update().filter(cart=cart, variant_id=variant_id).first()
+    if line is None:
+        # get_or_create: a double tap that made the line a moment ago adds to it instead.
+        line, created = CartLine.objects.get_or_create(
+            cart=cart,
+            variant_id=variant_id,
+            defaults={"quantity": _within_stock(variant_id, quantity)},
+        )
+        if created:
+            return line
         line = CartLine.objects.select_for_update().get(pk=line.pk)
-        line.quantity = _quantity(line.quantity + quantity)
-        line.save(update_fields=["quantity", "updated_at"])
+    line.quantity = _within_stock(variant_id, line.quantity + quantity)
+    line.save(update_fields=["quantity", "updated_at"])
     return line
 
 
@@ -56,11 +70,11 @@ def cart_set_quantity(*, cart: Cart, variant_id: int, quantity: int) -> CartLine
     if quantity == 0:
         cart_remove(cart=cart, variant_id=variant_id)
         return None
-    quantity = _quantity(quantity)
+    quantity = _units(quantity)
     line = CartLine.objects.select_for_update().filter(cart=cart, variant_id=variant_id).first()
     if line is None:
         raise CartLineNotFoundError(field="variant_id")
-    line.quantity = quantity
+    line.quantity = _within_stock(variant_id, quantity)
     line.save(update_fields=["quantity", "updated_at"])
     return line
 

@@ -18,7 +18,6 @@ from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.validators import text_check
-from xiangcun.inventory.errors import InsufficientStockError
 from xiangcun.inventory.services import stock_reserve
 from xiangcun.orders.errors import (
     IdempotencyConflictError,
@@ -26,7 +25,6 @@ from xiangcun.orders.errors import (
     InvalidIdempotencyKeyError,
     InvalidOrderLinesError,
     InvalidPaymentMethodError,
-    InvalidQuantityError,
     StationRequiredError,
     StationUnavailableError,
     VariantUnavailableError,
@@ -35,13 +33,13 @@ from xiangcun.orders.models import Order, OrderLine
 from xiangcun.orders.services._common import (
     CENT,
     MAX_LINES,
-    MAX_QUANTITY,
     _actor_id,
     _event,
     _is_id,
-    _quantity,
+    _quantity_allowed,
     _sms,
     _stock_reference,
+    _units,
 )
 from xiangcun.orders.services.address import _address_normalized, _address_point_check_area
 from xiangcun.orders.services.config import cash_hold, delivery_fee_for, payment_window
@@ -73,11 +71,9 @@ def _lines_normalized(lines: object) -> list[tuple[int, int]]:
         variant_id, quantity = line
         if not _is_id(variant_id):
             raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=variant_id)
-        merged[variant_id] = merged.get(variant_id, 0) + _quantity(
+        merged[variant_id] = merged.get(variant_id, 0) + _units(
             quantity, field=f"lines.{index}.quantity"
         )
-        if merged[variant_id] > MAX_QUANTITY:
-            raise InvalidQuantityError(field=f"lines.{index}.quantity")
     return list(merged.items())
 
 
@@ -107,7 +103,7 @@ def _replay(existing: Order, fingerprint: str) -> Order:
 def _variants_for(lines: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
     """What checkout copies onto the order lines, per variant; every variant must be on sale."""
     found = variants_for_order(variant_ids=[variant_id for variant_id, _q in lines])
-    for index, (variant_id, _units) in enumerate(lines):
+    for index, (variant_id, _quantity) in enumerate(lines):
         variant = found.get(variant_id)
         if variant is None or not variant_on_sale(variant):
             raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=variant_id)
@@ -224,8 +220,9 @@ def _order_placed(
 
     Idempotent on `idempotency_key` (per buyer): the same key with the same request answers
     the order already placed (`order.replayed` is True), with a different request raises
-    IdempotencyConflictError. Short stock raises inventory's InsufficientStockError and
-    writes nothing.
+    IdempotencyConflictError. More than is left raises inventory's InsufficientStockError
+    (QuantityOverStockError, with `available` and `maximum`), more than one order may take
+    QuantityOverLimitError; either writes nothing.
 
     Home delivery to an address with a `county_code` outside the county is checked by regions
     and priced by shipping now (`shipment_for`): `shipping_service` ("<carrier>:<service>")
@@ -416,11 +413,13 @@ def _checkout_database_check(
         _address_point_check_area((clean_address["latitude"], clean_address["longitude"]))
     # A read without locks: a sold-out flash sale turns buyers away here, before any write.
     available = variant_availability(variant_ids=[variant_id for variant_id, _q in normalized])
-    for variant_id, quantity in normalized:
-        if available.get(variant_id, 0) < quantity:
-            raise InsufficientStockError(
-                variant_id=variant_id, requested=quantity, available=available.get(variant_id, 0)
-            )
+    for index, (variant_id, quantity) in enumerate(normalized):
+        _quantity_allowed(
+            variant_id=variant_id,
+            quantity=quantity,
+            available=available.get(variant_id, 0),
+            field=f"lines.{index}.quantity",
+        )
     return variants
 
 

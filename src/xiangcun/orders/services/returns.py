@@ -30,9 +30,9 @@ from xiangcun.orders.services._common import (
     _is_buyer,
     _is_id,
     _order_locked,
-    _quantity,
     _roles,
     _sms,
+    _units,
 )
 from xiangcun.orders.services.ledger import REVERSAL_KIND, _reversal_lines
 from xiangcun.orders.services.transitions import _RETURN_STAFF, TRANSITIONS, _may_move, _set_status
@@ -71,7 +71,7 @@ def return_request(
         if not isinstance(line, list | tuple) or len(line) != 2:
             raise InvalidReturnLinesError(field=f"lines.{index}")
         line_id, quantity = line
-        wanted[line_id] += _quantity(quantity, field=f"lines.{index}.quantity")
+        wanted[line_id] += _units(quantity, field=f"lines.{index}.quantity")
     amount = Decimal("0.00")
     for line_id, quantity in wanted.items():
         order_line = order_lines.get(line_id)

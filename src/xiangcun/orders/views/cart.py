@@ -10,12 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from xiangcun.core.pages import refusal_as_message
 from xiangcun.orders import selectors, services
+from xiangcun.orders.errors import quantity_limit_message
 from xiangcun.orders.forms import AddToCartForm, CartQuantityForm
 from xiangcun.orders.models import Cart, Order
+from xiangcun.orders.services import MAX_QUANTITY
 from xiangcun.orders.templatetags.order_pages import local
 from xiangcun.orders.types import CartSummary
 from xiangcun.orders.views._common import next_url
@@ -58,10 +61,16 @@ def _problems(summary: CartSummary) -> list[str]:
             problems.append(
                 _("%(name)s is no longer on sale: take it out of the cart.") % {"name": name}
             )
-        elif item.quantity > item.available:
+        elif item.quantity > min(item.available, MAX_QUANTITY):
+            available = max(item.available, 0)
             problems.append(
-                _("Only %(count)s of %(name)s left: lower the number.")
-                % {"count": item.available, "name": name}
+                pgettext("cart problem", "%(name)s: %(problem)s")
+                % {
+                    "name": name,
+                    "problem": quantity_limit_message(
+                        available=available, maximum=min(available, MAX_QUANTITY)
+                    ),
+                }
             )
     return problems
 
@@ -85,7 +94,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(request.POST)
     back = next_url(request, reverse("cart:detail"))
     if not form.is_valid():
-        messages.error(request, _("Choose an option and how many you want (1 to 99)."))
+        messages.error(request, _("Choose an option and enter how many you want, like 2."))
         return redirect(back)
     cart = _cart_to_fill(request)
     with refusal_as_message(request) as outcome:
@@ -107,7 +116,7 @@ def cart_update(request: HttpRequest, variant_id: int) -> HttpResponse:
     if cart is None:
         return redirect("cart:detail")
     if not form.is_valid():
-        messages.error(request, _("Enter how many you want: a number from 0 to 99."))
+        messages.error(request, _("Enter how many you want as a number, like 2 (0 takes it out)."))
         return redirect("cart:detail")
     quantity = form.cleaned_data["quantity"]
     with refusal_as_message(request) as outcome:
