@@ -11,7 +11,11 @@ One module per kind of thing written (`categories`, `brands`, `products`, `varia
 
 from xiangcun.catalog.services.brands import brand_create, brand_update, certification_add
 from xiangcun.catalog.services.categories import category_create
-from xiangcun.catalog.services.demo_load import catalog_demo_generate, catalog_demo_load
+from xiangcun.catalog.services.demo_load import (
+    catalog_demo_generate,
+    catalog_demo_load,
+    catalog_demo_photos_load,
+)
 from xiangcun.catalog.services.products import (
     product_create,
     product_delist,
@@ -28,6 +32,7 @@ __all__ = [
     "brand_update",
     "catalog_demo_generate",
     "catalog_demo_load",
+    "catalog_demo_photos_load",
     "category_create",
     "certification_add",
     "product_create",

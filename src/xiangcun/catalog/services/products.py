@@ -254,6 +254,12 @@ def product_photo_add(
     product = _product_locked(product_id)
     _require_manage(actor, product.seller_id)
     alt = _text(alt, field="alt", max_length=120, required=False)
+    return _photo_save(product, image, alt=alt)
+
+
+def _photo_save(product: Product, image: IO[bytes] | Any, *, alt: str) -> ProductPhoto:
+    """The upload through the photo pipeline, stored as the product's next photo (a seller's
+    upload above, the demo's pictures in `demo_load`)."""
     processed = photo_process(image)
     photo = ProductPhoto(product=product, alt=alt, position=product.photos.count())
     # Files are written before the row; a rolled-back transaction leaves only orphan files,
