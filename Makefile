@@ -11,19 +11,26 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 .PHONY: run test install serve demo lint format typecheck layers migrations-check messages \
 	translations-check check
 
+# -qq: pip's warnings too (a machine's pip.conf may name index folders that do not exist).
 .tools/bin/uv:
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv
+	@echo "Installing uv into .tools ..."
+	@$(PYTHON) -m pip install -qq --disable-pip-version-check --no-warn-script-location \
+		--target .tools uv
 
 $(BIN)/xiangcun: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	@echo "Installing Python packages into .venv ..."
+	@$(UV) sync --frozen --quiet --python $(PYTHON)
 	@touch $@
 
 install: $(BIN)/xiangcun
 
+# Quiet: a line per stage, the demo's short tables, then the server (the URL to open is the
+# demo's last line).
 run: install
-	$(BIN)/xiangcun migrate --noinput
-	$(BIN)/xiangcun demo
-	PORT=$(PORT) $(BIN)/xiangcun serve
+	@echo "Preparing the database ..."
+	@$(BIN)/xiangcun migrate --noinput --verbosity 0
+	@PORT=$(PORT) $(BIN)/xiangcun demo
+	@PORT=$(PORT) $(BIN)/xiangcun serve
 
 test: install
 	$(BIN)/pytest -n auto

@@ -24,3 +24,9 @@ def make_user(db: Any) -> Callable[..., Any]:
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """`xiangcun demo` stores its product pictures: in the test's own folder, not data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -8,4 +8,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/<slug:role>/", views.workspace, name="workspace"),
+    path("demo/", views.demo, name="demo"),
 ]

@@ -1,6 +1,7 @@
 """Home page (with the storefront's shelves), role workspaces (placeholders until each app
-builds its own) and health check."""
+builds its own), the demo page and health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -13,6 +14,8 @@ from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import brands_list, product_cards_search
 from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
+from xiangcun.web.selectors import demo_pickups, demo_site
+from xiangcun.web.services import DEMO_PASSWORD
 
 # Products per storefront shelf on the home page: one screen of cards on a phone.
 HOME_SHELF = 4
@@ -51,6 +54,31 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
         "web/workspace.html",
         {"role": wanted, "workspace": WORKSPACES[wanted]},
     )
+
+
+@never_cache
+@require_safe
+def demo(request: HttpRequest) -> HttpResponse:
+    """What a newcomer needs after `make run`: the logins per role, the parcels waiting with
+    their pickup codes (DEBUG only), the trace links. 404 unless `xiangcun demo` has finished."""
+    site = demo_site()
+    if site is None:
+        raise Http404
+    logins = []
+    for row in site.logins:
+        try:
+            role = Role(row.get("role", ""))
+        except ValueError:
+            continue
+        logins.append({"role": role, "phone": row.get("phone", "")})
+    context = {
+        "logins": logins,
+        "password": DEMO_PASSWORD,
+        "pickups": demo_pickups(site=site),
+        "codes_shown": settings.DEBUG,
+        "trace_links": site.trace_links,
+    }
+    return render(request, "web/demo.html", context)
 
 
 @never_cache

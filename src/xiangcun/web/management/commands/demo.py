@@ -5,6 +5,7 @@ Safe to run again: every step matches existing rows and creates only what is mis
 to run with DEBUG off unless --force, because a production site must have no default logins.
 """
 
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -14,10 +15,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from xiangcun.accounts import services as accounts_services
-from xiangcun.accounts.types import DemoUser
+from xiangcun.accounts.types import DemoUser, Role
 from xiangcun.catalog import selectors as catalog_selectors
 from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.types import CatalogDemoResult
@@ -36,8 +38,7 @@ from xiangcun.shipping import services as shipping_services
 from xiangcun.traceability import selectors as traceability_selectors
 from xiangcun.traceability import services as traceability_services
 from xiangcun.training import services as training_services
-
-DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed on purpose: demo logins only, never production
+from xiangcun.web.services import DEMO_PASSWORD, demo_site_mark
 
 
 def _width(text: str) -> int:
@@ -109,6 +110,7 @@ class Command(BaseCommand):
             ("users", lambda: accounts_services.demo_users_ensure(password=DEMO_PASSWORD)),
             ("sellers", sellers_services.sellers_demo_load),
             ("catalog", lambda: catalog_services.catalog_demo_load(sellers=results["sellers"])),
+            ("photos", catalog_services.catalog_demo_photos_load),
             (
                 "stock",
                 lambda: inventory_services.inventory_demo_load(
@@ -141,6 +143,7 @@ class Command(BaseCommand):
             "users": _("Demo logins"),
             "sellers": _("Shops"),
             "catalog": _("Brands and products"),
+            "photos": _("Product pictures"),
             "stock": _("Stock"),
             "lots": _("Harvest lots and their journeys"),
             "logistics": _("Vans, today's orders, route plan and parcels at stations"),
@@ -177,18 +180,30 @@ class Command(BaseCommand):
                 generated = catalog_services.catalog_demo_generate(
                     count=options["products"], progress=progress.update
                 )
+        # Last: the marker that opens /demo/, once every step above has run.
+        links = [
+            {"lot": lot.code, "link": traceability_selectors.lot_digital_link(lot=lot)}
+            for lot in results["lots"]
+        ]
+        logistics: LogisticsDemoResult = results["logistics"]
+        demo_site_mark(
+            logins=[{"role": str(user.role), "phone": user.phone} for user in results["users"]],
+            trace_links=links,
+            pickup_orders=[
+                {"order": code.order_number, "station": code.station} for code in logistics.codes
+            ],
+        )
         if not quiet:
             self._report(results["regions"], results["roles"], results["users"])
             self._report_marketplace(results["catalog"], results["stock"], generated)
-            self._report_lots(results["lots"])
-            self._report_logistics(results["logistics"])
-            self.stdout.write(self.style.SUCCESS(_("Demo ready.")))
+            self._report_logistics(logistics)
+            self._report_try(logistics, links, results["users"])
 
     def _report_logistics(self, logistics: LogisticsDemoResult) -> None:
         self.stdout.write(
             _(
                 "Logistics for %(day)s: %(vehicles)d vans, %(orders)d orders, %(routes)d routes "
-                "planned, %(parcels)d parcels waiting at stations. Pickup codes:"
+                "planned, %(parcels)d parcels waiting at stations."
             )
             % {
                 "day": logistics.day.isoformat(),
@@ -198,14 +213,43 @@ class Command(BaseCommand):
                 "parcels": logistics.parcels_at_stations,
             }
         )
-        for code in logistics.codes:
-            self.stdout.write(f"  {code.order_number}  {code.station}  {code.code}")
 
-    def _report_lots(self, lots: list[Any]) -> None:
-        self.stdout.write(_("Harvest lots with their journeys (scan or open the link):"))
-        for lot in lots:
-            link = traceability_selectors.lot_digital_link(lot=lot)
-            self.stdout.write(f"  {lot.code}  {link}")
+    def _report_try(
+        self, logistics: LogisticsDemoResult, links: list[dict[str, str]], users: list[DemoUser]
+    ) -> None:
+        """The short part a newcomer reads: pickup codes, trace links, where to start."""
+        # Pickup codes are secrets on a real site; the demo prints them because it is the demo
+        # (they are derived from each parcel, never stored in clear).
+        self.stdout.write("")
+        self.stdout.write(
+            _table(
+                [
+                    pgettext("demo table", "Order"),
+                    pgettext("demo table", "Station"),
+                    pgettext("demo table", "Pickup code"),
+                ],
+                [[code.order_number, code.station, code.code] for code in logistics.codes],
+            )
+        )
+        self.stdout.write("")
+        trace_rows = [[row["lot"], row["link"]] for row in links]
+        self.stdout.write(
+            _table(
+                [pgettext("demo table", "Harvest lot"), pgettext("demo table", "Trace link")],
+                trace_rows,
+            )
+        )
+        self.stdout.write("")
+        base = f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+        buyer = next((user.phone for user in users if user.role == Role.BUYER), "")
+        self.stdout.write(self.style.SUCCESS(_("Demo ready.")))
+        self.stdout.write(
+            _("Open %(url)s/ and log in with %(phone)s / %(password)s")
+            % {"url": base, "phone": buyer, "password": DEMO_PASSWORD}
+        )
+        self.stdout.write(
+            _("Every demo login, pickup code and trace link: %(url)s/demo/") % {"url": base}
+        )
 
     def _report_marketplace(
         self, catalog: CatalogDemoResult, stock: dict[str, int], generated: int
