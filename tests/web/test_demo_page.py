@@ -33,9 +33,11 @@ def test_demo_page_shows_what_the_terminal_printed(client: Client, settings) -> 
     settings.DEBUG = False
     hidden = client.get("/demo/", **EN).content.decode()
 
+    # The command speaks the site's default language (zh-Hans); its last lines say where to go.
     assert printed.rstrip().splitlines()[-2] == (
-        "Open http://127.0.0.1:8000/ and log in with 13800000001 / demo12345"
+        "打开 http://127.0.0.1:8000/，用 13800000001 / demo12345 登录"
     )
+    assert printed.rstrip().endswith("http://127.0.0.1:8000/demo/")
     assert codes
     assert links
     page = english.content.decode()

@@ -51,16 +51,14 @@ def _quantity_allowed(
     maximum = min(available, MAX_QUANTITY)
     if quantity <= maximum:
         return quantity
-    details = {
-        "variant_id": variant_id,
-        "requested": quantity,
-        "available": available,
-        "maximum": maximum,
-        "field": field,
-    }
-    if quantity > MAX_QUANTITY:
-        raise QuantityOverLimitError(**details)
-    raise QuantityOverStockError(**details)
+    error = QuantityOverLimitError if quantity > MAX_QUANTITY else QuantityOverStockError
+    raise error(
+        variant_id=variant_id,
+        requested=quantity,
+        available=available,
+        maximum=maximum,
+        field=field,
+    )
 
 
 def _roles(actor: AnyUser | None) -> set[str]:
