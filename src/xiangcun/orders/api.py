@@ -7,7 +7,9 @@ idempotency_conflict 409, invalid_transition 409, order_not_cancellable 409, inv
 (the body's shape), invalid_quantity / variant_unavailable / station_required /
 invalid_address / invalid_phone / invalid_payment_method / invalid_payment (WeChat JSAPI
 without payer_openid) ... 400, permission_denied 403,
-order_not_found 404, not_authenticated 401.
+order_not_found 404, not_authenticated 401. A quantity over what is left (insufficient_stock)
+or over 99 per order (invalid_quantity) says the cart's own sentence, with `details`
+`available`, `maximum` (the most that can be ordered now) and `requested`.
 """
 
 from datetime import datetime
