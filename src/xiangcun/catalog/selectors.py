@@ -427,6 +427,11 @@ def variants_for_order(*, variant_ids: Iterable[int]) -> dict[int, Variant]:
     return {variant.pk: variant for variant in rows}
 
 
+def product_is_listed(product: Product) -> bool:
+    """Whether buyers can find and buy the product (its page is public)."""
+    return product.status == Product.Status.LISTED
+
+
 def variant_on_sale(variant: Variant) -> bool:
     """Whether a variant can be bought: itself on sale and its product listed."""
     return variant.is_active and variant.product.status == Product.Status.LISTED
