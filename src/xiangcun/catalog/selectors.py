@@ -22,6 +22,7 @@ from xiangcun.catalog.cards import product_cards
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
+    CertificationNotFoundError,
     InvalidDirectionError,
     InvalidPageError,
     InvalidPriceRangeError,
@@ -341,6 +342,39 @@ def brand_certifications(brand: Brand, *, on: datetime.date | None = None) -> li
     is on the certificate (a brand's certificate is not its products')."""
     day = on or timezone.localdate()
     return [cert for cert in brand.certifications.all() if certification_is_valid(cert, on=day)]
+
+
+VERIFY_PERMISSION = "catalog.verify_certification"
+
+
+def certification_may_verify(*, user: AnyUser) -> bool:
+    """Staff holding `catalog.verify_certification` (brand and programme managers)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(VERIFY_PERMISSION))
+
+
+def _certifications_with_products() -> QuerySet[Certification]:
+    return Certification.objects.select_related("seller", "brand", "product").prefetch_related(
+        Prefetch("products", queryset=Product.objects.order_by("id"))
+    )
+
+
+def certifications_for_seller(*, seller_id: int) -> list[Certification]:
+    """The certificates a shop sent in, newest first, with the products each names."""
+    rows = _certifications_with_products().filter(seller_id=seller_id)
+    return list(rows.order_by("-id")[:200])
+
+
+def certifications_waiting() -> QuerySet[Certification]:
+    """Certificates waiting for a staff check, oldest first, with the products each names."""
+    rows = _certifications_with_products().filter(status=Certification.Status.PENDING)
+    return rows.order_by("created_at", "id")
+
+
+def certification_get(*, certification_id: int) -> Certification:
+    certification = _certifications_with_products().filter(pk=certification_id).first()
+    if certification is None:
+        raise CertificationNotFoundError
+    return certification
 
 
 def brands_list() -> list[Brand]:

@@ -169,7 +169,7 @@ def lot_links_for_order_lines(*, order_line_ids: Iterable[int]) -> dict[int, lis
         .order_by("id")
         .values_list("order_line_id", "lot_id")
     )
-    pairs = [(int(line_id), int(lot_id)) for line_id, lot_id in rows]
+    pairs = [(int(line_id or 0), int(lot_id or 0)) for line_id, lot_id in rows]
     lots = Lot.objects.filter(pk__in={lot_id for _line, lot_id in pairs})
     by_id = {
         lot.pk: LotLink(lot_id=lot.pk, gtin=lot.gtin, code=lot.code, harvested_on=lot.harvested_on)

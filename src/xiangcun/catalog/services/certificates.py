@@ -103,15 +103,17 @@ def certification_add(
     if product_id is not None:
         wanted.add(product_id)
         covered = _product_ids(wanted)
+    elif brand_id is not None and wanted:
+        covered = _product_ids(wanted, brand_id=brand_id)
     else:
-        covered = _product_ids(wanted, brand_id=brand_id) if wanted else []
+        covered = []
     checked = _has_perm(actor, VERIFY_PERMISSION)
     certification = Certification.objects.create(
         **fields,
         brand_id=brand_id,
         product_id=product_id,
         status=_Status.VERIFIED if checked else _Status.PENDING,
-        verified_by=actor if checked else None,
+        verified_by_id=actor.pk if checked else None,
         verified_at=timezone.now() if checked else None,
     )
     certification.products.set(covered)
@@ -163,7 +165,7 @@ def certification_verify(
     if certification.status != _Status.PENDING:
         raise CertificationAlreadyCheckedError
     certification.status = _Status.VERIFIED if approve else _Status.REJECTED
-    certification.verified_by = actor  # type: ignore[assignment]
+    certification.verified_by_id = actor.pk
     certification.verified_at = timezone.now()
     certification.review_note = _text(note, field="note", max_length=200, required=not approve)
     certification.save(
