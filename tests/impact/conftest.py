@@ -166,21 +166,25 @@ def impact_world(db: None) -> SimpleNamespace:
     w.pot = variant(w.shop_x, w.goods, "50.00", direction=Direction.DOWN)
     poverty = Certification.Kind.POVERTY_ALLEVIATION
     # rice: its own certificate, valid around D1; honey: its brand's, from D1; tea: expired.
+    checked = {"status": Certification.Status.VERIFIED, "verified_at": at(D0, 9)}
+    # Each certificate names the product(s) it covers; a brand's covers the honey only.
     Certification.objects.create(
         kind=poverty, product=w.rice.product, certificate_number="R-1", issuer="县农业局",
         valid_from=D1 - datetime.timedelta(days=30), valid_until=D1 + datetime.timedelta(days=30),
-    )  # fmt: skip
+        **checked,
+    ).products.set([w.rice.product])  # fmt: skip
     Certification.objects.create(
-        kind=poverty, brand=w.brand, certificate_number="B-1", issuer="县农业局", valid_from=D1
-    )
+        kind=poverty, brand=w.brand, certificate_number="B-1", issuer="县农业局", valid_from=D1,
+        **checked,
+    ).products.set([w.honey.product])  # fmt: skip
     Certification.objects.create(
         kind=poverty, product=w.tea.product, certificate_number="T-1", issuer="县农业局",
-        valid_from=D0 - datetime.timedelta(days=400), valid_until=D0,
-    )  # fmt: skip
+        valid_from=D0 - datetime.timedelta(days=400), valid_until=D0, **checked,
+    ).products.set([w.tea.product])  # fmt: skip
     Certification.objects.create(  # another kind of certificate does not make it 扶贫
         kind=Certification.Kind.ORGANIC, product=w.pot.product, certificate_number="O-1",
-        issuer="认证中心", valid_from=D0,
-    )  # fmt: skip
+        issuer="认证中心", valid_from=D0, **checked,
+    ).products.set([w.pot.product])  # fmt: skip
 
     home, pickup = Order.Delivery.HOME, Order.Delivery.STATION_PICKUP
     paid = at(D1, 10)

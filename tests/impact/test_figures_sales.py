@@ -92,17 +92,14 @@ def raw_sales(day: datetime.date) -> dict[str, dict[str, object]]:
             if order.buyer_id:
                 figure["buyers"].add(order.buyer_id)  # type: ignore[attr-defined]
             product = Product.objects.get(pk=line.product_id)
-            certificates = Certification.objects.filter(kind="poverty_alleviation").filter(
-                valid_from__lte=day
-            )
+            certificates = Certification.objects.filter(
+                kind="poverty_alleviation", status="verified"
+            ).filter(valid_from__lte=day)
             valid = [
                 c
                 for c in certificates
                 if (c.valid_until is None or c.valid_until >= day)
-                and (
-                    c.product_id == product.pk
-                    or (product.brand_id and c.brand_id == product.brand_id)
-                )
+                and product.pk in {p.pk for p in c.products.all()}
             ]
             if valid:
                 figure["certified"] += amount  # type: ignore[operator]

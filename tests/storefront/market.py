@@ -123,7 +123,7 @@ def market_build() -> Market:
         story="丹寨山高林密，蜜蜂采百花。",
         origin_text="贵州省丹寨县",
     )
-    catalog.certification_add(
+    honey_certificate = catalog.certification_add(
         actor=staff,
         kind="poverty_alleviation",
         certificate_number=HONEY_CERTIFICATE,
@@ -144,6 +144,10 @@ def market_build() -> Market:
         origin_village_id=village.pk,
         price="68.00",
         stock=25,
+    )
+    # The brand's certificate names the honey (a certificate covers only what it names).
+    catalog.certification_cover(
+        actor=staff, certification_id=honey_certificate.pk, product_ids=[honey.pk]
     )
     batik = product_list(
         staff=staff,

@@ -332,9 +332,9 @@ def test_product_page_query_count(
     client: Client, market: Market, django_assert_num_queries: Any
 ) -> None:
     url = reverse("shop:product", kwargs={"product_id": market.honey.pk})
-    # Product with shop, brand, category, village; variants; photos; certificates; brand
-    # certificates; availability.
-    with django_assert_num_queries(6):
+    # Product with shop, brand, category, village; variants; photos; the certificates that
+    # cover it; availability.
+    with django_assert_num_queries(5):
         client.get(url)
 
 

@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("catalog.brand", *ALL),
         *_crud("catalog.category", *ALL),
         *_crud("catalog.certification", *ALL),
+        "catalog.verify_certification",
         *_crud("catalog.product", "view", "change"),
         "catalog.review_product",
         *_crud("sellers.seller", "view"),
@@ -96,6 +97,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PROGRAMME_MANAGER: [
         "sellers.review_seller",
         "catalog.review_product",
+        "catalog.verify_certification",
+        *_crud("catalog.certification", "view"),
         *_crud("sellers.seller", "view"),
         *_crud("accounts.residentprofile", "view"),
         *_crud("accounts.household", "view"),

@@ -30,7 +30,8 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 
 class CertificationInline(admin.TabularInline[Certification, Any]):
     model = Certification
-    fields = ("kind", "certificate_number", "issuer", "valid_from", "valid_until")
+    fields = ("kind", "certificate_number", "issuer", "valid_from", "valid_until", "status")
+    readonly_fields = ("status",)
     extra = 0
 
 
@@ -104,7 +105,18 @@ class ProductAdmin(admin.ModelAdmin[Product]):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin[Certification]):
-    list_display = ("certificate_number", "kind", "brand", "product", "valid_from", "valid_until")
-    list_filter = ("kind",)
-    list_select_related = ("brand", "product")
+    list_display = (
+        "certificate_number",
+        "kind",
+        "status",
+        "brand",
+        "seller",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("kind", "status")
+    list_select_related = ("brand", "seller")
+    # Checking is done on the console's review page (certification_verify), which records who.
+    readonly_fields = ("status", "verified_by", "verified_at", "review_note")
+    raw_id_fields = ("brand", "product", "seller", "products")
     search_fields = ("certificate_number", "issuer")

@@ -91,7 +91,7 @@ def _certification_out(cert: Certification) -> CertificationOut:
         issuer=cert.issuer,
         valid_from=cert.valid_from,
         valid_until=cert.valid_until,
-        holder="brand" if cert.brand_id else "product",
+        holder="brand" if cert.brand_id else "product" if cert.product_id else "shop",
     )
 
 

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
-from xiangcun.catalog.models import Certification, Product, ProductPhoto, Variant
+from xiangcun.catalog.certified import certified_product_ids
+from xiangcun.catalog.models import Product, ProductPhoto, Variant
 from xiangcun.catalog.types import ProductCard
 
 _PRODUCT_FIELDS = (
@@ -60,24 +61,6 @@ def _first_photos(ids: list[int]) -> dict[int, dict[str, Any]]:
     return first
 
 
-def _certified(ids: list[int], brand_ids: set[int]) -> tuple[set[int], set[int]]:
-    """(products, brands) holding a certificate valid today (as `product_certifications`)."""
-    today = timezone.localdate()
-    rows = Certification.objects.filter(
-        Q(product_id__in=ids) | Q(brand_id__in=brand_ids),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        valid_from__lte=today,
-    ).values_list("product_id", "brand_id")
-    products: set[int] = set()
-    brands: set[int] = set()
-    for product_id, brand_id in rows:
-        if product_id is not None:
-            products.add(product_id)
-        if brand_id is not None:
-            brands.add(brand_id)
-    return products, brands
-
-
 def product_cards(*, product_ids: Iterable[int]) -> list[ProductCard]:
     """Cards for these products in the order given (ids that do not exist are left out),
     whatever their status: the caller chooses which products to show."""
@@ -87,8 +70,7 @@ def product_cards(*, product_ids: Iterable[int]) -> list[ProductCard]:
     rows = {row["id"]: row for row in Product.objects.filter(pk__in=ids).values(*_PRODUCT_FIELDS)}
     prices = _lowest_prices(ids)
     photos = _first_photos(ids)
-    brand_ids = {row["brand_id"] for row in rows.values() if row["brand_id"] is not None}
-    certified_products, certified_brands = _certified(ids, brand_ids)
+    certified = certified_product_ids(product_ids=ids, on=timezone.localdate())
     storage = ProductPhoto._meta.get_field("thumbnail").storage
     cards = []
     for pk in ids:
@@ -117,8 +99,7 @@ def product_cards(*, product_ids: Iterable[int]) -> list[ProductCard]:
                 photo_width=photo["width"] if photo else None,
                 photo_height=photo["height"] if photo else None,
                 photo_alt=str(photo["alt"] or "") if photo else "",
-                certified=pk in certified_products
-                or (row["brand_id"] is not None and row["brand_id"] in certified_brands),
+                certified=pk in certified,
             )
         )
     return cards

@@ -88,10 +88,25 @@ def _brands() -> dict[str, Brand]:
                     "issuer": cert.issuer,
                     "valid_from": cert.valid_from,
                     "valid_until": cert.valid_until,
+                    # Sample certificates, shown as checked by staff.
+                    "status": Certification.Status.VERIFIED,
+                    "verified_at": timezone.now(),
                 },
             )
         by_slug[data.slug] = brand
     return by_slug
+
+
+def _cover_certified(brands: dict[str, Brand], products_by_sku: dict[str, int]) -> None:
+    """Each sample certificate names the products its data says (all the brand's if none)."""
+    for data in demo_data.BRANDS:
+        brand = brands[data.slug]
+        for cert in data.certifications:
+            skus = cert.covers or tuple(
+                p.variants[0].sku for p in demo_data.PRODUCTS if p.brand == data.slug
+            )
+            row = Certification.objects.get(brand=brand, certificate_number=cert.certificate_number)
+            row.products.set([products_by_sku[sku] for sku in skus if sku in products_by_sku])
 
 
 def _seller_for(code: str, sellers: dict[str, Any], direction: str) -> Any:
@@ -112,6 +127,7 @@ def demo_load(*, sellers: dict[str, Any]) -> DemoLoad:
     now = timezone.now()
     created = updated = 0
     product_ids: list[int] = []
+    products_by_sku: dict[str, int] = {}
     for data in demo_data.PRODUCTS:
         category = categories[data.category]
         seller = _seller_for(data.seller, sellers, category.direction)
@@ -160,6 +176,8 @@ def demo_load(*, sellers: dict[str, Any]) -> DemoLoad:
                 },
             )
         product_ids.append(product.pk)
+        products_by_sku[data.variants[0].sku] = product.pk
+    _cover_certified(brands, products_by_sku)
     summary = CatalogDemoResult(
         categories=len(categories),
         brands=len(brands),

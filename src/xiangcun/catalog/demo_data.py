@@ -40,6 +40,10 @@ class CertificationData:
     issuer: str
     valid_from: datetime.date
     valid_until: datetime.date | None
+    # The products the certificate names, by their first SKU; empty: every product of the
+    # brand. The blueberry jam and the paper lanterns show that a brand's certificate does
+    # not cover a product it does not name.
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ BRANDS: tuple[BrandData, ...] = (
                 "中国绿色食品发展中心（示例）",
                 datetime.date(2018, 6, 1),
                 datetime.date(2027, 5, 31),
+                covers=("DZ-BLUE-125X4",),
             ),
         ),
     ),
@@ -142,6 +147,7 @@ BRANDS: tuple[BrandData, ...] = (
                 "国家知识产权局（示例）",
                 datetime.date(2019, 9, 1),
                 None,
+                covers=("DZ-PAPER-10",),
             ),
         ),
     ),

@@ -165,3 +165,20 @@ class InvalidPageError(InvalidInputError):
 class DemoSellersMissingError(ConflictError):
     code = "demo_sellers_missing"
     default_message = _("Load the demo sellers first: the catalogue needs shops to sell from.")
+
+
+class CertificationNotFoundError(NotFoundError):
+    code = "certification_not_found"
+    default_message = _("There is no such certificate.")
+
+
+class CertificationProductsError(InvalidInputError):
+    code = "certification_products"
+    default_message = _(
+        "Choose at least one product, and only products of this shop or of this brand."
+    )
+
+
+class CertificationAlreadyCheckedError(ConflictError):
+    code = "certification_already_checked"
+    default_message = _("This certificate has already been checked.")

@@ -305,3 +305,54 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you send it back: say what to put right."),
     )
+
+
+_DATE = {"type": "date"}
+
+
+class CertificateForm(forms.Form):
+    """A shop sends in a certificate for some of its products (staff check it)."""
+
+    kind = forms.ChoiceField(label=_("Kind of certificate"))
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=60)
+    issuer = forms.CharField(label=_("Issued by"), max_length=120)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+        help_text=_("Leave empty if it does not end."),
+    )
+    product_ids = forms.TypedMultipleChoiceField(
+        label=_("Products it names"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick only the products written on the certificate."),
+        error_messages={"required": _("Tick at least one product.")},
+    )
+
+    def __init__(self, *args: Any, kinds: Choices, products: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+        self.fields["product_ids"].choices = products  # type: ignore[attr-defined]
+
+
+class CertificateReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", _("It is genuine and names these products")),
+            ("reject", _("Do not accept it")),
+        ],
+        error_messages={"required": _("Choose whether to accept it.")},
+    )
+    note = forms.CharField(
+        label=_("Note to the shop"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you do not accept it: say what is wrong."),
+    )

@@ -4,10 +4,12 @@ Product text is in Chinese with an optional English version; prices are CNY with
 What a buyer can find is kept in the search index (see `catalog/search/`).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiangcun.core.db import TimeStampedModel
 
@@ -215,7 +217,12 @@ class ProductPhoto(TimeStampedModel):
 
 
 class Certification(TimeStampedModel):
-    """A certificate held by a brand or by one product (exactly one of the two)."""
+    """A certificate (a brand's, a product's or a shop's) and the products it covers.
+
+    A certificate vouches only for the products it names in `products`, and only once staff
+    have checked it (`status` verified): a brand's certificate does not spread to a product
+    the brand adds later. `catalog.certified` holds the one rule every reader uses.
+    """
 
     class Kind(models.TextChoices):
         POVERTY_ALLEVIATION = "poverty_alleviation", _("Certified poverty-alleviation product")
@@ -224,30 +231,65 @@ class Certification(TimeStampedModel):
         GEOGRAPHICAL_INDICATION = "geographical_indication", _("Geographical indication")
         OTHER = "other", _("Other")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("certificate status", "Waiting for checking")
+        VERIFIED = "verified", pgettext_lazy("certificate status", "Checked")
+        REJECTED = "rejected", pgettext_lazy("certificate status", "Not accepted")
+
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    # Who holds it: a brand (shown on the brand page), one product (older records), or a
+    # shop that sent it in from the seller console; none of these decides what it covers.
     brand = models.ForeignKey(
         Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="certifications"
     )
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, null=True, blank=True, related_name="certifications"
     )
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="covering_certifications",
+        verbose_name=_("products covered"),
+    )
     certificate_number = models.CharField(_("certificate number"), max_length=60)
     issuer = models.CharField(_("issued by"), max_length=120)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
+        permissions = [
+            ("verify_certification", _("Can check certificates and the products they cover"))
+        ]
+        indexes = [models.Index(fields=["status", "valid_from"])]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(brand__isnull=False) & Q(product__isnull=True))
-                | (Q(brand__isnull=True) & Q(product__isnull=False)),
-                name="catalog_certification_brand_xor_product",
+                condition=Q(brand__isnull=True) | Q(product__isnull=True),
+                name="catalog_certification_one_holder",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="catalog_certification_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(verified_at__isnull=False),
+                name="catalog_certification_checked_when_decided",
             ),
         ]
 

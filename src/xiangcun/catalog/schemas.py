@@ -77,7 +77,7 @@ class CertificationOut(Schema):
     issuer: str
     valid_from: datetime.date
     valid_until: datetime.date | None
-    holder: Literal["brand", "product"]
+    holder: Literal["brand", "product", "shop"]
 
 
 class ProductOut(Schema):

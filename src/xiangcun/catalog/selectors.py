@@ -17,10 +17,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.catalog import certified
 from xiangcun.catalog.cards import product_cards
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
+    CertificationNotFoundError,
     InvalidDirectionError,
     InvalidPageError,
     InvalidPriceRangeError,
@@ -86,9 +88,11 @@ def _with_card(rows: QuerySet[Product], *, all_photos: bool = False) -> QuerySet
         Prefetch("photos", queryset=photos)
         if all_photos
         else Prefetch("photos", queryset=photos[:1], to_attr=_FIRST_PHOTO),
-        Prefetch("certifications", queryset=Certification.objects.order_by("valid_from", "id")),
         Prefetch(
-            "brand__certifications", queryset=Certification.objects.order_by("valid_from", "id")
+            "covering_certifications",
+            queryset=Certification.objects.filter(status=Certification.Status.VERIFIED).order_by(
+                "valid_from", "id"
+            ),
         ),
     )
 
@@ -111,21 +115,24 @@ def product_first_photo(product: Product) -> ProductPhoto | None:
     return photos[0] if photos else None
 
 
-def certification_is_valid(certification: Certification, *, on: datetime.date) -> bool:
-    return certification.valid_from <= on and (
-        certification.valid_until is None or certification.valid_until >= on
-    )
+# The rule of what is certified (see `catalog.certified`), for other apps and the search backend.
+certification_is_valid = certified.certification_is_valid
+certified_product_ids = certified.certified_product_ids
+certified_product_ids_query = certified.certified_product_ids_query
+certified_products_sql = certified.certified_products_sql
 
 
 def product_certifications(
     product: Product, *, on: datetime.date | None = None
 ) -> list[Certification]:
-    """Certificates valid on a day (today by default): the product's own, then its brand's."""
+    """Certificates that cover this product on a day (today by default): checked by staff,
+    valid that day and naming the product (see `catalog.certified`)."""
     day = on or timezone.localdate()
-    certifications = list(product.certifications.all())
-    if product.brand is not None:
-        certifications += list(product.brand.certifications.all())
-    return [cert for cert in certifications if certification_is_valid(cert, on=day)]
+    return [
+        cert
+        for cert in product.covering_certifications.all()
+        if certification_is_valid(cert, on=day)
+    ]
 
 
 def product_is_certified(product: Product, *, on: datetime.date | None = None) -> bool:
@@ -324,14 +331,58 @@ def listed_product_counts(*, seller_ids: Iterable[int]) -> dict[int, int]:
 # --- brands and categories ---------------------------------------------------------------------
 
 
+def _checked_certifications() -> QuerySet[Certification]:
+    return Certification.objects.filter(status=Certification.Status.VERIFIED).order_by(
+        "valid_from", "id"
+    )
+
+
+def brand_certifications(brand: Brand, *, on: datetime.date | None = None) -> list[Certification]:
+    """The brand's own certificates that count on a day (today by default); what each covers
+    is on the certificate (a brand's certificate is not its products')."""
+    day = on or timezone.localdate()
+    return [cert for cert in brand.certifications.all() if certification_is_valid(cert, on=day)]
+
+
+VERIFY_PERMISSION = "catalog.verify_certification"
+
+
+def certification_may_verify(*, user: AnyUser) -> bool:
+    """Staff holding `catalog.verify_certification` (brand and programme managers)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(VERIFY_PERMISSION))
+
+
+def _certifications_with_products() -> QuerySet[Certification]:
+    return Certification.objects.select_related("seller", "brand", "product").prefetch_related(
+        Prefetch("products", queryset=Product.objects.order_by("id"))
+    )
+
+
+def certifications_for_seller(*, seller_id: int) -> list[Certification]:
+    """The certificates a shop sent in, newest first, with the products each names."""
+    rows = _certifications_with_products().filter(seller_id=seller_id)
+    return list(rows.order_by("-id")[:200])
+
+
+def certifications_waiting() -> QuerySet[Certification]:
+    """Certificates waiting for a staff check, oldest first, with the products each names."""
+    rows = _certifications_with_products().filter(status=Certification.Status.PENDING)
+    return rows.order_by("created_at", "id")
+
+
+def certification_get(*, certification_id: int) -> Certification:
+    certification = _certifications_with_products().filter(pk=certification_id).first()
+    if certification is None:
+        raise CertificationNotFoundError
+    return certification
+
+
 def brands_list() -> list[Brand]:
     """Active brands by name, certifications prefetched."""
     return list(
         Brand.objects.filter(is_active=True)
         .select_related("origin_township")
-        .prefetch_related(
-            Prefetch("certifications", queryset=Certification.objects.order_by("valid_from"))
-        )
+        .prefetch_related(Prefetch("certifications", queryset=_checked_certifications()))
         .order_by("name")
     )
 
@@ -340,9 +391,7 @@ def brand_get(*, slug: str) -> Brand:
     brand = (
         Brand.objects.filter(slug=slug, is_active=True)
         .select_related("origin_township")
-        .prefetch_related(
-            Prefetch("certifications", queryset=Certification.objects.order_by("valid_from"))
-        )
+        .prefetch_related(Prefetch("certifications", queryset=_checked_certifications()))
         .first()
     )
     if brand is None:
@@ -412,6 +461,11 @@ def variants_for_order(*, variant_ids: Iterable[int]) -> dict[int, Variant]:
     return {variant.pk: variant for variant in rows}
 
 
+def product_is_listed(product: Product) -> bool:
+    """Whether buyers can find and buy the product (its page is public)."""
+    return product.status == Product.Status.LISTED
+
+
 def variant_on_sale(variant: Variant) -> bool:
     """Whether a variant can be bought: itself on sale and its product listed."""
     return variant.is_active and variant.product.status == Product.Status.LISTED
@@ -422,7 +476,7 @@ def variant_on_sale(variant: Variant) -> bool:
 
 def products_impact(*, product_ids: Iterable[int], on: datetime.date) -> dict[int, ProductImpact]:
     """Each product's top-level category and whether it was a certified poverty-alleviation
-    product (扶贫产品) on `on` (its own certificate or its brand's, valid that day). A few
+    product (扶贫产品) on `on` (a checked certificate valid that day names it). A few
     queries whatever the number of products."""
     ids = sorted(set(product_ids))
     parents = dict(Category.objects.values_list("pk", "parent_id"))
@@ -439,20 +493,10 @@ def products_impact(*, product_ids: Iterable[int], on: datetime.date) -> dict[in
         rows += Product.objects.filter(pk__in=ids[start : start + 900]).values_list(
             "pk", "category_id", "brand_id"
         )
-    valid = Certification.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-        kind=Certification.Kind.POVERTY_ALLEVIATION,
-        valid_from__lte=on,
+    certified = certified_product_ids(
+        product_ids=ids, on=on, kind=Certification.Kind.POVERTY_ALLEVIATION
     )
-    certified_products = set(
-        valid.filter(product__isnull=False).values_list("product_id", flat=True)
-    )
-    certified_brands = set(valid.filter(brand__isnull=False).values_list("brand_id", flat=True))
     return {
-        pk: ProductImpact(
-            pk,
-            top(category_id),
-            pk in certified_products or (brand_id is not None and brand_id in certified_brands),
-        )
-        for pk, category_id, brand_id in rows
+        pk: ProductImpact(pk, top(category_id), pk in certified)
+        for pk, category_id, _brand_id in rows
     }

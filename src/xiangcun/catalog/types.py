@@ -45,7 +45,7 @@ class ProductCard:
     photo_width: int | None
     photo_height: int | None
     photo_alt: str
-    certified: bool  # the product or its brand holds a certificate valid today
+    certified: bool  # a checked certificate valid today names it (see catalog.certified)
 
 
 # --- For the programme's figures (impact) ---------------------------------------------------

@@ -3,7 +3,7 @@ with the staff review queue (namespace `console`, under /console/)."""
 
 from django.urls import path
 
-from xiangcun.catalog import views, views_console
+from xiangcun.catalog import views, views_certificates, views_console
 
 shop_urlpatterns = [
     path("", views.shop_home, name="home"),
@@ -43,6 +43,17 @@ console_urlpatterns = [
         "products/<int:product_id>/delist/",
         views_console.console_product_delist,
         name="product_delist",
+    ),
+    path("certificates/", views_certificates.console_certificates, name="certificates"),
+    path(
+        "certificates/review/",
+        views_certificates.certificate_review_queue,
+        name="certificate_queue",
+    ),
+    path(
+        "certificates/review/<int:certification_id>/",
+        views_certificates.certificate_review,
+        name="certificate_review",
     ),
     path("review/", views_console.review_queue, name="review_queue"),
     path("review/<int:product_id>/", views_console.review_product, name="review_product"),

@@ -16,6 +16,7 @@ from xiangcun.catalog.errors import BrandNotFoundError, CategoryNotFoundError, P
 from xiangcun.catalog.forms import SearchForm
 from xiangcun.catalog.models import Direction, Product
 from xiangcun.catalog.selectors import (
+    brand_certifications,
     brand_counts,
     brand_get,
     brands_list,
@@ -190,7 +191,7 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "brand": brand,
         "counts": brand_counts(brand_ids=[brand.pk])[brand.pk],
-        "certifications": list(brand.certifications.all()),
+        "certifications": brand_certifications(brand),
         "results": results,
         "pagination": pagination(request, results),
     }

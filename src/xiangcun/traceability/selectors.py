@@ -43,6 +43,7 @@ from xiangcun.traceability.types import (
     EpcisAccess,
     EventVerifyProblem,
     JourneyStep,
+    LotLink,
     QueryPage,
     RecallContact,
 )
@@ -143,6 +144,43 @@ def lots_for_sellers(*, seller_ids: Iterable[int], page: int = 1, page_size: int
     page = max(1, page)
     items = list(rows[(page - 1) * page_size : page * page_size])
     return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+# Lots a product page lists under "trace this product" (newest harvest first).
+PRODUCT_LOTS_MAX = 10
+
+
+def lots_on_sale_for_product(*, product_id: int, limit: int = PRODUCT_LOTS_MAX) -> list[Lot]:
+    """A product's lots that may still be sold (active: not recalled or destroyed), newest
+    harvest first, village and township joined."""
+    rows = Lot.objects.filter(product_id=product_id, status=Lot.Status.ACTIVE)
+    rows = rows.select_related("village__township").order_by("-harvested_on", "-id")
+    return list(rows[: max(0, limit)])
+
+
+def lot_links_for_order_lines(*, order_line_ids: Iterable[int]) -> dict[int, list[LotLink]]:
+    """The lots packed into each of these order lines (from packing events), oldest packing
+    first; a line with no lot recorded is left out. Two queries whatever the lines."""
+    ids = sorted(set(order_line_ids))
+    if not ids:
+        return {}
+    rows = (
+        Event.objects.filter(order_line_id__in=ids, lot__isnull=False)
+        .order_by("id")
+        .values_list("order_line_id", "lot_id")
+    )
+    pairs = [(int(line_id or 0), int(lot_id or 0)) for line_id, lot_id in rows]
+    lots = Lot.objects.filter(pk__in={lot_id for _line, lot_id in pairs})
+    by_id = {
+        lot.pk: LotLink(lot_id=lot.pk, gtin=lot.gtin, code=lot.code, harvested_on=lot.harvested_on)
+        for lot in lots.only("pk", "gtin", "code", "harvested_on")
+    }
+    links: dict[int, list[LotLink]] = {}
+    for line_id, lot_id in pairs:
+        found = links.setdefault(line_id, [])
+        if lot_id in by_id and by_id[lot_id] not in found:
+            found.append(by_id[lot_id])
+    return links
 
 
 def lot_farmer_name(*, lot: Lot) -> str:

@@ -88,3 +88,14 @@ class EpcisAccess:
     @property
     def may_capture(self) -> bool:
         return self.capture_any_lot or bool(self.seller_ids)
+
+
+@dataclass(frozen=True)
+class LotLink:
+    """Enough of a lot to link to its public trace page (/01/<gtin>/10/<code>) and say when it
+    was harvested."""
+
+    lot_id: int
+    gtin: str
+    code: str
+    harvested_on: datetime.date

@@ -9,6 +9,7 @@ app_name = "traceability"
 
 urlpatterns = [
     path("harvest/", views.harvest, name="harvest"),
+    path("products/<int:product_id>/lots/", views.product_lots, name="product_lots"),
     path("lots/", views.lot_list, name="lots"),
     path("lots/<int:lot_id>/", views.lot_detail, name="lot"),
     path("labels/<int:lot_id>.pdf", views.lot_label, name="label"),

@@ -1,5 +1,5 @@
-"""Pages of the traceability app: the public trace page a QR code opens, recording a harvest,
-my lots with their labels, and the staff recall page."""
+"""Pages of the traceability app: the public trace page a QR code opens, a product's lots on
+sale, recording a harvest, my lots with their labels, and the staff recall page."""
 
 from typing import Any
 
@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from xiangcun.catalog.selectors import products_for_seller
+from xiangcun.catalog.errors import ProductNotFoundError
+from xiangcun.catalog.selectors import product_get, product_is_listed, products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
 from xiangcun.core.pages import page_number
@@ -32,6 +33,7 @@ from xiangcun.traceability.selectors import (
     lot_qr_svg,
     lot_recall_contacts,
     lots_for_sellers,
+    lots_on_sale_for_product,
 )
 from xiangcun.traceability.services import LOT_UNIT_NAMES, LOT_UNITS, lot_recall, lot_record
 
@@ -63,8 +65,25 @@ def trace_page(request: HttpRequest, gtin: str, lot: str) -> HttpResponse:
         "certificates": list(found.certificates.all()),
         "recalled": found.status == Lot.Status.RECALLED,
         "destroyed": found.status == Lot.Status.DESTROYED,
+        # The way back to buy: the product page while it is listed.
+        "on_sale": product_is_listed(found.product),
     }
     return render(request, "traceability/trace.html", context)
+
+
+@require_safe
+def product_lots(request: HttpRequest, product_id: int) -> HttpResponse:
+    """ "Trace this product": the lots of a listed product still on sale, with their harvest
+    village and date, each linking to its trace page. The product page loads it with htmx
+    (the list alone); without JavaScript its link opens it as a page."""
+    try:
+        product = product_get(product_id=product_id, for_user=request.user)
+    except ProductNotFoundError:
+        raise Http404 from None
+    context = {"product": product, "lots": lots_on_sale_for_product(product_id=product.pk)}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "traceability/_product_lots.html", context)
+    return render(request, "traceability/product_lots.html", context)
 
 
 # --- recording harvests ----------------------------------------------------------------------

@@ -5,12 +5,18 @@ products, a permission for staff work), then changes rows in one transaction, th
 search index update with `transaction.on_commit`, so the index never shows a write that was
 rolled back and no signal hides where the index is kept current.
 
-One module per kind of thing written (`categories`, `brands`, `products`, `variants`, and
-`demo_load`), with the shared checks in `_common`; other apps import them from here.
+One module per kind of thing written (`categories`, `brands`, `certificates`, `products`,
+`variants`, and `demo_load`), with the shared checks in `_common`; other apps import them from here.
 """
 
-from xiangcun.catalog.services.brands import brand_create, brand_update, certification_add
+from xiangcun.catalog.services.brands import brand_create, brand_update
 from xiangcun.catalog.services.categories import category_create
+from xiangcun.catalog.services.certificates import (
+    certification_add,
+    certification_cover,
+    certification_submit,
+    certification_verify,
+)
 from xiangcun.catalog.services.demo_load import (
     catalog_demo_generate,
     catalog_demo_load,
@@ -35,6 +41,9 @@ __all__ = [
     "catalog_demo_photos_load",
     "category_create",
     "certification_add",
+    "certification_cover",
+    "certification_submit",
+    "certification_verify",
     "product_create",
     "product_delist",
     "product_photo_add",

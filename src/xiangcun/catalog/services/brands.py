@@ -1,8 +1,7 @@
-"""Brands (a place's or a shop's) and the certificates that vouch for a brand or a product."""
+"""Brands: a place's (regional) or a shop's (product brand)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,19 +11,15 @@ from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CatalogStaffOnlyError,
     DuplicateSlugError,
-    InvalidCertificationError,
-    InvalidCertificationKindError,
     InvalidFieldError,
-    ProductNotFoundError,
 )
-from xiangcun.catalog.models import Brand, Certification, Product
+from xiangcun.catalog.models import Brand
 from xiangcun.catalog.services._common import (
     _has_perm,
     _listed_product_ids,
     _long_text,
     _reindex_on_commit,
     _require_manage,
-    _require_perm,
     _slug,
     _Status,
     _text,
@@ -112,43 +107,3 @@ def brand_update(*, actor: AnyUser, brand_id: int, **fields: Any) -> Brand:
     brand.save()
     _reindex_on_commit(_listed_product_ids(brand_id=brand.pk, status=_Status.LISTED))
     return brand
-
-
-@transaction.atomic
-def certification_add(
-    *,
-    actor: AnyUser,
-    kind: str,
-    certificate_number: str,
-    issuer: str,
-    valid_from: datetime.date,
-    valid_until: datetime.date | None = None,
-    brand_id: int | None = None,
-    product_id: int | None = None,
-) -> Certification:
-    """Record a certificate of a brand or of one product (for example 扶贫产品)."""
-    _require_perm(actor, "catalog.add_certification")
-    if kind not in Certification.Kind.values:
-        raise InvalidCertificationKindError(field="kind")
-    if (brand_id is None) == (product_id is None):
-        raise InvalidCertificationError
-    if valid_until is not None and valid_until < valid_from:
-        raise InvalidCertificationError(field="valid_until")
-    if brand_id is not None and not Brand.objects.filter(pk=brand_id).exists():
-        raise BrandNotFoundError(field="brand_id")
-    if product_id is not None and not Product.objects.filter(pk=product_id).exists():
-        raise ProductNotFoundError(field="product_id")
-    certification = Certification.objects.create(
-        kind=kind,
-        certificate_number=_text(certificate_number, field="certificate_number", max_length=60),
-        issuer=_text(issuer, field="issuer", max_length=120),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        brand_id=brand_id,
-        product_id=product_id,
-    )
-    if brand_id is not None:
-        _reindex_on_commit(_listed_product_ids(brand_id=brand_id, status=_Status.LISTED))
-    elif product_id is not None:
-        _reindex_on_commit([product_id])
-    return certification

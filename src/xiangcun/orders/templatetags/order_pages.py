@@ -40,3 +40,10 @@ def local(obj: Any, field: str = "name") -> str:
         if english:
             return str(english)
     return str(getattr(obj, field, "") or "")
+
+
+@register.filter
+def lots_of(line_id: int, links: dict[int, list[Any]] | None) -> list[Any]:
+    """The lots packed into an order line (`links` from traceability's
+    `lot_links_for_order_lines`); [] when none is recorded or the page has no links."""
+    return list((links or {}).get(line_id, []))

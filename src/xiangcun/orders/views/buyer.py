@@ -29,6 +29,7 @@ from xiangcun.orders.views.payment import (
 )
 from xiangcun.regions.selectors import station_get
 from xiangcun.shipping.selectors import carriers_list
+from xiangcun.traceability.selectors import lot_links_for_order_lines
 
 # The page offers a return once the order is delivered (or completed); the table also lets a
 # buyer ask again after a partial refund, through the API.
@@ -62,6 +63,7 @@ def _order_page(
         "order": order,
         "station": station,
         "groups": group_lines(view.lines),
+        "lot_links": lot_links_for_order_lines(order_line_ids=[line.pk for line in view.lines]),
         "whole": view.whole,
         "is_buyer": view.is_buyer,
         "page_parts": selectors.order_page_parts(order=order, for_user=request.user),
