@@ -1,6 +1,6 @@
 """Every write of the inventory app: locations, receiving, counting, transfers, reservations
-(`stock`), the harvest lots stock carries (`lots`) and shipments announced to the county warehouse (`inbound`); other apps import them
-from here."""
+(`stock`), the harvest lots stock carries (`lots`) and shipments announced to the county
+warehouse (`inbound`); other apps import them from here."""
 
 from xiangcun.inventory.services.demo import inventory_demo_farm_stock_move
 from xiangcun.inventory.services.inbound import inbound_create, inbound_receive
