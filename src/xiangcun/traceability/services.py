@@ -49,7 +49,8 @@ from xiangcun.traceability.selectors import (
 )
 from xiangcun.traceability.types import CaptureResult, RecallResult
 
-__all__ = ["recall_contacts_register"]  # re-exported: orders registers through services too
+# Re-exported: orders registers through services too; packing a lot lives in its own module.
+__all__ = ["lot_pack", "recall_contacts_register"]
 
 # --- lots ------------------------------------------------------------------------------------
 
@@ -138,8 +139,10 @@ def lot_record(
     """Record a harvest or production batch as a lot with a new code, and its commissioning
     EPCIS event (at `recorded_for`, when the harvest is written down later; else now).
 
-    The option (variant) decides the GTIN on the label; without one the product's first
-    option on sale is used. The village defaults to the product's origin, else the farm's.
+    A harvest is counted in the farmer's own unit and has no pack size: it is packed into the
+    product's options later (`lot_pack`). The lot's own GTIN (its label before packing) is
+    the named option's (legacy callers) or the product's first option on sale. The village
+    defaults to the product's origin, else the farm's.
     """
     if not lot_may_record(user=actor, seller_id=seller_id):
         raise LotPermissionError
@@ -178,7 +181,8 @@ def lot_record(
         lot = Lot(
             code=_lot_code_next(harvested_on),
             product_id=product.pk,
-            variant_id=variant.pk,
+            # A harvest has no pack size; the option is kept only when a caller names one.
+            variant_id=variant_id,
             seller_id=seller_id,
             village_id=village_id,
             gtin=gtin,
@@ -518,3 +522,7 @@ def traceability_demo_load() -> list[Lot]:
             "deliver": event_deliver,
         },
     )
+
+
+# Packing a lot into sale units uses `_platform_event` above, so it is imported last.
+from xiangcun.traceability.lot_packing import lot_pack  # noqa: E402

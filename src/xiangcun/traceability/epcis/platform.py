@@ -1,5 +1,6 @@
 """The EPCIS 2.0 events the platform writes itself as goods move (commissioning at harvest,
-receiving, inspecting, packing, shipping, delivery, destruction)."""
+packing the harvest into sale units, receiving, inspecting, packing, shipping, delivery,
+destruction)."""
 
 import datetime
 from decimal import Decimal
@@ -89,6 +90,37 @@ def commission(lot: Lot, *, at: datetime.datetime | None = None) -> dict[str, An
         "quantityList": [_quantity(lot, lot.quantity)],
         **_where(location),
         "ilmd": ilmd,
+    }
+
+
+def pack_from_lot(
+    lot: Lot,
+    *,
+    lot_quantity: Decimal | None,
+    packs: list[tuple[str, int]],
+    location: str,
+    at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """A harvest packed into sale units: a TransformationEvent from the lot's class (with
+    the amount taken, when it converts to the lot's unit) to each pack size's class under the
+    same lot number, counted in packs. A transformation rather than an aggregation: loose
+    rice becomes bags of a new trade item (another GTIN), not a container of identified
+    things."""
+    return {
+        "type": "TransformationEvent",
+        **_time(at),
+        "bizStep": "creating_class_instance",
+        "disposition": "active",
+        "inputQuantityList": [_quantity(lot, lot_quantity)],
+        "outputQuantityList": [
+            {"epcClass": lot_class_epc(gtin=gtin, lot_code=lot.code), "quantity": count}
+            for gtin, count in packs
+        ],
+        **_where(location),
+        "ilmd": {
+            "cbvmda:lotNumber": lot.code,
+            "cbvmda:harvestStartDate": lot.harvested_on.isoformat(),
+        },
     }
 
 
