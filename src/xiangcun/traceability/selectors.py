@@ -120,7 +120,7 @@ def lot_by_code(*, gtin: str, code: str) -> Lot:
         raise LotNotFoundError
     # Every pack size of the harvest carries the lot number under its own GTIN.
     lot = _with_records(_lots()).filter(code=code).first()
-    if lot is None or normalized not in lot_gtins(lot):
+    if lot is None or (normalized != lot.gtin and normalized not in lot_gtins(lot)):
         raise LotNotFoundError
     return lot
 
@@ -137,6 +137,16 @@ def lot_by_lot_code(*, code: str) -> Lot:
 def lots_for_seller(*, seller_id: int) -> list[Lot]:
     """A farm's lots, newest first (product and option joined)."""
     return list(_lots().filter(seller_id=seller_id).order_by("-id"))
+
+
+def products_traced(*, product_ids: Iterable[int]) -> set[int]:
+    """The products among these that are traced: any harvest of them was recorded as a lot.
+    A parcel of such a product is packed only with its lot."""
+    return set(
+        Lot.objects.filter(product_id__in=list(product_ids))
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
 
 
 def lots_for_sellers(*, seller_ids: Iterable[int], page: int = 1, page_size: int = 20) -> Page[Lot]:

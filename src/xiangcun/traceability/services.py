@@ -451,12 +451,20 @@ def event_pack(
     order_line_id: int,
     order_number: str,
     quantity: Any,
+    variant_id: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Event:
-    """Part of the lot packed for an order line (the order in bizTransactionList).
-    LotNotCommissionedError if the harvest was never recorded."""
+    """Part of the lot packed for an order line (the order in bizTransactionList): with
+    `variant_id`, `quantity` packs of that size (its own GTIN under the lot number), else
+    `quantity` in the lot's unit. LotNotCommissionedError if the harvest was never recorded."""
+    pack_gtin = gtin_for_variant(variant_id=variant_id) if variant_id is not None else None
     event = epcis_platform.pack(
-        lot, order_line_id=order_line_id, order_number=order_number, quantity=quantity, at=at
+        lot,
+        order_line_id=order_line_id,
+        order_number=order_number,
+        quantity=quantity,
+        pack_gtin=pack_gtin,
+        at=at,
     )
     return _platform_event(lot, event, order_line_id=order_line_id)
 

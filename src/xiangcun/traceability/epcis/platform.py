@@ -166,15 +166,24 @@ def pack(
     order_line_id: int,
     order_number: str,
     quantity: Any,
+    pack_gtin: str | None = None,
     at: datetime.datetime | None = None,
 ) -> dict[str, Any]:
+    # Packs of a size: their own class under the lot number, counted; else the lot's unit.
+    if pack_gtin is not None:
+        element = {
+            "epcClass": lot_class_epc(gtin=pack_gtin, lot_code=lot.code),
+            "quantity": _number(Decimal(str(quantity))),
+        }
+    else:
+        element = _quantity(lot, quantity)
     return {
         "type": "ObjectEvent",
         **_time(at),
         "action": "OBSERVE",
         "bizStep": "packing",
         "disposition": "in_progress",
-        "quantityList": [_quantity(lot, quantity)],
+        "quantityList": [element],
         **_where(last_location(lot)),
         "bizTransactionList": [
             {"type": "https://ref.gs1.org/cbv/BTT-po", "bizTransaction": order_uri(order_number)}
