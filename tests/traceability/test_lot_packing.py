@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.catalog.factories import VariantFactory
@@ -196,3 +198,48 @@ def test_two_packings_racing_for_the_last_of_a_harvest_take_it_once(
     assert sorted(outcomes) == ["lot_overpacked", "packed"]
     assert Stock.objects.get(variant=bag).on_hand == 4
     assert StockLot.objects.get(lot_id=lot.pk).on_hand == 4
+
+
+# --- the pack page -------------------------------------------------------------------------
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_farmer_packs_a_harvest_from_the_pack_page_one_number_per_size(
+    harvest: Lot, rice: tuple[Variant, Variant], rice_farmer: User
+) -> None:
+    bag5, bag10 = rice
+    client = _client(rice_farmer)
+    url = reverse("traceability:pack", kwargs={"lot_id": harvest.pk})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "5斤装" in page or "5 jin" in page
+    assert "120 jin" in page
+
+    response = client.post(url, {f"pack_{bag5.pk}": "16", f"pack_{bag10.pk}": "2"})
+
+    assert response.status_code == 302
+    assert Stock.objects.get(variant=bag5).on_hand == 16
+    lot_page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Left to pack: 0 jin" in lot_page
+
+
+@pytest.mark.parametrize("typed", ["40", "abc", "-1", "1" * 30])
+def test_a_pack_form_with_mistakes_is_shown_again_with_the_error(
+    harvest: Lot, rice: tuple[Variant, Variant], rice_farmer: User, typed: str
+) -> None:
+    url = reverse("traceability:pack", kwargs={"lot_id": harvest.pk})
+    response = _client(rice_farmer).post(
+        url, {f"pack_{rice[1].pk}": typed}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode() or "errorlist" in response.content.decode()
+    assert not LotPack.objects.exists()
+
+
+def test_someone_else_cannot_open_a_farms_pack_page(harvest: Lot, stranger: User) -> None:
+    url = reverse("traceability:pack", kwargs={"lot_id": harvest.pk})
+    assert _client(stranger).get(url).status_code == 403
