@@ -71,7 +71,9 @@ def test_the_packer_packs_from_the_oldest_harvest_in_the_stock_without_choosing(
 def test_a_traced_product_without_lot_stock_cannot_be_packed(
     warehouse_manager: User, packer: User, buyer: User, station: Station, variant: Variant
 ) -> None:
-    harvest_of(variant, warehouse_manager)  # recorded, but never packed into stock
+    # Packed at the farm: the county warehouse's stock of it has no lot.
+    lot = harvest_of(variant, warehouse_manager)
+    traceability.lot_pack(actor=warehouse_manager, lot_id=lot.pk, packs={variant.pk: 2})
     order = paid_order(buyer, variant.pk, station=station)
     task = services.packing_task_open(actor=packer, order_id=order.pk)
 

@@ -9,6 +9,7 @@ weight given) is recorded and stocked but counts against nothing: the farmer kno
 refusing would only push the packs off the record.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -66,6 +67,7 @@ def lot_pack(
     lot_id: int,
     packs: dict[int, int],
     location_id: int | None = None,
+    recorded_for: datetime.datetime | None = None,
 ) -> list[LotPack]:
     """Pack part of a harvest into sale units: `packs` maps a variant of the lot's product to
     how many packs of it. Records one TransformationEvent from the lot to the packs and adds
@@ -74,7 +76,8 @@ def lot_pack(
 
     The farm's managers (owner, agent) and warehouse staff may pack (`lot_may_record`); the
     lot is locked first, so two packings of one lot cannot together take more than it holds
-    (LotOverpackedError, details.remaining in the lot's unit).
+    (LotOverpackedError, details.remaining in the lot's unit). `recorded_for`: when the
+    packing is written down later (else now).
     """
     # The event helpers live in services, which re-exports this function.
     from xiangcun.traceability.services import LOT_UNIT_NAMES, _platform_event
@@ -119,7 +122,11 @@ def lot_pack(
     event = _platform_event(
         lot,
         epcis_platform.pack_from_lot(
-            lot, lot_quantity=total if total else None, packs=outputs, location=where
+            lot,
+            lot_quantity=total if total else None,
+            packs=outputs,
+            location=where,
+            at=recorded_for,
         ),
         actor=actor if actor.is_authenticated else None,
     )

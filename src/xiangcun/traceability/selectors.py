@@ -140,11 +140,13 @@ def lots_for_seller(*, seller_id: int) -> list[Lot]:
 
 
 def products_traced(*, product_ids: Iterable[int]) -> set[int]:
-    """The products among these that are traced: any harvest of them was recorded as a lot.
-    A parcel of such a product is packed only with its lot."""
+    """The products among these that are traced: a harvest of them was packed into stock
+    (`lot_pack`). A parcel of such a product is packed only with its lot. A lot recorded the
+    old way, with a pack size and never packed into stock, does not make its product traced:
+    its stock never carried lots, and refusing it would stop every parcel of it."""
     return set(
-        Lot.objects.filter(product_id__in=list(product_ids))
-        .values_list("product_id", flat=True)
+        LotPack.objects.filter(lot__product_id__in=list(product_ids))
+        .values_list("lot__product_id", flat=True)
         .distinct()
     )
 

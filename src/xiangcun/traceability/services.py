@@ -17,6 +17,7 @@ from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
 from xiangcun.core.validators import text_check, text_field
+from xiangcun.inventory.services import inventory_demo_farm_stock_move
 from xiangcun.regions.selectors import village_exists
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis import platform as epcis_platform
@@ -512,7 +513,8 @@ def event_destroy(*, lot: Lot, reason: str) -> Event:
 
 @transaction.atomic
 def traceability_demo_load() -> list[Lot]:
-    """Lots for the demo's fresh products (rice, blueberries, honey, tea, pork), each with its
+    """Lots for the demo's fresh products (rice, blueberries, honey, tea, pork; the rice harvest
+    packed into three sizes and brought to the county warehouse's stock), each with its
     whole journey through the platform's event services over the last days: harvest, received
     and inspected (rapid pesticide-residue test, passed) at the county warehouse, packed,
     shipped and delivered. Needs the catalogue demo; safe to run again (a demo product that
@@ -528,6 +530,8 @@ def traceability_demo_load() -> list[Lot]:
             "pack": event_pack,
             "ship": event_ship,
             "deliver": event_deliver,
+            "pack_lot": lot_pack,
+            "stock_to_warehouse": inventory_demo_farm_stock_move,
         },
     )
 
