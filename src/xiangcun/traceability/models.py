@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiangcun.core.db import TimeStampedModel
 
@@ -227,7 +228,7 @@ class LotPack(TimeStampedModel):
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="packs")
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
-    count = models.PositiveIntegerField(_("packs"))
+    count = models.PositiveIntegerField(pgettext_lazy("how many packs", "packs"))
     lot_quantity = models.DecimalField(
         _("quantity of the lot"), max_digits=12, decimal_places=3, null=True, blank=True
     )
