@@ -100,7 +100,7 @@ def test_packing_a_harvest_adds_both_pack_sizes_to_the_farms_stock_with_the_lot(
     assert event.data["inputQuantityList"][0]["quantity"] == 60  # 120 斤 = 60 kg
     assert event.data["inputQuantityList"][0]["uom"] == "KGM"
     assert sorted(item["quantity"] for item in event.data["outputQuantityList"]) == [2, 16]
-    assert "Packed into bags and boxes for sale" in [step.what for step in lot_journey(lot=harvest)]
+    assert "creating_class_instance" in [step.biz_step for step in lot_journey(lot=harvest)]
     options = {option.variant_id: option for option in lot_pack_options(lot=harvest)}
     assert (options[bag5.pk].packed, options[bag5.pk].per_pack) == (16, Decimal("5"))
 
