@@ -66,4 +66,4 @@ def test_the_demo_rice_harvest_is_stock_of_three_sizes_at_the_county_warehouse(
         if row.stock.location.code == "DZ-WH"
     }
     assert stocked == {"DZ-RICE-SZ-1J": 10, "DZ-RICE-SZ-5J": 14, "DZ-RICE-SZ-10KG": 2}
-    assert "Packed into bags and boxes for sale" in [step.what for step in lot_journey(lot=rice)]
+    assert "creating_class_instance" in [step.biz_step for step in lot_journey(lot=rice)]
