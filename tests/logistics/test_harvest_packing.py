@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.logistics.factories import packed, paid_order
+from tests.logistics.factories import lot_of, packed, paid_order
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
-from xiangcun.inventory.models import Location
+from xiangcun.inventory.models import Location, StockLot
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import LotRequiredError
-from xiangcun.logistics.models import PackedLine, PackingTask, Parcel
+from xiangcun.logistics.models import FarmPickup, PackedLine, PackingTask, Parcel
 from xiangcun.regions.models import Station
 from xiangcun.traceability import services as traceability
 from xiangcun.traceability.models import Event, Lot
@@ -110,3 +110,21 @@ def test_the_buyers_parcel_page_links_the_harvest_or_says_it_was_not_recorded(
     body = page.content.decode()
     assert f"/10/{lot.code}" in body
     assert "not recorded" not in body
+
+
+def test_an_intake_of_a_lot_puts_the_units_on_hand_with_it(
+    planned_pickup: FarmPickup, warehouse_manager: User, stock_location: Location
+) -> None:
+    lot = lot_of(planned_pickup.variant, warehouse_manager)
+    services.intake_record(
+        actor=warehouse_manager,
+        pickup_id=planned_pickup.pk,
+        lot_id=lot.pk,
+        seller_id=planned_pickup.seller_id,
+        variant_id=planned_pickup.variant_id,
+        grade="premium",
+        weight_kg=Decimal("30"),
+        accepted_units=30,
+    )
+    row = StockLot.objects.get(lot_id=lot.pk)
+    assert (row.stock.location_id, row.on_hand) == (stock_location.pk, 30)
