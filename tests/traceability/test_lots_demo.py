@@ -3,7 +3,10 @@
 import pytest
 
 from xiangcun.accounts.services import demo_users_ensure
+from xiangcun.catalog.selectors import variants_by_sku
 from xiangcun.catalog.services import catalog_demo_load
+from xiangcun.inventory.models import StockLot
+from xiangcun.inventory.services import inventory_demo_load
 from xiangcun.regions.services import danzhai_demo_load
 from xiangcun.sellers.models import Seller
 from xiangcun.sellers.services import sellers_demo_load
@@ -45,3 +48,22 @@ def test_loading_the_demo_twice_changes_nothing(demo_sellers: dict[str, Seller])
     assert [lot.pk for lot in second] == [lot.pk for lot in first]
     assert Lot.objects.count() == 5
     assert Event.objects.count() == events
+
+
+def test_the_demo_rice_harvest_is_stock_of_three_sizes_at_the_county_warehouse(
+    demo_sellers: dict[str, Seller],
+) -> None:
+    rice_sizes = variants_by_sku(skus=["DZ-RICE-SZ-1J", "DZ-RICE-SZ-5J", "DZ-RICE-SZ-10KG"])
+    inventory_demo_load(variant_ids=[variant.pk for variant in rice_sizes.values()])
+    rice = next(lot for lot in traceability_demo_load() if lot.product.name == "丹寨硒锌大米")
+
+    assert (rice.quantity, rice.unit, rice.variant_id) == (120, "jin", None)
+    stocked = {
+        row.stock.variant.sku: row.on_hand
+        for row in StockLot.objects.filter(lot_id=rice.pk, on_hand__gt=0).select_related(
+            "stock__variant", "stock__location"
+        )
+        if row.stock.location.code == "DZ-WH"
+    }
+    assert stocked == {"DZ-RICE-SZ-1J": 10, "DZ-RICE-SZ-5J": 14, "DZ-RICE-SZ-10KG": 2}
+    assert "creating_class_instance" in [step.biz_step for step in lot_journey(lot=rice)]

@@ -27,7 +27,7 @@ def logged_in(user: User) -> Client:
     return client
 
 
-def test_a_farmer_records_a_harvest_and_lands_on_the_lot_with_its_label(
+def test_a_farmer_records_a_harvest_and_is_taken_to_pack_it(
     farmer: User, blueberry_variant: Variant
 ) -> None:
     client = logged_in(farmer)
@@ -48,7 +48,7 @@ def test_a_farmer_records_a_harvest_and_lands_on_the_lot_with_its_label(
     )
     lot = Lot.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("traceability:lot", kwargs={"lot_id": lot.pk})
+    assert response["Location"] == reverse("traceability:pack", kwargs={"lot_id": lot.pk})
     assert (lot.quantity, lot.unit, lot.grade, lot.harvested_on) == (
         85.5,
         "jin",
@@ -56,7 +56,8 @@ def test_a_farmer_records_a_harvest_and_lands_on_the_lot_with_its_label(
         day,
     )
     assert lot.farmer_consents_to_publish
-    page = client.get(response["Location"]).content.decode()
+    assert client.get(response["Location"]).status_code == 200
+    page = client.get(reverse("traceability:lot", kwargs={"lot_id": lot.pk})).content.decode()
     assert "<svg" in page
     assert reverse("traceability:label", kwargs={"lot_id": lot.pk}) in page
     assert f"/01/{lot.gtin}/10/{lot.code}" in page

@@ -55,11 +55,13 @@ def test_lot_codes_of_one_month_count_up(farmer: User, blueberry_variant: Varian
     assert int(second.code[-4:]) == int(first.code[-4:]) + 1
 
 
-def test_without_an_option_the_first_option_on_sale_is_labelled(
+def test_a_harvest_has_no_pack_size_and_is_labelled_with_the_first_option_on_sale(
     farmer: User, blueberry_variant: Variant
 ) -> None:
     lot = record(farmer, blueberry_variant, variant_id=None)
-    assert lot.variant_id == blueberry_variant.product.variants.filter(is_active=True).first().pk
+    first = blueberry_variant.product.variants.filter(is_active=True).first()
+    assert lot.variant_id is None
+    assert lot.gtin == gtin_for_variant(variant_id=first.pk)
 
 
 @pytest.mark.parametrize(

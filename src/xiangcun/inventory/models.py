@@ -109,6 +109,50 @@ class StockMovement(models.Model):
         return f"{self.reason} {self.quantity:+d}"
 
 
+class StockLot(models.Model):
+    """How many of a stock row's units came from one harvest lot. The lot lives in
+    traceability, a higher app, so it is named by id with a copy of its harvest date (for
+    first-expired first-out). The lots of a row never add up to more than its on-hand count;
+    what they leave over is stock whose lot was not recorded."""
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="lots")
+    lot_id = models.PositiveBigIntegerField(_("lot"))
+    harvested_on = models.DateField(_("harvested on"))
+    on_hand = models.IntegerField(_("on hand"), default=0)
+
+    class Meta:
+        verbose_name = _("stock of a lot")
+        verbose_name_plural = _("stock of lots")
+        ordering = ["harvested_on", "lot_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stock", "lot_id"], name="inventory_stock_lot_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="inventory_stock_lot_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stock_id} lot {self.lot_id}: {self.on_hand}"
+
+
+class StockMovementLot(models.Model):
+    """Which lots one movement moved, and how many units of each (negative when they left)."""
+
+    movement = models.ForeignKey(StockMovement, on_delete=models.PROTECT, related_name="lots")
+    lot_id = models.PositiveBigIntegerField(_("lot"), db_index=True)
+    harvested_on = models.DateField(_("harvested on"))
+    quantity = models.IntegerField(_("change"))
+
+    class Meta:
+        verbose_name = _("lot of a stock movement")
+        verbose_name_plural = _("lots of stock movements")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="inventory_movement_lot_nonzero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"lot {self.lot_id} {self.quantity:+d}"
+
+
 class Reservation(TimeStampedModel):
     """Units held for an order until it is paid (consumed) or given up (released/expired)."""
 

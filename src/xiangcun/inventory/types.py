@@ -1,6 +1,7 @@
 """Plain values the inventory app hands to other apps."""
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,12 @@ class LowStockItem:
     reserved: int
     available: int
     threshold: int
+
+
+@dataclass(frozen=True)
+class LotPart:
+    """Units of one harvest lot (`lot_id` None: units whose lot was not recorded)."""
+
+    lot_id: int | None
+    harvested_on: date | None
+    quantity: int

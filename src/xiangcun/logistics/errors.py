@@ -151,6 +151,17 @@ class LotNotPackableError(InvalidInputError):
     default_message = _("Choose an active lot of this product from the farm that sold it.")
 
 
+class LotRequiredError(ConflictError):
+    """A traced product's units in the box have no harvest lot in stock (details: line)."""
+
+    code = "lot_required"
+    default_message = _(
+        "%(product)s is traced, but the stock these units came from has no harvest lot. Ask "
+        "the farm to pack its harvest into stock (Record a harvest, then Pack), then pack "
+        "this order."
+    )
+
+
 class PickupNotReceivableError(ConflictError):
     code = "farm_pickup_not_receivable"
     default_message = _(

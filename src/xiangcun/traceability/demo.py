@@ -1,5 +1,6 @@
 """Demo lots for the demo's fresh products, each with a whole journey over the last days:
-harvest, received and inspected at the county warehouse, packed, shipped and delivered.
+harvest (the rice packed into three sizes and stocked with its lot), received and inspected
+at the county warehouse, packed, shipped and delivered.
 
 The platform's event services stamp events with the current time, so each step is recorded
 under a clock set back to when it plausibly happened (demo data only).
@@ -31,12 +32,16 @@ class DemoLot:
 
 # Rice, blueberries, honey, tea and pork: one lot each.
 DEMO_LOTS = (
-    DemoLot("DZ-RICE-SZ-5J", 6, Decimal("2400"), "jin", "一级", True, "抑制率 8%"),
+    DemoLot("DZ-RICE-SZ-5J", 6, Decimal("120"), "jin", "一级", True, "抑制率 8%"),
     DemoLot("DZ-BLUE-125X4", 3, Decimal("180"), "jin", "特级", True, "抑制率 5%"),
     DemoLot("DZ-HONEY-500", 8, Decimal("120"), "jar", "", False, "抑制率 3%"),
     DemoLot("DZ-TEA-GREEN-250", 7, Decimal("60"), "jin", "明前特级", True, "抑制率 11%"),
     DemoLot("DZ-PORK-WH-1J", 2, Decimal("160"), "jin", "一级", False, "抑制率 6%"),
 )
+# The rice harvest is recorded the farmer's way (120 斤, no pack size) and packed into three
+# sizes on the evening of the harvest (10 + 70 + 40 斤); the packs go into stock with the lot
+# and are brought to the county warehouse, so the demo's rice orders are packed from it.
+DEMO_RICE_PACKS = {"DZ-RICE-SZ-1J": 10, "DZ-RICE-SZ-5J": 14, "DZ-RICE-SZ-10KG": 2}
 DEMO_INSPECTOR = "县农产品质量安全检测站 杨敏"
 # Packing names an order line; demo journeys have no real order, and 0 is no line's id.
 DEMO_ORDER_LINE_ID = 0
@@ -54,7 +59,7 @@ def demo_load(
 ) -> list[Lot]:
     """Create the missing demo lots through the given services; a demo product that already
     has a lot keeps it. Returns the demo lots in DEMO_LOTS order."""
-    variants = variants_by_sku(skus=[demo.sku for demo in DEMO_LOTS])
+    variants = variants_by_sku(skus=[demo.sku for demo in DEMO_LOTS] + list(DEMO_RICE_PACKS))
     warehouses = stations_list(kind="warehouse")
     village_stations = stations_list(kind="village_station")
     warehouse_id = warehouses[0].id if warehouses else None
@@ -64,16 +69,22 @@ def demo_load(
         variant = variants.get(demo.sku)
         if variant is None:
             continue
-        existing = Lot.objects.filter(variant_id=variant.pk).order_by("id").first()
+        existing = Lot.objects.filter(product_id=variant.product_id).order_by("id").first()
         if existing is not None:
             lots.append(existing)
             continue
         farm = variant.product.seller
         harvest_day = today - datetime.timedelta(days=demo.days_ago)
+        packs = {
+            variants[sku].pk: count
+            for sku, count in DEMO_RICE_PACKS.items()
+            if sku in variants and variants[sku].product_id == variant.product_id
+        }
         lot = record(
             actor=farm.owner,
             product_id=variant.product_id,
-            variant_id=variant.pk,
+            # The rice is a harvest without a pack size; the other demo lots keep the old way.
+            variant_id=None if packs else variant.pk,
             seller_id=farm.pk,
             harvested_on=harvest_day,
             quantity=demo.quantity,
@@ -82,6 +93,11 @@ def demo_load(
             farmer_consents_to_publish=demo.consent,
             recorded_for=_at(harvest_day, 17, 30),
         )
+        if packs:
+            events["pack_lot"](
+                actor=farm.owner, lot_id=lot.pk, packs=packs, recorded_for=_at(harvest_day, 19)
+            )
+            events["stock_to_warehouse"](variant_ids=list(packs))
         next_day = harvest_day + datetime.timedelta(days=1)
         if warehouse_id is not None:
             events["receive"](

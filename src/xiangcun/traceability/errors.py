@@ -94,3 +94,15 @@ class LotNotCommissionedError(ConflictError):
 class LotDestroyedError(ConflictError):
     code = "lot_destroyed"
     default_message = _("This lot was destroyed; nothing more can be recorded for it.")
+
+
+class InvalidLotPackError(InvalidInputError):
+    code = "invalid_lot_pack"
+    default_message = _("Enter how many packs of each size, as whole numbers.")
+
+
+class LotOverpackedError(ConflictError):
+    """The packs would take more than what remains of the harvest (details: remaining)."""
+
+    code = "lot_overpacked"
+    default_message = _("These packs hold more than what remains of the harvest.")

@@ -55,3 +55,30 @@ class RecallForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Buyers receive this in a text message. Use plain words."),
     )
+
+
+class LotPackForm(forms.Form):
+    """How many packs of each size a harvest was packed into: one number per size."""
+
+    def __init__(self, *args: Any, sizes: list[tuple[int, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.size_fields: list[tuple[int, str]] = []
+        for variant_id, label, help_text in sizes:
+            name = f"pack_{variant_id}"
+            self.fields[name] = forms.IntegerField(
+                label=label,
+                help_text=help_text,
+                min_value=0,
+                max_value=100000,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+                error_messages={"invalid": _("Enter a whole number of packs, like 12.")},
+            )
+            self.size_fields.append((variant_id, name))
+
+    def packs(self) -> dict[int, int]:
+        return {
+            variant_id: self.cleaned_data[name]
+            for variant_id, name in self.size_fields
+            if self.cleaned_data.get(name)
+        }

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiangcun.core.db import TimeStampedModel
 
@@ -218,3 +219,37 @@ class EventEpc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.value}"
+
+
+class LotPack(TimeStampedModel):
+    """Packs made from a lot at one packing: how many of one pack size (variant), and how
+    much of the harvest they took in the lot's own unit (null when the pack size cannot be
+    converted to it, e.g. jars from a lot counted in 斤 without a net weight)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="packs")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(pgettext_lazy("how many packs", "packs"))
+    lot_quantity = models.DecimalField(
+        _("quantity of the lot"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    # The TransformationEvent of the packing (one per packing, shared by its pack sizes).
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    location_id = models.PositiveBigIntegerField(_("stock location"))
+    packed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("packs of a lot")
+        verbose_name_plural = _("packs of lots")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gt=0), name="traceability_lot_pack_gt_0"),
+            models.CheckConstraint(
+                condition=Q(lot_quantity__isnull=True) | Q(lot_quantity__gt=0),
+                name="traceability_lot_pack_quantity_gt_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}: {self.variant_id} x{self.count}"

@@ -4,9 +4,10 @@ may act on a lot."""
 import json
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
 from xiangcun.accounts.selectors import user_roles
@@ -31,6 +32,7 @@ from xiangcun.traceability.epcis.platform import EXTENSION_NAMESPACE
 from xiangcun.traceability.epcis.query import QueryProblem, events_queryset, next_page_token
 from xiangcun.traceability.epcis.records import event_record
 from xiangcun.traceability.epcis.serialise import events_as_json
+from xiangcun.traceability.epcis.store import lot_gtins
 from xiangcun.traceability.epcis.vocab import CBV_BASE, sgln_parts
 from xiangcun.traceability.errors import (
     EpcisPermissionError,
@@ -38,12 +40,13 @@ from xiangcun.traceability.errors import (
     InvalidGtinError,
     LotNotFoundError,
 )
-from xiangcun.traceability.models import Event, Inspection, Lot, LotCertificate
+from xiangcun.traceability.models import Event, Inspection, Lot, LotCertificate, LotPack
 from xiangcun.traceability.types import (
     EpcisAccess,
     EventVerifyProblem,
     JourneyStep,
     LotLink,
+    PackOption,
     QueryPage,
     RecallContact,
 )
@@ -116,8 +119,9 @@ def lot_by_code(*, gtin: str, code: str) -> Lot:
     normalized = identifiers.gtin14(gtin)
     if normalized is None or not code or len(code) > 20:
         raise LotNotFoundError
-    lot = _with_records(_lots()).filter(gtin=normalized, code=code).first()
-    if lot is None:
+    # Every pack size of the harvest carries the lot number under its own GTIN.
+    lot = _with_records(_lots()).filter(code=code).first()
+    if lot is None or (normalized != lot.gtin and normalized not in lot_gtins(lot)):
         raise LotNotFoundError
     return lot
 
@@ -134,6 +138,18 @@ def lot_by_lot_code(*, code: str) -> Lot:
 def lots_for_seller(*, seller_id: int) -> list[Lot]:
     """A farm's lots, newest first (product and option joined)."""
     return list(_lots().filter(seller_id=seller_id).order_by("-id"))
+
+
+def products_traced(*, product_ids: Iterable[int]) -> set[int]:
+    """The products among these that are traced: a harvest of them was packed into stock
+    (`lot_pack`). A parcel of such a product is packed only with its lot. A lot recorded the
+    old way, with a pack size and never packed into stock, does not make its product traced:
+    its stock never carried lots, and refusing it would stop every parcel of it."""
+    return set(
+        LotPack.objects.filter(lot__product_id__in=list(product_ids))
+        .values_list("lot__product_id", flat=True)
+        .distinct()
+    )
 
 
 def lots_for_sellers(*, seller_ids: Iterable[int], page: int = 1, page_size: int = 20) -> Page[Lot]:
@@ -189,6 +205,51 @@ def lot_farmer_name(*, lot: Lot) -> str:
         return ""
     owner = lot.seller.owner
     return str(getattr(owner, "name", "") or "")
+
+
+# --- packing a harvest into sale units -------------------------------------------------------
+
+# Grams in one unit of a lot weighed by weight.
+_GRAMS = {"jin": Decimal(500), "kg": Decimal(1000)}
+
+
+def pack_in_lot_unit(*, lot_unit: str, variant: Any) -> Decimal | None:
+    """How much of a lot (in its unit) one pack of `variant` holds, or None when it does not
+    convert: weight through the pack's net weight (or its own 斤/kg unit); counted units one
+    to one when the pack is counted the same way."""
+    per_unit = _GRAMS.get(lot_unit)
+    if per_unit is not None:
+        grams = variant.net_weight_g or _GRAMS.get(variant.unit)
+        return (Decimal(grams) / per_unit).quantize(Decimal("0.001")) if grams else None
+    return Decimal(1) if variant.unit == lot_unit else None
+
+
+def lot_packed_quantity(*, lot_id: int) -> Decimal:
+    """How much of the lot (in its unit) its packs took so far."""
+    total = LotPack.objects.filter(lot_id=lot_id).aggregate(total=Sum("lot_quantity"))["total"]
+    return Decimal(total or 0)
+
+
+def lot_pack_options(*, lot: Lot) -> list[PackOption]:
+    """The pack sizes a lot may be packed into (its product's options on sale), with what one
+    pack takes of the lot and how many were packed so far."""
+    packed: dict[int, int] = {}
+    for variant_id, count in LotPack.objects.filter(lot=lot).values_list("variant_id", "count"):
+        packed[variant_id] = packed.get(variant_id, 0) + count
+    options = []
+    for variant in lot.product.variants.order_by("position", "id"):
+        if not variant.is_active and variant.pk not in packed:
+            continue
+        options.append(
+            PackOption(
+                variant_id=variant.pk,
+                name=variant.name,
+                name_en=variant.name_en,
+                per_pack=pack_in_lot_unit(lot_unit=lot.unit, variant=variant),
+                packed=packed.get(variant.pk, 0),
+            )
+        )
+    return options
 
 
 # --- identifiers ---------------------------------------------------------------------------
@@ -400,6 +461,7 @@ def order_line_ids_for_lot(*, lot_id: int) -> list[int]:
 
 _STEP_TEXT = {
     "commissioning": gettext_lazy("Harvested and recorded as a lot"),
+    "creating_class_instance": gettext_lazy("Packed into bags and boxes for sale"),
     "receiving": gettext_lazy("Received"),
     "packing": gettext_lazy("Packed for an order"),
     "shipping": gettext_lazy("Sent on its way to the buyer"),

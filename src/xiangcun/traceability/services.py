@@ -17,6 +17,7 @@ from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParams
 from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get
 from xiangcun.core.validators import text_check, text_field
+from xiangcun.inventory.services import inventory_demo_farm_stock_move
 from xiangcun.regions.selectors import village_exists
 from xiangcun.traceability import selectors
 from xiangcun.traceability.epcis import platform as epcis_platform
@@ -49,7 +50,8 @@ from xiangcun.traceability.selectors import (
 )
 from xiangcun.traceability.types import CaptureResult, RecallResult
 
-__all__ = ["recall_contacts_register"]  # re-exported: orders registers through services too
+# Re-exported: orders registers through services too; packing a lot lives in its own module.
+__all__ = ["lot_pack", "recall_contacts_register"]
 
 # --- lots ------------------------------------------------------------------------------------
 
@@ -138,8 +140,10 @@ def lot_record(
     """Record a harvest or production batch as a lot with a new code, and its commissioning
     EPCIS event (at `recorded_for`, when the harvest is written down later; else now).
 
-    The option (variant) decides the GTIN on the label; without one the product's first
-    option on sale is used. The village defaults to the product's origin, else the farm's.
+    A harvest is counted in the farmer's own unit and has no pack size: it is packed into the
+    product's options later (`lot_pack`). The lot's own GTIN (its label before packing) is
+    the named option's (legacy callers) or the product's first option on sale. The village
+    defaults to the product's origin, else the farm's.
     """
     if not lot_may_record(user=actor, seller_id=seller_id):
         raise LotPermissionError
@@ -178,7 +182,8 @@ def lot_record(
         lot = Lot(
             code=_lot_code_next(harvested_on),
             product_id=product.pk,
-            variant_id=variant.pk,
+            # A harvest has no pack size; the option is kept only when a caller names one.
+            variant_id=variant_id,
             seller_id=seller_id,
             village_id=village_id,
             gtin=gtin,
@@ -447,12 +452,20 @@ def event_pack(
     order_line_id: int,
     order_number: str,
     quantity: Any,
+    variant_id: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Event:
-    """Part of the lot packed for an order line (the order in bizTransactionList).
-    LotNotCommissionedError if the harvest was never recorded."""
+    """Part of the lot packed for an order line (the order in bizTransactionList): with
+    `variant_id`, `quantity` packs of that size (its own GTIN under the lot number), else
+    `quantity` in the lot's unit. LotNotCommissionedError if the harvest was never recorded."""
+    pack_gtin = gtin_for_variant(variant_id=variant_id) if variant_id is not None else None
     event = epcis_platform.pack(
-        lot, order_line_id=order_line_id, order_number=order_number, quantity=quantity, at=at
+        lot,
+        order_line_id=order_line_id,
+        order_number=order_number,
+        quantity=quantity,
+        pack_gtin=pack_gtin,
+        at=at,
     )
     return _platform_event(lot, event, order_line_id=order_line_id)
 
@@ -500,7 +513,8 @@ def event_destroy(*, lot: Lot, reason: str) -> Event:
 
 @transaction.atomic
 def traceability_demo_load() -> list[Lot]:
-    """Lots for the demo's fresh products (rice, blueberries, honey, tea, pork), each with its
+    """Lots for the demo's fresh products (rice, blueberries, honey, tea, pork; the rice harvest
+    packed into three sizes and brought to the county warehouse's stock), each with its
     whole journey through the platform's event services over the last days: harvest, received
     and inspected (rapid pesticide-residue test, passed) at the county warehouse, packed,
     shipped and delivered. Needs the catalogue demo; safe to run again (a demo product that
@@ -516,5 +530,11 @@ def traceability_demo_load() -> list[Lot]:
             "pack": event_pack,
             "ship": event_ship,
             "deliver": event_deliver,
+            "pack_lot": lot_pack,
+            "stock_to_warehouse": inventory_demo_farm_stock_move,
         },
     )
+
+
+# Packing a lot into sale units uses `_platform_event` above, so it is imported last.
+from xiangcun.traceability.lot_packing import lot_pack  # noqa: E402

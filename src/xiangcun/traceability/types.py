@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -99,3 +100,15 @@ class LotLink:
     gtin: str
     code: str
     harvested_on: datetime.date
+
+
+@dataclass(frozen=True)
+class PackOption:
+    """A pack size a lot may be packed into: what one pack takes of the lot (in the lot's
+    unit; None when it does not convert) and how many were packed so far."""
+
+    variant_id: int
+    name: str
+    name_en: str
+    per_pack: Decimal | None
+    packed: int

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,10 +16,10 @@ from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get, product_is_listed, products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
-from xiangcun.core.pages import page_number
+from xiangcun.core.pages import page_number, refusal_on_form
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.errors import LotNotFoundError
-from xiangcun.traceability.forms import HarvestForm, RecallForm
+from xiangcun.traceability.forms import HarvestForm, LotPackForm, RecallForm
 from xiangcun.traceability.models import Lot
 from xiangcun.traceability.selectors import (
     farms_recording_for,
@@ -30,12 +31,20 @@ from xiangcun.traceability.selectors import (
     lot_journey,
     lot_may_recall,
     lot_may_record,
+    lot_pack_options,
+    lot_packed_quantity,
     lot_qr_svg,
     lot_recall_contacts,
     lots_for_sellers,
     lots_on_sale_for_product,
 )
-from xiangcun.traceability.services import LOT_UNIT_NAMES, LOT_UNITS, lot_recall, lot_record
+from xiangcun.traceability.services import (
+    LOT_UNIT_NAMES,
+    LOT_UNITS,
+    lot_pack,
+    lot_recall,
+    lot_record,
+)
 
 # The farm an agent works for, shared with the seller console (catalog's views use this key).
 SELLER_KEY = "console_seller_id"
@@ -143,9 +152,9 @@ def harvest(request: HttpRequest) -> HttpResponse:
         except XiangcunError as error:
             form_add_service_error(form, error, fields=HARVEST_ERROR_FIELDS)
         else:
-            message = _("Harvest recorded as lot %(code)s. Print its label.")
+            message = _("Harvest recorded as lot %(code)s. Now pack it into bags or boxes.")
             messages.success(request, message % {"code": lot.code})
-            return redirect("traceability:lot", lot_id=lot.pk)
+            return redirect("traceability:pack", lot_id=lot.pk)
     context = {
         "form": form,
         "seller": seller,
@@ -178,8 +187,54 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
         "journey": lot_journey(lot=lot),
         "inspections": list(lot.inspections.all()),
         "can_recall": lot_may_recall(user=request.user),
+        "packs": [option for option in lot_pack_options(lot=lot) if option.packed],
+        "remaining": lot.quantity - lot_packed_quantity(lot_id=lot.pk),
     }
     return render(request, "traceability/lot.html", context)
+
+
+def _size_label(option: Any, unit: str) -> tuple[int, str, str]:
+    name = option.name_en if get_language() == "en" and option.name_en else option.name
+    label = _("How many %(size)s?") % {"size": name}
+    if option.per_pack is None:
+        return option.variant_id, label, _("Not counted against the harvest.")
+    amount = format(option.per_pack.normalize(), "f")
+    return (
+        option.variant_id,
+        label,
+        _("Each takes %(amount)s %(unit)s.")
+        % {
+            "amount": amount,
+            "unit": unit,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lot_pack_page(request: HttpRequest, lot_id: int) -> HttpResponse:
+    """Pack a harvest into the product's sizes: one number per size; the packs go into the
+    farm's stock with the lot."""
+    lot = _managed_lot(request, lot_id)
+    unit = _unit_label(lot.unit)
+    options = lot_pack_options(lot=lot)
+    form = LotPackForm(request.POST or None, sizes=[_size_label(o, unit) for o in options])
+    if request.method == "POST" and form.is_valid():
+        # The service names a size `packs.<variant id>`; here it is `pack_<variant id>`.
+        fields = {str(variant_id): name for variant_id, name in form.size_fields}
+        with refusal_on_form(form, fields=fields) as outcome:
+            lot_pack(actor=request.user, lot_id=lot.pk, packs=form.packs())
+        if outcome.done:
+            messages.success(request, _("Packed. The packs are in your stock with this lot."))
+            return redirect("traceability:lot", lot_id=lot.pk)
+    context = {
+        "lot": lot,
+        "unit": unit,
+        "form": form,
+        "options": options,
+        "remaining": lot.quantity - lot_packed_quantity(lot_id=lot.pk),
+    }
+    return render(request, "traceability/lot_pack.html", context)
 
 
 @login_required

@@ -1,8 +1,10 @@
 """Every write of the inventory app: locations, receiving, counting, transfers, reservations
-(`stock`) and shipments announced to the county warehouse (`inbound`); other apps import them
-from here."""
+(`stock`), the harvest lots stock carries (`lots`) and shipments announced to the county
+warehouse (`inbound`); other apps import them from here."""
 
+from xiangcun.inventory.services.demo import inventory_demo_farm_stock_move
 from xiangcun.inventory.services.inbound import inbound_create, inbound_receive
+from xiangcun.inventory.services.lots import sale_lots
 from xiangcun.inventory.services.stock import (
     COUNTER_KINDS,
     DEFAULT_RESERVATION_TTL_SECONDS,
@@ -29,12 +31,14 @@ __all__ = [
     "REFERENCE_MAX_LENGTH",
     "inbound_create",
     "inbound_receive",
+    "inventory_demo_farm_stock_move",
     "inventory_demo_load",
     "location_create",
     "location_for_seller",
     "reservation_consume",
     "reservation_release",
     "reservations_expire",
+    "sale_lots",
     "stock_adjust",
     "stock_receive",
     "stock_reserve",

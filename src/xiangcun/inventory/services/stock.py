@@ -10,8 +10,8 @@ Rules every function keeps:
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -38,6 +38,8 @@ from xiangcun.inventory.errors import (
 )
 from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
 from xiangcun.inventory.selectors import CHANGE_PERMISSION, location_get, variant_seller
+from xiangcun.inventory.services.lots import lots_add, lots_take, movement_lots
+from xiangcun.inventory.types import LotPart
 from xiangcun.regions.selectors import station_get, stations_list
 from xiangcun.sellers.selectors import seller_can_manage, seller_get, user_has_permission
 
@@ -119,9 +121,11 @@ def _move(
     note: str = "",
     reference: str = "",
     release_reserved: int = 0,
+    lots_in: Sequence[LotPart] = (),
 ) -> StockMovement:
     """Change on-hand stock of a locked row by `change` and record it. `release_reserved`
-    units of the reservation are given up in the same update (a sale consumes both)."""
+    units of the reservation are given up in the same update (a sale consumes both). Units
+    that arrive carry `lots_in`; units that leave take their lots with them (`lots`)."""
     after = stock.on_hand + change
     if after < stock.reserved - release_reserved:
         raise InsufficientStockError(
@@ -136,7 +140,7 @@ def _move(
     )
     stock.on_hand = after
     stock.reserved -= release_reserved
-    return StockMovement.objects.create(
+    movement = StockMovement.objects.create(
         stock=stock,
         reason=reason,
         quantity=change,
@@ -145,6 +149,12 @@ def _move(
         reference=reference,
         actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
+    if change > 0:
+        lots_add(stock, movement, lots_in)
+    else:
+        leaving = (StockMovement.Reason.SELL, StockMovement.Reason.TRANSFER_OUT)
+        lots_take(stock, movement, -change, lots_first=reason in leaving)
+    return movement
 
 
 # --- Locations --------------------------------------------------------------------------------
@@ -224,9 +234,13 @@ def stock_receive(
     quantity: int,
     note: str = "",
     reference: str = "",
+    lot_id: int | None = None,
+    harvested_on: date | None = None,
 ) -> Stock:
-    """Goods arrive (harvest, delivery, intake at the warehouse): on hand goes up."""
+    """Goods arrive (harvest, delivery, intake at the warehouse): on hand goes up. Units of a
+    harvest lot name it (`lot_id`, with its harvest date for first-expired first-out)."""
     quantity = _quantity(quantity)
+    lots = _lot_parts(lot_id=lot_id, harvested_on=harvested_on, quantity=quantity)
     note = _text(note, field="note", max_length=NOTE_MAX_LENGTH)
     reference = _text(reference, field="reference", max_length=REFERENCE_MAX_LENGTH)
     location = _usable_location(location_id)
@@ -239,8 +253,19 @@ def stock_receive(
         actor=actor,
         note=note,
         reference=reference,
+        lots_in=lots,
     )
     return stock
+
+
+def _lot_parts(*, lot_id: object, harvested_on: object, quantity: int) -> list[LotPart]:
+    if lot_id is None and harvested_on is None:
+        return []
+    if not isinstance(lot_id, int) or isinstance(lot_id, bool) or not 0 < lot_id <= INT64_MAX:
+        raise InvalidInputError(field="lot_id")
+    if isinstance(harvested_on, datetime) or not isinstance(harvested_on, date):
+        raise InvalidInputError(field="harvested_on")
+    return [LotPart(lot_id=lot_id, harvested_on=harvested_on, quantity=quantity)]
 
 
 @transaction.atomic
@@ -306,7 +331,8 @@ def stock_transfer(
     to_location_id: int,
     quantity: int,
 ) -> tuple[Stock, Stock]:
-    """Move units that are not held for orders from one location to another."""
+    """Move units that are not held for orders from one location to another, with their
+    harvest lots (oldest harvest first)."""
     quantity = _quantity(quantity)
     if from_location_id == to_location_id:
         raise SameLocationError(field="to_location_id")
@@ -324,7 +350,8 @@ def stock_transfer(
         raise InsufficientStockError(variant_id=variant_id, requested=quantity, available=0)
     locked = _stocks_locked([source_id, target_row.pk])
     reference = f"transfer:{source.code}->{target.code}"[:REFERENCE_MAX_LENGTH]
-    _move(
+    # The units carry their lots, oldest harvest first.
+    out = _move(
         locked[source_id],
         change=-quantity,
         reason=StockMovement.Reason.TRANSFER_OUT,
@@ -337,6 +364,7 @@ def stock_transfer(
         reason=StockMovement.Reason.TRANSFER_IN,
         actor=actor,
         reference=reference,
+        lots_in=movement_lots(out),
     )
     return locked[source_id], locked[target_row.pk]
 

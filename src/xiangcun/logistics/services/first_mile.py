@@ -267,7 +267,9 @@ def intake_record(
         note=(note or "").strip()[:200],
         received_by_id=_uid(actor),
     )
+    lot = _lot(lot_id)
     if accepted_units:
+        # The units go on hand with their harvest lot, so packing finds it.
         stock_receive(
             actor=actor,
             variant_id=variant_id,
@@ -275,11 +277,12 @@ def intake_record(
             quantity=accepted_units,
             note=gettext("Intake, grade %(grade)s") % {"grade": intake.get_grade_display()},
             reference=f"intake:{intake.pk}",
+            lot_id=lot.pk if lot is not None else None,
+            harvested_on=lot.harvested_on if lot is not None else None,
         )
     if pickup is not None:
         pickup.status = FarmPickup.Status.RECEIVED
         pickup.save(update_fields=["status", "updated_at"])
-    lot = _lot(lot_id)
     if lot is not None:
         _lot_received(actor=actor, lot=lot, intake=intake, weight=weight)
     return intake

@@ -1,5 +1,6 @@
-"""Packing: an order is packed into a parcel at the county warehouse (each line with its lot);
-a parcel for outside the county gets its carrier's waybill reserved (`waybills`)."""
+"""Packing: an order is packed into a parcel at the county warehouse (each line with the lots
+its units came from); a parcel for outside the county gets its carrier's waybill reserved
+(`waybills`)."""
 
 import secrets
 from decimal import Decimal
@@ -12,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError
+from xiangcun.inventory.services import sale_lots
 from xiangcun.logistics.errors import (
     LotNotPackableError,
+    LotRequiredError,
     OrderNotPackableError,
     PackingTaskNotFoundError,
     TaskAlreadyPackedError,
@@ -40,6 +43,7 @@ from xiangcun.regions.selectors import (
     townships_list,
     villages_for_township,
 )
+from xiangcun.traceability.selectors import products_traced
 from xiangcun.traceability.services import event_pack
 
 
@@ -75,6 +79,61 @@ def _parcel_number() -> str:
     return f"XCP{timezone.localdate():%y%m%d}{secrets.randbelow(10**8):08d}"
 
 
+def _line_lots(lines: list[Any], order_number: str) -> dict[int, list[tuple[int | None, int]]]:
+    """Per order line, the lots its units came from as (lot id or None, units), oldest
+    harvest first: the lots inventory fixed when the units left stock. Two lines of one
+    variant share its lots in order."""
+    # Orders holds and sells an order's stock under this reference.
+    by_variant = {
+        variant_id: [[part.lot_id, part.quantity] for part in parts]
+        for variant_id, parts in sale_lots(reference=f"order:{order_number}").items()
+    }
+    result: dict[int, list[tuple[int | None, int]]] = {}
+    for line in sorted(lines, key=lambda line: line.pk):
+        wanted = line.quantity
+        taken: list[tuple[int | None, int]] = []
+        for part in by_variant.get(line.variant_id, []):
+            if wanted == 0:
+                break
+            units = min(wanted, part[1])
+            if units:
+                taken.append((part[0], units))
+                part[1] -= units
+                wanted -= units
+        if wanted:
+            taken.append((None, wanted))
+        result[line.pk] = taken
+    return result
+
+
+def _lots_checked(
+    lines: list[Any], order_number: str, lots: dict[int, int]
+) -> dict[int, list[tuple[int | None, int]]]:
+    """The lots of each line (`_line_lots`), with the lots staff named for units that left
+    stock without one; refused when a named lot does not fit its line or a traced product's
+    units have no lot."""
+    line_ids = {line.pk for line in lines}
+    if set(lots) - line_ids:
+        raise InvalidInputError(_("A lot was given for a line of another order."), field="lots")
+    by_line = {line.pk: line for line in lines}
+    for line_id, lot_id in lots.items():
+        if not lot_packable_for_line(lot=_lot_or_none(lot_id), line=by_line[line_id]):
+            raise LotNotPackableError(field=f"lots.{line_id}")
+    line_lots = _line_lots(lines, order_number)
+    traced = products_traced(product_ids={line.product_id for line in lines})
+    for line in lines:
+        parts = line_lots[line.pk]
+        if line.pk in lots:
+            parts = [(lot_id or lots[line.pk], units) for lot_id, units in parts]
+            line_lots[line.pk] = parts
+        if line.product_id in traced and any(lot_id is None for lot_id, _units in parts):
+            raise LotRequiredError(
+                LotRequiredError.default_message % {"product": line.product_name},
+                field=f"lots.{line.pk}",
+            )
+    return line_lots
+
+
 @transaction.atomic
 def packing_complete(
     *,
@@ -85,9 +144,14 @@ def packing_complete(
     lots: dict[int, int] | None = None,
     needs_cold_chain: bool = False,
 ) -> Parcel:
-    """The order is in its box: each line is recorded with its lot (when given: `lots` maps
-    order line id to lot id, and traceability links the lot to the line), and the parcel
-    starts its timeline. A lot must fit its line (`lot_packable_for_line`)."""
+    """The order is in its box: each line is recorded with the lot(s) its units came from,
+    as inventory took them out of stock (oldest harvest first; the packer does not choose),
+    traceability links each lot to the line, and the parcel starts its timeline.
+
+    A line of a traced product (`products_traced`) whose units have no lot in stock is
+    refused (LotRequiredError). `lots` (order line id -> lot id) names the lot of a line whose
+    units left stock without one, when staff know it (stock from before lots were kept); it
+    must fit the line (`lot_packable_for_line`) and never replaces a lot stock recorded."""
     _require(actor, PACKING_ROLES)
     task = PackingTask.objects.select_for_update().filter(pk=task_id).first()
     if task is None:
@@ -97,18 +161,13 @@ def packing_complete(
     weight_g = _positive_int(weight_g, field="weight_g")
     crates = _positive_int(crates, field="crates")
     order = orders_selectors.order_get(order_id=task.order_id, for_user=actor).order
-    lots = lots or {}
     lines = list(order.lines.all())
-    line_ids = {line.pk for line in lines}
-    if set(lots) - line_ids:
-        raise InvalidInputError(_("A lot was given for a line of another order."), field="lots")
-    by_line = {line.pk: line for line in lines}
-    for line_id, lot_id in lots.items():
-        if not lot_packable_for_line(lot=_lot_or_none(lot_id), line=by_line[line_id]):
-            raise LotNotPackableError(field=f"lots.{line_id}")
+    line_lots = _lots_checked(lines, order.number, lots or {})
     for line in lines:
+        # A line's first lot is its record here; every lot is linked by its pack event.
+        first = next((lot_id for lot_id, _units in line_lots[line.pk] if lot_id), None)
         PackedLine.objects.create(
-            task=task, order_line_id=line.pk, lot_id=lots.get(line.pk), quantity=line.quantity
+            task=task, order_line_id=line.pk, lot_id=first, quantity=line.quantity
         )
     if order.delivery_method == "home":
         destination = Parcel.Destination.HOME if order.township_id else Parcel.Destination.CARRIER
@@ -143,14 +202,16 @@ def packing_complete(
     task.packed_at = timezone.now()
     task.save(update_fields=["status", "packed_by", "packed_at", "updated_at"])
     for line in lines:
-        lot = _lot(lots.get(line.pk))
-        if lot is not None:
-            event_pack(
-                lot=lot,
-                order_line_id=line.pk,
-                order_number=order.number,
-                quantity=line.quantity,
-            )
+        for lot_id, units in line_lots[line.pk]:
+            lot = _lot(lot_id)
+            if lot is not None:
+                event_pack(
+                    lot=lot,
+                    order_line_id=line.pk,
+                    order_number=order.number,
+                    quantity=units,
+                    variant_id=line.variant_id,
+                )
     return parcel
 
 

@@ -29,7 +29,7 @@ from xiangcun.logistics.forms import (
     TrackingEventForm,
     WaybillNewForm,
 )
-from xiangcun.logistics.labels import WAYBILL_SIZES, waybill_label_pdf
+from xiangcun.logistics.labels import WAYBILL_SIZES, parcel_trace_links, waybill_label_pdf
 from xiangcun.logistics.models import Parcel, Waybill
 from xiangcun.logistics.types import PACKING_ROLES, WAREHOUSE_ROLES, hhmm
 from xiangcun.logistics.views._common import allow
@@ -276,10 +276,14 @@ def waybill_label(request: HttpRequest, number: str) -> HttpResponse:
 def track(request: HttpRequest, number: str) -> HttpResponse:
     """Where is my parcel: the buyer's (or staff's) view of a parcel's journey."""
     parcel = selectors.parcel_by_number(number=number, for_user=request.user)
+    packed = selectors.packed_lines_of_parcel(parcel=parcel)
     context = {
         "parcel": parcel,
         "tracking": selectors.tracking_summary(parcel=parcel),
         "steps": list(reversed(selectors.parcel_timeline(parcel=parcel))),
+        "trace_links": parcel_trace_links(parcel=parcel),
+        # Said plainly rather than left out: some of the box has no recorded harvest.
+        "lot_unknown": [row.order_line.product_name for row in packed if row.lot_id is None],
     }
     return render(request, "logistics/track.html", context)
 

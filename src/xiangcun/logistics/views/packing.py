@@ -1,9 +1,9 @@
 """Packing: the orders waiting to be packed, the pick list and packing slip of one order, the
-form that closes the box (with the lot each line came from) and its label; a parcel for outside
+form that closes the box (the lots come from the stock the order took, not from the packer)
+and its label; a parcel for outside
 the county goes on to its carrier page (`carriers`)."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,6 @@ from xiangcun.logistics.models import PackingTask, Parcel
 from xiangcun.logistics.types import PACKING_ROLES
 from xiangcun.logistics.views._common import allow
 from xiangcun.orders.selectors import order_get
-from xiangcun.traceability.selectors import lots_for_seller
 
 
 @login_required
@@ -44,22 +43,6 @@ def packing_open(request: HttpRequest, order_id: int) -> HttpResponse:
     return redirect("logistics:packing_task", task_id=task.pk)
 
 
-def _lot_choices(order_lines: list[Any]) -> list[tuple[int, str, list[tuple[str, str]]]]:
-    """Per order line, the lots it may be packed from (`services.lot_packable_for_line`)."""
-    lots_by_seller: dict[int, list[Any]] = {}
-    lines = []
-    for line in order_lines:
-        if line.seller_id not in lots_by_seller:
-            lots_by_seller[line.seller_id] = lots_for_seller(seller_id=line.seller_id)
-        lots = [
-            (str(lot.pk), f"{lot.code} · {lot.harvested_on:%Y-%m-%d}")
-            for lot in lots_by_seller[line.seller_id]
-            if services.lot_packable_for_line(lot=lot, line=line)
-        ]
-        lines.append((line.pk, f"{line.product_name} {line.variant_name}", lots))
-    return lines
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -68,19 +51,15 @@ def packing_task(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.packing_task_get(task_id=task_id)
     order = order_get(order_id=task.order_id, for_user=request.user)
     is_open = task.status == PackingTask.Status.OPEN
-    form = PackingCompleteForm(
-        request.POST or None, lines=_lot_choices(order.lines) if is_open else []
-    )
+    # The packer does not choose lots: packing takes them from the stock the order used.
+    form = PackingCompleteForm(request.POST or None, lines=[])
     if request.method == "POST" and is_open and form.is_valid():
-        # The service names a lot's field `lots.<line id>`; here it is `lot_<line id>`.
-        fields = {str(line_id): name for line_id, name in form.line_fields}
-        with refusal_on_form(form, fields=fields) as outcome:
+        with refusal_on_form(form) as outcome:
             services.packing_complete(
                 actor=request.user,
                 task_id=task.pk,
                 weight_g=int(form.cleaned_data["weight_kg"] * Decimal(1000)),
                 crates=form.cleaned_data["crates"],
-                lots=form.lots(),
                 needs_cold_chain=form.cleaned_data["needs_cold_chain"],
             )
         if outcome.done:

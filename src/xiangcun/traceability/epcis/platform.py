@@ -1,5 +1,6 @@
 """The EPCIS 2.0 events the platform writes itself as goods move (commissioning at harvest,
-receiving, inspecting, packing, shipping, delivery, destruction)."""
+packing the harvest into sale units, receiving, inspecting, packing, shipping, delivery,
+destruction)."""
 
 import datetime
 from decimal import Decimal
@@ -92,6 +93,37 @@ def commission(lot: Lot, *, at: datetime.datetime | None = None) -> dict[str, An
     }
 
 
+def pack_from_lot(
+    lot: Lot,
+    *,
+    lot_quantity: Decimal | None,
+    packs: list[tuple[str, int]],
+    location: str,
+    at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """A harvest packed into sale units: a TransformationEvent from the lot's class (with
+    the amount taken, when it converts to the lot's unit) to each pack size's class under the
+    same lot number, counted in packs. A transformation rather than an aggregation: loose
+    rice becomes bags of a new trade item (another GTIN), not a container of identified
+    things."""
+    return {
+        "type": "TransformationEvent",
+        **_time(at),
+        "bizStep": "creating_class_instance",
+        "disposition": "active",
+        "inputQuantityList": [_quantity(lot, lot_quantity)],
+        "outputQuantityList": [
+            {"epcClass": lot_class_epc(gtin=gtin, lot_code=lot.code), "quantity": count}
+            for gtin, count in packs
+        ],
+        **_where(location),
+        "ilmd": {
+            "cbvmda:lotNumber": lot.code,
+            "cbvmda:harvestStartDate": lot.harvested_on.isoformat(),
+        },
+    }
+
+
 def receive(
     lot: Lot, *, station_id: int, quantity: Decimal | None, at: datetime.datetime | None = None
 ) -> dict[str, Any]:
@@ -134,15 +166,24 @@ def pack(
     order_line_id: int,
     order_number: str,
     quantity: Any,
+    pack_gtin: str | None = None,
     at: datetime.datetime | None = None,
 ) -> dict[str, Any]:
+    # Packs of a size: their own class under the lot number, counted; else the lot's unit.
+    if pack_gtin is not None:
+        element = {
+            "epcClass": lot_class_epc(gtin=pack_gtin, lot_code=lot.code),
+            "quantity": _number(Decimal(str(quantity))),
+        }
+    else:
+        element = _quantity(lot, quantity)
     return {
         "type": "ObjectEvent",
         **_time(at),
         "action": "OBSERVE",
         "bizStep": "packing",
         "disposition": "in_progress",
-        "quantityList": [_quantity(lot, quantity)],
+        "quantityList": [element],
         **_where(last_location(lot)),
         "bizTransactionList": [
             {"type": "https://ref.gs1.org/cbv/BTT-po", "bizTransaction": order_uri(order_number)}

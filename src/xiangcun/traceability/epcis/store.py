@@ -25,6 +25,7 @@ from xiangcun.traceability.epcis.records import (
     EventRecord,
     event_record,
 )
+from xiangcun.traceability.identifiers import gtin14, gtin_from_item_number
 from xiangcun.traceability.models import Event, EventCapture, EventEpc, Lot
 
 
@@ -79,8 +80,20 @@ def _lot_states(lots: dict[int, Lot]) -> dict[int, _LotState]:
     return states
 
 
+def lot_gtins(lot: Lot) -> set[str]:
+    """Every GTIN a lot's units may carry: the lot's own, and each pack size of its product
+    (the packs of one harvest share its lot number)."""
+    gtins = {lot.gtin}
+    for variant in lot.product.variants.all():
+        gtin = gtin14(variant.gtin) if variant.gtin else gtin_from_item_number(variant.pk)
+        if gtin is not None:
+            gtins.add(gtin)
+    return gtins
+
+
 def _our_lots(records: list[EventRecord]) -> tuple[dict[tuple[str, str], Lot], list[int]]:
-    """Our lots the events name, keyed (gtin, code), locked in primary-key order."""
+    """Our lots the events name, keyed (gtin, code) for each GTIN the lot's units may carry,
+    locked in primary-key order. Lot codes are unique, so the code finds the lot."""
     wanted = {
         (item.gtin, item.lot)
         for record in records
@@ -89,12 +102,19 @@ def _our_lots(records: list[EventRecord]) -> tuple[dict[tuple[str, str], Lot], l
     }
     if not wanted:
         return {}, []
-    query = Q()
-    for gtin, code in wanted:
-        query |= Q(gtin=gtin, code=code)
-    ids = sorted(Lot.objects.filter(query).values_list("id", flat=True))
-    lots = list(Lot.objects.select_for_update().filter(id__in=ids).order_by("id"))
-    return {(lot.gtin, lot.code): lot for lot in lots}, ids
+    codes = sorted({code for _gtin, code in wanted})
+    ids = sorted(Lot.objects.filter(code__in=codes).values_list("id", flat=True))
+    lots = list(
+        Lot.objects.select_for_update()
+        .filter(id__in=ids)
+        .order_by("id")
+        .prefetch_related("product__variants")
+    )
+    by_key: dict[tuple[str, str], Lot] = {}
+    for lot in lots:
+        for gtin in lot_gtins(lot):
+            by_key[(gtin, lot.code)] = lot
+    return by_key, ids
 
 
 # Raises RuleViolation for one event: (kind, reason).
