@@ -23,8 +23,6 @@ def test_evaluation_set_finds_every_expected_product_in_the_first_ten(
     assert len(search_eval.QUERIES) >= 60
     results = search_eval.evaluate(_names)
     misses = [(r.query.text, r.ranks, _names(r.query.text)) for r in results if not r.hit]
-    for miss in misses:
-        print(miss)
     assert misses == []
     hits, mrr = search_eval.summary(results)
     assert hits == 1.0

@@ -15,6 +15,7 @@ from xiangcun.catalog.models import (
     Certification,
     Product,
     ProductPhoto,
+    SearchSynonym,
     Variant,
 )
 from xiangcun.core.errors import XiangcunError
@@ -108,3 +109,32 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
     list_filter = ("kind",)
     list_select_related = ("brand", "product")
     search_fields = ("certificate_number", "issuer")
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
+    """Saved and deleted through the services, which check the word and re-index the products
+    the synonym touches (before and after the change)."""
+
+    list_display = ("word", "means", "category", "is_active")
+    list_filter = ("is_active", "category")
+    list_select_related = ("category",)
+    search_fields = ("word", "means")
+
+    def save_model(self, request: HttpRequest, obj: SearchSynonym, form: Any, change: bool) -> None:
+        saved = services.search_synonym_save(
+            actor=request.user,
+            synonym_id=obj.pk if change else None,
+            word=obj.word,
+            means=obj.means,
+            category_id=obj.category_id,
+            is_active=obj.is_active,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: SearchSynonym) -> None:
+        services.search_synonym_delete(actor=request.user, synonym_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SearchSynonym]) -> None:
+        for synonym in queryset:
+            self.delete_model(request, synonym)

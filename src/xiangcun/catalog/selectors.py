@@ -193,6 +193,9 @@ def product_ids_search(
     code (the origin village's township, else the shop's); `certified` keeps products whose
     brand or self holds a certificate valid today; prices filter on the lowest active price.
     Unknown slugs and codes match nothing. Sorts: relevance, price, -price, new.
+
+    Text that finds nothing as typed is searched looser (search/relax.py: a spelling fixed,
+    pinyin split, fewer words, characters): then `relaxed` says how and `searched` what.
     """
     if sort not in SORTS:
         raise InvalidSortError(field="sort")
@@ -225,7 +228,7 @@ def product_ids_search(
         township_id = _township_id(township)
         if township_id is None:
             return empty
-    found = relaxed_search(
+    relaxed = relaxed_search(
         search_backend(),
         SearchQuery(
             text=query.strip()[:100],
@@ -241,15 +244,15 @@ def product_ids_search(
             limit=page_size,
         ),
     )
-    hits = found.hits
+    hits = relaxed.hits
     return SearchPage(
         items=list(hits.product_ids),
         count=hits.count,
         page=page,
         page_size=page_size,
         count_capped=hits.count >= search_index.COUNT_CAP,
-        relaxed=found.how,
-        searched=found.text,
+        relaxed=relaxed.how,
+        searched=relaxed.text,
     )
 
 

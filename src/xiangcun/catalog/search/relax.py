@@ -4,10 +4,10 @@ related goods" instead of showing an empty page.
 
 In order, the first step that finds something wins:
 
-1. `spelling`: a latin part that finds nothing alone is replaced by its best one-letter-off
-   variant (two letters swapped, a letter changed, added or dropped) that spells pinyin
-   syllables and finds something: the first in `_variants`' order (`hongmu` -> `hongmi`); corrections are tried before parts are dropped, so
-   a typo is not silently thrown away;
+1. `spelling`: a latin part that finds nothing alone is replaced by its first one-letter-off
+   variant in `_variants`' order (two letters swapped, a letter changed, added or dropped)
+   that spells pinyin syllables and finds something (`hongmu` -> `hongmi`); corrections come
+   before dropping parts, so a typo is not silently thrown away;
 2. `split`: latin words that are pinyin run together are split into syllables
    (`danzhaihongmi` -> dan zhai hong mi), each then a part that must match;
 3. `fewer_words`: the parts that find something alone, together, then dropping one at a

@@ -5,8 +5,8 @@ products, a permission for staff work), then changes rows in one transaction, th
 search index update with `transaction.on_commit`, so the index never shows a write that was
 rolled back and no signal hides where the index is kept current.
 
-One module per kind of thing written (`categories`, `brands`, `products`, `variants`, and
-`demo_load`), with the shared checks in `_common`; other apps import them from here.
+One module per kind of thing written (`categories`, `brands`, `products`, `variants`,
+`synonyms` and `demo_load`), with the shared checks in `_common`; other apps import them from here.
 """
 
 from xiangcun.catalog.services.brands import brand_create, brand_update, certification_add
@@ -21,6 +21,7 @@ from xiangcun.catalog.services.products import (
     product_update,
     products_reindex,
 )
+from xiangcun.catalog.services.synonyms import search_synonym_delete, search_synonym_save
 from xiangcun.catalog.services.variants import variant_create, variant_update
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "product_submit",
     "product_update",
     "products_reindex",
+    "search_synonym_delete",
+    "search_synonym_save",
     "variant_create",
     "variant_update",
 ]
