@@ -32,6 +32,8 @@ WEIGHT_NAME_RUN = 10
 WEIGHT_NAME_WHOLE = 9
 WEIGHT_NAME_INITIALS = 7
 WEIGHT_NAME_RUN_INITIALS = 5
+# Added to the terms of what the goods are (the name's last word, see NameTerms.head).
+HEAD_BONUS = 2
 WEIGHT_BRAND = 5
 WEIGHT_CATEGORY = 3
 # A synonym through a word of the product's name, through its category.
@@ -77,6 +79,9 @@ def _name_weights(name: str, name_en: str) -> dict[str, int]:
     ):
         for term in terms:
             weights[term] = max(weights.get(term, 0), _shorter_is_closer(term, weight))
+    for term in groups.head:
+        if term in weights:
+            weights[term] += HEAD_BONUS
     return weights
 
 

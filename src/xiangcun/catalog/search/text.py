@@ -39,8 +39,11 @@ _ENGLISH_STOPWORDS = frozenset(
 _LOCAL_WORDS = (
     "丹寨", "丹寨县", "金泉", "龙泉", "兴仁", "排调", "扬武", "雅灰", "南皋", "石桥",
     "卡拉", "羊排", "硒锌", "富硒", "硒米", "蜡染", "古法纸", "古法造纸", "苗绣", "苗银",
-    "黑毛猪", "蓝莓", "土蜂蜜", "扶贫", "排莫", "鸟笼", "刺绣",
+    "黑毛猪", "蓝莓", "土蜂蜜", "扶贫", "排莫", "鸟笼", "刺绣", "红米", "香米", "黑米",
+    "糯米", "蜂巢蜜",
 )  # fmt: skip
+
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 _jieba_ready = False
 
@@ -108,7 +111,7 @@ class NameTerms:
     `words`: jieba's words with their full pinyin, and latin words; `characters`: each
     character and its pinyin syllable; `runs`: every run of 2-3 characters and its pinyin;
     `whole`: the pinyin of each Chinese run of the name; `initials`: initials (two letters or
-    more) of the words and the whole name; `run_initials`: those of the runs.
+    more) of the words and the whole name; `run_initials`: those of the runs; `head`: see below.
     """
 
     words: frozenset[str]
@@ -117,6 +120,9 @@ class NameTerms:
     whole: frozenset[str]
     initials: frozenset[str]
     run_initials: frozenset[str]
+    # The name's last Chinese word (brackets aside), its pinyin and initials: what the goods
+    # are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
+    head: frozenset[str] = frozenset()
 
 
 def _syllables(run: str) -> list[str]:
@@ -163,6 +169,13 @@ def name_term_groups(name: str) -> NameTerms:
                 runs.add(han[start : start + size])
                 runs.add("".join(part))
                 run_initials.add("".join(syllable[:1] for syllable in part))
+    head: set[str] = set()
+    unbracketed = _BRACKETED.sub(" ", normalise(name))
+    last_run = next((han for han, _latin in reversed(_RUNS.findall(unbracketed)) if han), "")
+    if last_run:
+        word = list(tokenizer.cut(last_run, HMM=False))[-1]
+        full, word_initials = pinyin_of(word)
+        head.update(term for term in (word, full, word_initials) if term)
     cut = {
         kind: frozenset(_cut(term) for term in terms if term)
         for kind, terms in (
@@ -172,6 +185,7 @@ def name_term_groups(name: str) -> NameTerms:
             ("whole", whole),
             ("initials", {term for term in initials if len(term) > 1}),
             ("run_initials", {term for term in run_initials if len(term) > 1}),
+            ("head", {term for term in head if not term.isascii() or len(term) > 1}),
         )
     }
     return NameTerms(**cut)
