@@ -3,9 +3,24 @@ product in its first ten against the demo catalogue among distractors; relaxed s
 so; synonyms are staff data that re-index what they touch; counts past the cap read "1,000+"."""
 
 import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import translation
 
+from tests.accounts.factories import UserFactory
 from tests.catalog import search_eval
-from xiangcun.catalog import selectors
+from tests.catalog.conftest import Committed
+from xiangcun.accounts.models import User
+from xiangcun.catalog import selectors, services
+from xiangcun.catalog.errors import (
+    CatalogStaffOnlyError,
+    DuplicateSynonymError,
+    RequiredFieldError,
+    SynonymNotFoundError,
+    TextTooLongError,
+)
+from xiangcun.catalog.models import Category, Product
+from xiangcun.catalog.types import SearchPage
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +85,83 @@ def test_short_words_rank_names_holding_them_first(demo_catalogue: dict[str, Sel
     assert _names("hm")[0] == "丹寨古法红米"
     # A full-pinyin word of the name before single syllables spread over other names.
     assert _names("hongcha")[0] == "丹寨红茶"
+
+
+def test_synonyms_are_staff_data_that_reindex_what_they_touch(
+    demo_catalogue: dict[str, Seller], committed: Committed, admin: User
+) -> None:
+    assert _names("珍馐") == []
+    crafts = Category.objects.get(slug="crafts")
+    with committed():
+        synonym = services.search_synonym_save(actor=admin, word="珍馐", category_id=crafts.pk)
+    found = set(_names("珍馐"))
+    assert found
+    assert found <= set(
+        Product.objects.filter(category__parent=crafts).values_list("name", flat=True)
+    )
+    assert selectors.products_search(query="珍馐").relaxed == ""
+    # Moved to words in names: the crafts lose it, the honey gains it (re-indexed both).
+    with committed():
+        services.search_synonym_save(
+            actor=admin, synonym_id=synonym.pk, word="珍馐", means="蜂蜜，蜂巢蜜"
+        )
+    assert set(_names("珍馐")) == {"丹寨土蜂蜜", "百花蜂蜜", "原生蜂巢蜜"}
+    # A product holding the word itself still ranks above those given it by a synonym.
+    with committed():
+        services.search_synonym_save(actor=admin, word="bangle", means="苗银")
+    assert _names("bangle")[:2] == ["苗族银手镯", "苗银蝴蝶耳环"]
+    with committed():
+        services.search_synonym_delete(actor=admin, synonym_id=synonym.pk)
+    assert _names("珍馐") == []
+
+
+def test_synonym_service_checks_who_and_what(
+    demo_catalogue: dict[str, Seller], admin: User
+) -> None:
+    shopper = UserFactory()
+    with pytest.raises(CatalogStaffOnlyError):
+        services.search_synonym_save(actor=shopper, word="珍馐", means="蜂蜜")
+    with pytest.raises(RequiredFieldError):
+        services.search_synonym_save(actor=admin, word="珍馐", means=" , ")
+    with pytest.raises(TextTooLongError):
+        services.search_synonym_save(actor=admin, word="珍" * 41, means="蜂蜜")
+    with pytest.raises(DuplicateSynonymError):
+        services.search_synonym_save(actor=admin, word="银饰", means="蜂蜜")  # a demo one
+    with pytest.raises(SynonymNotFoundError):
+        services.search_synonym_delete(actor=admin, synonym_id=10**9)
+    saved = services.search_synonym_save(actor=admin, word=" JeWels ", means="苗银 ,手镯")
+    assert (saved.word, saved.means) == ("jewels", "苗银 手镯")
+
+
+@pytest.mark.parametrize(
+    ("language", "capped", "expected"),
+    [
+        ("en", "1,000+ products found.", "No exact match; showing related goods for “hongmi”."),
+        ("zh-hans", "1,000+ 件商品", "没有完全匹配的结果，为您显示与“hongmi”相关的商品。"),
+    ],
+)
+def test_results_say_1000_plus_and_when_a_search_was_relaxed(
+    language: str, capped: str, expected: str
+) -> None:
+    page = SearchPage[int](
+        items=[], count=1000, page=1, page_size=20, count_capped=True, relaxed="spelling",
+        searched="hongmi",
+    )  # fmt: skip
+    with translation.override(language):
+        html = render_to_string("catalog/_results.html", {"results": page, "query": "hongmu"})
+    assert capped in html
+    assert expected in html
+
+
+def test_api_reports_the_relaxed_search_in_the_language_asked_for(
+    client: Client, demo_catalogue: dict[str, Seller]
+) -> None:
+    body = client.get(
+        "/api/v1/catalog/products", {"q": "hongmu"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+    assert (body["relaxed"], body["searched"]) == ("spelling", "hongmi")
+    assert body["notice"] == "没有完全匹配的结果，为您显示与“hongmi”相关的商品。"
+    assert body["items"][0]["name"] == "丹寨古法红米"
+    assert (body["count"], body["count_text"], body["count_capped"]) == (1, "1", False)
+    exact = client.get("/api/v1/catalog/products", {"q": "hongmi"}).json()
+    assert (exact["relaxed"], exact["searched"], exact["notice"]) == ("", "", "")

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -203,11 +202,6 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 # --- reads -------------------------------------------------------------------------------------
 
 
-def _count_text(count: int, *, capped: bool) -> str:
-    text = number_format(count, force_grouping=True)
-    return f"{text}+" if capped else text
-
-
 def _relaxed_notice(searched: str) -> str:
     # The search page's wording (catalog/_results.html), one msgid for both.
     return gettext("No exact match; showing related goods for “%(searched)s”.") % {
@@ -238,7 +232,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         "items": _products_out(page.items),
         "count": page.count,
         "count_capped": page.count_capped,
-        "count_text": _count_text(page.count, capped=page.count_capped),
+        "count_text": page.count_text,
         "relaxed": page.relaxed,
         "searched": page.searched,
         "notice": _relaxed_notice(page.searched) if page.relaxed else "",

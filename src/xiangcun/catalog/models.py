@@ -8,6 +8,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiangcun.core.db import TimeStampedModel
 
@@ -262,7 +263,7 @@ class SearchSynonym(TimeStampedModel):
     one through `catalog.services.search_synonym_save` re-indexes the products it touches.
     """
 
-    word = models.CharField(_("word"), max_length=40, unique=True)
+    word = models.CharField(pgettext_lazy("search synonym", "word"), max_length=40, unique=True)
     means = models.CharField(
         _("also means"),
         max_length=200,

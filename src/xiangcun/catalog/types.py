@@ -75,3 +75,8 @@ class SearchPage(Page[T]):
 
     relaxed: str = ""
     searched: str = ""
+
+    @property
+    def count_text(self) -> str:
+        """The count as pages show it, grouped by thousands: "25", "1,000+" when capped."""
+        return f"{self.count:,}+" if self.count_capped else f"{self.count:,}"
