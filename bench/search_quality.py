@@ -40,8 +40,8 @@ def prepare(args: argparse.Namespace) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-
     from tests.catalog import search_eval
+
     from xiangcun.accounts import services as accounts_services
     from xiangcun.catalog import services as catalog_services
     from xiangcun.catalog.models import Product, Variant
@@ -76,8 +76,8 @@ def prepare(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> None:
     from django.db import connection
-
     from tests.catalog import search_eval
+
     from xiangcun.catalog import selectors
 
     took: list[float] = []
