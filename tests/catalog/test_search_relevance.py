@@ -71,8 +71,10 @@ def test_a_query_with_no_exact_match_relaxes_and_says_how(
     relaxed, searched, names = _relaxed("hongmi ipad")
     assert (relaxed, searched) == ("fewer_words", "hongmi")
     assert names == ["丹寨古法红米"]
-    # Nonsense still finds nothing, and says nothing.
+    # Nonsense still finds nothing, and says nothing; long nonsense is not spelt over.
     assert _relaxed("zzzqqq") == ("", "", [])
+    assert _relaxed("q" * 200) == ("", "", [])
+    assert _relaxed(" ".join(["xqzw"] * 8)) == ("", "", [])
 
 
 def test_short_words_rank_names_holding_them_first(demo_catalogue: dict[str, Seller]) -> None:

@@ -26,8 +26,10 @@ from xiangcun.catalog.search.text import characters_of, pinyin_words, query_part
 
 # Spelling variants of one part probed at most (in the order `_variants` gives).
 SPELLING_PROBES = 30
-# Latin parts shorter than this are initials or a syllable being typed: not corrected.
+# Latin parts shorter than this are initials or a syllable being typed: not corrected; longer
+# than SPELLING_MAX_LENGTH are not either (their variants would cost more than they find).
 SPELLING_MIN_LENGTH = 3
+SPELLING_MAX_LENGTH = 20
 
 HOW_SPLIT = "split"
 HOW_SPELLING = "spelling"
@@ -126,7 +128,11 @@ def relaxed_search(backend: SearchBackend, query: SearchQuery) -> Relaxed:
 
     corrected = list(parts)
     for i, part in enumerate(parts):
-        if not _is_latin(part) or len(part) < SPELLING_MIN_LENGTH or searcher.finds(part):
+        if (
+            not _is_latin(part)
+            or not SPELLING_MIN_LENGTH <= len(part) <= SPELLING_MAX_LENGTH
+            or searcher.finds(part)
+        ):
             continue
         variant = next((v for v in _variants(part)[:SPELLING_PROBES] if searcher.finds(v)), None)
         if variant is not None:
