@@ -19,7 +19,7 @@ from xiangcun.catalog.errors import (
     SynonymNotFoundError,
     TextTooLongError,
 )
-from xiangcun.catalog.models import Category, Product
+from xiangcun.catalog.models import Category, Product, SearchSynonym
 from xiangcun.catalog.types import SearchPage
 from xiangcun.sellers.models import Seller
 
@@ -167,3 +167,25 @@ def test_api_reports_the_relaxed_search_in_the_language_asked_for(
     assert (body["count"], body["count_text"], body["count_capped"]) == (1, "1", False)
     exact = client.get("/api/v1/catalog/products", {"q": "hongmi"}).json()
     assert (exact["relaxed"], exact["searched"], exact["notice"]) == ("", "", "")
+
+
+def test_staff_edit_synonyms_in_the_admin_through_the_service(
+    client: Client, demo_catalogue: dict[str, Seller], committed: Committed, admin: User
+) -> None:
+    client.force_login(admin)
+    tea = Category.objects.get(slug="tea")
+    url = "/admin/catalog/searchsynonym/add/"
+    empty = {"word": "珍馐", "means": " , ", "category": "", "is_active": "on"}
+    refused = client.post(url, empty, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert "Give the words it stands for, or a category." in refused.content.decode()
+    assert not SearchSynonym.objects.filter(word="珍馐").exists()
+    with committed():
+        added = client.post(url, {**empty, "category": str(tea.pk)})
+    assert added.status_code == 302
+    assert set(_names("珍馐")) == {"丹寨明前绿茶", "丹寨红茶"}
+    synonym = SearchSynonym.objects.get(word="珍馐")
+    with committed():
+        client.post(f"/admin/catalog/searchsynonym/{synonym.pk}/delete/", {"post": "yes"})
+    assert not SearchSynonym.objects.filter(pk=synonym.pk).exists()
+    assert _names("珍馐") == []

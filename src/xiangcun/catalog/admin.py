@@ -3,6 +3,7 @@ any edit saved here re-indexes the product, so the admin never leaves search out
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from xiangcun.catalog.models import (
     SearchSynonym,
     Variant,
 )
+from xiangcun.catalog.search.synonyms import means_words
 from xiangcun.core.errors import XiangcunError
 
 
@@ -111,10 +113,24 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
     search_fields = ("certificate_number", "issuer")
 
 
+class SearchSynonymForm(forms.ModelForm[SearchSynonym]):
+    class Meta:
+        model = SearchSynonym
+        fields = ("word", "means", "category", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not means_words(data.get("means") or "") and data.get("category") is None:
+            raise forms.ValidationError(_("Give the words it stands for, or a category."))
+        return data
+
+
 @admin.register(SearchSynonym)
 class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
     """Saved and deleted through the services, which check the word and re-index the products
     the synonym touches (before and after the change)."""
+
+    form = SearchSynonymForm
 
     list_display = ("word", "means", "category", "is_active")
     list_filter = ("is_active", "category")
