@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> None:
         took.append(time.perf_counter() - started)
         return [product.name for product in page.items]
 
-    results = search_eval.evaluate(search)
+    results = search_eval.evaluate(search, same_goods=args.same_goods)
     by_kind = defaultdict(list)
     for result in results:
         by_kind[result.query.kind].append(result)
@@ -121,6 +121,11 @@ def main() -> None:
     parser.add_argument("--distractors", type=int, default=3000)
     parser.add_argument("--reindex", action="store_true", help="rebuild the index first")
     parser.add_argument("--verbose", action="store_true", help="every query's ranks")
+    parser.add_argument(
+        "--same-goods",
+        action="store_true",
+        help="a result whose name contains the expected one counts (generated catalogues)",
+    )
     args = parser.parse_args()
     prepare(args)
     run(args)

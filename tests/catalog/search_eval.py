@@ -158,13 +158,24 @@ class EvalResult:
 
 
 def evaluate(
-    search: Callable[[str], Sequence[str]], queries: Sequence[EvalQuery] = QUERIES
+    search: Callable[[str], Sequence[str]],
+    queries: Sequence[EvalQuery] = QUERIES,
+    *,
+    same_goods: bool = False,
 ) -> list[EvalResult]:
-    """Run every query through `search` (query text -> names of the first ten results)."""
+    """Run every query through `search` (query text -> names of the first ten results).
+
+    `same_goods`: a result whose name contains the expected one counts as it (a generated
+    catalogue's 高山丹寨古法红米 is as good an answer as 丹寨古法红米)."""
     results = []
     for query in queries:
         names = list(search(query.text))[:10]
-        ranks = {name: (names.index(name) + 1 if name in names else None) for name in query.expect}
+        ranks: dict[str, int | None] = {}
+        for name in query.expect:
+            found = [
+                i for i, got in enumerate(names) if got == name or (same_goods and name in got)
+            ]
+            ranks[name] = found[0] + 1 if found else None
         results.append(EvalResult(query, ranks))
     return results
 
