@@ -30,7 +30,17 @@ def test_search_answers_items_count_and_pages(
     api: Client, demo_catalogue: dict[str, Seller]
 ) -> None:
     body = api.get(f"{BASE}/products", {"q": "fm"}).json()
-    assert set(body) == {"items", "count", "count_capped", "page", "pages"}
+    assert set(body) == {
+        "items",
+        "count",
+        "count_capped",
+        "count_text",
+        "relaxed",
+        "searched",
+        "notice",
+        "page",
+        "pages",
+    }
     assert body["count"] >= 3
     honey = body["items"][0]
     assert honey["category"]["slug"] == "honey"

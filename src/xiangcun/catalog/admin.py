@@ -3,6 +3,7 @@ any edit saved here re-indexes the product, so the admin never leaves search out
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,8 +16,10 @@ from xiangcun.catalog.models import (
     Certification,
     Product,
     ProductPhoto,
+    SearchSynonym,
     Variant,
 )
+from xiangcun.catalog.search.synonyms import means_words
 from xiangcun.core.errors import XiangcunError
 
 
@@ -120,3 +123,46 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
     readonly_fields = ("status", "verified_by", "verified_at", "review_note")
     raw_id_fields = ("brand", "product", "seller", "products")
     search_fields = ("certificate_number", "issuer")
+
+
+class SearchSynonymForm(forms.ModelForm[SearchSynonym]):
+    class Meta:
+        model = SearchSynonym
+        fields = ("word", "means", "category", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not means_words(data.get("means") or "") and data.get("category") is None:
+            raise forms.ValidationError(_("Give the words it stands for, or a category."))
+        return data
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
+    """Saved and deleted through the services, which check the word and re-index the products
+    the synonym touches (before and after the change)."""
+
+    form = SearchSynonymForm
+
+    list_display = ("word", "means", "category", "is_active")
+    list_filter = ("is_active", "category")
+    list_select_related = ("category",)
+    search_fields = ("word", "means")
+
+    def save_model(self, request: HttpRequest, obj: SearchSynonym, form: Any, change: bool) -> None:
+        saved = services.search_synonym_save(
+            actor=request.user,
+            synonym_id=obj.pk if change else None,
+            word=obj.word,
+            means=obj.means,
+            category_id=obj.category_id,
+            is_active=obj.is_active,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: SearchSynonym) -> None:
+        services.search_synonym_delete(actor=request.user, synonym_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SearchSynonym]) -> None:
+        for synonym in queryset:
+            self.delete_model(request, synonym)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -201,6 +202,13 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 # --- reads -------------------------------------------------------------------------------------
 
 
+def _relaxed_notice(searched: str) -> str:
+    # The search page's wording (catalog/_results.html), one msgid for both.
+    return gettext("No exact match; showing related goods for “%(searched)s”.") % {
+        "searched": searched
+    }
+
+
 @router.get(
     "/products",
     response={200: ProductPageOut, **_READ_ERRORS},
@@ -224,6 +232,10 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         "items": _products_out(page.items),
         "count": page.count,
         "count_capped": page.count_capped,
+        "count_text": page.count_text,
+        "relaxed": page.relaxed,
+        "searched": page.searched,
+        "notice": _relaxed_notice(page.searched) if page.relaxed else "",
         "page": page.page,
         "pages": page.pages,
     }

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from xiangcun.catalog import demo_data
 from xiangcun.catalog.errors import DemoSellersMissingError
-from xiangcun.catalog.models import Brand, Category, Certification, Product, Variant
+from xiangcun.catalog.models import (
+    Brand,
+    Category,
+    Certification,
+    Product,
+    SearchSynonym,
+    Variant,
+)
 from xiangcun.catalog.search.interface import search_backend
 from xiangcun.catalog.types import CatalogDemoResult
 from xiangcun.regions.errors import TownshipNotFoundError
@@ -109,6 +116,14 @@ def _cover_certified(brands: dict[str, Brand], products_by_sku: dict[str, int]) 
             row.products.set([products_by_sku[sku] for sku in skus if sku in products_by_sku])
 
 
+def _synonyms(categories: dict[str, Category]) -> None:
+    for word, means, category in demo_data.SYNONYMS:
+        SearchSynonym.objects.update_or_create(
+            word=word,
+            defaults={"means": means, "category": categories.get(category), "is_active": True},
+        )
+
+
 def _seller_for(code: str, sellers: dict[str, Any], direction: str) -> Any:
     """The demo seller with this code, else any demo seller of a fitting kind."""
     if code in sellers:
@@ -123,6 +138,7 @@ def demo_load(*, sellers: dict[str, Any]) -> DemoLoad:
         raise DemoSellersMissingError
     categories = _categories()
     brands = _brands()
+    _synonyms(categories)
     villages = _villages()
     now = timezone.now()
     created = updated = 0

@@ -32,6 +32,24 @@ CATEGORIES: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("daily-goods", "日用品", "Daily goods", "down", "industrial"),
 )
 
+# Search synonyms: (word shoppers type, words in product names it means, category slug or "").
+# Words no demo product name contains, so without them these searches would find little.
+SYNONYMS: tuple[tuple[str, str, str], ...] = (
+    ("银饰", "", "silver"), ("首饰", "", "silver"), ("银器", "", "silver"),
+    ("jewellery", "", "silver"), ("jewelry", "", "silver"),
+    ("耳坠", "耳环", ""), ("手环", "手镯", ""),
+    ("蜂糖", "", "honey"), ("土蜂蜜", "蜂蜜 蜂巢蜜", ""), ("蜂蜜", "蜂巢蜜", ""),
+    ("米", "", "rice"), ("稻米", "", "rice"), ("粮食", "", "rice"),
+    ("茶", "", "tea"), ("茶叶", "绿茶 红茶", ""),
+    ("猪肉", "鲜肉 腊肉 五花", ""), ("土猪", "黑毛猪", ""), ("腊味", "腊肉", ""),
+    ("扎染", "", "batik"), ("民族风", "", "batik"), ("围脖", "围巾", ""),
+    ("宣纸", "", "paper"), ("绣品", "", "embroidery"), ("苗族刺绣", "", "embroidery"),
+    ("肥料", "肥", ""), ("化肥", "", "fertiliser"),
+    ("锄", "锄头", ""), ("农具", "", "farm-tools"),
+    ("电器", "", "small-appliances"), ("电饭锅", "电饭煲", ""), ("烧水壶", "热水壶", ""),
+    ("洗衣液", "洗衣粉", ""), ("蓝梅", "蓝莓", ""),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class CertificationData:

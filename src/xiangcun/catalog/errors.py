@@ -30,6 +30,16 @@ class CategoryNotFoundError(NotFoundError):
     default_message = _("This category does not exist.")
 
 
+class SynonymNotFoundError(NotFoundError):
+    code = "synonym_not_found"
+    default_message = _("This search synonym does not exist.")
+
+
+class DuplicateSynonymError(ConflictError):
+    code = "duplicate_synonym"
+    default_message = _("There is already a search synonym for this word.")
+
+
 class ProductPermissionDeniedError(PermissionDeniedError):
     # Keeps the generic `permission_denied` code: clients treat every refusal alike.
     default_message = _("You cannot change this product: it belongs to another shop.")

@@ -297,6 +297,39 @@ class Certification(TimeStampedModel):
         return f"{self.get_kind_display()} {self.certificate_number}"
 
 
+class SearchSynonym(TimeStampedModel):
+    """A word shoppers use that no product name need contain (银饰, 蜂糖, jewellery): products
+    whose name holds one of `means`, or that are filed under `category` (or a child of it),
+    answer to it too. Applied when products are indexed (catalog/search/synonyms.py); saving
+    one through `catalog.services.search_synonym_save` re-indexes the products it touches.
+    """
+
+    word = models.CharField(pgettext_lazy("search synonym", "word"), max_length=40, unique=True)
+    means = models.CharField(
+        _("also means"),
+        max_length=200,
+        blank=True,
+        help_text=_("Words in product names it stands for, separated by spaces or commas."),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 # --- Search index (kept by `catalog.search.backend.DatabaseSearchBackend`) -----------------------
 
 

@@ -120,6 +120,20 @@ class ProductPageOut(Schema):
     count_capped: bool = Field(
         description="True when counting stopped at the cap: `count` is then a lower bound."
     )
+    count_text: str = Field(
+        description='The count as a page shows it, in the language asked for: "25", or '
+        '"1,000+" when counting stopped at the cap.'
+    )
+    relaxed: str = Field(
+        description='"" when the text matched as typed. Otherwise it found nothing and was '
+        "searched looser, and this says how: `spelling` (a letter off), `split` (pinyin run "
+        "together), `fewer_words`, `characters`."
+    )
+    searched: str = Field(description='The text searched instead when `relaxed` is not "".')
+    notice: str = Field(
+        description='What to tell the shopper when `relaxed` is not "" (else ""), in the '
+        "language asked for."
+    )
     page: int
     pages: int
 

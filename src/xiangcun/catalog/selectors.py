@@ -41,7 +41,8 @@ from xiangcun.catalog.models import (
 )
 from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
-from xiangcun.catalog.types import BrandCounts, ProductCard, ProductImpact
+from xiangcun.catalog.search.relax import relaxed_search
+from xiangcun.catalog.types import BrandCounts, ProductCard, ProductImpact, SearchPage
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
@@ -191,7 +192,7 @@ def product_ids_search(
     sort: str = "relevance",
     page: int = 1,
     page_size: int = 20,
-) -> Page[int]:
+) -> SearchPage[int]:
     """Ids of the listed products matching the text (Chinese, pinyin, initials or English) and
     the filters, one page of them best first, with how many matched.
 
@@ -199,6 +200,9 @@ def product_ids_search(
     code (the origin village's township, else the shop's); `certified` keeps products whose
     brand or self holds a certificate valid today; prices filter on the lowest active price.
     Unknown slugs and codes match nothing. Sorts: relevance, price, -price, new.
+
+    Text that finds nothing as typed is searched looser (search/relax.py: a spelling fixed,
+    pinyin split, fewer words, characters): then `relaxed` says how and `searched` what.
     """
     if sort not in SORTS:
         raise InvalidSortError(field="sort")
@@ -212,7 +216,7 @@ def product_ids_search(
     if price_min is not None and price_max is not None and price_min > price_max:
         raise InvalidPriceRangeError(field="price_min")
     page_size = max(1, min(page_size, PAGE_SIZE_MAX))
-    empty = Page[int](items=[], count=0, page=page, page_size=page_size)
+    empty = SearchPage[int](items=[], count=0, page=page, page_size=page_size)
     if not all(_slug_may_exist(slug) for slug in (category, brand)):
         return empty
     category_ids: tuple[int, ...] = ()
@@ -231,7 +235,8 @@ def product_ids_search(
         township_id = _township_id(township)
         if township_id is None:
             return empty
-    hits = search_backend().search(
+    relaxed = relaxed_search(
+        search_backend(),
         SearchQuery(
             text=query.strip()[:100],
             category_ids=category_ids,
@@ -244,29 +249,32 @@ def product_ids_search(
             sort=sort,
             offset=(page - 1) * page_size,
             limit=page_size,
-        )
+        ),
     )
-    return Page(
+    hits = relaxed.hits
+    return SearchPage(
         items=list(hits.product_ids),
         count=hits.count,
         page=page,
         page_size=page_size,
         count_capped=hits.count >= search_index.COUNT_CAP,
+        relaxed=relaxed.how,
+        searched=relaxed.text,
     )
 
 
-def _page_of(found: Page[int], items: list[T]) -> Page[T]:
+def _page_of(found: SearchPage[int], items: list[T]) -> SearchPage[T]:
     """The page of ids with these items instead, every other field (count, ...) as it was."""
-    return Page(**{**{f.name: getattr(found, f.name) for f in fields(found)}, "items": items})
+    return SearchPage(**{**{f.name: getattr(found, f.name) for f in fields(found)}, "items": items})
 
 
-def products_search(**filters: Any) -> Page[Product]:
+def products_search(**filters: Any) -> SearchPage[Product]:
     """`product_ids_search` (same filters, same checks) with the products, as the API shows."""
     found = product_ids_search(**filters)
     return _page_of(found, _products_in_order(found.items) if found.items else [])
 
 
-def product_cards_search(**filters: Any) -> Page[ProductCard]:
+def product_cards_search(**filters: Any) -> SearchPage[ProductCard]:
     """`product_ids_search` (same filters, same checks) with the products' cards, for pages."""
     found = product_ids_search(**filters)
     return _page_of(found, product_cards(product_ids=found.items))

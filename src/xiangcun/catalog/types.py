@@ -2,6 +2,11 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
+
+from xiangcun.core.types import Page
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,18 @@ class ProductImpact:
     product_id: int
     category_id: int | None
     certified: bool
+
+
+@dataclass(frozen=True)
+class SearchPage(Page[T]):
+    """A page of search results, and whether the text had to be loosened to find them:
+    `relaxed` is "" when it matched as typed, else how (`split`, `spelling`, `fewer_words`,
+    `characters`, see catalog/search/relax.py) and `searched` the text searched instead."""
+
+    relaxed: str = ""
+    searched: str = ""
+
+    @property
+    def count_text(self) -> str:
+        """The count as pages show it, grouped by thousands: "25", "1,000+" when capped."""
+        return f"{self.count:,}+" if self.count_capped else f"{self.count:,}"

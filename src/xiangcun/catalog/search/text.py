@@ -4,16 +4,23 @@ A Chinese run is segmented with jieba; each word also yields its full pinyin and
 and every Chinese character is a term of its own, so `蜂蜜`, `fengmi`, `fm` and `蜂` all reach
 honey. Latin text becomes lower-case words. Matching is by prefix (see backend.py), so
 `fengm` finds `fengmi` too.
+
+A product name says more (`name_term_groups`): every run of two or three characters is a term
+with its pinyin and initials too, whatever jieba made of the name, so `hongmi` and `hm` find
+丹寨古法红米 although jieba cuts it 丹寨/古/法/红/米. `pinyin_words` splits latin input into
+pinyin syllables (`danzhaihongmi` -> dan zhai hong mi) for the relaxed search.
 """
 
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
 
 # Terms longer than this are cut; prefix matching still finds them by their start.
 TERM_MAX_LENGTH = 64
@@ -32,8 +39,11 @@ _ENGLISH_STOPWORDS = frozenset(
 _LOCAL_WORDS = (
     "丹寨", "丹寨县", "金泉", "龙泉", "兴仁", "排调", "扬武", "雅灰", "南皋", "石桥",
     "卡拉", "羊排", "硒锌", "富硒", "硒米", "蜡染", "古法纸", "古法造纸", "苗绣", "苗银",
-    "黑毛猪", "蓝莓", "土蜂蜜", "扶贫", "排莫", "鸟笼", "刺绣",
+    "黑毛猪", "蓝莓", "土蜂蜜", "扶贫", "排莫", "鸟笼", "刺绣", "红米", "香米", "黑米",
+    "糯米", "蜂巢蜜",
 )  # fmt: skip
+
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 _jieba_ready = False
 
@@ -88,19 +98,147 @@ def text_terms(text: str) -> frozenset[str]:
     return _terms_cached(text) if text else frozenset()
 
 
-def name_terms(name: str) -> frozenset[str]:
-    """A product name's terms, plus the pinyin of each character and of the whole name.
+# Runs of this many characters of a name are terms of their own (with pinyin and initials).
+NAME_NGRAMS = (2, 3)
+# Name runs longer than this only give their words and characters (a name is 120 at most).
+NGRAM_RUN_MAX = 40
 
-    `danzhaixixindami` and `dzxxdm` find 丹寨硒锌大米 however jieba cut it; single-syllable
-    pinyin lets `feng mi` (typed with a space) find 蜂蜜 too.
+
+@dataclass(frozen=True)
+class NameTerms:
+    """A name's terms by what they are, so the index can weigh them apart (documents.py).
+
+    `words`: jieba's words with their full pinyin, and latin words; `characters`: each
+    character and its pinyin syllable; `runs`: every run of 2-3 characters and its pinyin;
+    `whole`: the pinyin of each Chinese run of the name; `initials`: initials (two letters or
+    more) of the words and the whole name; `run_initials`: those of the runs; `head`: see below.
     """
-    terms = set(text_terms(name))
-    han = "".join(re.findall(rf"[{_HAN}]+", normalise(name)))
-    if han:
-        full, initials = pinyin_of(han)
-        terms.update(_cut(full) for full in [full, initials] if len(full) > 1)
-        terms.update(syllable for syllable in lazy_pinyin(han, errors="ignore") if syllable)
-    return frozenset(terms)
+
+    words: frozenset[str]
+    characters: frozenset[str]
+    runs: frozenset[str]
+    whole: frozenset[str]
+    initials: frozenset[str]
+    run_initials: frozenset[str]
+    # The name's last Chinese word (brackets aside), its pinyin and initials: what the goods
+    # are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
+    head: frozenset[str] = frozenset()
+
+
+def _syllables(run: str) -> list[str]:
+    """One pinyin syllable per character of a Chinese run (phrase-aware for polyphones)."""
+    syllables = lazy_pinyin(run, errors="ignore")
+    if len(syllables) != len(run):
+        syllables = [(lazy_pinyin(char, errors="ignore") or [""])[0] for char in run]
+    return syllables
+
+
+@lru_cache(maxsize=50_000)
+def name_term_groups(name: str) -> NameTerms:
+    """A product (or brand) name's terms, grouped by kind (see NameTerms)."""
+    tokenizer = _jieba()
+    words: set[str] = set()
+    characters: set[str] = set()
+    runs: set[str] = set()
+    whole: set[str] = set()
+    initials: set[str] = set()
+    run_initials: set[str] = set()
+    for han, latin in _RUNS.findall(normalise(name)):
+        if latin:
+            if len(latin) > 1 and latin not in _ENGLISH_STOPWORDS and not latin.isdigit():
+                words.add(latin)
+            continue
+        syllables = _syllables(han)
+        characters.update(han)
+        characters.update(syllable for syllable in syllables if syllable)
+        if len(han) > 1:
+            whole.add("".join(syllables))
+            initials.add("".join(syllable[:1] for syllable in syllables))
+        for word in tokenizer.cut_for_search(han, HMM=False):
+            full, word_initials = pinyin_of(word)
+            words.add(word)
+            if full:
+                words.add(full)
+            if len(word_initials) > 1:
+                initials.add(word_initials)
+        if len(han) > NGRAM_RUN_MAX:
+            continue
+        for size in NAME_NGRAMS:
+            for start in range(len(han) - size + 1):
+                part = syllables[start : start + size]
+                runs.add(han[start : start + size])
+                runs.add("".join(part))
+                run_initials.add("".join(syllable[:1] for syllable in part))
+    head: set[str] = set()
+    unbracketed = _BRACKETED.sub(" ", normalise(name))
+    last_run = next((han for han, _latin in reversed(_RUNS.findall(unbracketed)) if han), "")
+    if last_run:
+        word = list(tokenizer.cut(last_run, HMM=False))[-1]
+        full, word_initials = pinyin_of(word)
+        head.update(term for term in (word, full, word_initials) if term)
+    cut = {
+        kind: frozenset(_cut(term) for term in terms if term)
+        for kind, terms in (
+            ("words", words),
+            ("characters", characters),
+            ("runs", runs),
+            ("whole", whole),
+            ("initials", {term for term in initials if len(term) > 1}),
+            ("run_initials", {term for term in run_initials if len(term) > 1}),
+            ("head", {term for term in head if not term.isascii() or len(term) > 1}),
+        )
+    }
+    return NameTerms(**cut)
+
+
+def name_terms(name: str) -> frozenset[str]:
+    """Every term a product name is found by (all of `name_term_groups`)."""
+    groups = name_term_groups(name)
+    return (
+        groups.words
+        | groups.characters
+        | groups.runs
+        | groups.whole
+        | groups.initials
+        | groups.run_initials
+    )
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (`lv` for lü, as typed), from pypinyin's dictionary."""
+    found: set[str] = set()
+    for code in PINYIN_DICT:
+        for syllable in lazy_pinyin(chr(code), errors="ignore"):
+            # Not the vowel-less interjections (hm, ng, m): `hm` is typed as initials.
+            if syllable.isascii() and syllable.isalpha() and set(syllable) & set("aeiouv"):
+                found.add(syllable)
+    return frozenset(found)
+
+
+# The longest pinyin syllable (zhuang, shuang).
+SYLLABLE_MAX = 6
+
+
+def pinyin_words(latin: str) -> list[str] | None:
+    """Latin letters as a run of whole pinyin syllables, fewest syllables first
+    (`danzhaihongmi` -> [dan, zhai, hong, mi]); None when they are not pinyin."""
+    syllables = pinyin_syllables()
+    n = len(latin)
+    if not latin.isascii() or not latin.isalpha() or n > TERM_MAX_LENGTH:
+        return None
+    # best[i]: the fewest syllables that spell latin[:i], as a list (None: cannot).
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - SYLLABLE_MAX), end):
+            before = best[start]
+            if before is not None and latin[start:end] in syllables:
+                candidate = [*before, latin[start:end]]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[n]
 
 
 def query_parts(query: str) -> list[str]:

@@ -6,7 +6,8 @@ search index update with `transaction.on_commit`, so the index never shows a wri
 rolled back and no signal hides where the index is kept current.
 
 One module per kind of thing written (`categories`, `brands`, `certificates`, `products`,
-`variants`, and `demo_load`), with the shared checks in `_common`; other apps import them from here.
+`variants`, `synonyms` and `demo_load`), with the shared checks in `_common`; other apps import
+them from here.
 """
 
 from xiangcun.catalog.services.brands import brand_create, brand_update
@@ -31,6 +32,7 @@ from xiangcun.catalog.services.products import (
     product_update,
     products_reindex,
 )
+from xiangcun.catalog.services.synonyms import search_synonym_delete, search_synonym_save
 from xiangcun.catalog.services.variants import variant_create, variant_update
 
 __all__ = [
@@ -51,6 +53,8 @@ __all__ = [
     "product_submit",
     "product_update",
     "products_reindex",
+    "search_synonym_delete",
+    "search_synonym_save",
     "variant_create",
     "variant_update",
 ]
