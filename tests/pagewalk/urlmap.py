@@ -188,7 +188,7 @@ class Demo:
 
         cart = orders.cart_for(user=self.user(Role.BUYER))
         variant = _first("catalog.Variant", product=self.product)
-        orders.cart_set_quantity(cart=cart, variant_id=variant.pk, quantity=2)
+        orders.cart_add(cart=cart, variant_id=variant.pk, quantity=2)
 
     def order(self, payment_method: str) -> Any:
         """An order of the demo buyer's, waiting for its payment."""
