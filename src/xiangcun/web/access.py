@@ -32,7 +32,7 @@ from xiangcun.sellers.selectors import (
     sellers_managed_by,
     user_has_permission,
 )
-from xiangcun.servicecenter.services._common import stations_of
+from xiangcun.servicecenter.services import stations_of
 from xiangcun.shipping.selectors import shipping_console_allowed
 from xiangcun.traceability.selectors import farms_recording_for, lot_may_recall
 from xiangcun.training.selectors import training_can_manage
