@@ -18,30 +18,36 @@ from xiangcun.accounts.types import Role
 
 VIEWPORT = {"width": 360, "height": 740}
 
-# The elements reaching past the right edge (the page's own scroll boxes excepted: a table
-# scrolling sideways inside .table-wrap is allowed), as "tag#id.class right=px", outermost first.
+# The innermost elements whose box or content reaches past the right edge (fixed bars, which
+# only follow the widened page, and the page's own scroll boxes excepted: a table scrolling
+# sideways inside .table-wrap is allowed), as "tag#id.class right=px".
 OVERFLOW = """() => {
   const doc = document.documentElement;
   const width = doc.clientWidth;
   if (doc.scrollWidth <= width + 1) return null;
-  const found = [];
-  const inScroller = (el) => {
+  const clipped = (el) => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      const style = getComputedStyle(up);
-      if (['auto', 'scroll', 'hidden'].includes(style.overflowX)) return true;
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
     }
     return false;
   };
+  const wide = [];
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.right <= width + 1 || inScroller(el)) continue;
+    const right = box.left + Math.max(box.width, el.scrollWidth);
+    if (box.width === 0 || right <= width + 1) continue;
+    if (getComputedStyle(el).position === 'fixed' || clipped(el)) continue;
+    wide.push([el, right]);
+  }
+  const holds = (el) => wide.some(([other]) => other !== el && el.contains(other));
+  const innermost = wide.filter(([el]) => !holds(el));
+  const named = innermost.slice(0, 6).map(([el, right]) => {
     const classes = typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-    found.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes
-      + ' right=' + Math.round(box.right));
-    if (found.length >= 6) break;
-  }
-  return {scrollWidth: doc.scrollWidth, clientWidth: width, elements: found};
+    return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes
+      + ' right=' + Math.round(right);
+  });
+  return {scrollWidth: doc.scrollWidth, clientWidth: width, elements: named};
 }"""
 
 
