@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, log_in
+from tests.e2e.phone import SCREENSHOT_DIR, fits_the_phone, htmx_idle, log_in
 from tests.logistics.conftest import PASSWORD, marketplace_load
 from xiangcun.logistics import services
 from xiangcun.logistics.models import Parcel
@@ -66,3 +66,29 @@ def test_driver_route_station_hand_over_and_buyer_timeline(
     fits_the_phone(page)
     timeline.scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOT_DIR / "logistics-buyer-timeline-360.png", full_page=True)
+
+
+def test_a_tap_on_the_route_updates_that_stop_in_place(
+    phone_page: Any, live_server: Any, demo: LogisticsDemoResult
+) -> None:
+    """Issue 17: the route page jumped back to the top after every tap. Now the stop tapped is
+    updated in place (htmx) and the page stays where the driver's thumb was."""
+    page, base = phone_page, live_server.url
+    log_in(page, base, "13800000007", PASSWORD)
+    page.goto(f"{base}/logistics/route/")
+    stops = page.locator('[data-testid="stop"]')
+    target = stops.filter(has=page.locator('[data-testid="arrive"]')).last
+    target.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 40)")
+    htmx_idle(page)
+    before = page.evaluate("window.scrollY")
+    assert before > 200  # a stop down the list, not the top of the page
+    stop_id = target.get_attribute("id")
+    page.evaluate("window.keptPage = true")  # gone if the page were loaded again
+    target.locator('[data-testid="arrive"]').click()
+    expect(page.locator(f"#{stop_id}")).to_have_attribute("data-status", "arrived")
+    htmx_idle(page)
+    assert page.evaluate("window.keptPage") is True
+    assert abs(page.evaluate("window.scrollY") - before) < 80
+    expect(page.locator("#messages .message")).to_have_count(1)
+    fits_the_phone(page)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.orders_pages.conftest import Shop
+from tests.regions.factories import TownshipFactory, VillageFactory
 from xiangcun.accounts.services import role_grant
 from xiangcun.accounts.types import Role
 from xiangcun.orders import services as orders
@@ -514,3 +515,30 @@ def test_each_seller_steps_only_their_own_goods_of_a_shared_order(
     client.post(f"/orders/shop/{order.pk}/step/", {"to_status": "shipped"})
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
+
+
+def _village_select(html: str) -> str:
+    found = re.search(r'<select name="village".*?</select>', html, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_the_village_list_narrows_to_the_town_chosen(client: Client, shop: Shop) -> None:
+    """Issue 17: the village list did not narrow to the chosen township. Choosing the town
+    redraws the form (htmx sends action=refresh, as the no-JavaScript button does) with only
+    that town's villages."""
+    own = shop.market.village
+    other_town = TownshipFactory(county=own.township.county, name="排调镇")
+    other = VillageFactory(township=other_town, name="党早村")
+    buyer_with_honey_in_cart(client, shop)
+    data = checkout_data(client, delivery_method="home", payment_method="cash")
+    everything = _village_select(client.get("/cart/checkout/", **EN).content.decode())
+    assert own.name in everything
+    assert other.name in everything
+    data.update(action="refresh", township=str(own.township_id))
+    html = client.post("/cart/checkout/", data, **EN).content.decode()
+    narrowed = _village_select(html)
+    assert f'value="{own.pk}"' in narrowed
+    assert other.name not in narrowed
+    assert "Show its villages" in html  # the same step without JavaScript
+    assert Order.objects.count() == 0

@@ -83,7 +83,8 @@ def test_visitor_sees_home_log_in_and_register(client: Client) -> None:
         ((Role.PROGRAMME_MANAGER,), {"home", "impact"}),
         ((Role.BRAND_MANAGER,), {"home", "brands"}),
         ((Role.SELLER, Role.AGENT), {"home", "shop", "service_desk"}),
-        ((Role.ADMIN,), {"home", "admin"}),
+        # the role alone (no superuser, no permission): the admin would show nothing
+        ((Role.ADMIN,), {"home"}),
     ],
 )
 def test_nav_shows_the_workspaces_of_the_users_roles(
@@ -92,8 +93,9 @@ def test_nav_shows_the_workspaces_of_the_users_roles(
     user = make_user(*roles)
     client.force_login(user)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    # Back-office staff (whoever accounts marks is_staff) also get the admin; nobody else does.
-    if user.is_staff:
+    # Back-office staff (whoever accounts marks is_staff) with a permission the admin shows also
+    # get the admin; nobody else does.
+    if user.is_staff and user.get_all_permissions():
         expected = expected | {"admin"}
     # Everybody has the shop (market) and cart tabs; signed-in people have their orders.
     assert nav_keys(html) == expected | {"market", "cart", "orders"}
@@ -121,8 +123,8 @@ def test_workspace_opens_for_its_role(client: Client, make_user: MakeUser) -> No
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "What you will be able to do here" in html
     assert "Review loan applications" in html
+    assert f'href="{reverse("finance:arrears")}"' in html  # its pages, each one tap away
 
 
 def test_workspace_is_forbidden_without_the_role(client: Client, make_user: MakeUser) -> None:
@@ -233,7 +235,9 @@ def test_home_query_count_for_a_visitor(client: Client, django_assert_max_num_qu
         client.get("/")
 
 
-def test_home_query_count_does_not_grow_with_roles(client: Client, make_user: MakeUser) -> None:
+def test_home_query_count_stays_bounded_with_every_role(
+    client: Client, make_user: MakeUser
+) -> None:
     one = make_user(Role.SELLER)
     many = make_user(*Role)
     counts = []
@@ -242,9 +246,10 @@ def test_home_query_count_does_not_grow_with_roles(client: Client, make_user: Ma
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/").status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1]
-    # session, user, roles (and a spare for the accounts selector), plus the storefront shelves
-    assert counts[1] <= 4 + 5
+    # session, user, roles, the storefront shelves, and each workspace's pages asking their
+    # guards (one answer per guard and request): a person holding every role stays under 20
+    assert counts[0] <= 4 + 5 + 6
+    assert counts[1] <= 20
 
 
 @pytest.mark.parametrize("path", ["/", "/shop/", "/healthz"])

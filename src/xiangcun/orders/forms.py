@@ -185,6 +185,17 @@ class CheckoutForm(forms.Form):
         )
         choices_set(self, "station", [("", _("Choose a station")), *stations])
         choices_set(self, "township", [("", _("Choose a town")), *townships])
+        # Choosing the town redraws the form (htmx, or the "Show its villages" button without
+        # JavaScript) with only that town's villages; none chosen yet: every village, by town.
+        self.fields["township"].widget.attrs.update(refresh)
+        township = self.chosen("township")
+        if township.isdigit():
+            villages = [
+                (village_id, name)
+                for _town, rows in villages
+                for village_id, name in rows
+                if village_townships.get(village_id) == int(township)
+            ]
         choices_set(self, "village", [("", _("Choose a village")), *villages])
         choices_set(self, "payment_method", payment_methods)
 

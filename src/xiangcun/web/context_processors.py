@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from xiangcun.accounts.auth import request_roles
+from xiangcun.web.access import admin_has_something
 from xiangcun.web.navigation import NavItem, nav_items_for
 
 
@@ -17,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return nav_items_for(
             authenticated=authenticated,
             roles=request_roles(request) if authenticated else frozenset(),
-            is_staff=bool(authenticated and user and user.is_staff),
+            admin_allowed=authenticated and admin_has_something(request),
         )
 
     return {"nav_items": SimpleLazyObject(build)}

@@ -1,7 +1,10 @@
 """Who sees which navigation entry: the one table from roles to workspaces, and the nav builder.
 
-Workspaces not built yet link to `web:workspace`, an honest placeholder page per role; when an
-app builds its real pages, change that role's `url_name` here and nowhere else.
+A workspace's nav entry opens its app's own page (`url_name`), or `web:workspace`, the role's
+page in the site shell, when the app has none. Its `links` are the pages of that work: the home
+page and the workspace page show each one only to those who may open it (`web.access`, which
+asks the page's own guard), so every page a role needs is one tap from its home and none of
+them answers "no permission".
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import Role
+from xiangcun.web.access import may_open
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,9 @@ class Workspace:
     icon: str
     summary: Promise
     tasks: tuple[Promise, ...]
-    # The page the nav entry opens; None for the placeholder `web:workspace` page.
+    # The page the nav entry opens; None for the site shell's `web:workspace` page.
     url_name: str | None = None
-    # Pages built already that the placeholder links to: (label, url name).
+    # The pages of this work, (label, url name), each with a check in `web.access.CHECKS`.
     links: tuple[tuple[Promise, str], ...] = ()
 
 
@@ -55,7 +60,10 @@ WORKSPACES: dict[Role, Workspace] = {
         ),
         url_name="console:home",
         links=(
+            (_("My products"), "console:home"),
             (_("Orders for my shop"), "orders:shop"),
+            (_("Record a harvest"), "traceability:harvest"),
+            (_("My lots and their labels"), "traceability:lots"),
             (_("My money"), "finance:money"),
             (_("My loans"), "finance:loans"),
             (_("Ship stock to the county warehouse"), "inventory:inbound"),
@@ -75,6 +83,10 @@ WORKSPACES: dict[Role, Workspace] = {
         # The station desk: the agent's day on one page (servicecenter).
         url_name="servicecenter:desk",
         links=(
+            (_("Station desk"), "servicecenter:desk"),
+            (_("Counter: order for a resident"), "servicecenter:counter"),
+            (_("Find or register a resident"), "servicecenter:residents"),
+            (_("Cash drawer"), "servicecenter:drawer"),
             (_("Help a farmer list products"), "console:home"),
             (_("Take cash for an order"), "orders:cash_find"),
             (_("Hand over a parcel (pickup code)"), "logistics:handover"),
@@ -95,6 +107,11 @@ WORKSPACES: dict[Role, Workspace] = {
         # The logistics home: dispatch first, then intake, farm pickups, fleet, staff.
         url_name="logistics:home",
         links=(
+            (_("Dispatch: today's routes"), "logistics:dispatch"),
+            (_("Intake and grading"), "logistics:intake"),
+            (_("Packing"), "logistics:packing"),
+            (_("Returned parcels"), "logistics:returns"),
+            (_("Farm pickups"), "logistics:pickups"),
             (_("National carriers and hand-over"), "logistics:carriers"),
             (_("Expected deliveries into the county"), "inventory:inbound_expected"),
             (_("Shipping rates"), "shipping:console"),
@@ -113,6 +130,10 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Print labels and hand parcels to carriers."),
         ),
         url_name="logistics:packing",
+        links=(
+            (_("Packing"), "logistics:packing"),
+            (_("National carriers and hand-over"), "logistics:carriers"),
+        ),
     ),
     Role.DRIVER: Workspace(
         key="logistics",
@@ -124,7 +145,10 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Record farm pickups and deliveries to stations."),
         ),
         url_name="logistics:route",
-        links=((_("Take cash for an order"), "orders:cash_find"),),
+        links=(
+            (_("Today's route"), "logistics:route"),
+            (_("Take cash for an order"), "orders:cash_find"),
+        ),
     ),
     Role.COURIER: Workspace(
         key="logistics",
@@ -136,7 +160,10 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Record each delivery with proof."),
         ),
         url_name="logistics:route",
-        links=((_("Take cash for an order"), "orders:cash_find"),),
+        links=(
+            (_("Today's route"), "logistics:route"),
+            (_("Take cash for an order"), "orders:cash_find"),
+        ),
     ),
     Role.LOAN_OFFICER: Workspace(
         key="loans",
@@ -149,6 +176,13 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Follow repayments and late payments."),
         ),
         url_name="finance:officer",
+        links=(
+            (_("Loan applications to review"), "finance:officer"),
+            (_("Late payments"), "finance:arrears"),
+            (_("Loan portfolio"), "finance:portfolio"),
+            (_("Loan products"), "finance:officer_products"),
+            (_("Take a loan repayment in cash"), "finance:cash_take"),
+        ),
     ),
     Role.RECRUITER: Workspace(
         key="jobs",
@@ -160,6 +194,7 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Move applicants from application to hire."),
         ),
         url_name="jobs:workspace",
+        links=((_("Postings, applicants and career fairs"), "jobs:workspace"),),
     ),
     Role.TRAINER: Workspace(
         key="training",
@@ -170,6 +205,11 @@ WORKSPACES: dict[Role, Workspace] = {
         tasks=(
             _("Run courses online and at service centres."),
             _("Take attendance and issue certificates."),
+        ),
+        links=(
+            (_("My classes and courses"), "training:trainer"),
+            (_("Plan a class"), "training:session_new"),
+            (_("Results by township"), "training:results"),
         ),
     ),
     Role.PROGRAMME_MANAGER: Workspace(
@@ -185,11 +225,20 @@ WORKSPACES: dict[Role, Workspace] = {
         # The impact dashboard (impact, in web's layer: named here by URL only, never imported).
         url_name="impact:dashboard",
         links=(
+            (_("Programme figures"), "impact:dashboard"),
             (_("Registered poor households"), "impact:households"),
             (_("Households not reached yet"), "impact:unreached"),
             (_("Monthly reports (PDF)"), "impact:reports"),
             (_("Public summary"), "impact:public"),
+            (_("Shop applications to review"), "sellers:review_queue"),
+            (_("Products to review"), "console:review_queue"),
+            # LEAD (merge with h-links): add the certificate review page here, e.g.
+            # (_("Certificates to check"), "<its url name>"), and its check in web.access.CHECKS.
+            (_("Recall a lot"), "traceability:recall"),
             (_("Seller payouts"), "finance:payouts"),
+            (_("Shipping rates"), "shipping:console"),
+            (_("Jobs pipeline"), "jobs:workspace"),
+            (_("Service centres"), "servicecenter:desk"),
         ),
     ),
     Role.BRAND_MANAGER: Workspace(
@@ -201,6 +250,15 @@ WORKSPACES: dict[Role, Workspace] = {
             _("Write brand pages with their story and origin."),
             _("Certify products under a brand."),
             _("See sales per brand."),
+        ),
+        # No app page of its own yet: the site shell's workspace page lists these.
+        links=(
+            (_("Products to review"), "console:review_queue"),
+            # LEAD (merge with h-links): add the certificate review page here, e.g.
+            # (_("Certificates to check"), "<its url name>"), and its check in web.access.CHECKS.
+            (_("Brands: write and edit"), "admin:catalog_brand_changelist"),
+            (_("Certificates: add and renew"), "admin:catalog_certification_changelist"),
+            (_("Recall a lot"), "traceability:recall"),
         ),
     ),
 }
@@ -220,6 +278,15 @@ def workspace_url(role: Role, workspace: Workspace) -> str:
     return reverse("web:workspace", kwargs={"role": role.value})
 
 
+def links_for(request: HttpRequest, workspace: Workspace) -> list[tuple[Promise, str]]:
+    """The workspace's pages this person may open, (label, url), in the table's order."""
+    return [
+        (label, reverse(url_name))
+        for label, url_name in workspace.links
+        if may_open(request, url_name)
+    ]
+
+
 def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
     """One entry per workspace the roles open, in the table's order (never per role)."""
     held = set(roles)
@@ -232,9 +299,11 @@ def workspaces_for(roles: Iterable[Role]) -> list[tuple[Role, Workspace]]:
     return found
 
 
-def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool) -> list[NavItem]:
+def nav_items_for(
+    *, authenticated: bool, roles: Iterable[Role], admin_allowed: bool
+) -> list[NavItem]:
     """Home, the shop and the cart for everybody; log in and register for visitors; their
-    orders, each workspace the user's roles open and the admin for those who have them."""
+    orders, each workspace the user's roles open and the admin for those it shows something."""
     roles = set(roles)
     items = [
         NavItem(key="home", label=_("Home"), url=reverse("web:home"), icon=HOME_ICON),
@@ -266,7 +335,7 @@ def nav_items_for(*, authenticated: bool, roles: Iterable[Role], is_staff: bool)
                 icon=workspace.icon,
             )
         )
-    if is_staff or Role.ADMIN in roles:
+    if admin_allowed:
         items.append(
             NavItem(
                 key="admin",

@@ -1,5 +1,5 @@
-"""Home page (with the storefront's shelves), role workspaces (placeholders until each app
-builds its own), the demo page and health check."""
+"""Home page (with the storefront's shelves and, for staff, every page of their work), the role
+workspaces of the site shell, the demo page and the health check."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
 from xiangcun.catalog.selectors import brands_list, product_cards_search
-from xiangcun.web.navigation import WORKSPACES, workspace_url, workspaces_for
+from xiangcun.web.navigation import WORKSPACES, links_for, workspace_url, workspaces_for
 from xiangcun.web.selectors import demo_pickups, demo_site
 from xiangcun.web.services import DEMO_PASSWORD
 
@@ -26,7 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
     my_workspaces = []
     if request.user.is_authenticated:
         my_workspaces = [
-            {"role": role, "workspace": workspace, "url": workspace_url(role, workspace)}
+            {
+                "role": role,
+                "workspace": workspace,
+                "url": workspace_url(role, workspace),
+                "links": links_for(request, workspace),
+            }
             for role, workspace in workspaces_for(request_roles(request))
         ]
     context = {
@@ -52,7 +57,11 @@ def workspace(request: HttpRequest, role: str) -> HttpResponse:
     return render(
         request,
         "web/workspace.html",
-        {"role": wanted, "workspace": WORKSPACES[wanted]},
+        {
+            "role": wanted,
+            "workspace": WORKSPACES[wanted],
+            "links": links_for(request, WORKSPACES[wanted]),
+        },
     )
 
 

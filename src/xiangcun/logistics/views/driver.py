@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -89,7 +90,14 @@ def driver_route(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_route(request: HttpRequest) -> HttpResponse:
-    return redirect(request.POST.get("next") or "logistics:route")
+    """Back to the route at the stop just acted on (`next` ends in #stop-<id>, so a phone without
+    JavaScript keeps its place); only to a page of this site."""
+    wanted = request.POST.get("next", "")[:500]
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(wanted)
+    return redirect("logistics:route")
 
 
 @login_required

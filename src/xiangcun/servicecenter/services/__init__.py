@@ -1,6 +1,7 @@
 """The service centre's business actions (one function each), re-exported from their modules."""
 
 from xiangcun.servicecenter.demo import servicecenter_demo_load
+from xiangcun.servicecenter.services._common import stations_of
 from xiangcun.servicecenter.services.commission import (
     commission_accrue,
     commission_payout_run,
@@ -35,4 +36,5 @@ __all__ = [
     "drawer_refund_pay",
     "resident_register_assisted",
     "servicecenter_demo_load",
+    "stations_of",
 ]

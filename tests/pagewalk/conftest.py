@@ -1,0 +1,27 @@
+"""The Danzhai demo, built once per test module inside a transaction rolled back at the end
+(as tests/authz builds its world), so no other test sees it."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from tests.pagewalk.walk import PageWalk, pagewalk_build
+
+
+@pytest.fixture(scope="module")
+def pagewalk(django_db_setup: None, django_db_blocker: Any) -> Iterator[PageWalk]:
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = pagewalk_build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
