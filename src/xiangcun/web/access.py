@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
+from xiangcun.catalog.selectors import certification_may_verify
 from xiangcun.finance.selectors import loan_is_officer
 from xiangcun.finance.services import may_take_cash, payouts_permitted
 from xiangcun.inventory.selectors import inbound_can_receive
@@ -142,6 +143,7 @@ CHECKS: dict[str, Check] = {
     # programme management: review, recall, payouts, impact
     "sellers:review_queue": _user_check(seller_can_review),
     "console:review_queue": _permission_check("catalog.review_product"),
+    "console:certificate_queue": _user_check(certification_may_verify),
     "traceability:recall": _user_check(lot_may_recall),
     "finance:payouts": _user_check(payouts_permitted),
     "impact:dashboard": _impact_viewer,

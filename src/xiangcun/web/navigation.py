@@ -232,8 +232,7 @@ WORKSPACES: dict[Role, Workspace] = {
             (_("Public summary"), "impact:public"),
             (_("Shop applications to review"), "sellers:review_queue"),
             (_("Products to review"), "console:review_queue"),
-            # LEAD (merge with h-links): add the certificate review page here, e.g.
-            # (_("Certificates to check"), "<its url name>"), and its check in web.access.CHECKS.
+            (_("Certificates to check"), "console:certificate_queue"),
             (_("Recall a lot"), "traceability:recall"),
             (_("Seller payouts"), "finance:payouts"),
             (_("Shipping rates"), "shipping:console"),
@@ -254,8 +253,7 @@ WORKSPACES: dict[Role, Workspace] = {
         # No app page of its own yet: the site shell's workspace page lists these.
         links=(
             (_("Products to review"), "console:review_queue"),
-            # LEAD (merge with h-links): add the certificate review page here, e.g.
-            # (_("Certificates to check"), "<its url name>"), and its check in web.access.CHECKS.
+            (_("Certificates to check"), "console:certificate_queue"),
             (_("Brands: write and edit"), "admin:catalog_brand_changelist"),
             (_("Certificates: add and renew"), "admin:catalog_certification_changelist"),
             (_("Recall a lot"), "traceability:recall"),

@@ -20,6 +20,7 @@ from xiangcun.catalog.errors import (
     ProductNotFoundError,
 )
 from xiangcun.catalog.models import Brand, Certification, Product
+from xiangcun.catalog.selectors import VERIFY_PERMISSION
 from xiangcun.catalog.services._common import (
     _has_perm,
     _reindex_on_commit,
@@ -30,7 +31,6 @@ from xiangcun.catalog.services._common import (
 from xiangcun.core.validators import ids_storable
 from xiangcun.sellers.selectors import seller_get
 
-VERIFY_PERMISSION = "catalog.verify_certification"
 # A certificate names at most so many products (a brand's whole range fits).
 PRODUCTS_MAX = 500
 _Status = Certification.Status
