@@ -282,7 +282,9 @@ class SearchTokensField(models.TextField[str, str]):
             return "tsvector"
         return super().db_type(connection)
 
-    def get_placeholder(self, value: object, compiler: object, connection: BaseDatabaseWrapper) -> str:
+    def get_placeholder(
+        self, value: object, compiler: object, connection: BaseDatabaseWrapper
+    ) -> str:
         return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
 
 

@@ -178,18 +178,6 @@ class DatabaseSearchBackend:
         )
         return int(found[0][0])
 
-    def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-
-    def _count(self, rows_sql: str, params: list[Any]) -> int:
-        """How many rows `SELECT 1 {rows_sql}` gives, counting no further than COUNT_CAP + 1."""
-        found = self._fetch(
-            f"SELECT COUNT(*) FROM (SELECT 1 {rows_sql} LIMIT %s) c", [*params, COUNT_CAP + 1]
-        )
-        return int(found[0][0])
-
     def _sorted_page(
         self, condition: str, params: list[Any], query: SearchQuery, *, walk: bool
     ) -> list[int]:
