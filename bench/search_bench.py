@@ -189,7 +189,7 @@ def _server(args: argparse.Namespace, port: int) -> subprocess.Popen[bytes]:
         "warning",
     ]
     server = subprocess.Popen(command, env=_environment(args), cwd=ROOT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         try:
             if _get(port, "/api/v1/catalog/categories")[0] == 200:
