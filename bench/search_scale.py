@@ -14,6 +14,7 @@ load would). Then run `search_bench.py --skip-prepare` on the grown catalogue.
 """
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -35,6 +36,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factor", type=int, default=10)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument(
+        "--recreate-fts",
+        action="store_true",
+        help="SQLite: first drop the FTS5 table and make it again as migration 0004 now does",
+    )
     args = parser.parse_args()
     os.environ.update(_environment(args))
     import django
@@ -62,6 +68,15 @@ def main() -> None:
     step = 10 ** len(str(last_product))
     variant_step = 10 ** len(str(last_variant))
     print(f"database: {connection.vendor}; products up to id {last_product}, copies {args.factor}")
+    if args.recreate_fts and not postgres:
+        migration = importlib.import_module(
+            "xiangcun.catalog.migrations.0004_search_full_text_bands"
+        )
+        with connection.cursor() as cursor:
+            for statement in [*migration.SQLITE_BACKWARD, *migration.SQLITE_FORWARD]:
+                cursor.execute(statement)
+        print("FTS5 table made again as migration 0004 makes it")
+        index_size(Product.objects.filter(status=Product.Status.LISTED).count())
     started = time.perf_counter()
     if postgres:
         with connection.cursor() as cursor:
@@ -71,7 +86,8 @@ def main() -> None:
         cols = ", ".join(product_columns)
         vcols = ", ".join(variant_columns)
         vsel = ", ".join(
-            f"sku || '-{copy}'" if column == "sku" else column for column in variant_columns
+            f"v.sku || '-{copy}'" if column == "sku" else f"v.{column}"
+            for column in variant_columns
         )
         rcols = ", ".join(row_columns)
         with transaction.atomic(), connection.cursor() as cursor:

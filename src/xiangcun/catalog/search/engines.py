@@ -6,8 +6,8 @@ The terms themselves are ours (jieba, pypinyin: see text.py); an engine only sto
 space-separated terms and finds the products having a term that starts with a given part:
 
 - SQLite: the FTS5 table `catalog_search_fts` (migration 0004) indexes the band columns of
-  `catalog_searchrow` (external content, kept current by triggers), with prefix indexes for
-  one and two characters and only the column of each entry (`detail=column`, no positions);
+  `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
+  one character and only the column of each entry (`detail=column`, no positions);
   `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band.
 - PostgreSQL: the band columns are `tsvector`s, and one GIN index covers all four
   (`band_a || band_b || band_c || band_d`); `'p':*` is a prefix query.
