@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from xiangcun.catalog.models import Certification, SearchRow
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
-from xiangcun.catalog.search.engines import Engine, engine
+from xiangcun.catalog.search.engines import FTS_TABLE, Engine, engine
 from xiangcun.catalog.search.interface import SearchHits, SearchQuery
 from xiangcun.catalog.search.text import characters_of, query_parts
 from xiangcun.catalog.search.tokens import BANDS, COLUMNS, band_texts, higher_bands
@@ -320,17 +320,25 @@ class DatabaseSearchBackend:
                 [*text_params, *params, want],
             )
             return [row[0] for row in rows]
-        # SQLite: walk the newest WALK_ROWS rows, testing each; if they hold no full page the
-        # band is rare, so read it from the FTS5 index and sort it.
-        rows = self._fetch(
-            f"SELECT r.product_id FROM (SELECT * FROM {rows_table} r"
-            f"{eng.hint('catalog_row_new')} {order} LIMIT %s) r WHERE {condition} "
-            f"{order} LIMIT %s",
-            [WALK_ROWS, *params, want],
-        )
-        if len(rows) >= want:
-            return [row[0] for row in rows]
+        # SQLite: a band with few entries in the FTS5 index is read from it and sorted; a
+        # broad one is walked on the recency index, newest first, testing each row, no further
+        # than its newest WALK_ROWS rows (an index-only seek finds where that is). A walk that
+        # fills no page there (the filters keep few) falls back to the FTS5 read.
         source, text, text_params = eng.matching(parts, band=column)
+        entries = self._fetch(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {text} LIMIT %s) e",
+            [*text_params, WALK_ROWS + 1],
+        )[0][0]
+        if entries > WALK_ROWS:
+            hint = eng.hint("catalog_row_new")
+            rows = self._fetch(
+                f"SELECT r.product_id FROM {rows_table} r{hint} WHERE r.listed_at >= "
+                f"COALESCE((SELECT listed_at FROM {rows_table}{hint} ORDER BY listed_at DESC "
+                f"LIMIT 1 OFFSET %s), '') AND {condition} {order} LIMIT %s",
+                [WALK_ROWS, *params, want],
+            )
+            if len(rows) >= want:
+                return [row[0] for row in rows]
         rows = self._fetch(
             f"SELECT r.product_id {source} WHERE {text} AND {condition} {order} LIMIT %s",
             [*text_params, *params, want],
