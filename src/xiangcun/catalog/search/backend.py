@@ -230,7 +230,11 @@ class DatabaseSearchBackend:
         source, text, text_params = eng.matching(parts)
         conditions = " AND ".join([text, *where])
         condition_params = [*text_params, *params]
-        count = self._count(f"{source} WHERE {conditions}", condition_params)
+        if not where and eng.vendor == "sqlite":
+            # Without filters the FTS5 index counts alone (its triggers keep it to the rows).
+            count = self._count(f"FROM {FTS_TABLE} WHERE {text}", text_params)
+        else:
+            count = self._count(f"{source} WHERE {conditions}", condition_params)
         shown = min(count, COUNT_CAP)
         if count == 0 or query.offset >= shown:
             return SearchHits(product_ids=[], count=shown)
