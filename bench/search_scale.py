@@ -28,7 +28,7 @@ from search_bench import DEFAULT_DATA_DIR, _environment, index_size  # noqa: E40
 
 GIN = (
     "CREATE INDEX catalog_search_gin ON catalog_searchrow "
-    "USING gin ((band_a || band_b || band_c || band_d))"
+    "USING gin (band_a, band_b, band_c, band_d)"
 )
 
 

@@ -8,7 +8,7 @@ each SearchRow gets its terms in four weight bands instead (see catalog/search/t
   current); a prefix index for one character (the prefixes with the most terms; at 3,000
   products it adds 220 bytes per product, one for two characters as well another 230);
   `detail=column` keeps which band an entry is in but no positions (no phrase queries);
-- on PostgreSQL the bands are tsvectors, and one GIN index covers their concatenation.
+- on PostgreSQL the bands are tsvectors, and one GIN index covers the four columns.
 
 The bands of existing rows start empty: run `xiangcun search_reindex` after migrating.
 """
@@ -45,7 +45,7 @@ SQLITE_BACKWARD = [
 ]
 POSTGRES_FORWARD = [
     f"CREATE INDEX catalog_search_gin ON {ROWS} "
-    "USING gin ((band_a || band_b || band_c || band_d))",
+    "USING gin (band_a, band_b, band_c, band_d)",
 ]
 POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS catalog_search_gin"]
 
