@@ -55,11 +55,6 @@ def test_search_answers_items_count_and_pages(
     assert variant["unit"] == "jar"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search/backend.py still applies the old brand-wide rule; passes once the backend "
-    "filters with catalog.selectors.certified_products_sql (wired at merge)",
-)
 def test_search_filters_through_the_api(api: Client, demo_catalogue: dict[str, Seller]) -> None:
     body = api.get(
         f"{BASE}/products", {"category": "farm", "certified": "true", "sort": "price"}

@@ -12,9 +12,11 @@ from tests.catalog.conftest import Committed
 from xiangcun.accounts.models import User
 from xiangcun.catalog import selectors, services
 from xiangcun.catalog.errors import InvalidPriceRangeError, InvalidSortError
-from xiangcun.catalog.models import Brand, Product, SearchTerm
+from xiangcun.catalog.models import Brand, Product, SearchRow
 from xiangcun.catalog.search import backend
+from xiangcun.catalog.search.documents import product_documents
 from xiangcun.catalog.search.interface import SORTS
+from xiangcun.catalog.search.tokens import BANDS, band_of
 from xiangcun.sellers.models import Seller
 
 pytestmark = pytest.mark.django_db
@@ -76,11 +78,6 @@ def test_brand_township_and_direction_filters(demo_catalogue: dict[str, Seller])
     assert all(p.direction == "down" for p in down.items)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search/backend.py still applies the old brand-wide rule; passes once the backend "
-    "filters with catalog.selectors.certified_products_sql (wired at merge)",
-)
 def test_certified_only(demo_catalogue: dict[str, Seller]) -> None:
     page = selectors.products_search(certified=True, page_size=100)
     assert page.count > 0
@@ -154,7 +151,7 @@ def test_index_follows_listing_edits_and_delisting(
     with committed():
         services.product_delist(actor=shop.owner, product_id=product.pk)
     assert selectors.products_search(query="lm").count == 0
-    assert not SearchTerm.objects.filter(product_id=product.pk).exists()
+    assert not SearchRow.objects.filter(product_id=product.pk).exists()
 
 
 def test_price_change_reaches_the_price_filter(
@@ -195,7 +192,7 @@ def test_brand_rename_and_certification_reindex_its_products(
 
 
 def test_reindex_command_rebuilds_the_index(demo_catalogue: dict[str, Seller]) -> None:
-    SearchTerm.objects.all().delete()
+    SearchRow.objects.all().delete()
     assert selectors.products_search(query="fm").count == 0
     call_command("search_reindex", "--quiet")
     assert _categories("fm")[0] == "honey"
@@ -208,10 +205,9 @@ def test_search_costs_a_fixed_number_of_queries(
     for query in ["", "fm", "丹寨 dami"]:
         small = selectors.products_search(query=query, page_size=2)
         assert len(small.items) == 2
-        # Two for the index (page and count; a multi-part query also estimates its parts),
-        # then products, variants, first photos, the certificates covering them.
-        expected = 7 if query == "丹寨 dami" else 6
-        with django_assert_num_queries(expected) as context:
+        # Two for the index (page and count), then products, variants, first photos, the
+        # certificates covering them.
+        with django_assert_num_queries(6) as context:
             page = selectors.products_search(query=query, page_size=20)
             for product in page.items:
                 selectors.product_display_price(product)
@@ -250,7 +246,12 @@ def test_a_product_with_several_terms_of_a_prefix_counts_once(
     demo_catalogue: dict[str, Seller],
 ) -> None:
     # "蜂" is a term (every character is) and a prefix of 蜂蜜 and 蜂蜡: honey has both.
-    assert SearchTerm.objects.filter(term__startswith="蜂").values("term").distinct().count() > 1
+    terms = {
+        term
+        for document in product_documents(Product.objects.values_list("pk", flat=True))
+        for term in document.terms
+    }
+    assert len({term for term in terms if term.startswith("蜂")}) > 1
     page = selectors.products_search(query="蜂", page_size=100)
     ids = [p.pk for p in page.items]
     assert len(ids) == len(set(ids)) == page.count
@@ -260,12 +261,15 @@ def test_a_product_with_several_terms_of_a_prefix_counts_once(
 def test_walking_the_index_ranks_as_reading_it_whole(
     demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
-    walked = [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)]
-    # One range read and sorted (as for a prefix with many terms) gives the same pages.
-    monkeypatch.setattr(backend, "MAX_TERMS", 0)
-    assert [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)] == walked
+    ranked = [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)]
+    # Walking the bands newest first (as for many matches) gives the same pages, whether the
+    # walk of the recency index fills them or the full-text index is read and sorted.
+    monkeypatch.setattr(backend, "RANK_ALL_CAP", 0)
+    assert [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)] == ranked
+    monkeypatch.setattr(backend, "WALK_ROWS", 3)
+    assert [_ids(query=query, page=page, page_size=7) for page in (1, 2, 3)] == ranked
     # Pages walked one by one join up into the first page of a larger size.
-    assert _ids(query=query)[:21] == [pk for page in walked for pk in page]
+    assert _ids(query=query)[:21] == [pk for page in ranked for pk in page]
 
 
 @pytest.mark.parametrize(
@@ -340,38 +344,37 @@ def test_text_with_filters_keeps_what_the_filters_keep_of_the_text(
         assert [pk for page in pages for pk in page] == expected[query, sort][:2]
 
 
-def _walk_order(parts: list[str], cap: int) -> list[int]:
+def band_score(weight: int) -> int:
+    return dict(BANDS)[band_of(weight)]
+
+
+def _walk_order(parts: list[str]) -> list[int]:
     """Products matching every part, ranked as a broad multi-part query is documented to be:
-    by the best weight of the rarest part (fewest index entries, counted up to `cap`; the
-    first part on a tie), newest first, then by id."""
-    rows = {
-        part: list(
-            SearchTerm.objects.filter(term__gte=part, term__lt=part + "\uffff").values_list(
-                "product_id", "weight", "recency"
-            )
-        )
-        for part in parts
-    }
-    entries = [min(len(rows[part]), cap) for part in parts]
-    driver = parts[entries.index(min(entries))]
-    both = set.intersection(*({row[0] for row in rows[part]} for part in parts))
-    best: dict[int, tuple[int, int]] = {}
-    for product_id, weight, recency in rows[driver]:
-        if product_id in both:
-            best[product_id] = max(best.get(product_id, (0, 0)), (weight, recency))
-    return sorted(both, key=lambda pk: (best[pk][0], best[pk][1], pk), reverse=True)
+    by the score of the first part's best band, newest first, then by id."""
+    rows = SearchRow.objects.values_list("product_id", "listed_at")
+    listed = dict(rows)
+    documents = product_documents(listed)
+    found: dict[int, int] = {}
+    for document in documents:
+        weights = [
+            max((w for term, w in document.terms.items() if term.startswith(p)), default=0)
+            for p in parts
+        ]
+        if all(weights):
+            found[document.product_id] = band_score(weights[0])
+    return sorted(found, key=lambda pk: (found[pk], listed[pk], pk), reverse=True)
 
 
-@pytest.mark.parametrize("cap", [20000, 40, 3])
-def test_a_broad_query_of_several_parts_ranks_by_its_rarest_part(
-    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, cap: int
+@pytest.mark.parametrize("walk_rows", [4000, 40, 0])
+def test_a_broad_query_of_several_parts_ranks_by_its_first_part(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, walk_rows: int
 ) -> None:
-    # The parts' entries are counted from the last part, each only as far as needed to know
-    # it is not the rarest; the ranking must be that of counting every part up to the cap.
+    # Walked newest first band by band, from the recency index or, past WALK_ROWS, from the
+    # full-text index: the same order either way.
     services.catalog_demo_generate(count=100)
-    monkeypatch.setattr(backend, "PROBE_LIMIT", 0)  # rank by walking, not by summing
-    monkeypatch.setattr(backend, "ESTIMATE_CAP", cap)
+    monkeypatch.setattr(backend, "RANK_ALL_CAP", 0)  # rank by walking, not by summing
+    monkeypatch.setattr(backend, "WALK_ROWS", walk_rows)
     for query in ["丹寨 mi", "mi 丹寨", "fm 丹寨", "丹寨 fm", "d 丹 dz", "dz d 丹"]:
-        expected = _walk_order(query.split(), cap)
+        expected = _walk_order(query.split())
         assert len(expected) > 3, query
         assert _all_ids(query=query) == expected, query

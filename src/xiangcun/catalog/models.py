@@ -334,12 +334,8 @@ class SearchSynonym(TimeStampedModel):
 
 
 class SearchTermField(models.CharField[str, str]):
-    """A search term compared byte by byte on every database.
-
-    Prefix search is a range `term >= p AND term < p + U+FFFF`. That only matches what a
-    prefix should when the column sorts by code point: SQLite does by default, PostgreSQL only
-    with the "C" collation (a language collation may ignore U+FFFF and make the range empty).
-    """
+    """A term column compared byte by byte (the "C" collation on PostgreSQL). The term table it
+    was made for is gone (migration 0004); migration 0001 still names the field."""
 
     def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, str | None]:
         params = super().db_parameters(connection)
@@ -348,65 +344,32 @@ class SearchTermField(models.CharField[str, str]):
         return params
 
 
-class SearchTerm(models.Model):
-    """One (term, product) pair of the inverted index; weight says where the term came from.
+class SearchTokensField(models.TextField[str, str]):
+    """A product's search terms of one weight band, separated by spaces (each preceded by one).
 
-    Only listed products are in the index. Rows are replaced whole per product.
+    PostgreSQL stores them as a `tsvector` (its full-text type: a sorted set of lexemes, given
+    here already cut by our own segmentation, never parsed by a text search configuration);
+    SQLite as text, which the FTS5 table `catalog_search_fts` indexes (see migration 0004).
     """
 
-    term = SearchTermField(max_length=64)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
-    weight = models.PositiveSmallIntegerField()
-    # Minutes since the epoch when the product was listed, copied here so "newest first" among
-    # equally relevant products needs no join with SearchRow.
-    recency = models.IntegerField(default=0)
-    # The product's filter columns, copied from its SearchRow so that the lookup index carries
-    # them: a search with filters checks each index entry where it stands instead of probing
-    # SearchRow once per match (which took 6 to 30 times as long, on both databases).
-    category_id = models.BigIntegerField()
-    brand_id = models.BigIntegerField(null=True)
-    township_id = models.BigIntegerField(null=True)
-    direction = models.CharField(max_length=4)
-    min_price = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
+        if connection.vendor == "postgresql":
+            return "tsvector"
+        return super().db_type(connection)
 
-    class Meta:
-        verbose_name = _("search term")
-        verbose_name_plural = _("search terms")
-        # PostgreSQL also has `catalog_term_count` on (term) alone WHERE weight > 0, made by
-        # migration 0002 and not declared here (SQLite would gain nothing from it): its
-        # deduplicated entries count a prefix's index entries three times faster than the wide
-        # lookup index. Every term has a weight of at least 1 (see search/documents.py).
-        indexes = [
-            # Covering, and in rank order: one term's products best first (weight, then
-            # newest), so a search page walks a few entries instead of ranking every match.
-            # (term, product) is unique, so the filter columns after it never change the order.
-            models.Index(
-                fields=[
-                    "term",
-                    "weight",
-                    "recency",
-                    "product",
-                    "category_id",
-                    "brand_id",
-                    "township_id",
-                    "direction",
-                    "min_price",
-                ],
-                name="catalog_term_lookup",
-            ),
-            # Checking "does product P also match part 2" and deleting a product's rows.
-            models.Index(fields=["product", "term", "weight"], name="catalog_term_product"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.term}:{self.product_id}"
+    def get_placeholder(
+        self, value: object, compiler: object, connection: BaseDatabaseWrapper
+    ) -> str:
+        return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
 
 
 class SearchRow(models.Model):
-    """One row per listed product with every filter and sort column, so a search needs no joins.
+    """One row per listed product: its search terms by weight band, and every filter and sort
+    column, so a search needs no joins.
 
     `township` is the origin village's township, else the seller's; `min_price` is the lowest
-    price among the product's active variants.
+    price among the product's active variants. `band_a` .. `band_d` hold the product's terms by
+    weight (see `catalog.search.tokens`); the database's own full-text index covers them.
     """
 
     product = models.OneToOneField(
@@ -421,6 +384,10 @@ class SearchRow(models.Model):
     direction = models.CharField(max_length=4, choices=Direction.choices)
     min_price = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     listed_at = models.DateTimeField()
+    band_a = SearchTokensField(default="")
+    band_b = SearchTokensField(default="")
+    band_c = SearchTokensField(default="")
+    band_d = SearchTokensField(default="")
 
     class Meta:
         verbose_name = _("search row")

@@ -1,0 +1,127 @@
+# ruff: noqa: S608 - SQL is assembled from model table names, band column names and fixed
+# fragments; every value is a query parameter.
+"""What differs between the databases' full-text engines, as SQL fragments on a SearchRow `r`.
+
+The terms themselves are ours (jieba, pypinyin: see text.py); an engine only stores each band's
+space-separated terms and finds the products having a term that starts with a given part:
+
+- SQLite: the FTS5 table `catalog_search_fts` (migration 0004) indexes the band columns of
+  `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
+  one character and only the column of each entry (`detail=column`, no positions);
+  `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band.
+- PostgreSQL: the band columns are `tsvector`s, and one GIN index covers all four columns;
+  `'p':*` is a prefix query.
+
+Each engine also tests a band of one row for a prefix (SQLite: `instr` on the row's text, which
+is cheap once the row is read; PostgreSQL: `@@` on the row's tsvector), for ranking candidates
+and for walking an index in sort order.
+"""
+
+from typing import Any
+
+from django.db import connection
+
+from xiangcun.catalog.models import SearchRow
+from xiangcun.catalog.search.tokens import COLUMNS
+
+FTS_TABLE = "catalog_search_fts"
+
+
+class SqliteEngine:
+    vendor = "sqlite"
+
+    @staticmethod
+    def _fts_prefix(part: str) -> str:
+        return '"' + part.replace('"', '""') + '"*'
+
+    def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
+        """(FROM clause, condition, params) for the rows matching every part, read from the
+        full-text index in its order. `band`: the first part must match in that band."""
+        rows = SearchRow._meta.db_table
+        terms = [self._fts_prefix(part) for part in parts]
+        if band is not None:
+            terms[0] = f"{{{band}}} : {terms[0]}"
+        source = f"FROM {FTS_TABLE} JOIN {rows} r ON r.product_id = {FTS_TABLE}.rowid"
+        return source, f"{FTS_TABLE} MATCH %s", [" AND ".join(terms)]
+
+    def matching_ids(self, parts: list[str]) -> tuple[str, list[Any]]:
+        """A condition on `r`: its product matches every part (as an id set from the index)."""
+        terms = " AND ".join(self._fts_prefix(part) for part in parts)
+        return (
+            f"r.product_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [terms],
+        )
+
+    @staticmethod
+    def in_band(part: str, column: str) -> tuple[str, list[Any]]:
+        """A condition on the row `r` itself: a term of this band starts with `part`."""
+        return f"instr(r.{column}, %s) > 0", [f" {part}"]
+
+    def any_band(self, part: str) -> tuple[str, list[Any]]:
+        tests = [self.in_band(part, column) for column in COLUMNS]
+        return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
+
+    @staticmethod
+    def hint(index: str) -> str:
+        # SQLite's planner cannot tell how selective an `instr` test is; where many rows
+        # match, walking the sort index and stopping at the page is right, and it is told so.
+        return f" INDEXED BY {index}"
+
+    def optimize(self) -> None:
+        table = SearchRow._meta.db_table
+        with connection.cursor() as cursor:
+            # Merge the index's segments into one b-tree: a query then reads one doclist per
+            # term instead of one per segment left by the batches of a bulk load.
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute(f"ANALYZE {table}")
+            cursor.execute("PRAGMA optimize")
+
+
+class PostgresEngine:
+    vendor = "postgresql"
+
+    @staticmethod
+    def _prefix(part: str) -> str:
+        # Quoted, so the tsquery parser takes the term as it is (no configuration, no stemming).
+        return "'" + part.replace("\\", "\\\\").replace("'", "''") + "':*"
+
+    def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
+        rows = SearchRow._meta.db_table
+        tests = [self.any_band(part) for part in parts]
+        if band is not None:
+            tests.append(self.in_band(parts[0], band))
+        condition = " AND ".join(sql for sql, _ in tests)
+        return f"FROM {rows} r", condition, [p for _, ps in tests for p in ps]
+
+    def matching_ids(self, parts: list[str]) -> tuple[str, list[Any]]:
+        _, condition, params = self.matching(parts)
+        return condition, params
+
+    def in_band(self, part: str, column: str) -> tuple[str, list[Any]]:
+        return f"r.{column} @@ %s::tsquery", [self._prefix(part)]
+
+    def any_band(self, part: str) -> tuple[str, list[Any]]:
+        # One test per band rather than one on their concatenation: the GIN index covers the
+        # four columns (a bitmap OR of four scans of it), and a row tested on its own is not
+        # copied into a joined tsvector first (four times faster per row).
+        query = self._prefix(part)
+        tests = " OR ".join(f"r.{column} @@ %s::tsquery" for column in COLUMNS)
+        return f"({tests})", [query] * len(COLUMNS)
+
+    @staticmethod
+    def hint(index: str) -> str:
+        return ""
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchRow._meta.db_table}")
+
+
+Engine = SqliteEngine | PostgresEngine
+
+
+def engine() -> Engine:
+    if connection.vendor == "postgresql":
+        return PostgresEngine()
+    return SqliteEngine()

@@ -1,0 +1,130 @@
+"""The built-in backend on the databases' full-text engines: bands, the index kept current,
+ranking by summed band scores, and the walked plan agreeing with the exact one."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from tests.catalog.conftest import Committed
+from xiangcun.catalog import services
+from xiangcun.catalog.models import Product, SearchRow
+from xiangcun.catalog.search import backend
+from xiangcun.catalog.search.documents import ProductDocument
+from xiangcun.catalog.search.engines import engine
+from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
+from xiangcun.catalog.search.tokens import band_of, band_texts
+from xiangcun.sellers.models import Seller
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(text: str = "", **fields: Any) -> list[int]:
+    return search_backend().search(SearchQuery(text=text, limit=100, **fields)).product_ids
+
+
+def _indexed(part: str) -> list[int]:
+    """Product ids the full-text index itself (FTS5 / GIN) gives for a prefix."""
+    condition, params = engine().matching_ids([part])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.product_id FROM {SearchRow._meta.db_table} r WHERE {condition}",  # noqa: S608 - fixed fragments
+            params,
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def test_each_weight_goes_to_the_band_of_the_same_or_next_lower_score() -> None:
+    assert [band_of(w) for w in (17, 9, 8, 7, 5, 4, 3, 2, 1)] == [
+        "band_a", "band_a", "band_a", "band_b", "band_b", "band_c", "band_c", "band_d", "band_d",
+    ]  # fmt: skip
+    document = ProductDocument(
+        product_id=1, terms={"fm": 8, "蜂蜜": 9, "miaoling": 5, "feng": 1}, category_id=1,
+        brand_id=None, seller_id=1, township_id=None, direction="up", min_price=None,
+        listed_at=Product().created_at,
+    )  # fmt: skip
+    assert band_texts(document) == {
+        "band_a": " fm 蜂蜜",
+        "band_b": " miaoling",
+        "band_c": "",
+        "band_d": " feng",
+    }
+
+
+def test_the_engine_index_follows_edits_and_delisting(
+    make_product: Callable[..., Product], committed: Committed, shop: Seller
+) -> None:
+    with committed():
+        product = make_product(name="雅灰百花蜜", listed=True)
+    assert _indexed("yahui") == [product.pk]
+    with committed():
+        services.product_update(actor=shop.owner, product_id=product.pk, name="高山蓝莓")
+    # The old terms are out of the full-text index itself, not only filtered away.
+    assert _indexed("yahui") == []
+    assert _indexed("lanmei") == [product.pk]
+    with committed():
+        services.product_delist(actor=shop.owner, product_id=product.pk)
+    assert _indexed("lanmei") == []
+    assert not SearchRow.objects.filter(pk=product.pk).exists()
+
+
+def test_clear_and_reindex_through_the_backend(
+    make_product: Callable[..., Product], committed: Committed
+) -> None:
+    with committed():
+        product = make_product(name="雅灰百花蜜", listed=True)
+    search_backend().clear()
+    assert _indexed("yahui") == []
+    assert _search("yahui") == []
+    search_backend().index_products([product.pk])
+    search_backend().optimize()
+    assert _search("yahui") == [product.pk]
+
+
+def test_rank_is_the_sum_of_each_parts_best_band_then_newest(
+    make_product: Callable[..., Product], committed: Committed
+) -> None:
+    with committed():
+        # Both parts in the name: 8 + 8 (plus the category, 蜂蜜: still band A).
+        both = make_product(name="雅灰蜂蜜", listed=True)
+        # 雅灰 only in the description (band D), 蜂蜜 from the category (band C).
+        described = make_product(name="高山好物", description="雅灰村出产", listed=True)
+        # One part in the name, the other in the description: 8 + 3 (category) ...
+        older = make_product(name="雅灰土产", description="好吃", listed=True)
+        newer = make_product(name="雅灰土产", description="好吃", listed=True)
+    Product.objects.filter(pk=older.pk).update(listed_at=older.listed_at - timedelta(days=1))
+    search_backend().index_products([older.pk])
+    assert _search("雅灰 蜂蜜") == [both.pk, newer.pk, older.pk, described.pk]
+    # One part: the best band only (A for three of them), newest first.
+    assert _search("yahui") == [newer.pk, both.pk, older.pk, described.pk]
+
+
+@pytest.mark.parametrize("walk_rows", [4000, 2, 0])
+@pytest.mark.parametrize("query", ["fm", "丹寨", "m", "蜂", "laran"])
+def test_walking_the_bands_gives_the_exact_ranking_with_filters(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, query: str, walk_rows: int
+) -> None:
+    services.catalog_demo_generate(count=120)
+    categories = sorted(set(SearchRow.objects.values_list("category_id", flat=True)))
+    cases: list[dict[str, Any]] = [
+        {},
+        {"direction": "up"},
+        {"category_ids": tuple(categories[:3])},
+    ]
+    exact = [_search(query, **filters) for filters in cases]
+    assert exact[0], query
+    monkeypatch.setattr(backend, "RANK_ALL_CAP", 0)
+    monkeypatch.setattr(backend, "WALK_ROWS", walk_rows)
+    assert [_search(query, **filters) for filters in cases] == exact
+
+
+@pytest.mark.parametrize("text", ['fm" OR *', "'; DROP", "蜂蜜:* & !", "NEAR(a b)", "\\'x"])
+@pytest.mark.parametrize("sort", SORTS)
+def test_engine_syntax_in_the_text_is_just_text(
+    demo_catalogue: dict[str, Seller], text: str, sort: str
+) -> None:
+    hits = search_backend().search(SearchQuery(text=text, sort=sort))
+    assert hits.count >= 0
+    assert SearchRow.objects.exists()
