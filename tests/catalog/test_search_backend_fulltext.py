@@ -37,8 +37,9 @@ def _indexed(part: str) -> list[int]:
 
 
 def test_each_weight_goes_to_the_band_of_the_same_or_next_lower_score() -> None:
-    assert [band_of(w) for w in (17, 9, 8, 7, 5, 4, 3, 2, 1)] == [
-        "band_a", "band_a", "band_a", "band_b", "band_b", "band_c", "band_c", "band_d", "band_d",
+    assert [band_of(w) for w in (17, 16, 15, 14, 12, 9, 8, 7, 5, 4, 3, 2, 1)] == [
+        "band_a", "band_a", "band_a", "band_b", "band_c", "band_d", "band_e", "band_e", "band_f",
+        "band_g", "band_g", "band_h", "band_h",
     ]  # fmt: skip
     document = ProductDocument(
         product_id=1, terms={"fm": 8, "蜂蜜": 9, "miaoling": 5, "feng": 1}, category_id=1,
@@ -46,11 +47,11 @@ def test_each_weight_goes_to_the_band_of_the_same_or_next_lower_score() -> None:
         listed_at=Product().created_at,
     )  # fmt: skip
     assert band_texts(document) == {
-        "band_a": " fm 蜂蜜",
-        "band_b": " miaoling",
-        "band_c": "",
-        "band_d": " feng",
-    }
+        "band_d": " 蜂蜜",
+        "band_e": " fm",
+        "band_f": " miaoling",
+        "band_h": " feng",
+    } | {column: "" for column in ("band_a", "band_b", "band_c", "band_g")}
 
 
 def test_the_engine_index_follows_edits_and_delisting(

@@ -368,7 +368,7 @@ class SearchRow(models.Model):
     column, so a search needs no joins.
 
     `township` is the origin village's township, else the seller's; `min_price` is the lowest
-    price among the product's active variants. `band_a` .. `band_d` hold the product's terms by
+    price among the product's active variants. `band_a` .. `band_h` hold the product's terms by
     weight (see `catalog.search.tokens`); the database's own full-text index covers them.
     """
 
@@ -388,6 +388,10 @@ class SearchRow(models.Model):
     band_b = SearchTokensField(default="")
     band_c = SearchTokensField(default="")
     band_d = SearchTokensField(default="")
+    band_e = SearchTokensField(default="")
+    band_f = SearchTokensField(default="")
+    band_g = SearchTokensField(default="")
+    band_h = SearchTokensField(default="")
 
     class Meta:
         verbose_name = _("search row")

@@ -19,9 +19,9 @@ import xiangcun.catalog.models
 
 FTS = "catalog_search_fts"
 ROWS = "catalog_searchrow"
-BANDS = "band_a, band_b, band_c, band_d"
-OLD_BANDS = "old.band_a, old.band_b, old.band_c, old.band_d"
-NEW_BANDS = "new.band_a, new.band_b, new.band_c, new.band_d"
+BANDS = ", ".join(f"band_{x}" for x in "abcdefgh")
+OLD_BANDS = ", ".join(f"old.band_{x}" for x in "abcdefgh")
+NEW_BANDS = ", ".join(f"new.band_{x}" for x in "abcdefgh")
 
 SQLITE_FORWARD = [
     f"CREATE VIRTUAL TABLE {FTS} USING fts5({BANDS}, content='{ROWS}', "
@@ -44,8 +44,7 @@ SQLITE_BACKWARD = [
     f"DROP TABLE IF EXISTS {FTS}",
 ]
 POSTGRES_FORWARD = [
-    f"CREATE INDEX catalog_search_gin ON {ROWS} "
-    "USING gin (band_a, band_b, band_c, band_d)",
+    f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ({BANDS})",
 ]
 POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS catalog_search_gin"]
 
@@ -91,6 +90,26 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="searchrow",
             name="band_d",
+            field=xiangcun.catalog.models.SearchTokensField(default=""),
+        ),
+        migrations.AddField(
+            model_name="searchrow",
+            name="band_e",
+            field=xiangcun.catalog.models.SearchTokensField(default=""),
+        ),
+        migrations.AddField(
+            model_name="searchrow",
+            name="band_f",
+            field=xiangcun.catalog.models.SearchTokensField(default=""),
+        ),
+        migrations.AddField(
+            model_name="searchrow",
+            name="band_g",
+            field=xiangcun.catalog.models.SearchTokensField(default=""),
+        ),
+        migrations.AddField(
+            model_name="searchrow",
+            name="band_h",
             field=xiangcun.catalog.models.SearchTokensField(default=""),
         ),
         migrations.RunPython(create_full_text_index, drop_full_text_index),

@@ -3,11 +3,10 @@ per weight band.
 
 Each term goes in the band of its weight (`ProductDocument.terms`, 1..16, see documents.py),
 and the band's score stands for that weight when ranking: a product ranks by the sum, over the
-query's parts, of the score of the best band in which a term starts with that part. Four bands,
-because PostgreSQL's tsvector has four weight classes (A-D) and an FTS5 table should stay
-narrow; the weights documents.py gives today (8 name, 5 brand, 3 category, 1 elsewhere, added
-up where a term is found in several places) fall each in the band of the same score or the
-next one up.
+query's parts, of the score of the best band in which a term starts with that part. Eight bands
+(one column each, in the FTS5 table and as tsvector columns under one GIN index): four were
+too coarse for the weights documents.py gives, since the exact syllable `mi` of 米 (15-16) and
+the longer `miao` of 苗银 (14) must not tie, nor a name word (12) and its initials (7).
 """
 
 from collections.abc import Iterator
@@ -15,7 +14,9 @@ from collections.abc import Iterator
 from xiangcun.catalog.search.documents import ProductDocument
 
 # (column, score): a term of weight w goes in the first band whose score is at most w.
-BANDS: tuple[tuple[str, int], ...] = (("band_a", 8), ("band_b", 5), ("band_c", 3), ("band_d", 1))
+BANDS: tuple[tuple[str, int], ...] = tuple(
+    (f"band_{letter}", score) for letter, score in zip("abcdefgh", (15, 13, 11, 9, 7, 5, 3, 1))
+)
 COLUMNS = tuple(column for column, _ in BANDS)
 
 
