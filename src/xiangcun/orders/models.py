@@ -240,6 +240,13 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.product_name} {self.variant_name} x {self.quantity}"
 
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language (the line keeps the catalogue's code)."""
+        from xiangcun.catalog.selectors import unit_label
+
+        return unit_label(self.unit)
+
 
 class OrderEvent(models.Model):
     """One step of the order's timeline, shown to the buyer."""
