@@ -61,6 +61,26 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
     "logistics.CarrierHandover": ("courier_name",),
     "jobs.Application": ("name",),
     "training.Registration": ("name",),
+    "logistics.RouteStop": ("label", "address"),
+    "regions.Station": ("address_detail", "opening_hours"),
+    "inventory.InboundShipment": ("carrier", "note"),
+    "traceability.Inspection": ("method", "result", "measured", "inspector"),
+    "catalog.Certification": ("issuer",),
+    # Not typed but still in one language, because the model has no English field yet (the
+    # lead was told; each is a page that still shows Chinese to an English reader): courses
+    # and lessons, job postings and fairs, what an order line copied from the catalogue, the
+    # origin a shop or product names in words, a lot's grade, and parcel steps stored as
+    # words (their place and note) before they become codes like the order timeline's.
+    "training.Course": ("title", "summary"),
+    "training.Lesson": ("title", "body"),
+    "jobs.Posting": ("title", "description"),
+    "jobs.Fair": ("name", "place"),
+    "orders.OrderLine": ("product_name", "variant_name"),
+    "catalog.Product": ("origin_text",),
+    "catalog.Brand": ("origin_text",),
+    "sellers.Seller": ("origin_text",),
+    "traceability.Lot": ("grade",),
+    "logistics.ParcelEvent": ("place", "note"),
 }
 
 
