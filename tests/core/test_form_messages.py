@@ -1,9 +1,12 @@
 """Every form message is ours: Django's built-in ones ("确保该值大于或等于0.001") never show."""
 
+import json
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class _Harvest(forms.Form):
@@ -40,3 +43,21 @@ def test_the_messages_are_ours_in_chinese() -> None:
     assert "0.001" in chinese
     assert errors["crates"] != ["这个字段是必填项。"]
     assert errors["weight"] != ["请输入一个数字。"]
+
+
+def test_the_api_names_a_wrong_field_in_our_words_and_the_callers_language(client: Any) -> None:
+    body = {"lines": [{"variant": "honey", "quantity": 1}], "address": {"county_code": "440106"}}
+
+    answer = client.post(
+        "/api/v1/logistics/rates/quote",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert answer.status_code == 422
+    detail = next(d for d in answer.json()["details"] if d["field"].endswith("variant"))
+    assert detail["type"] == "int_parsing"
+    with translation.override("zh-hans"):
+        assert detail["error"] == str(_("Write a whole number, such as 12."))
+    assert detail["error"] != "Write a whole number, such as 12."

@@ -66,3 +66,46 @@ def form_messages_install() -> None:
         **validators.DecimalValidator.messages,
         **DECIMAL_MESSAGES,
     }
+
+
+# The API's answer to a body that does not fit its schema names each wrong field with our own
+# words, by the kind of error pydantic reports (its own English words never reach the caller).
+_INPUT_MESSAGES: dict[str, Any] = {
+    "missing": _("Fill in this box."),
+    "int_parsing": _("Write a whole number, such as 12."),
+    "int_type": _("Write a whole number, such as 12."),
+    "int_from_float": _("Write a whole number, such as 12."),
+    "float_parsing": _("Write a number, such as 12.5."),
+    "float_type": _("Write a number, such as 12.5."),
+    "decimal_parsing": _("Write a number, such as 12.5."),
+    "decimal_type": _("Write a number, such as 12.5."),
+    "date_parsing": _("Write a date such as 2026-11-28."),
+    "date_from_datetime_parsing": _("Write a date such as 2026-11-28."),
+    "datetime_parsing": _("Write a date and time such as 2026-11-28 08:30."),
+    "enum": _("Choose one of the options in the list."),
+    "literal_error": _("Choose one of the options in the list."),
+    "bool_parsing": _("Write true or false."),
+}
+_INPUT_LIMITS: dict[str, tuple[str, Any]] = {
+    "greater_than_equal": ("ge", _("Write a number of at least %(limit_value)s.")),
+    "greater_than": ("gt", _("Write a number greater than %(limit_value)s.")),
+    "less_than_equal": ("le", _("Write a number of at most %(limit_value)s.")),
+    "less_than": ("lt", _("Write a number smaller than %(limit_value)s.")),
+    "string_too_long": ("max_length", _("Write at most %(limit_value)s characters.")),
+    "string_too_short": ("min_length", _("Write at least %(limit_value)s characters.")),
+    "too_long": ("max_length", _("Send at most %(limit_value)s items.")),
+    "too_short": ("min_length", _("Send at least %(limit_value)s items.")),
+}
+
+
+def input_error_message(error: dict[str, Any]) -> str:
+    """One of pydantic's errors (`type`, `ctx`) in our words and the reader's language."""
+    kind = str(error.get("type", ""))
+    if kind in _INPUT_MESSAGES:
+        return str(_INPUT_MESSAGES[kind])
+    if kind in _INPUT_LIMITS:
+        key, text = _INPUT_LIMITS[kind]
+        limit = (error.get("ctx") or {}).get(key)
+        if limit is not None:
+            return str(text) % {"limit_value": limit}
+    return str(_("This value is not valid here."))
