@@ -19,6 +19,7 @@ from xiangcun.accounts.api import router as accounts_router
 from xiangcun.catalog.api import router as catalog_router
 from xiangcun.core.api import CheckedJsonParser, openapi_with_standard_errors
 from xiangcun.core.errors import XiangcunError
+from xiangcun.core.form_messages import input_error_message
 from xiangcun.finance.api import router as finance_router
 from xiangcun.impact.api import router as impact_router
 from xiangcun.inventory.api import router as inventory_router
@@ -69,7 +70,11 @@ def on_domain_error(request: HttpRequest, exc: XiangcunError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])), "error": error.get("msg")}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", [])),
+            "type": str(error.get("type", "")),
+            "error": input_error_message(error),
+        }
         for error in exc.errors
     ]
     body = {

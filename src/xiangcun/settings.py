@@ -130,6 +130,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "xiangcun.web.context_processors.navigation",
             ],
+            # `|local`: a name in the reader's language, in every template.
+            "builtins": ["xiangcun.core.templatetags.language"],
         },
     },
 ]

@@ -183,7 +183,7 @@ def test_exact_coordinates_win_over_the_village(shop: Seller, farmer: User) -> N
             "Enter a mainland China mobile number: 11 digits starting with 1.",
         ),
         ({"expected_kg": "0"}, "expected_kg", "Enter a whole number above zero."),
-        ({"place": "   "}, "place", "This field is required."),
+        ({"place": "   "}, "place", "Fill in this box."),
         ({"window_start": "9am"}, "window_start", "Enter a time like 09:30."),
         ({"latitude": "95", "longitude": "107"}, "latitude", None),
     ],

@@ -184,7 +184,7 @@ def test_receiving_with_rejected_units_restocks_only_the_rest(
     [
         ("4", "damaged", "At most 3 units of this product were packed."),
         ("2", "", "Say why these units cannot be sold again."),
-        ("-1", "damaged", "greater than or equal to 0"),
+        ("-1", "damaged", "Write a number of at least 0."),
         ("two", "damaged", "Enter a whole number of units, like 0 or 2."),
     ],
 )

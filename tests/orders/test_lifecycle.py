@@ -190,7 +190,7 @@ def test_a_seller_moves_only_their_own_lines_never_the_whole_order(
     order.refresh_from_db()
     assert order.status == "shipped"
     assert _fulfilment(order) == {honey.pk: "shipped", tea.pk: "shipped"}
-    notes = [event.note for event in order.events.order_by("id")][2:]
+    notes = [event.text for event in order.events.order_by("id")][2:]
     assert len(notes) == 4
     assert all(notes)
 

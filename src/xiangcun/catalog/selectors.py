@@ -508,3 +508,11 @@ def products_impact(*, product_ids: Iterable[int], on: datetime.date) -> dict[in
         pk: ProductImpact(pk, top(category_id), pk in certified)
         for pk, category_id, _brand_id in rows
     }
+
+
+def unit_label(code: str) -> str:
+    """A unit's name in the reader's language ("jar" -> "罐"); an unknown code as it is."""
+    try:
+        return str(Variant.Unit(code).label)
+    except ValueError:
+        return code

@@ -23,6 +23,7 @@ class Location(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
     station = models.ForeignKey(
         "regions.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_sellers
+from xiangcun.core.language import localized
 from xiangcun.core.types import IntegrityProblem
 from xiangcun.core.validators import INT64_MAX
 from xiangcun.inventory.errors import (
@@ -113,7 +114,7 @@ def _line(row: Stock) -> StockLine:
         variant_id=row.variant_id,
         location_id=row.location_id,
         location_code=row.location.code,
-        location_name=row.location.name,
+        location_name=localized(row.location),
         location_kind=row.location.kind,
         sells_over_counter=row.location.sells_over_counter,
         on_hand=row.on_hand,
@@ -147,7 +148,7 @@ def low_stock_list(*, seller_id: int | None = None) -> list[LowStockItem]:
             stock_id=row.pk,
             variant_id=row.variant_id,
             location_id=row.location_id,
-            location_name=row.location.name,
+            location_name=localized(row.location),
             seller_id=row.seller_id,
             on_hand=row.on_hand,
             reserved=row.reserved,

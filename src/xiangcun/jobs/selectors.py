@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
+from xiangcun.core.language import localized
 from xiangcun.jobs.errors import (
     ApplicationNotFoundError,
     FairNotFoundError,
@@ -67,8 +68,8 @@ def _card(row: Any) -> PostingCard:
         title=row.title,
         role=row.role,
         role_label=row.role_other or str(JobRole(row.role).label),
-        site=row.station.name if row.station else row.township.name,
-        township=row.township.name,
+        site=localized(row.station) if row.station else localized(row.township),
+        township=localized(row.township),
         township_code=row.township.code,
         wage_min=row.wage_min,
         wage_max=row.wage_max,

@@ -21,6 +21,7 @@ from xiangcun.core.errors import (
     XiangcunError,
 )
 from xiangcun.core.forms import choices_set
+from xiangcun.core.language import localized
 from xiangcun.core.pages import (
     form_refusal,
     queued_entry_json,
@@ -50,7 +51,7 @@ def _villages() -> list[tuple[Any, Any]]:
     for township in townships_list():
         rows = villages_for_township(township_code=township.code)
         if rows:
-            groups.append((township.name, [(row.id, row.name) for row in rows]))
+            groups.append((localized(township), [(row.id, localized(row)) for row in rows]))
     return groups
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
+from xiangcun.core.language import in_reader_language
 from xiangcun.logistics.carriers import carrier_name
 from xiangcun.logistics.errors import (
     NotYourStationError,
@@ -179,7 +180,16 @@ def _waiting(rows: QuerySet[Parcel], *, limit: int) -> list[WaitingParcel]:
                 F("updated_at"),
             )
         )
-        .values("id", "number", "recipient", "station_id", "station__name", "status", "arrived_at")
+        .values(
+            "id",
+            "number",
+            "recipient",
+            "station_id",
+            "station__name",
+            "station__name_en",
+            "status",
+            "arrived_at",
+        )
         .order_by("arrived_at", "id")[:limit]
     )
     return [
@@ -188,7 +198,7 @@ def _waiting(rows: QuerySet[Parcel], *, limit: int) -> list[WaitingParcel]:
             number=row["number"],
             recipient=row["recipient"],
             station_id=row["station_id"],
-            station_name=row["station__name"] or "",
+            station_name=in_reader_language(row["station__name"] or "", row["station__name_en"]),
             at_station=row["status"] == Parcel.Status.AT_STATION,
             arrived_at=row["arrived_at"],
             days_waiting=(now - row["arrived_at"]).days,

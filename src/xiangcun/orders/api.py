@@ -333,7 +333,7 @@ def _detail(
         **_order_fields(order, lines),
         payment=_payment_out(order, user),
         timeline=[
-            EventOut(status=event.status, note=event.note, at=event.created_at)
+            EventOut(status=event.status, note=event.text, at=event.created_at)
             for event in (events or [])
         ],
     )

@@ -11,7 +11,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.db import TimeStampedModel
-from xiangcun.orders.types import OrderStatus
+from xiangcun.orders.types import OrderStatus, order_event_text
 
 
 class Cart(TimeStampedModel):
@@ -240,12 +240,24 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.product_name} {self.variant_name} x {self.quantity}"
 
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language (the line keeps the catalogue's code)."""
+        from xiangcun.catalog.selectors import unit_label
+
+        return unit_label(self.unit)
+
 
 class OrderEvent(models.Model):
     """One step of the order's timeline, shown to the buyer."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    # A step the system writes: a code of types.ORDER_EVENT_TEXTS and its values, put into
+    # words in the reader's language; `note` is what a person typed (or, in rows older than
+    # the codes, the words in the language of whoever caused the step).
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    params = models.JSONField(_("values"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,6 +275,11 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.status}"
+
+    @property
+    def text(self) -> str:
+        """The step in the reader's language."""
+        return order_event_text(code=self.code, params=self.params, note=self.note)
 
 
 class ReturnRequest(TimeStampedModel):

@@ -158,3 +158,41 @@ class ImpactOrder:
     village_id: int | None
     fully_refunded: bool
     lines: tuple[ImpactLine, ...]
+
+
+# --- the order timeline's steps, stored as a code and its values ------------------------------
+# A step the system writes is kept as one of these codes with its values (amounts, names), and
+# put into words when someone reads it, in their language. A note a person typed is kept as
+# typed (it has one language only).
+ORDER_EVENT_TEXTS: dict[str, Any] = {
+    "placed": _("Order placed"),
+    "payment_received": _("Payment received"),
+    "cash_received": _("Cash received"),
+    "cancelled": _("Order cancelled"),
+    "not_paid_in_time": _("Not paid in time"),
+    "paid_after_cancellation": _("Paid after cancellation"),
+    "return_refused": _("Return refused"),
+    "return_accepted": _("Return accepted: refund started"),
+    "undelivered_cancelled": _("Not delivered and not paid: order cancelled"),
+    "undelivered_returning": _("Not delivered: the parcel is coming back"),
+    "refund_started": _("Refund of ¥%(amount)s started"),
+    "refunded": _("Refunded ¥%(amount)s"),
+    "shop_packing": _("%(shop)s is packing its goods."),
+    "shop_sent": _("%(shop)s has sent its goods."),
+}
+
+
+@dataclass(frozen=True)
+class EventCode:
+    """A timeline step in no language yet: a code of ORDER_EVENT_TEXTS and its values."""
+
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def order_event_text(*, code: str, params: dict[str, Any], note: str) -> str:
+    """A timeline step in the reader's language: the code's words, else the typed note."""
+    text = ORDER_EVENT_TEXTS.get(code)
+    if text is None:
+        return note
+    return str(text) % params if params else str(text)

@@ -7,6 +7,7 @@ run none once the process has read the table (see `division_index`).
 
 from django.db.models import Count, QuerySet
 
+from xiangcun.core.language import localized
 from xiangcun.regions.division_index import division_index
 from xiangcun.regions.errors import (
     CountyNotConfiguredError,
@@ -167,9 +168,9 @@ def _station_summary(row: Station) -> StationSummary:
         kind=row.kind,
         name=row.name,
         name_en=row.name_en,
-        township=row.township.name,
+        township=localized(row.township),
         township_code=row.township.code,
-        village=village.name if village else "",
+        village=localized(village) if village else "",
         village_code=village.code if village else "",
         address="".join(part for part in [*parts, row.address_detail] if part),
         phone=row.phone,

@@ -515,7 +515,7 @@ def sellers_demo_load() -> dict[str, Seller]:
                 origin_text=demo.origin_text,
                 status=Seller.Status.APPROVED,
                 reviewed_at=timezone.now(),
-                review_note="demo",
+                review_note="",
             )
             if village_id is not None:
                 seller.village_id = village_id

@@ -529,10 +529,31 @@ def reservations_expire(*, now: datetime | None = None) -> int:
 # --- Demo -------------------------------------------------------------------------------------
 
 _DEMO_LOCATIONS = (
-    # code, kind, name, station code, sells over the counter
-    ("DZ-WH", Location.Kind.WAREHOUSE, "丹寨县仓储中心", "DZ-WH-01", False),
-    ("DZ-SHOP", Location.Kind.COUNTY_SHOP, "丹寨县扶贫产品展销馆", None, True),
-    ("DZ-SC", Location.Kind.SERVICE_CENTRE, "丹寨县电子商务服务中心", "DZ-SC-01", True),
+    # code, kind, name, English name, station code, sells over the counter
+    (
+        "DZ-WH",
+        Location.Kind.WAREHOUSE,
+        "丹寨县仓储中心",
+        "Danzhai County Warehouse",
+        "DZ-WH-01",
+        False,
+    ),
+    (
+        "DZ-SHOP",
+        Location.Kind.COUNTY_SHOP,
+        "丹寨县扶贫产品展销馆",
+        "Danzhai Poverty-Alleviation Products Shop",
+        None,
+        True,
+    ),
+    (
+        "DZ-SC",
+        Location.Kind.SERVICE_CENTRE,
+        "丹寨县电子商务服务中心",
+        "Danzhai County E-commerce Service Centre",
+        "DZ-SC-01",
+        True,
+    ),
 )
 
 
@@ -544,13 +565,18 @@ def inventory_demo_load(*, variant_ids: Iterable[int], quantity: int = 60) -> di
     station_ids = {station.code: station.id for station in stations_list()}
     locations: dict[str, Location] = {}
     created = 0
-    for code, kind, name, station_code, over_counter in _DEMO_LOCATIONS:
+    for code, kind, name, name_en, station_code, over_counter in _DEMO_LOCATIONS:
         location = Location.objects.filter(code=code).first()
+        if location is not None and not location.name_en:
+            # Loaded before locations had an English name: give it one.
+            location.name_en = name_en
+            location.save(update_fields=["name_en", "updated_at"])
         if location is None:
             location = Location.objects.create(
                 code=code,
                 kind=kind,
                 name=name,
+                name_en=name_en,
                 station_id=station_ids.get(station_code or ""),
                 sells_over_counter=over_counter,
             )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xiangcun.accounts.selectors import user_by_phone
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.core.validators import mobile_mask
 from xiangcun.logistics import selectors, services
@@ -36,7 +37,7 @@ SHIFT_ERROR_FIELDS = {"vehicle_not_found": "vehicle"}
 
 def _depot_choices() -> list[tuple[int, str]]:
     """Sites a van or a person can work from: the county sites first, then the stations."""
-    return [(station.id, station.name) for station in stations_list()]
+    return [(station.id, localized(station)) for station in stations_list()]
 
 
 def _with_day(name: str, day: datetime.date) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.catalog.selectors import products_for_seller
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import PickupRequestForm, minutes_of
@@ -92,7 +93,7 @@ def _village_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     for township in townships_list():
         rows = villages_for_township(township_code=township.code)
         if rows:
-            groups.append((township.name, [(row.id, row.name) for row in rows]))
+            groups.append((localized(township), [(row.id, localized(row)) for row in rows]))
     return groups
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import PickupCodeForm, ReturnStartForm
@@ -28,7 +29,7 @@ def _station_choices(user: AnyUser) -> list[tuple[int, str]]:
     """The counters the user may work at: an agent their own station only."""
     mine = services.stations_acted_at(user=user, roles=HANDOVER_ROLES)
     return [
-        (station.id, station.name)
+        (station.id, localized(station))
         for station in stations_list()
         if station.kind in ("village_station", "service_centre")
         and (mine is None or station.id in mine)

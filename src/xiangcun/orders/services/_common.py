@@ -2,7 +2,7 @@
 its timeline and the buyer's SMS."""
 
 from decimal import Decimal
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.services import sms_queue
@@ -14,6 +14,7 @@ from xiangcun.orders.errors import (
     QuantityOverStockError,
 )
 from xiangcun.orders.models import Order, OrderEvent, OrderLine
+from xiangcun.orders.types import EventCode
 from xiangcun.sellers.selectors import seller_can_manage
 
 CENT = Decimal("0.01")
@@ -108,11 +109,18 @@ def _order_locked(order_id: int) -> Order:
     return order
 
 
-def _event(order: Order, *, actor: AnyUser | None, note: str = "") -> None:
-    """Add the order's present status to its timeline, with who moved it and why."""
+def _event(order: Order, *, actor: AnyUser | None, note: str | EventCode = "") -> None:
+    """Add the order's present status to its timeline, with who moved it and why: the system's
+    words as an EventCode (put into words when read), a person's note as typed."""
     OrderEvent.objects.create(
-        order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
+        order=order, status=order.status, actor_id=_actor_id(actor), **_note_fields(note)
     )
+
+
+def _note_fields(note: str | EventCode) -> dict[str, Any]:
+    if isinstance(note, EventCode):
+        return {"code": note.code, "params": note.params, "note": ""}
+    return {"note": note[:200]}
 
 
 def _sms(order: Order, text: str, **values: SmsParam) -> None:

@@ -26,7 +26,7 @@ from xiangcun.orders.services.payment import (
     _unwanted_refund_number,
 )
 from xiangcun.orders.services.transitions import TRANSITIONS, _may_move, _set_status
-from xiangcun.orders.types import OrderStatus
+from xiangcun.orders.types import EventCode, OrderStatus
 from xiangcun.payments.errors import RefundNotFoundError
 from xiangcun.payments.selectors import refund_get
 from xiangcun.payments.services import payment_lock
@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 LATE_REFUND_RETRY = timedelta(days=3)
 
 
-def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str) -> None:
+def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str | EventCode) -> None:
     """Cancel a locked, unpaid order: its stock hold is released and the buyer is told."""
     reservation_release(reference=_stock_reference(order))
     order.cancelled_at = timezone.now()
@@ -48,7 +48,7 @@ def _cancel_locked(order: Order, *, actor: AnyUser | None, reason: str) -> None:
         to_status=OrderStatus.CANCELLED,
         actor=actor,
         via="order_cancel",
-        note=reason or gettext("Order cancelled"),
+        note=reason or EventCode("cancelled"),
         extra_fields=("cancelled_at", "expires_at"),
     )
 
@@ -122,7 +122,7 @@ def orders_expire(*, now: datetime | None = None) -> int:
                     continue
                 if order.paid_at is not None or order.expires_at is None:
                     continue
-                _cancel_locked(order, actor=None, reason=gettext("Not paid in time"))
+                _cancel_locked(order, actor=None, reason=EventCode("not_paid_in_time"))
                 cancelled += 1
         except XiangcunError:
             logger.exception("Could not expire order %s", order_id)

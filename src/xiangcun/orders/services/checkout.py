@@ -46,7 +46,7 @@ from xiangcun.orders.services.config import cash_hold, delivery_fee_for, payment
 from xiangcun.orders.services.destination import destination_for, shipment_fields
 from xiangcun.orders.services.payment import _wechat_payer_check
 from xiangcun.orders.services.shipment import service_choice
-from xiangcun.orders.types import OrderStatus
+from xiangcun.orders.types import EventCode, OrderStatus
 from xiangcun.payments.services import payment_open, payment_prepare
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import station_get
@@ -337,7 +337,7 @@ def _order_placed(
     )
     order.payment_number = intent.number
     order.save(update_fields=["payment_number", "updated_at"])
-    _event(order, actor=placed_by or buyer, note=gettext("Order placed"))
+    _event(order, actor=placed_by or buyer, note=EventCode("placed"))
     # Last, so the stock rows every buyer queues on are locked as briefly as possible.
     stock_reserve(
         lines=normalized,

@@ -35,7 +35,7 @@ from xiangcun.orders.services._common import (
 )
 from xiangcun.orders.services.ledger import ALLOCATION_KIND, _allocation_lines
 from xiangcun.orders.services.transitions import _set_status
-from xiangcun.orders.types import OrderStatus
+from xiangcun.orders.types import EventCode, OrderStatus
 from xiangcun.payments.errors import InvalidPaymentDataError, PaymentNotPendingError
 from xiangcun.payments.selectors import payment_get
 from xiangcun.payments.services import (
@@ -189,13 +189,13 @@ def order_mark_paid(*, reference: str, payment_number: str, amount: Decimal) -> 
             to_status=OrderStatus.PAID,
             actor=None,
             via="order_mark_paid",
-            note=gettext("Payment received"),
+            note=EventCode("payment_received"),
             extra_fields=("paid_at", "payment_number", "expires_at", "cancelled_at"),
         )
     else:
         # Cash on delivery: the order is already on its way; only the money is new.
         order.save(update_fields=["paid_at", "payment_number", "updated_at"])
-        _event(order, actor=None, note=gettext("Cash received"))
+        _event(order, actor=None, note=EventCode("cash_received"))
     return order
 
 

@@ -24,9 +24,10 @@ from xiangcun.orders.errors import (
     ReturnNotAllowedError,
     ReturnNotFoundError,
 )
-from xiangcun.orders.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
+from xiangcun.orders.models import Order, OrderLine, ReturnLine, ReturnRequest
 from xiangcun.orders.services._common import (
     _actor_id,
+    _event,
     _is_buyer,
     _is_id,
     _order_locked,
@@ -36,7 +37,7 @@ from xiangcun.orders.services._common import (
 )
 from xiangcun.orders.services.ledger import REVERSAL_KIND, _reversal_lines
 from xiangcun.orders.services.transitions import _RETURN_STAFF, TRANSITIONS, _may_move, _set_status
-from xiangcun.orders.types import OrderStatus
+from xiangcun.orders.types import EventCode, OrderStatus
 from xiangcun.payments.services import payment_cancel, payment_lock, refund_create
 from xiangcun.payments.types import RefundCompleted
 
@@ -128,7 +129,7 @@ def return_decide(
             to_status=back,
             actor=actor,
             via="return_decide",
-            note=note or gettext("Return refused"),
+            note=note or EventCode("return_refused"),
         )
         return request
     if request.status != ReturnRequest.Status.REQUESTED:
@@ -136,15 +137,13 @@ def return_decide(
     request = ReturnRequest.objects.select_for_update().get(pk=return_id)
     if request.status != ReturnRequest.Status.REQUESTED:
         raise ReturnAlreadyDecidedError
-    _return_refund_start(
-        request, order, actor=actor, note=note or gettext("Return accepted: refund started")
-    )
+    _return_refund_start(request, order, actor=actor, note=note or EventCode("return_accepted"))
     request.refresh_from_db()
     return request
 
 
 def _return_refund_start(
-    request: ReturnRequest, order: Order, *, actor: AnyUser | None, note: str
+    request: ReturnRequest, order: Order, *, actor: AnyUser | None, note: str | EventCode
 ) -> None:
     """Approve a locked return: its units count as returned and its amount goes back the way
     the order was paid (the sandbox and WeChat at once; cash is paid out at a station and
@@ -158,9 +157,7 @@ def _return_refund_start(
     request.decided_by_id = _actor_id(actor)
     request.refund_number = _refund_number(request, order)
     request.save(update_fields=["status", "decided_by", "refund_number", "updated_at"])
-    OrderEvent.objects.create(
-        order=order, status=order.status, note=note[:200], actor_id=_actor_id(actor)
-    )
+    _event(order, actor=actor, note=note)
     # The intent is locked by payments first; a refund that succeeds at once calls
     # `refund_succeeded_handle` inside it, which locks the order after.
     refund_create(
@@ -213,7 +210,7 @@ def order_refund_undelivered(*, actor: AnyUser | None, order_id: int) -> Order:
             to_status=OrderStatus.CANCELLED,
             actor=actor,
             via="order_refund_undelivered",
-            note=gettext("Not delivered and not paid: order cancelled"),
+            note=EventCode("undelivered_cancelled"),
             extra_fields=("cancelled_at",),
         )
         return order
@@ -241,7 +238,7 @@ def order_refund_undelivered(*, actor: AnyUser | None, order_id: int) -> Order:
         to_status=OrderStatus.RETURN_REQUESTED,
         actor=actor,
         via="order_refund_undelivered",
-        note=gettext("Not delivered: the parcel is coming back"),
+        note=EventCode("undelivered_returning"),
     )
     if order.payment_method == Order.PaymentMethod.CASH:
         text = gettext_noop(
@@ -258,7 +255,7 @@ def order_refund_undelivered(*, actor: AnyUser | None, order_id: int) -> Order:
         request,
         order,
         actor=actor,
-        note=gettext("Refund of ¥%(amount)s started") % {"amount": amount},
+        note=EventCode("refund_started", {"amount": str(amount)}),
     )
     order.refresh_from_db()
     return order
@@ -288,7 +285,7 @@ def return_refunded(*, refund_number: str) -> ReturnRequest | None:
         to_status=OrderStatus.REFUNDED,
         actor=None,
         via="return_decide",
-        note=gettext("Refunded ¥%(amount)s") % {"amount": request.amount},
+        note=EventCode("refunded", {"amount": str(request.amount)}),
     )
     return request
 

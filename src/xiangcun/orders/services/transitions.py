@@ -3,7 +3,7 @@
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.core.validators import text_check
@@ -24,7 +24,7 @@ from xiangcun.orders.services._common import (
     _sms,
     _stock_reference,
 )
-from xiangcun.orders.types import Move, OrderStatus
+from xiangcun.orders.types import EventCode, Move, OrderStatus
 
 # Who may move an order where: the one table, and the staff it names.
 _PACKING_STAFF = frozenset({Role.WAREHOUSE, Role.PACKER, Role.ADMIN})
@@ -140,7 +140,7 @@ def _set_status(
     *,
     to_status: str,
     actor: AnyUser | None,
-    note: str = "",
+    note: str | EventCode = "",
     via: str = "",
     extra_fields: tuple[str, ...] = (),
 ) -> None:
@@ -198,7 +198,9 @@ def order_transition(
     return order
 
 
-def _order_step(order: Order, *, to_status: str, actor: AnyUser | None, note: str) -> None:
+def _order_step(
+    order: Order, *, to_status: str, actor: AnyUser | None, note: str | EventCode
+) -> None:
     """Move a locked order one step of `order_transition`, with what that step records."""
     extra: tuple[str, ...] = ()
     if to_status == OrderStatus.PACKING and order.status == OrderStatus.AWAITING_CASH:
@@ -230,18 +232,15 @@ def _seller_lines_move(
             )
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(fulfilment=to_status)
     shops = "、".join(sorted({str(line.seller) for line in lines}))
-    if to_status == Fulfilment.PACKING:
-        step = gettext("%(shop)s is packing its goods.") % {"shop": shops}
-    else:
-        step = gettext("%(shop)s has sent its goods.") % {"shop": shops}
-    note = (note or "").strip() or step
+    code = "shop_packing" if to_status == Fulfilment.PACKING else "shop_sent"
+    step: str | EventCode = (note or "").strip() or EventCode(code, {"shop": shops})
     if order.status in (OrderStatus.PAID, OrderStatus.AWAITING_CASH):
-        _order_step(order, to_status=OrderStatus.PACKING, actor=actor, note=note)
+        _order_step(order, to_status=OrderStatus.PACKING, actor=actor, note=step)
     elif to_status == Fulfilment.SHIPPED and not (
         OrderLine.objects.filter(order=order).exclude(fulfilment=Fulfilment.SHIPPED).exists()
     ):
-        _order_step(order, to_status=OrderStatus.SHIPPED, actor=actor, note=note)
+        _order_step(order, to_status=OrderStatus.SHIPPED, actor=actor, note=step)
     else:
         # The order stays where it is; the buyer's timeline still shows the shop's step.
-        _event(order, actor=actor, note=note)
+        _event(order, actor=actor, note=step)
     return order

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
+from xiangcun.core.language import localized
 from xiangcun.orders import selectors
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import OrderLine
@@ -36,7 +37,8 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def station_label(station: StationSummary) -> str:
-    return f"{station.name}（{station.address}）" if station.address else station.name
+    name = localized(station)
+    return f"{name}（{station.address}）" if station.address else name
 
 
 def is_cash_staff(request: HttpRequest) -> bool:

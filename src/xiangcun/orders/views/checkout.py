@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from xiangcun.core.errors import XiangcunError
 from xiangcun.core.forms import choices_set
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_on_form
 from xiangcun.orders import selectors, services
 from xiangcun.orders.forms import CheckoutForm
@@ -115,7 +116,7 @@ def _checkout_form(
     village_townships: dict[int, int] = {}
     for township in townships:
         rows = villages_for_township(township_code=township.code)
-        villages.append((township.name, [(row.id, row.name) for row in rows]))
+        villages.append((localized(township), [(row.id, localized(row)) for row in rows]))
         village_townships.update((row.id, township.id) for row in rows)
     payment_methods: list[tuple[Any, Any]] = [
         (Order.PaymentMethod.CASH, _("Cash when you get the goods")),

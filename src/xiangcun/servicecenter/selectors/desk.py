@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import in_reader_language
 from xiangcun.orders.types import OrderStatus
 from xiangcun.servicecenter.models import AssistedAction, AssistedOrder, Consent
 from xiangcun.servicecenter.services._common import acting_station, stations_of
@@ -133,11 +134,11 @@ def resident_consents(*, actor: AnyUser, resident_id: int) -> list[ConsentRow]:
     if stations is not None:
         rows = rows.filter(station_id__in=stations)
     found = rows.order_by("-given_at", "-id").values(
-        "station__name", "recorded_by__name", "given_at", "withdrawn_at"
+        "station__name", "station__name_en", "recorded_by__name", "given_at", "withdrawn_at"
     )[:20]
     return [
         ConsentRow(
-            station_name=row["station__name"],
+            station_name=in_reader_language(row["station__name"], row["station__name_en"]),
             recorded_by=row["recorded_by__name"],
             given_at=row["given_at"],
             withdrawn_at=row["withdrawn_at"],

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import localized
 from xiangcun.logistics.selectors import parcel_pickup_code, parcels_of_order
 from xiangcun.orders.types import OrderStatus
 from xiangcun.servicecenter.errors import (
@@ -113,7 +114,7 @@ def assisted_order_receipt(*, actor: AnyUser, order_id: int) -> Receipt:
         order_id=order.pk,
         number=order.number,
         resident=assisted.resident.name,
-        station=assisted.station.name,
+        station=localized(assisted.station),
         placed_at=assisted.created_at,
         lines=[
             ReceiptLine(

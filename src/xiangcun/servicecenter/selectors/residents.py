@@ -10,6 +10,7 @@ from django.db.models import Q
 from xiangcun.accounts.selectors import id_number_protected
 from xiangcun.accounts.selectors import resident_get as profile_get
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import localized
 from xiangcun.core.validators import mobile_mask, mobile_normalize
 from xiangcun.servicecenter.errors import (
     InvalidSearchError,
@@ -36,7 +37,7 @@ def resident_row(resident: Any) -> ResidentRow:
         id=resident.pk,
         name=resident.name,
         phone_masked=mobile_mask(phone) if phone else "",
-        village=resident.village.name,
+        village=localized(resident.village),
         village_code=resident.village.code,
         id_number_masked=resident.id_number_masked,
         has_login=resident.user_id is not None,
