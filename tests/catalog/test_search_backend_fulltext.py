@@ -51,7 +51,7 @@ def test_each_weight_goes_to_the_band_of_the_same_or_next_lower_score() -> None:
         "band_e": " fm",
         "band_f": " miaoling",
         "band_h": " feng",
-    } | {column: "" for column in ("band_a", "band_b", "band_c", "band_g")}
+    } | dict.fromkeys(("band_a", "band_b", "band_c", "band_g"), "")
 
 
 def test_the_engine_index_follows_edits_and_delisting(

@@ -15,7 +15,8 @@ from xiangcun.catalog.search.documents import ProductDocument
 
 # (column, score): a term of weight w goes in the first band whose score is at most w.
 BANDS: tuple[tuple[str, int], ...] = tuple(
-    (f"band_{letter}", score) for letter, score in zip("abcdefgh", (15, 13, 11, 9, 7, 5, 3, 1))
+    (f"band_{letter}", score)
+    for letter, score in zip("abcdefgh", (15, 13, 11, 9, 7, 5, 3, 1), strict=True)
 )
 COLUMNS = tuple(column for column, _ in BANDS)
 

@@ -19,7 +19,7 @@ def _names_from_stations(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0002_inbound_shipments'),
+        ('inventory', '0003_stock_lots'),
     ]
 
     operations = [
