@@ -404,6 +404,13 @@ PARAMS: dict[str, Params] = {
     "logistics:track": lambda d: {
         "number": _first("logistics.Parcel", order__buyer=d.user(Role.BUYER)).number
     },
+    "traceability:pack": lambda d: {"lot_id": _first("traceability.Lot", variant=None).pk},
+    "traceability:product_lots": lambda d: {
+        "product_id": _first("traceability.Lot", status="active").product_id
+    },
+    "console:certificate_review": lambda d: {
+        "certification_id": _first("catalog.Certification").pk
+    },
     "traceability:lot": lambda d: {"lot_id": _first("traceability.Lot", seller=d.seller).pk},
     "jobs:posting": lambda d: {"posting_id": _first("jobs.Posting", status="open").pk},
     "jobs:pipeline": lambda d: {"posting_id": _first("jobs.Posting").pk},
