@@ -17,6 +17,7 @@ from xiangcun.catalog.errors import (
     InvalidFieldError,
     ProductNotFoundError,
 )
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.models import Brand, Certification, Product
 from xiangcun.catalog.services._common import (
     _has_perm,
@@ -69,6 +70,7 @@ def brand_create(
     slug = _slug(slug)
     if Brand.objects.filter(slug=slug).exists():
         raise DuplicateSlugError(field="slug")
+    catalog_changed_on_commit()  # the home pages list brands
     return Brand.objects.create(
         kind=kind,
         slug=slug,

@@ -20,6 +20,7 @@ from xiangcun.catalog.errors import (
     SellerNotApprovedError,
     TrainingRequiredError,
 )
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.images import photo_process
 from xiangcun.catalog.models import KEEPS_DAYS_MAX, Product, ProductPhoto
 from xiangcun.catalog.services._common import (
@@ -263,4 +264,5 @@ def product_photo_add(
     photo.medium.save(processed.medium.name or "medium.jpg", processed.medium, save=False)
     photo.width, photo.height = processed.width, processed.height
     photo.save()
+    catalog_changed_on_commit()
     return photo
