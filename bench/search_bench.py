@@ -76,7 +76,7 @@ def prepare(args: argparse.Namespace) -> None:
     from xiangcun.accounts import services as accounts_services
     from xiangcun.catalog import services as catalog_services
     from xiangcun.catalog.models import Product
-    from xiangcun.catalog.search.backend import search_backend
+    from xiangcun.catalog.search.interface import search_backend
     from xiangcun.regions import services as regions_services
     from xiangcun.sellers import services as sellers_services
 
