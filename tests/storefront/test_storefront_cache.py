@@ -228,3 +228,20 @@ def test_no_fragment_is_kept_when_the_cache_time_is_zero(
     url = reverse("shop:category", kwargs={"slug": "farm"})
     cold = queries(client, url)
     assert queries(client, url) == cold
+
+
+def test_a_product_sent_to_review_tells_its_seller_so_on_its_page(
+    client: Client, market: Market, on_commit: Any
+) -> None:
+    draft = catalog.product_create(
+        actor=market.farmer, seller_id=market.honey_shop.pk, category_id=market.farm.pk, name="新蜜"
+    )
+    catalog.variant_create(
+        actor=market.farmer, product_id=draft.pk, sku="NEW-1", name="1斤", unit="jin", price=10
+    )
+    client.force_login(market.farmer)
+    url = reverse("shop:product", kwargs={"product_id": draft.pk})
+    assert "it is “Draft”" in html(client, url)
+    with on_commit():
+        catalog.product_submit(actor=market.farmer, product_id=draft.pk)
+    assert "it is “In review”" in html(client, url)

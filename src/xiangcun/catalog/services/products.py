@@ -193,6 +193,7 @@ def product_submit(*, actor: AnyUser, product_id: int) -> Product:
     product.submitted_at = timezone.now()
     product.review_note = ""
     product.save(update_fields=["status", "submitted_at", "review_note", "updated_at"])
+    catalog_changed_on_commit()  # its page tells its manager the status
     return product
 
 
