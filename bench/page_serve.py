@@ -82,6 +82,10 @@ def main() -> None:
             str(ROOT),
             "--log-level",
             "warning",
+            # As peer-oscar's serve.sh: on a loaded machine a worker's first requests (templates,
+            # the segmenter's dictionary) can pass gunicorn's default 30 s and get it killed.
+            "--timeout",
+            "120",
         ],
     )
 

@@ -3,6 +3,7 @@ request, a page in one language never shows the other's cached text, and a page 
 cache reads only what is never cached (the category or product, stock)."""
 
 import re
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.storefront.market import Market, product_list
+from xiangcun.catalog import fragments
 from xiangcun.catalog import services as catalog
 from xiangcun.catalog.selectors import catalog_version
 from xiangcun.inventory import services as inventory
@@ -214,11 +216,16 @@ def test_the_version_changes_only_when_a_write_commits(market: Market, on_commit
     assert catalog_version() != version
 
 
-def test_the_version_survives_losing_the_cache_as_a_new_token(market: Market) -> None:
-    first = catalog_version()
-    assert catalog_version() == first
-    cache.clear()
-    assert catalog_version() != first
+def test_another_process_s_change_shows_within_a_second(
+    market: Market, on_commit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = catalog_version()
+    # Another process changes the version in the shared cache.
+    cache.set(fragments.VERSION_KEY, "changed-elsewhere", timeout=None)
+    assert catalog_version() == seen  # kept for LOCAL_SECONDS
+    later = time.monotonic() + fragments.LOCAL_SECONDS + 0.01
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: later)
+    assert catalog_version() == "changed-elsewhere"
 
 
 def test_no_fragment_is_kept_when_the_cache_time_is_zero(

@@ -42,6 +42,7 @@ from xiangcun.sellers.errors import SellerNotFoundError
 from xiangcun.sellers.selectors import seller_shop_get
 
 PAGE_SIZE = 20
+SEARCH_TEXT_MAX = 100  # as the search form's `q`
 HOME_SHELF = 6
 
 
@@ -156,6 +157,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "fragment": _fragment(request, "shop-search"),
         "found": SimpleLazyObject(lambda: _search_results(request)),
+        # The words as typed (the form, in the fragment, is not built when it is cached).
+        "title_query": request.GET.get("q", "").strip()[:SEARCH_TEXT_MAX],
     }
     template = "catalog/_results_cached.html" if _is_htmx(request) else "catalog/search.html"
     return render(request, template, context)
