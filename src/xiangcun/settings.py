@@ -176,6 +176,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long the storefront keeps a rendered list of cards or a product's description in the cache
+# (`catalog.fragments`). Catalogue writes make them stale at once; this bounds how long a shop's
+# or a village's new name takes to show on them. 0 turns the fragment cache off.
+STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "300"))
+
 # Background work goes through Django's tasks API. The database queue is the default: it needs
 # nothing beyond the database. With REDIS_URL set, tasks go to Redis and RQ workers instead
 # (TASKS_BACKEND=database keeps them in the database). `xiangcun worker` runs whichever is set.

@@ -240,15 +240,17 @@ def test_home_query_count_stays_bounded_with_every_role(
 ) -> None:
     one = make_user(Role.SELLER)
     many = make_user(*Role)
+    client.get("/")  # the shelves, the same for everyone, are then in the cache
     counts = []
     for user in (one, many):
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/").status_code == 200
         counts.append(len(queries))
-    # session, user, roles, the storefront shelves, and each workspace's pages asking their
-    # guards (one answer per guard and request): a person holding every role stays under 20
-    assert counts[0] <= 4 + 5 + 6
+    # session, user, roles (the storefront shelves are cached), and each workspace's pages
+    # asking their guards (one answer per guard and request): a seller's home stays at a dozen,
+    # a person holding every role under 20
+    assert counts[0] <= 12
     assert counts[1] <= 20
 
 

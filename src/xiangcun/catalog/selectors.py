@@ -30,6 +30,9 @@ from xiangcun.catalog.errors import (
     ProductNotFoundError,
     VariantNotFoundError,
 )
+from xiangcun.catalog.fragments import Fragment as Fragment
+from xiangcun.catalog.fragments import catalog_version as catalog_version
+from xiangcun.catalog.fragments import storefront_fragment as storefront_fragment
 from xiangcun.catalog.models import (
     Brand,
     Category,
@@ -42,7 +45,14 @@ from xiangcun.catalog.models import (
 from xiangcun.catalog.search import backend as search_index
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.search.relax import relaxed_search
-from xiangcun.catalog.types import BrandCounts, ProductCard, ProductImpact, SearchPage
+from xiangcun.catalog.types import (
+    BrandCounts,
+    ProductCard,
+    ProductImpact,
+    ProductOffer,
+    SearchPage,
+    VariantOption,
+)
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
@@ -283,7 +293,7 @@ def product_cards_search(**filters: Any) -> SearchPage[ProductCard]:
 # --- one product, a shop's products --------------------------------------------------------------
 
 
-def product_can_see_unlisted(*, user: AnyUser | None, product: Product) -> bool:
+def product_can_see_unlisted(*, user: AnyUser | None, product: Product | ProductOffer) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if user.has_perm(REVIEW_PERMISSION):
@@ -302,6 +312,54 @@ def product_get(*, product_id: int, for_user: AnyUser | None = None) -> Product:
     ):
         raise ProductNotFoundError
     return product
+
+
+def product_offer_get(*, product_id: int, for_user: AnyUser | None = None) -> ProductOffer:
+    """The part of a product page that is never cached, as plain values in one query: status,
+    shop, name and the options on sale. Same rule as `product_get` for unlisted products."""
+    rows = list(
+        Product.objects.filter(pk=product_id)
+        .values(
+            "status",
+            "seller_id",
+            "name",
+            "name_en",
+            "variants__id",
+            "variants__name",
+            "variants__name_en",
+            "variants__price",
+            "variants__unit",
+            "variants__is_active",
+        )
+        .order_by("variants__position", "variants__id")
+    )
+    if not rows:
+        raise ProductNotFoundError
+    first = rows[0]
+    offer = ProductOffer(
+        id=product_id,
+        status=first["status"],
+        seller_id=first["seller_id"],
+        name=first["name"],
+        name_en=first["name_en"],
+        # One row per variant (one row of NULLs when there is none).
+        options=[
+            VariantOption(
+                id=row["variants__id"],
+                name=row["variants__name"],
+                name_en=row["variants__name_en"],
+                price=row["variants__price"],
+                unit=row["variants__unit"],
+            )
+            for row in rows
+            if row["variants__is_active"]
+        ],
+    )
+    if offer.status != Product.Status.LISTED and not product_can_see_unlisted(
+        user=for_user, product=offer
+    ):
+        raise ProductNotFoundError
+    return offer
 
 
 def products_for_seller(*, seller_id: int, listed_only: bool = False) -> list[Product]:

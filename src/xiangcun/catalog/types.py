@@ -53,6 +53,30 @@ class ProductCard:
     certified: bool  # a checked certificate valid today names it (see catalog.certified)
 
 
+@dataclass(frozen=True, slots=True)
+class VariantOption:
+    """One option of a product on sale, as its page offers it (`product_offer_get`)."""
+
+    id: int
+    name: str
+    name_en: str
+    price: Decimal
+    unit: str  # a `Variant.Unit` value
+
+
+@dataclass(frozen=True)
+class ProductOffer:
+    """What a product page must read fresh on every request: whether it is listed, whose it is,
+    its name (the page title), and its options on sale in display order with their prices."""
+
+    id: int
+    status: str
+    seller_id: int
+    name: str
+    name_en: str
+    options: list[VariantOption]
+
+
 # --- For the programme's figures (impact) ---------------------------------------------------
 
 

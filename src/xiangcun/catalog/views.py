@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from xiangcun.catalog.errors import BrandNotFoundError, CategoryNotFoundError, ProductNotFoundError
 from xiangcun.catalog.forms import SearchForm
-from xiangcun.catalog.models import Direction, Product
+from xiangcun.catalog.models import Direction, Product, Variant
 from xiangcun.catalog.selectors import (
+    Fragment,
     brand_certifications,
     brand_counts,
     brand_get,
@@ -26,6 +28,8 @@ from xiangcun.catalog.selectors import (
     product_cards_search,
     product_certifications,
     product_get,
+    product_offer_get,
+    storefront_fragment,
     variant_availability,
 )
 from xiangcun.catalog.templatetags.shop import local
@@ -39,6 +43,7 @@ from xiangcun.sellers.errors import SellerNotFoundError
 from xiangcun.sellers.selectors import seller_shop_get
 
 PAGE_SIZE = 20
+SEARCH_TEXT_MAX = 100  # as the search form's `q`
 HOME_SHELF = 6
 
 
@@ -72,28 +77,39 @@ def _search_form(data: Any) -> SearchForm:
 
 
 # --- storefront --------------------------------------------------------------------------------
+#
+# The costly part of each page (cards, the search form's choices, a product's photos and story)
+# sits in a `{% cache %}` fragment keyed by `storefront_fragment` (catalogue version, language,
+# today, path). The views hand it over as a `SimpleLazyObject`, so its queries run only when the
+# fragment is not in the cache; what is never cached (404s, who may see a product, stock, forms
+# with a CSRF token) is read every time.
+
+
+def _fragment(request: HttpRequest, name: str) -> Fragment:
+    return storefront_fragment(name, request.get_full_path(), _is_htmx(request))
 
 
 @require_safe
 def shop_home(request: HttpRequest) -> HttpResponse:
     """Brands, Danzhai's own goods going out, and goods coming in for the villages."""
-    categories = categories_list()
-    context = {
-        "brands": brands_list()[:HOME_SHELF],
-        "local_goods": product_cards_search(
-            direction=Direction.UP, sort="new", page_size=HOME_SHELF
-        ),
-        "incoming_goods": product_cards_search(
-            direction=Direction.DOWN, sort="new", page_size=HOME_SHELF
-        ),
-        "top_categories": [row for row in categories if row.parent_id is None],
-    }
+
+    def shelves() -> dict[str, Any]:
+        return {
+            "brands": brands_list()[:HOME_SHELF],
+            "local_goods": product_cards_search(
+                direction=Direction.UP, sort="new", page_size=HOME_SHELF
+            ),
+            "incoming_goods": product_cards_search(
+                direction=Direction.DOWN, sort="new", page_size=HOME_SHELF
+            ),
+            "top_categories": [row for row in categories_list() if row.parent_id is None],
+        }
+
+    context = {"fragment": _fragment(request, "shop-home"), "shelves": SimpleLazyObject(shelves)}
     return render(request, "catalog/shop_home.html", context)
 
 
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    """Results for the words typed (Chinese, pinyin or initials) and the filters chosen."""
+def _search_results(request: HttpRequest) -> dict[str, Any]:
     form = _search_form(request.GET or None)
     results: Page[ProductCard] | None = None
     if form.is_bound and form.is_valid():
@@ -116,7 +132,7 @@ def search(request: HttpRequest) -> HttpResponse:
             form_add_service_error(form, error)
     elif not form.is_bound:
         results = product_cards_search(sort="new", page_size=PAGE_SIZE)
-    context = {
+    return {
         "form": form,
         "results": results,
         "query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
@@ -134,7 +150,18 @@ def search(request: HttpRequest) -> HttpResponse:
             )
         ),
     }
-    template = "catalog/_results.html" if _is_htmx(request) else "catalog/search.html"
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Results for the words typed (Chinese, pinyin or initials) and the filters chosen."""
+    context = {
+        "fragment": _fragment(request, "shop-search"),
+        "found": SimpleLazyObject(lambda: _search_results(request)),
+        # The words as typed (the form, in the fragment, is not built when it is cached).
+        "title_query": request.GET.get("q", "").strip()[:SEARCH_TEXT_MAX],
+    }
+    template = "catalog/_results_cached.html" if _is_htmx(request) else "catalog/search.html"
     return render(request, template, context)
 
 
@@ -147,36 +174,56 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort", "new")
     if sort not in {"relevance", "new", "price", "-price"}:
         sort = "new"
-    results = product_cards_search(
-        category=slug, sort=sort, page=page_number(request), page_size=PAGE_SIZE
-    )
-    children = [row for row in categories_list() if row.parent_id == found.pk]
+
+    def listing() -> dict[str, Any]:
+        results = product_cards_search(
+            category=slug, sort=sort, page=page_number(request), page_size=PAGE_SIZE
+        )
+        return {
+            "children": [row for row in categories_list() if row.parent_id == found.pk],
+            "results": results,
+            "pagination": pagination(request, results),
+        }
+
     context = {
         "category": found,
-        "children": children,
-        "results": results,
         "sort": sort,
-        "pagination": pagination(request, results),
+        "fragment": _fragment(request, "shop-category"),
+        "listing": SimpleLazyObject(listing),
         "search_url": f"{reverse('shop:search')}?{urlencode({'category': slug})}",
     }
     return render(request, "catalog/category.html", context)
 
 
-@require_safe
-def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
-    """Photos, price per option and how many are left, origin, brand, certificates, shop."""
-    try:
-        product = product_get(product_id=product_id, for_user=request.user)
-    except ProductNotFoundError:
-        raise Http404 from None
-    variants = [variant for variant in product.variants.all() if variant.is_active]
-    available = variant_availability(variant_ids=[variant.pk for variant in variants])
-    context = {
+def _product_details(request: HttpRequest, product_id: int) -> dict[str, Any]:
+    product = product_get(product_id=product_id, for_user=request.user)
+    return {
         "product": product,
-        "variants": [(variant, available.get(variant.pk, 0)) for variant in variants],
         "photos": list(product.photos.all()),
         "certifications": product_certifications(product),
-        "listed": product.status == Product.Status.LISTED,
+    }
+
+
+@require_safe
+def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Photos, price per option and how many are left, origin, brand, certificates, shop.
+
+    Prices and stock are read on every request; the rest is a cached fragment."""
+    try:
+        offer = product_offer_get(product_id=product_id, for_user=request.user)
+    except ProductNotFoundError:
+        raise Http404 from None
+    available = variant_availability(variant_ids=[option.id for option in offer.options])
+    context = {
+        "offer": offer,
+        "options": [
+            (option, available.get(option.id, 0), Variant.Unit(option.unit).label)
+            for option in offer.options
+        ],
+        "listed": offer.status == Product.Status.LISTED,
+        "status_label": Product.Status(offer.status).label,
+        "fragment": storefront_fragment("shop-product", product_id),
+        "details": SimpleLazyObject(lambda: _product_details(request, product_id)),
     }
     return render(request, "catalog/product.html", context)
 
@@ -205,13 +252,17 @@ def seller_shop(request: HttpRequest, seller_id: int) -> HttpResponse:
         seller = seller_shop_get(seller_id=seller_id, for_user=request.user)
     except SellerNotFoundError:
         raise Http404 from None
-    results = product_cards_for_seller(
-        seller_id=seller.pk, page=page_number(request), page_size=PAGE_SIZE
-    )
+
+    def listing() -> dict[str, Any]:
+        results = product_cards_for_seller(
+            seller_id=seller.pk, page=page_number(request), page_size=PAGE_SIZE
+        )
+        return {"results": results, "pagination": pagination(request, results)}
+
     context = {
         "seller": seller,
         "photos": list(seller.photos.all()),
-        "results": results,
-        "pagination": pagination(request, results),
+        "fragment": _fragment(request, "shop-seller"),
+        "listing": SimpleLazyObject(listing),
     }
     return render(request, "catalog/seller_shop.html", context)

@@ -65,6 +65,11 @@ def _manages_a_shop(request: HttpRequest) -> bool:
     return bool(sellers_managed_by(user=request.user))
 
 
+def _console(request: HttpRequest) -> bool:
+    # the console's first page also lets an agent who helps no farm yet see where to start
+    return Role.AGENT in request_roles(request) or _manages_a_shop(request)
+
+
 def _records_harvests(request: HttpRequest) -> bool:
     return bool(farms_recording_for(user=request.user))
 
@@ -103,7 +108,7 @@ _impact_viewer = _with_superuser(_roles_check(_IMPACT_VIEWERS))
 
 CHECKS: dict[str, Check] = {
     # sellers and agents
-    "console:home": _manages_a_shop,
+    "console:home": _console,
     "orders:shop": _manages_a_shop,
     "finance:money": _always,
     "finance:loans": _always,

@@ -1,18 +1,21 @@
 """Home page (with the storefront's shelves and, for staff, every page of their work), the role
 workspaces of the site shell, the demo page and the health check."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
-from xiangcun.catalog.selectors import brands_list, product_cards_search
+from xiangcun.catalog.selectors import brands_list, product_cards_search, storefront_fragment
 from xiangcun.web.navigation import WORKSPACES, links_for, workspace_url, workspaces_for
 from xiangcun.web.selectors import demo_pickups, demo_site
 from xiangcun.web.services import DEMO_PASSWORD
@@ -34,11 +37,21 @@ def home(request: HttpRequest) -> HttpResponse:
             }
             for role, workspace in workspaces_for(request_roles(request))
         ]
+
+    def shelves() -> dict[str, Any]:
+        # Read only when the shelves are not in the cache (see catalog.fragments).
+        return {
+            "local_goods": product_cards_search(direction="up", sort="new", page_size=HOME_SHELF),
+            "incoming_goods": product_cards_search(
+                direction="down", sort="new", page_size=HOME_SHELF
+            ),
+            "brands": brands_list()[:HOME_SHELF],
+        }
+
     context = {
         "my_workspaces": my_workspaces,
-        "local_goods": product_cards_search(direction="up", sort="new", page_size=HOME_SHELF),
-        "incoming_goods": product_cards_search(direction="down", sort="new", page_size=HOME_SHELF),
-        "brands": brands_list()[:HOME_SHELF],
+        "fragment": storefront_fragment("home-shelves"),
+        "shelves": SimpleLazyObject(shelves),
     }
     return render(request, "web/home.html", context)
 

@@ -26,6 +26,7 @@ from xiangcun.catalog.errors import (
     RequiredFieldError,
     TextTooLongError,
 )
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.models import Brand, Category, Direction, Product, Variant
 from xiangcun.catalog.search.interface import search_backend
 from xiangcun.core.validators import INT32_MAX, text_field
@@ -131,6 +132,8 @@ def _reindex_on_commit(product_ids: Iterable[int]) -> None:
         # robust: a failing index update is logged, never undoes the committed write;
         # `xiangcun search_reindex` repairs the index afterwards.
         transaction.on_commit(lambda: search_backend().index_products(ids), robust=True)
+    # After the index: a page rebuilt under the new version finds the new index rows.
+    catalog_changed_on_commit()
 
 
 def _listed_product_ids(**filters: Any) -> list[int]:

@@ -13,6 +13,7 @@ from xiangcun.catalog.errors import (
     DuplicateSlugError,
     InvalidFieldError,
 )
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.models import Brand
 from xiangcun.catalog.services._common import (
     _has_perm,
@@ -64,6 +65,7 @@ def brand_create(
     slug = _slug(slug)
     if Brand.objects.filter(slug=slug).exists():
         raise DuplicateSlugError(field="slug")
+    catalog_changed_on_commit()  # the home pages list brands
     return Brand.objects.create(
         kind=kind,
         slug=slug,

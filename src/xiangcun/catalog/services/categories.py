@@ -6,6 +6,7 @@ from django.db import transaction
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.errors import DuplicateSlugError, RequiredFieldError
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.models import Category
 from xiangcun.catalog.services._common import _category, _direction, _require_perm, _slug, _text
 from xiangcun.core.validators import INT16_MAX, int_check
@@ -32,6 +33,7 @@ def category_create(
     slug = _slug(slug)
     if Category.objects.filter(slug=slug).exists():
         raise DuplicateSlugError(field="slug")
+    catalog_changed_on_commit()
     return Category.objects.create(
         slug=slug,
         name=_text(name, field="name", max_length=60),

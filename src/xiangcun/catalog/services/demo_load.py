@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from xiangcun.catalog import demo, demo_data
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.models import Product
 from xiangcun.catalog.services._common import _reindex_on_commit
 from xiangcun.catalog.services.products import _photo_save
@@ -60,4 +61,6 @@ def catalog_demo_generate(
     Needs the demo categories, brands and at least one approved shop (`catalog_demo_load`).
     Commits in batches, calling `progress(n)` after each; returns how many were created.
     """
-    return demo.demo_generate(count=count, progress=progress, seed=seed)
+    created = demo.demo_generate(count=count, progress=progress, seed=seed)
+    catalog_changed_on_commit()
+    return created

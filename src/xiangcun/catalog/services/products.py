@@ -20,6 +20,7 @@ from xiangcun.catalog.errors import (
     SellerNotApprovedError,
     TrainingRequiredError,
 )
+from xiangcun.catalog.fragments import catalog_changed_on_commit
 from xiangcun.catalog.images import photo_process
 from xiangcun.catalog.models import KEEPS_DAYS_MAX, Product, ProductPhoto
 from xiangcun.catalog.services._common import (
@@ -192,6 +193,7 @@ def product_submit(*, actor: AnyUser, product_id: int) -> Product:
     product.submitted_at = timezone.now()
     product.review_note = ""
     product.save(update_fields=["status", "submitted_at", "review_note", "updated_at"])
+    catalog_changed_on_commit()  # its page tells its manager the status
     return product
 
 
@@ -269,4 +271,5 @@ def _photo_save(product: Product, image: IO[bytes] | Any, *, alt: str) -> Produc
     photo.medium.save(processed.medium.name or "medium.jpg", processed.medium, save=False)
     photo.width, photo.height = processed.width, processed.height
     photo.save()
+    catalog_changed_on_commit()
     return photo
