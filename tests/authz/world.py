@@ -23,6 +23,7 @@ from tests.sellers.factories import SellerFactory
 from xiangcun.accounts.models import User
 from xiangcun.accounts.services import api_token_issue, role_grant, roles_sync
 from xiangcun.accounts.types import Role
+from xiangcun.catalog import services as catalog_services
 from xiangcun.catalog.models import Brand, Product
 from xiangcun.inventory import services as inventory
 from xiangcun.inventory.models import Location
@@ -203,6 +204,16 @@ def _side(
     )
     side.ids.update(lot=lot.pk, lot_code=lot.code, gtin=variant.gtin)
     side.markers["lot"] = lot.code
+    certification = catalog_services.certification_submit(
+        actor=side.users[Role.SELLER],
+        seller_id=seller.pk,
+        kind="green_food",
+        certificate_number=f"AUTHZ-{name}",
+        issuer="authz",
+        valid_from=timezone.localdate(),
+        product_ids=[product.pk],
+    )
+    side.ids.update(certification=certification.pk)
 
     # Orders: one waiting at the station (packed, received, with a pickup code), one waiting
     # for payment, one on its way back to the warehouse.
