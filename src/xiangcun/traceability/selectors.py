@@ -175,8 +175,7 @@ def lots_on_sale_for_product(*, product_id: int, limit: int = PRODUCT_LOTS_MAX) 
 
 
 def lot_links_for_order_lines(*, order_line_ids: Iterable[int]) -> dict[int, list[LotLink]]:
-    """The lots packed into each of these order lines (from packing events), oldest packing
-    first; a line with no lot recorded is left out. Two queries whatever the lines."""
+    """Each order line's packed lots (packing events, oldest first); lines with none left out."""
     ids = sorted(set(order_line_ids))
     if not ids:
         return {}
@@ -185,7 +184,7 @@ def lot_links_for_order_lines(*, order_line_ids: Iterable[int]) -> dict[int, lis
         .order_by("id")
         .values_list("order_line_id", "lot_id")
     )
-    pairs = [(int(line_id or 0), int(lot_id or 0)) for line_id, lot_id in rows]
+    pairs = list(dict.fromkeys((int(line_id or 0), int(lot_id or 0)) for line_id, lot_id in rows))
     lots = Lot.objects.filter(pk__in={lot_id for _line, lot_id in pairs})
     by_id = {
         lot.pk: LotLink(lot_id=lot.pk, gtin=lot.gtin, code=lot.code, harvested_on=lot.harvested_on)
@@ -193,9 +192,7 @@ def lot_links_for_order_lines(*, order_line_ids: Iterable[int]) -> dict[int, lis
     }
     links: dict[int, list[LotLink]] = {}
     for line_id, lot_id in pairs:
-        found = links.setdefault(line_id, [])
-        if lot_id in by_id and by_id[lot_id] not in found:
-            found.append(by_id[lot_id])
+        links.setdefault(line_id, []).append(by_id[lot_id])
     return links
 
 
@@ -214,9 +211,8 @@ _GRAMS = {"jin": Decimal(500), "kg": Decimal(1000)}
 
 
 def pack_in_lot_unit(*, lot_unit: str, variant: Any) -> Decimal | None:
-    """How much of a lot (in its unit) one pack of `variant` holds, or None when it does not
-    convert: weight through the pack's net weight (or its own 斤/kg unit); counted units one
-    to one when the pack is counted the same way."""
+    """How much of a lot (in its unit) one pack of `variant` holds (by net weight or its own
+    斤/kg unit; counted units one to one), or None when it does not convert."""
     per_unit = _GRAMS.get(lot_unit)
     if per_unit is not None:
         grams = variant.net_weight_g or _GRAMS.get(variant.unit)
