@@ -252,3 +252,44 @@ def test_a_product_sent_to_review_tells_its_seller_so_on_its_page(
     with on_commit():
         catalog.product_submit(actor=market.farmer, product_id=draft.pk)
     assert "it is “In review”" in html(client, url)
+
+
+def test_a_shop_renamed_outside_the_catalogue_shows_at_once(
+    client: Client, market: Market, on_commit: Any
+) -> None:
+    url = reverse("shop:product", kwargs={"product_id": market.honey.pk})
+    assert market.honey_shop.name_en in html(client, url)
+    shop = market.honey_shop
+    with on_commit():
+        shop.name_en = "Hill Bees Cooperative"
+        shop.save()  # as the admin does: no catalogue service involved
+    assert "Hill Bees Cooperative" in html(client, url)
+
+
+def test_a_description_edited_in_the_admin_shows_at_once(
+    client: Client, market: Market, on_commit: Any
+) -> None:
+    url = reverse("shop:product", kwargs={"product_id": market.honey.pk})
+    html(client, url)
+    honey = market.honey
+    with on_commit():
+        honey.description_en = "Taken from the hives in October."
+        honey.save()
+    assert "Taken from the hives in October." in html(client, url)
+    version = catalog_version()
+    with on_commit(), transaction.atomic():
+        honey.description_en = "Never committed."
+        honey.save()
+        transaction.set_rollback(True)
+    assert catalog_version() == version
+    assert "Never committed." not in html(client, url)
+
+
+def test_a_product_page_built_afresh_reads_no_more_than_the_api(
+    client: Client, market: Market, settings: Any
+) -> None:
+    settings.STOREFRONT_CACHE_SECONDS = 0
+    page = queries(client, reverse("shop:product", kwargs={"product_id": market.honey.pk}))
+    api = queries(client, f"/api/v1/catalog/products/{market.honey.pk}")
+    # The page's options come from its offer query; its description reads no variant again.
+    assert page <= api

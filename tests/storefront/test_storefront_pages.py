@@ -340,9 +340,9 @@ def test_product_page_query_count(
 ) -> None:
     url = reverse("shop:product", kwargs={"product_id": market.honey.pk})
     # Not in the cache yet. Read every time: the product's status and options (one query),
-    # availability. Then the cached part: product with shop, brand, category, village;
-    # variants; photos; the certificates that cover it.
-    with django_assert_num_queries(6):
+    # availability. Then the cached part: product with shop, brand, category, village; photos;
+    # the certificates that cover it (not the variants again: the options had them).
+    with django_assert_num_queries(5):
         client.get(url)
 
 

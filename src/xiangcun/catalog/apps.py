@@ -10,7 +10,9 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         # Sellers (below us) shows listed-product counts on shop lists; it asks us through
         # its registry rather than importing the catalogue.
+        from xiangcun.catalog.fragments import fragments_follow_saves
         from xiangcun.catalog.selectors import listed_product_counts
         from xiangcun.sellers.selectors import register_product_count_source
 
         register_product_count_source(listed_product_counts)
+        fragments_follow_saves()

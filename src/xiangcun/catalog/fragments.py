@@ -7,9 +7,9 @@ today's date (a certificate that ran out yesterday loses its badge overnight) an
 was asked for (its path and query). The catalogue's services change the version once their
 transaction commits, so a new price, a delisted product or a new photo shows on the next request
 in every process that shares the cache (Redis in production; the in-process default cache is
-only right for one process). Names kept by other apps (a shop's name, a village's) do not change
-the version: they show within `STOREFRONT_CACHE_SECONDS`. Stock and the "add to cart" forms are
-never cached.
+only right for one process). A save or delete of any row the fragments show, by a service or
+not (the admin, a shell, another app's service: a shop's name, a village's), changes it too
+(`fragments_follow_saves`). Stock and the "add to cart" forms are never cached.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -63,6 +64,39 @@ def catalog_changed_on_commit() -> None:
     the old rows under the new version. A cache that cannot be reached is logged, never undoes
     the write (`robust`)."""
     transaction.on_commit(catalog_version_change, robust=True)
+
+
+# Every model whose rows a cached fragment shows (cards, product descriptions), by label: other
+# apps' models are named, never imported. Not `update()` or `bulk_create()`, which send no
+# signal: the catalogue's services change the version themselves after those.
+FRAGMENT_SOURCES = (
+    "catalog.Product",
+    "catalog.Variant",
+    "catalog.ProductPhoto",
+    "catalog.Category",
+    "catalog.Brand",
+    "catalog.Certification",
+    "sellers.Seller",
+    "regions.Township",
+    "regions.Village",
+)
+
+
+def _row_changed(**kwargs: object) -> None:
+    catalog_changed_on_commit()
+
+
+def fragments_follow_saves() -> None:
+    """Change the catalogue's version when a row the fragments show is saved or deleted (on
+    commit), whoever writes it. Services change it as well, after their index update (a second
+    change, so that a page rebuilt in between is not kept). Called once, from `ready()`."""
+    for label in FRAGMENT_SOURCES:
+        post_save.connect(_row_changed, sender=label, dispatch_uid=f"fragments-save-{label}")
+        post_delete.connect(_row_changed, sender=label, dispatch_uid=f"fragments-del-{label}")
+    # The products a certificate names (its badge on their cards and pages).
+    m2m_changed.connect(
+        _row_changed, sender="catalog.Certification_products", dispatch_uid="fragments-m2m"
+    )
 
 
 @dataclass(frozen=True)

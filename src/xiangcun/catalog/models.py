@@ -119,7 +119,12 @@ class Product(TimeStampedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "direction"])]
+        indexes = [
+            models.Index(fields=["status", "direction"]),
+            # A shop page counts the shop's listed products and takes the newest 20 of them
+            # from this index alone (a demo shop holds about 10,000).
+            models.Index(fields=["seller", "status", "id"], name="catalog_product_shop_listed"),
+        ]
         permissions = [("review_product", _("Can review products before they are listed"))]
         constraints = [
             models.CheckConstraint(

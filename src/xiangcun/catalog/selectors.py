@@ -89,12 +89,18 @@ def variant_availability(*, variant_ids: Iterable[int]) -> dict[int, int]:
 # --- product cards -----------------------------------------------------------------------------
 
 
-def _with_card(rows: QuerySet[Product], *, all_photos: bool = False) -> QuerySet[Product]:
+def _with_card(
+    rows: QuerySet[Product], *, all_photos: bool = False, variants: bool = True
+) -> QuerySet[Product]:
     photos = ProductPhoto.objects.order_by("position", "id")
     return rows.select_related(
         "seller", "brand", "category__parent", "origin_village__township"
     ).prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+        *(
+            [Prefetch("variants", queryset=Variant.objects.order_by("position", "id"))]
+            if variants
+            else []
+        ),
         # Cards show one photo: a sliced prefetch fetches only each product's first.
         Prefetch("photos", queryset=photos)
         if all_photos
@@ -301,10 +307,14 @@ def product_can_see_unlisted(*, user: AnyUser | None, product: Product | Product
     return seller_can_manage(user=user, seller_id=product.seller_id)
 
 
-def product_get(*, product_id: int, for_user: AnyUser | None = None) -> Product:
-    """A product with everything its page shows. Unlisted products only for those who manage
-    the shop and for reviewers; anyone else gets ProductNotFoundError (nothing to probe)."""
-    product = _with_card(Product.objects.filter(pk=product_id), all_photos=True).first()
+def product_get(
+    *, product_id: int, for_user: AnyUser | None = None, variants: bool = True
+) -> Product:
+    """A product with everything its page shows (its variants unless `variants=False`: the
+    storefront page has them from `product_offer_get`). Unlisted products only for those who
+    manage the shop and for reviewers; anyone else gets ProductNotFoundError (nothing to probe)."""
+    rows = Product.objects.filter(pk=product_id)
+    product = _with_card(rows, all_photos=True, variants=variants).first()
     if product is None:
         raise ProductNotFoundError
     if product.status != Product.Status.LISTED and not product_can_see_unlisted(

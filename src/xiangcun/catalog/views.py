@@ -196,7 +196,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _product_details(request: HttpRequest, product_id: int) -> dict[str, Any]:
-    product = product_get(product_id=product_id, for_user=request.user)
+    product = product_get(product_id=product_id, for_user=request.user, variants=False)
     return {
         "product": product,
         "photos": list(product.photos.all()),

@@ -93,11 +93,20 @@ def _with_superuser(check: Check) -> Check:
 
 def admin_has_something(request: HttpRequest) -> bool:
     """Whether Django's admin would show this person any model (its index otherwise says only
-    that they may change nothing: no link to such a dead end)."""
+    that they may change nothing: no link to such a dead end).
+
+    The admin index's own test (`AdminSite._build_app_dict`: the module permission, then any of
+    add, change, delete, view) without building its list (a URL per model): the nav asks on
+    every page. It stops at the first model shown; the permissions come from the user's
+    permission cache, read once per request and shared with every other check."""
     user = request.user
     if not (user.is_active and user.is_staff):
         return False
-    return bool(admin.site.get_app_list(request))
+    return any(
+        model_admin.has_module_permission(request)
+        and True in model_admin.get_model_perms(request).values()
+        for model_admin in admin.site._registry.values()
+    )
 
 
 _officer = _user_check(loan_is_officer)

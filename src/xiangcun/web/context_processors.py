@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from xiangcun.accounts.auth import request_roles
-from xiangcun.web.access import admin_has_something
+from xiangcun.web.access import may_open
 from xiangcun.web.navigation import NavItem, nav_items_for
 
 
@@ -18,7 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return nav_items_for(
             authenticated=authenticated,
             roles=request_roles(request) if authenticated else frozenset(),
-            admin_allowed=authenticated and admin_has_something(request),
+            # `may_open` keeps the answer for the request: a page listing the admin asks once.
+            admin_allowed=authenticated and may_open(request, "admin:index"),
         )
 
     return {"nav_items": SimpleLazyObject(build)}
