@@ -177,8 +177,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # How long the storefront keeps a rendered list of cards or a product's description in the cache
-# (`catalog.fragments`). Catalogue writes make them stale at once; this bounds how long a shop's
-# or a village's new name takes to show on them. 0 turns the fragment cache off.
+# (`catalog.fragments`). Catalogue writes and saves of the rows they show make them stale at
+# once; this bounds only a bulk `update()` made outside the services. 0 turns the cache off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "300"))
 
 # Background work goes through Django's tasks API. The database queue is the default: it needs
