@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_get
+from xiangcun.core.language import localized
 from xiangcun.core.types import Page
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import county_get_default, station_get
@@ -492,13 +493,13 @@ def lot_journey(*, lot: Lot) -> list[JourneyStep]:
             village = getattr(lot, "village", None)
             if reference:
                 try:
-                    name = station_get(station_id=reference).name
+                    name = localized(station_get(station_id=reference))
                 except StationNotFoundError:
                     name = ""
             elif village is not None and extension == village.code:
-                name = village.name
+                name = localized(village)
             else:
-                name = county_get_default().name
+                name = localized(county_get_default())
         places[location] = name
         return name
 
