@@ -4,6 +4,7 @@ may act on a lot."""
 import json
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -478,8 +479,8 @@ def _bare(uri: str, kind: str) -> str:
 
 
 def lot_journey(*, lot: Lot) -> list[JourneyStep]:
-    """The lot's events as plain steps, oldest first: time (Asia/Shanghai), place (our
-    station, village or county name; "" when unknown), what happened (translated)."""
+    """The lot's events, oldest first: time (Asia/Shanghai), place (our station, village or
+    county, in the reader's language; "" when unknown), what happened (translated)."""
     events = list(Event.objects.filter(lot=lot).order_by("event_time", "id"))
     places: dict[str, str] = {}
 
@@ -492,10 +493,8 @@ def lot_journey(*, lot: Lot) -> list[JourneyStep]:
             reference, extension = parts
             village = getattr(lot, "village", None)
             if reference:
-                try:
+                with suppress(StationNotFoundError):  # an unknown station: no place
                     name = localized(station_get(station_id=reference))
-                except StationNotFoundError:
-                    name = ""
             elif village is not None and extension == village.code:
                 name = localized(village)
             else:
