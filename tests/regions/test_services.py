@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from xiangcun.core.errors import InvalidInputError, XiangcunError
 from xiangcun.regions import selectors, services
@@ -205,3 +206,15 @@ def test_county_default_without_data_is_an_error(db):
         selectors.county_get_default()
 
     assert caught.value.code == "county_not_configured"
+
+
+def test_station_address_is_in_the_reader_language_but_the_detail_as_typed(danzhai):
+    station = Station.objects.get(code="DZ-SC-01")
+
+    with translation.override("zh-hans"):
+        chinese = selectors.station_get(station_id=station.id).address
+    with translation.override("en"):
+        english = selectors.station_get(station_id=station.id).address
+
+    assert chinese == f"丹寨县金泉街道{station.address_detail}"
+    assert english == f"Danzhai County, Jinquan Subdistrict, {station.address_detail}"

@@ -201,7 +201,7 @@ class VariantForm(forms.Form):
     name = forms.CharField(
         label=_("Option name"),
         max_length=60,
-        help_text=_("The size or pack, for example 500克装 or 一盒两瓶."),
+        help_text=_("The size or pack, for example a 500 g bag or a box of two bottles."),
         error_messages={"required": _("Enter a name for this option.")},
     )
     unit = forms.ChoiceField(

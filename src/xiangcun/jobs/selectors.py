@@ -222,7 +222,7 @@ def fair_report(*, user: AnyUser, fair_id: int) -> FairReport:
         registrations=sum(1 for r in rows if r.source != "fair"),
         walk_ins=sum(1 for r in rows if r.source == "fair"),
         by_role=dict(Counter(roles[r.posting.role] for r in rows).most_common()),
-        by_township=dict(Counter(r.township.name for r in rows).most_common()),
+        by_township=dict(Counter(localized(r.township) for r in rows).most_common()),
         by_household=dict(Counter(poor if r.registered_poor else other for r in rows)),
     )
 

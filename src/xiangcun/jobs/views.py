@@ -56,11 +56,11 @@ def _villages() -> list[tuple[Any, Any]]:
 
 
 def _stations() -> list[tuple[Any, Any]]:
-    return [("", "—"), *((s.id, f"{s.township} · {s.name}") for s in stations_list())]
+    return [("", "—"), *((s.id, f"{s.township} · {localized(s)}") for s in stations_list())]
 
 
 def _townships() -> list[tuple[Any, Any]]:
-    return [("", "—"), *((t.id, t.name) for t in townships_list())]
+    return [("", "—"), *((t.id, localized(t)) for t in townships_list())]
 
 
 def _require(allowed: bool) -> None:

@@ -19,7 +19,7 @@ Choices = list[tuple[Any, Any]]
 class PickupCodeForm(forms.Form):
     station = forms.TypedChoiceField(label=_("Station"), coerce=int)
     code = forms.CharField(
-        label=_("Pickup code (取件码)"),
+        label=_("Pickup code"),
         max_length=12,
         widget=forms.TextInput(
             attrs={

@@ -7,7 +7,7 @@ run none once the process has read the table (see `division_index`).
 
 from django.db.models import Count, QuerySet
 
-from xiangcun.core.language import localized
+from xiangcun.core.language import localized, reader_reads_english
 from xiangcun.regions.division_index import division_index
 from xiangcun.regions.errors import (
     CountyNotConfiguredError,
@@ -161,7 +161,8 @@ def village_township_id(*, village_id: int) -> int | None:
 
 def _station_summary(row: Station) -> StationSummary:
     village = row.village
-    parts = [row.township.county.name, row.township.name, village.name if village else ""]
+    # Composed from the places' names in the reader's language; the detail is as typed.
+    parts = [localized(row.township.county), localized(row.township), localized(village)]
     return StationSummary(
         id=row.id,
         code=row.code,
@@ -172,7 +173,9 @@ def _station_summary(row: Station) -> StationSummary:
         township_code=row.township.code,
         village=localized(village) if village else "",
         village_code=village.code if village else "",
-        address="".join(part for part in [*parts, row.address_detail] if part),
+        address=(", " if reader_reads_english() else "").join(
+            part for part in [*parts, row.address_detail] if part
+        ),
         phone=row.phone,
         opening_hours=row.opening_hours,
         latitude=row.latitude,

@@ -18,7 +18,7 @@ class SellerApplyForm(forms.Form):
     name = forms.CharField(
         label=_("Shop name"),
         max_length=80,
-        help_text=_("Buyers see it, for example 王家蜂场."),
+        help_text=_("Buyers see it, for example Wang Family Apiary."),
         error_messages={"required": _("Enter a name for your shop.")},
     )
     village = forms.TypedChoiceField(
@@ -28,7 +28,7 @@ class SellerApplyForm(forms.Form):
         label=_("Where you are, if not in a village here"),
         max_length=120,
         required=False,
-        help_text=_("For makers outside the county, for example 贵阳市."),
+        help_text=_("For makers outside the county, for example Guiyang."),
     )
     story = forms.CharField(
         label=_("Your story (optional)"),

@@ -329,6 +329,7 @@ class _DemoSeller:
     village_code: str | None
     origin_text: str
     story: str
+    story_en: str
 
 
 # The seller role's demo login (13800000003) owns the blueberry farm when it exists.
@@ -343,6 +344,10 @@ _DEMO_SELLERS = (
         "522636100902",
         "",
         "高要村的稻田用山泉水灌溉，土壤富含硒和锌。合作社收购全村农户的稻谷，统一加工。",
+        (
+            "Gaoyao's paddies are watered from mountain springs and the soil is rich in selenium "
+            "and zinc. The co-op buys the whole village's rice and mills it together."
+        ),
     ),
     _DemoSeller(
         "blueberry",
@@ -354,6 +359,10 @@ _DEMO_SELLERS = (
         "522636101901",
         "",
         "二十亩蓝莓园，六月到八月采摘，当天发往县城仓库。",
+        (
+            "Twenty mu of blueberries, picked from June to August and sent to the county "
+            "warehouse the same day."
+        ),
     ),
     _DemoSeller(
         "honey",
@@ -365,6 +374,10 @@ _DEMO_SELLERS = (
         "522636200901",
         "",
         "雅灰乡山高林密，中华蜂采百花蜜，一年只取一次。",
+        (
+            "Yahui's mountains are high and thickly wooded; Chinese honeybees gather wildflower "
+            "honey, taken only once a year."
+        ),
     ),
     _DemoSeller(
         "tea",
@@ -376,6 +389,7 @@ _DEMO_SELLERS = (
         "522636103903",
         "",
         "海拔一千米的茶园，清明前采摘的明前茶。",
+        "A tea garden a thousand metres up, picked before the Qingming festival.",
     ),
     _DemoSeller(
         "pork",
@@ -387,6 +401,7 @@ _DEMO_SELLERS = (
         "522636200902",
         "",
         "本地黑毛猪散养一年以上，吃玉米和红薯长大。",
+        "Local black pigs, free-range for over a year and raised on maize and sweet potatoes.",
     ),
     _DemoSeller(
         "batik",
@@ -398,6 +413,7 @@ _DEMO_SELLERS = (
         "522636102901",
         "",
         "苗族妇女用蜂蜡和蓝靛手工绘染，每一件图案都不一样。",
+        "Miao women draw with beeswax and dye with indigo by hand; no two patterns are the same.",
     ),
     _DemoSeller(
         "paper",
@@ -409,6 +425,7 @@ _DEMO_SELLERS = (
         "522636201901",
         "",
         "用构树皮和古法工艺造纸，已有一千多年历史。",
+        "Paper made from paper-mulberry bark by a craft more than a thousand years old.",
     ),
     _DemoSeller(
         "silver",
@@ -420,6 +437,7 @@ _DEMO_SELLERS = (
         "522636100901",
         "",
         "苗族银匠手工锻打银饰，绣娘手工刺绣。",
+        "Miao silversmiths hammer the silver by hand and embroiderers stitch by hand.",
     ),
     _DemoSeller(
         "fertiliser",
@@ -431,6 +449,7 @@ _DEMO_SELLERS = (
         None,
         "贵州省贵阳市",
         "复合肥、有机肥和种子，送到村服务站。",
+        "Compound and organic fertiliser and seed, delivered to the village stations.",
     ),
     _DemoSeller(
         "tools",
@@ -442,6 +461,7 @@ _DEMO_SELLERS = (
         None,
         "湖南省株洲市",
         "锄头、镰刀、喷雾器和小型农机。",
+        "Hoes, sickles, sprayers and small farm machines.",
     ),
     _DemoSeller(
         "appliances",
@@ -453,6 +473,10 @@ _DEMO_SELLERS = (
         None,
         "广东省佛山市",
         "电饭煲、电磁炉、电风扇，县城统一售后。",
+        (
+            "Rice cookers, induction hobs and electric fans, with after-sales service in the "
+            "county town."
+        ),
     ),
     _DemoSeller(
         "daily",
@@ -464,6 +488,7 @@ _DEMO_SELLERS = (
         None,
         "浙江省义乌市",
         "洗衣粉、毛巾、水桶等日用品。",
+        "Washing powder, towels, buckets and other everyday goods.",
     ),
     _DemoSeller(
         "county_shop",
@@ -475,6 +500,10 @@ _DEMO_SELLERS = (
         None,
         "贵州省黔东南州丹寨县",
         "县城里的实体店，展示和销售全县的扶贫产品。",
+        (
+            "A shop in the county town that shows and sells the whole county's "
+            "poverty-alleviation products."
+        ),
     ),
 )
 
@@ -512,6 +541,7 @@ def sellers_demo_load() -> dict[str, Seller]:
                 name=demo.name,
                 name_en=demo.name_en,
                 story=demo.story,
+                story_en=demo.story_en,
                 origin_text=demo.origin_text,
                 status=Seller.Status.APPROVED,
                 reviewed_at=timezone.now(),

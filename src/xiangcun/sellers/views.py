@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.language import localized
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.sellers.errors import SellerNotFoundError
 from xiangcun.sellers.forms import SellerApplyForm, SellerReviewForm
@@ -32,7 +33,7 @@ def _village_choices() -> list[tuple[Any, Any]]:
     for township in townships_list():
         rows = villages_for_township(township_code=township.code)
         if rows:
-            groups.append((township.name, [(row.id, row.name) for row in rows]))
+            groups.append((localized(township), [(row.id, localized(row)) for row in rows]))
     return groups
 
 

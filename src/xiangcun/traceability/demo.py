@@ -106,7 +106,7 @@ def demo_load(
         inspect(
             actor=farm.owner,
             lot_id=lot.pk,
-            kind="农药残留快速检测",
+            kind="pesticide_residue_rapid",
             method="酶抑制率法 (GB/T 5009.199)",
             result="pass",
             measured=demo.measured,

@@ -90,6 +90,18 @@ class Inspection(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.lot_id} {self.kind} {self.result}"
 
+    def kind_text(self) -> str:
+        """The test's name in the reader's language when it is one of the platform's tests
+        (stored as a code of INSPECTION_KINDS); any other test as it was written."""
+        return str(INSPECTION_KINDS.get(self.kind, self.kind))
+
+
+# The tests the platform itself records, stored as these codes in Inspection.kind.
+INSPECTION_KINDS = {
+    "pesticide_residue_rapid": _("Rapid pesticide-residue test"),
+    "grading": _("Grading at intake"),
+}
+
 
 class LotCertificate(TimeStampedModel):
     """A certificate that travels with the lot, e.g. 承诺达标合格证 (the compliance certificate)."""

@@ -4,6 +4,7 @@ may act on a lot."""
 import json
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
 from xiangcun.catalog.selectors import variant_get
+from xiangcun.core.language import localized
 from xiangcun.core.types import Page
 from xiangcun.regions.errors import StationNotFoundError
 from xiangcun.regions.selectors import county_get_default, station_get
@@ -477,8 +479,8 @@ def _bare(uri: str, kind: str) -> str:
 
 
 def lot_journey(*, lot: Lot) -> list[JourneyStep]:
-    """The lot's events as plain steps, oldest first: time (Asia/Shanghai), place (our
-    station, village or county name; "" when unknown), what happened (translated)."""
+    """The lot's events, oldest first: time (Asia/Shanghai), place (our station, village or
+    county, in the reader's language; "" when unknown), what happened (translated)."""
     events = list(Event.objects.filter(lot=lot).order_by("event_time", "id"))
     places: dict[str, str] = {}
 
@@ -491,14 +493,12 @@ def lot_journey(*, lot: Lot) -> list[JourneyStep]:
             reference, extension = parts
             village = getattr(lot, "village", None)
             if reference:
-                try:
-                    name = station_get(station_id=reference).name
-                except StationNotFoundError:
-                    name = ""
+                with suppress(StationNotFoundError):  # an unknown station: no place
+                    name = localized(station_get(station_id=reference))
             elif village is not None and extension == village.code:
-                name = village.name
+                name = localized(village)
             else:
-                name = county_get_default().name
+                name = localized(county_get_default())
         places[location] = name
         return name
 

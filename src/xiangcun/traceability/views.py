@@ -16,6 +16,7 @@ from xiangcun.catalog.errors import ProductNotFoundError
 from xiangcun.catalog.selectors import product_get, product_is_listed, products_for_seller
 from xiangcun.core.errors import PermissionDeniedError, XiangcunError
 from xiangcun.core.forms import form_add_service_error
+from xiangcun.core.language import localized
 from xiangcun.core.pages import page_number, refusal_on_form
 from xiangcun.sellers.selectors import sellers_managed_by
 from xiangcun.traceability.errors import LotNotFoundError
@@ -129,8 +130,8 @@ def harvest(request: HttpRequest) -> HttpResponse:
         shops = [s for s in managed if not query or query in s.name or query in s.name_en][:50]
         return render(request, "traceability/pick_farm.html", {"shops": shops, "query": query})
     products = products_for_seller(seller_id=seller.pk)
-    choices = [(p.pk, p.name) for p in products if p.is_fresh] + [
-        (p.pk, p.name) for p in products if not p.is_fresh
+    choices = [(p.pk, localized(p)) for p in products if p.is_fresh] + [
+        (p.pk, localized(p)) for p in products if not p.is_fresh
     ]
     units = [(code, label) for code, label in LOT_UNITS.items()]
     form = HarvestForm(request.POST or None, products=choices, units=units)

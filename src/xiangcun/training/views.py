@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.errors import NotFoundError, PermissionDeniedError, XiangcunError
+from xiangcun.core.language import localized
 from xiangcun.core.pages import (
     form_refusal,
     queued_entry_json,
@@ -251,7 +252,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     form = SessionForm(
         request.POST or None,
         courses=[(c.pk, c.title) for c in selectors.courses_list(for_user=request.user)],
-        stations=[(s.id, s.name) for s in stations_list(kind="service_centre")],
+        stations=[(s.id, localized(s)) for s in stations_list(kind="service_centre")],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser, Role
+from xiangcun.core.language import localized
 from xiangcun.finance.errors import RepaymentPermissionDeniedError
 from xiangcun.finance.models import Instalment, Loan, LoanAction, LoanReminder
 
@@ -146,7 +147,7 @@ def arrears_list(
             ArrearsRow(
                 loan_id=loan.pk,
                 number=loan.number,
-                seller=loan.seller.name,
+                seller=localized(loan.seller),
                 phone=loan.seller.phone or loan.seller.owner.phone,
                 days=days,
                 bucket=label,

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import localized
 from xiangcun.finance.errors import (
     FinancePermissionDeniedError,
     PayoutNotFoundError,
@@ -52,7 +53,7 @@ def account_number_masked(number: str) -> str:
 
 def money_sellers(*, user: AnyUser) -> list[SellerChoice]:
     """The shops whose money `user` may see (their own; an agent's farmers'), in id order."""
-    return [SellerChoice(id=row.pk, name=row.name) for row in sellers_managed_by(user=user)]
+    return [SellerChoice(id=row.pk, name=localized(row)) for row in sellers_managed_by(user=user)]
 
 
 def money_seller_check(*, user: AnyUser, seller_id: int) -> SellerChoice:
@@ -64,7 +65,7 @@ def money_seller_check(*, user: AnyUser, seller_id: int) -> SellerChoice:
         seller = seller_get(seller_id=seller_id)
     except Exception as exc:
         raise SellerMoneyNotFoundError from exc
-    return SellerChoice(id=seller.pk, name=seller.name)
+    return SellerChoice(id=seller.pk, name=localized(seller))
 
 
 def next_payout_day(*, today: datetime.date | None = None) -> datetime.date:
@@ -88,7 +89,7 @@ def money_summary(*, user: AnyUser, seller_id: int) -> MoneySummary:
     payable = method == PayoutMethod.SIMULATED or account is not None
     return MoneySummary(
         seller_id=seller.id,
-        seller_name=seller.name,
+        seller_name=localized(seller),
         available=money.available,
         pending=money.pending,
         balance=money.total,

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.types import AnyUser
+from xiangcun.core.language import localized
 from xiangcun.finance.errors import InvalidStatementMonthError
 from xiangcun.finance.selectors.payouts import money_seller_check
 from xiangcun.ledger.selectors import seller_balance_at, seller_statement
@@ -170,7 +171,7 @@ def month_statement(*, user: AnyUser, seller_id: int, month: datetime.date) -> M
     closing = opening + sum((row.amount for row in rows), Decimal("0.00"))
     return MonthStatement(
         seller_id=seller.id,
-        seller_name=seller.name,
+        seller_name=localized(seller),
         month=month,
         opening=opening,
         closing=closing,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from xiangcun.core.errors import NotFoundError
 from xiangcun.core.forms import choices_set
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.finance import selectors, services
 from xiangcun.finance.models import Loan, LoanProduct
@@ -81,7 +82,7 @@ def loan_apply(request: HttpRequest) -> HttpResponse:
     shops = [shop for shop in sellers_managed_by(user=request.user) if shop.pk in approved]
     products = list(selectors.loan_products_offered())
     form = ApplyForm(request.POST or None, initial={"idempotency_key": _new_key()})
-    choices_set(form, "seller", [(shop.pk, shop.name) for shop in shops])
+    choices_set(form, "seller", [(shop.pk, localized(shop)) for shop in shops])
     choices_set(form, "product", [(p.pk, product_label(p)) for p in products])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from xiangcun.core.errors import NotFoundError, PermissionDeniedError
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_on_form
 from xiangcun.finance import selectors, services
 from xiangcun.finance.selectors.arrears import instalment_owing
@@ -132,7 +133,7 @@ def _station_choices(request: HttpRequest) -> list[tuple[int, str]]:
     rows = stations_list()
     if mine is not None:
         rows = [s for s in rows if s.id in mine]
-    return [(s.id, f"{s.township} · {s.name}") for s in rows]
+    return [(s.id, f"{s.township} · {localized(s)}") for s in rows]
 
 
 @login_required

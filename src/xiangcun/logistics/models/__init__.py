@@ -160,9 +160,9 @@ class Intake(TimeStampedModel):
     """Goods received and graded at the county warehouse."""
 
     class Grade(models.TextChoices):
-        PREMIUM = "premium", _("Premium (特级)")
-        FIRST = "first", _("First grade (一级)")
-        SECOND = "second", _("Second grade (二级)")
+        PREMIUM = "premium", _("Premium grade")
+        FIRST = "first", _("First grade")
+        SECOND = "second", _("Second grade")
 
     class RejectReason(models.TextChoices):
         NONE = "", _("Nothing rejected")
@@ -425,6 +425,20 @@ class RoutePlan(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"plan {self.day} #{self.pk}"
+
+    def reason_text(self) -> str:
+        """Why the plan was made, in the reader's language when the platform gave the reason
+        (stored as a code of PLATFORM_REASONS); a caller's own words as they were given."""
+        return str(PLATFORM_REASONS.get(self.reason, self.reason))
+
+
+# Reasons the platform gives for a plan, stored as these codes in RoutePlan.reason.
+PLATFORM_REASONS = {
+    "demo_day": _("Demo day"),
+    "dispatch_page": _("Planned from the dispatch page"),
+    "van_broke_down": _("Van broke down"),
+    "replanned": _("Re-planned"),
+}
 
 
 class Route(models.Model):

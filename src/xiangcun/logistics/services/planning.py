@@ -309,7 +309,7 @@ def route_replan(
             Route.objects.filter(vehicle_id=broken_vehicle_id, plan__day=day).exclude(
                 status=Route.Status.FINISHED
             ).update(status=Route.Status.FINISHED)
-    text = reason or (gettext("Van broke down") if broken_vehicle_id else gettext("Re-planned"))
+    text = reason or ("van_broke_down" if broken_vehicle_id else "replanned")
     return route_plan_day(
         actor=actor, day=day, reason=text, seconds=seconds, not_before_min=not_before_min
     )
@@ -334,7 +334,7 @@ def logistics_demo_load(*, day: date | None = None, password: str = "") -> Logis
         plan = route_plan_day(
             actor=None,
             day=day,
-            reason=gettext("Demo day"),
+            reason="demo_day",
             not_before_min=0,
         )
     return replace(

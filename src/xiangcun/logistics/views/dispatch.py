@@ -65,9 +65,7 @@ def dispatch_plan(request: HttpRequest) -> HttpResponse:
         if request.POST.get("mode") == "replan":
             plan = services.route_replan(actor=request.user, day=today, broken_vehicle_id=broken)
         else:
-            plan = services.route_plan_day(
-                actor=request.user, day=today, reason=_("Planned from the dispatch page")
-            )
+            plan = services.route_plan_day(actor=request.user, day=today, reason="dispatch_page")
         if plan.violations:
             messages.warning(request, _("The plan breaks some limits: see below."))
         else:

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import DeliveryProofForm, StopFailForm
@@ -44,7 +45,7 @@ def _stop_rows(route: Route) -> list[StopRow]:
             collect.append(
                 _("%(product)s, about %(kg)d kg in %(crates)d crates")
                 % {
-                    "product": stop.pickup.variant.product.name,
+                    "product": localized(stop.pickup.variant.product),
                     "kg": stop.pickup_kg,
                     "crates": stop.pickup_crates,
                 }

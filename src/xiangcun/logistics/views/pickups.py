@@ -99,13 +99,13 @@ def _village_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 def _pickup_form(request: HttpRequest, seller: Any) -> PickupRequestForm:
     variants = [
-        (variant.pk, f"{product.name} · {variant.name}".strip(" ·"))
+        (variant.pk, f"{localized(product)} · {localized(variant)}".strip(" ·"))
         for product in products_for_seller(seller_id=seller.pk)
         for variant in product.variants.all()
         if variant.is_active
     ]
     lots = [
-        (lot.pk, f"{lot.code} · {lot.product.name} · {lot.harvested_on:%Y-%m-%d}")
+        (lot.pk, f"{lot.code} · {localized(lot.product)} · {lot.harvested_on:%Y-%m-%d}")
         for lot in lots_for_seller(seller_id=seller.pk)
         if lot.status == "active"
     ][:30]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_on_form
 from xiangcun.logistics import selectors, services
 from xiangcun.logistics.forms import IntakeForm, ReturnReceiveForm
@@ -25,7 +26,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     choices = [
         (
             pickup.pk,
-            f"{pickup.seller.name} · {pickup.variant.product.name} · {pickup.day:%m-%d}",
+            " · ".join(
+                (localized(pickup.seller), localized(pickup.variant.product), f"{pickup.day:%m-%d}")
+            ),
         )
         for pickup in pickups
     ]

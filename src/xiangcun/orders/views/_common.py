@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from xiangcun.accounts.auth import request_roles
 from xiangcun.accounts.types import Role
-from xiangcun.core.language import localized
+from xiangcun.core.language import localized, reader_reads_english
 from xiangcun.orders import selectors
 from xiangcun.orders.errors import OrderNotFoundError
 from xiangcun.orders.models import OrderLine
@@ -38,7 +38,11 @@ def client_ip(request: HttpRequest) -> str:
 
 def station_label(station: StationSummary) -> str:
     name = localized(station)
-    return f"{name}（{station.address}）" if station.address else name
+    if not station.address:
+        return name
+    return (
+        f"{name} ({station.address})" if reader_reads_english() else f"{name}（{station.address}）"
+    )
 
 
 def is_cash_staff(request: HttpRequest) -> bool:

@@ -156,7 +156,7 @@ def _checkout_form(
     form = CheckoutForm(
         data,
         stations=[(s.id, station_label(s)) for s in village_stations],
-        townships=[(t.id, t.name) for t in townships],
+        townships=[(t.id, localized(t)) for t in townships],
         villages=villages,
         village_townships=village_townships,
         payment_methods=payment_methods,

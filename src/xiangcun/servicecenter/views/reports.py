@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from xiangcun.core.language import localized
 from xiangcun.regions.selectors import stations_list
 from xiangcun.servicecenter import selectors
 from xiangcun.servicecenter.forms import ReportForm
@@ -32,7 +33,7 @@ def report(request: HttpRequest) -> HttpResponse:
     mine = stations_of(request.user)
     stations = [s for s in stations_list() if mine is None or s.id in mine]
     form = ReportForm(request.GET or None)
-    form.fields["station"].choices = [(s.id, f"{s.township} · {s.name}") for s in stations]  # type: ignore[attr-defined]
+    form.fields["station"].choices = [(s.id, f"{s.township} · {localized(s)}") for s in stations]  # type: ignore[attr-defined]
     today = timezone.localdate()
     station_id: int | None = None
     day: datetime.date = today

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xiangcun.core.forms import choices_set
+from xiangcun.core.language import localized
 from xiangcun.core.pages import refusal_as_message, refusal_on_form
 from xiangcun.regions.selectors import townships_list, villages_for_township
 from xiangcun.regions.types import StationSummary
@@ -65,9 +66,9 @@ def _narrow(form: ResidentForm, station: StationSummary, asked: str) -> str:
     township first). Returns the township shown."""
     townships = townships_list()
     code = _township_code(asked, townships, station)
-    choices_set(form, "township", [(t.code, t.name) for t in townships])
+    choices_set(form, "township", [(t.code, localized(t)) for t in townships])
     villages = villages_for_township(township_code=code) if code else []
-    choices_set(form, "village", [("", _("Choose")), *((v.id, v.name) for v in villages)])
+    choices_set(form, "village", [("", _("Choose")), *((v.id, localized(v)) for v in villages)])
     form.fields["township"].initial = code
     return code
 
