@@ -433,9 +433,13 @@ def event_receive(
     quantity: Decimal | None = None,
     actor: AnyUser | None = None,
     at: datetime.datetime | None = None,
+    damaged: bool = False,
 ) -> Event:
-    """Goods received at a station or the county warehouse (its SGLN)."""
-    event = epcis_platform.receive(lot, station_id=station_id, quantity=quantity, at=at)
+    """Goods received at a station or the county warehouse (its SGLN); `damaged`: returned
+    units unfit to sell again, recorded on their lot (disposition damaged)."""
+    event = epcis_platform.receive(
+        lot, station_id=station_id, quantity=quantity, at=at, damaged=damaged
+    )
     return _platform_event(lot, event, actor=actor)
 
 
