@@ -131,19 +131,25 @@ certification_is_valid = certified.certification_is_valid
 certified_product_ids = certified.certified_product_ids
 certified_product_ids_query = certified.certified_product_ids_query
 certified_products_sql = certified.certified_products_sql
+lot_certificates_register = certified.lot_certificates_register
+valid_certification_ids = certified.valid_certification_ids
 
 
 def product_certifications(
     product: Product, *, on: datetime.date | None = None
 ) -> list[Certification]:
     """Certificates that cover this product on a day (today by default): checked by staff,
-    valid that day and naming the product (see `catalog.certified`)."""
+    valid that day and naming the product, or carried by a lot of it on sale (see
+    `catalog.certified`)."""
     day = on or timezone.localdate()
-    return [
+    named = [
         cert
         for cert in product.covering_certifications.all()
         if certification_is_valid(cert, on=day)
     ]
+    seen = {cert.pk for cert in named}
+    carried = certified.lot_carried_certifications(product_id=product.pk, on=day)
+    return named + [cert for cert in carried if cert.pk not in seen]
 
 
 def product_is_certified(product: Product, *, on: datetime.date | None = None) -> bool:

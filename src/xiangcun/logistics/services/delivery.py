@@ -294,11 +294,12 @@ def parcel_return_receive(
             )
         if warehouse is None:
             continue
-        for parts, is_damaged in ((restocked, False), (damaged, True)):
-            for part in parts:
-                if part.lot_id is not None:
+        for returned, is_damaged in ((restocked, False), (damaged, True)):
+            for part in returned:
+                lot = _lot(part.lot_id)
+                if lot is not None:
                     event_receive(
-                        lot=_lot(part.lot_id),
+                        lot=lot,
                         station_id=warehouse.id,
                         quantity=Decimal(part.quantity),
                         actor=actor,
