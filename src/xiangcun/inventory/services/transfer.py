@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.inventory.errors import InsufficientStockError, SameLocationError
-from xiangcun.inventory.models import Location, Stock, StockLot, StockMovement
+from xiangcun.inventory.models import Location, Reservation, Stock, StockLot, StockMovement
 from xiangcun.inventory.selectors import variant_seller
 from xiangcun.inventory.services.lots import movement_lots
 from xiangcun.inventory.services.stock import (
@@ -45,8 +46,10 @@ def _transfer_move(
     reference: str,
     lot_first: int | None = None,
     note: str = "",
+    held: int = 0,
 ) -> None:
-    """Move `quantity` units between two locked rows; the units carry their lots."""
+    """Move `quantity` units between two locked rows; the units carry their lots. `held` of
+    them are held for orders: their holds move too (`_holds_move`)."""
     out = _move(
         source,
         change=-quantity,
@@ -55,6 +58,7 @@ def _transfer_move(
         reference=reference,
         note=note,
         lot_first=lot_first,
+        release_reserved=held,
     )
     _move(
         target,
@@ -65,6 +69,32 @@ def _transfer_move(
         note=note,
         lots_in=movement_lots(out),
     )
+    if held:
+        _holds_move(source, target, held)
+
+
+def _holds_move(source: Stock, target: Stock, units: int) -> None:
+    """`units` held for orders on `source` are now held on `target` (both rows locked, the
+    source's count of held units already lowered): the holds follow, oldest first, a hold
+    split when only part of it moves. Same reference and expiry, so paying or cancelling the
+    order finds them."""
+    Stock.objects.filter(pk=target.pk).update(reserved=F("reserved") + units)
+    target.reserved += units
+    holds = Reservation.objects.select_for_update().filter(
+        stock=source, status=Reservation.Status.ACTIVE
+    )
+    for hold in holds.order_by("pk"):
+        if units <= 0:
+            break
+        take = min(hold.quantity, units)
+        units -= take
+        if take == hold.quantity:
+            Reservation.objects.filter(pk=hold.pk).update(stock=target)
+            continue
+        Reservation.objects.filter(pk=hold.pk).update(quantity=F("quantity") - take)
+        Reservation.objects.create(
+            stock=target, quantity=take, expires_at=hold.expires_at, reference=hold.reference
+        )
 
 
 @transaction.atomic
@@ -122,8 +152,8 @@ def stock_intake(
     `lot_id` first, when named), so they are not counted twice; only the rest is added as
     received, on `lot_id` when given.
 
-    Moved are at most the farm's units not held for orders; units of the variant held for
-    an order at the farm stay there. The farm is the seller's own location (kind farm)."""
+    Units held for orders at the farm move too, last, their holds with them (paying the order
+    then takes them from the warehouse). The farm is the seller's own location (kind farm)."""
     quantity = _quantity(quantity)
     arriving = _lot_parts(lot_id=lot_id, harvested_on=harvested_on, quantity=quantity)
     note = _text(note, field="note", max_length=NOTE_MAX_LENGTH)
@@ -149,7 +179,7 @@ def stock_intake(
     moved = 0
     if source_id is not None:
         source = locked[source_id]
-        movable = source.on_hand - source.reserved
+        movable = source.on_hand
         if lot_id is not None:
             # The farm's units of the named lot, then its units of no recorded lot: units
             # of another lot at the farm are another harvest, still there.
@@ -160,6 +190,8 @@ def stock_intake(
             )
             movable = min(movable, source.on_hand - other_lots)
         moved = max(0, min(quantity, movable))
+        # Units held for orders at the farm are in the truck too: taken last, with their holds.
+        held = max(0, moved - (source.on_hand - source.reserved))
         if moved and farm_stock is not None:
             farm = farm_stock.location
             _write_check(actor=actor, variant_id=variant_id, location=farm)
@@ -171,6 +203,7 @@ def stock_intake(
                 reference=reference or f"transfer:{farm.code}->{target.code}"[:60],
                 lot_first=lot_id,
                 note=note,
+                held=held,
             )
     received = quantity - moved
     if received:
