@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Certification, Variant
-from xiangcun.catalog.selectors import certified_product_ids, product_certifications
+from xiangcun.catalog.selectors import (
+    certified_product_ids,
+    product_certifications,
+    product_get,
+)
 from xiangcun.inventory.models import Stock
 from xiangcun.inventory.services import stock_adjust
 from xiangcun.traceability import services
@@ -62,6 +66,9 @@ def test_a_checked_lot_certificate_counts_only_while_the_lot_is_on_sale(
 
     assert _certified(blueberry_variant)
     assert product_certifications(blueberry_variant.product) == [certification]
+    # The product page's product (its lot flag read with it) says the same.
+    page_product = product_get(product_id=blueberry_variant.product_id)
+    assert product_certifications(page_product) == [certification]
 
     farm_stock = Stock.objects.get(variant=blueberry_variant)
     stock_adjust(
@@ -69,6 +76,8 @@ def test_a_checked_lot_certificate_counts_only_while_the_lot_is_on_sale(
     )
     assert not _certified(blueberry_variant)
     assert product_certifications(blueberry_variant.product) == []
+    page_product = product_get(product_id=blueberry_variant.product_id)
+    assert product_certifications(page_product) == []
 
 
 def test_an_unchecked_certificate_on_a_lot_counts_for_nothing(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from xiangcun.catalog.models import Certification, Product
 
@@ -96,6 +96,26 @@ def lot_carried_certifications(*, product_id: int, on: datetime.date) -> list[Ce
     if not carried:
         return []
     return list(Certification.objects.filter(reduce(operator.or_, carried)).order_by("id"))
+
+
+# Products from `with_lot_certified` carry this: whether a lot of theirs on sale carries a
+# certificate that counts today (so a page of cards needs no query per product).
+LOT_CERTIFIED = "lot_certified_today"
+
+
+def with_lot_certified(rows: QuerySet[Any, Any], *, on: datetime.date) -> QuerySet[Any, Any]:
+    """Products annotated with LOT_CERTIFIED, in the same query."""
+    carried = [
+        Exists(lot_rows.filter(product_id=OuterRef("pk")))
+        for lot_rows in _lot_rows(on=on, kind=None)
+    ]
+    if not carried:
+        flag: Any = Value(False)
+    else:
+        condition = carried[0] if len(carried) == 1 else reduce(operator.or_, carried)
+        flag = Case(When(condition, then=Value(True)), default=Value(False))
+    annotated: QuerySet[Any, Any] = rows.annotate(**{LOT_CERTIFIED: flag})
+    return annotated
 
 
 def valid_certification_ids(*, ids: Iterable[int], on: datetime.date) -> set[int]:

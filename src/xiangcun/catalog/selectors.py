@@ -91,6 +91,7 @@ def variant_availability(*, variant_ids: Iterable[int]) -> dict[int, int]:
 
 def _with_card(rows: QuerySet[Product], *, all_photos: bool = False) -> QuerySet[Product]:
     photos = ProductPhoto.objects.order_by("position", "id")
+    rows = certified.with_lot_certified(rows, on=timezone.localdate())
     return rows.select_related(
         "seller", "brand", "category__parent", "origin_village__township"
     ).prefetch_related(
@@ -148,6 +149,8 @@ def product_certifications(
         if certification_is_valid(cert, on=day)
     ]
     seen = {cert.pk for cert in named}
+    if on is None and getattr(product, certified.LOT_CERTIFIED, None) is False:
+        return named  # a card's product: no lot of it on sale carries one (known, no query)
     carried = certified.lot_carried_certifications(product_id=product.pk, on=day)
     return named + [cert for cert in carried if cert.pk not in seen]
 
