@@ -12,7 +12,7 @@ from tests.logistics.factories import lot_of
 from xiangcun.accounts.models import User
 from xiangcun.catalog.models import Variant
 from xiangcun.core.errors import InvalidInputError
-from xiangcun.inventory.models import Location, Stock, StockMovement
+from xiangcun.inventory.models import Location, Stock, StockLot, StockMovement
 from xiangcun.ledger.selectors import account_balance, ledger_total
 from xiangcun.logistics import services
 from xiangcun.logistics.errors import InvalidParcelStateError, LogisticsPermissionDeniedError
@@ -20,6 +20,7 @@ from xiangcun.logistics.models import Parcel, ParcelEvent
 from xiangcun.orders.models import Order, OrderLine, ReturnRequest
 from xiangcun.payments.models import PaymentIntent
 from xiangcun.traceability.models import Event
+from xiangcun.traceability.services import lot_pack
 
 
 def warehouse_stock(variant_id: int) -> int:
@@ -224,3 +225,37 @@ def test_a_returned_lot_is_received_back_at_the_warehouse(
     services.parcel_return_receive(actor=warehouse_manager, parcel_id=parcel.pk)
 
     assert Event.objects.filter(lot=lot, biz_step__endswith="receiving").count() == receiving + 1
+
+
+def test_returned_units_go_back_on_their_lot_and_rejected_ones_are_recorded_on_it(
+    at_station: Callable[..., Parcel],
+    variant: Variant,
+    station_agent: User,
+    warehouse_manager: User,
+    stock_location: Location,
+) -> None:
+    Variant.objects.filter(pk=variant.pk).update(unit="bag", net_weight_g=5000)
+    lot = lot_of(variant, warehouse_manager)
+    lot_pack(
+        actor=warehouse_manager, lot_id=lot.pk, packs={variant.pk: 5}, location_id=stock_location.pk
+    )
+    parcel = at_station(quantity=3)
+    line = OrderLine.objects.get(order_id=parcel.order_id)
+    row = StockLot.objects.get(lot_id=lot.pk, stock__location=stock_location)
+    assert row.on_hand == 2  # the order took three of the lot's five bags
+    left_uncollected(parcel)
+    services.parcel_return_start(actor=station_agent, parcel_id=parcel.pk)
+
+    services.parcel_return_receive(
+        actor=warehouse_manager, parcel_id=parcel.pk, rejected={line.pk: (1, "damaged")}
+    )
+
+    row.refresh_from_db()
+    assert row.on_hand == 4
+    back = StockMovement.objects.get(reference=f"parcel:{parcel.number}")
+    assert list(back.lots.values_list("lot_id", "quantity")) == [(lot.pk, 2)]
+    received = {
+        (event.disposition.rsplit("-", 1)[-1], event.data["quantityList"][0]["quantity"])
+        for event in Event.objects.filter(lot=lot, biz_step__endswith="receiving")
+    }
+    assert received == {("in_progress", 2), ("damaged", 1)}

@@ -10,8 +10,10 @@ from tests.servicecenter.factories import agent_at, consented_resident, goods_in
 from xiangcun.inventory.errors import InsufficientStockError
 from xiangcun.ledger.selectors import account_balance, entries_for_reference
 from xiangcun.ledger.types import station_cash_account
+from xiangcun.orders.errors import QuantityOverLimitError
 from xiangcun.orders.models import Order
 from xiangcun.orders.selectors import orders_for_buyer
+from xiangcun.orders.services import MAX_QUANTITY
 from xiangcun.orders.types import OrderStatus
 from xiangcun.servicecenter import selectors, services
 from xiangcun.servicecenter.errors import (
@@ -215,3 +217,18 @@ def test_the_station_list_and_the_receipt(agent, resident, rice) -> None:
     assert receipt.paid is True
     assert [(line.quantity, line.line_total) for line in receipt.lines] == [(2, Decimal("25.00"))]
     assert receipt.pickup_code == ""
+
+
+def test_one_order_takes_at_most_the_shops_per_order_limit(agent, resident) -> None:
+    plenty = goods_in_stock(on_hand=MAX_QUANTITY + 50)
+    with pytest.raises(QuantityOverLimitError) as refused:
+        services.assisted_order_place(
+            actor=agent,
+            resident_id=resident.pk,
+            lines=[(plenty.pk, MAX_QUANTITY + 1)],
+            payment_method="cash",
+            idempotency_key="too-many",
+        )
+    assert refused.value.code == "invalid_quantity"
+    assert refused.value.details["maximum"] == MAX_QUANTITY
+    assert not Order.objects.exists()

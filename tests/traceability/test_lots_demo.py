@@ -5,13 +5,13 @@ import pytest
 from xiangcun.accounts.services import demo_users_ensure
 from xiangcun.catalog.selectors import variants_by_sku
 from xiangcun.catalog.services import catalog_demo_load
-from xiangcun.inventory.models import StockLot
+from xiangcun.inventory.models import Stock, StockLot
 from xiangcun.inventory.services import inventory_demo_load
 from xiangcun.regions.services import danzhai_demo_load
 from xiangcun.sellers.models import Seller
 from xiangcun.sellers.services import sellers_demo_load
 from xiangcun.traceability.models import Event, Lot
-from xiangcun.traceability.selectors import lot_journey
+from xiangcun.traceability.selectors import lot_journey, lot_packed_quantity
 from xiangcun.traceability.services import traceability_demo_load
 
 
@@ -57,7 +57,7 @@ def test_the_demo_rice_harvest_is_stock_of_three_sizes_at_the_county_warehouse(
     inventory_demo_load(variant_ids=[variant.pk for variant in rice_sizes.values()])
     rice = next(lot for lot in traceability_demo_load() if lot.product.name == "丹寨硒锌大米")
 
-    assert (rice.quantity, rice.unit, rice.variant_id) == (120, "jin", None)
+    assert (rice.quantity, rice.unit, rice.variant_id) == (3600, "jin", None)
     stocked = {
         row.stock.variant.sku: row.on_hand
         for row in StockLot.objects.filter(lot_id=rice.pk, on_hand__gt=0).select_related(
@@ -65,5 +65,14 @@ def test_the_demo_rice_harvest_is_stock_of_three_sizes_at_the_county_warehouse(
         )
         if row.stock.location.code == "DZ-WH"
     }
-    assert stocked == {"DZ-RICE-SZ-1J": 10, "DZ-RICE-SZ-5J": 14, "DZ-RICE-SZ-10KG": 2}
+    assert stocked == {"DZ-RICE-SZ-1J": 300, "DZ-RICE-SZ-5J": 300, "DZ-RICE-SZ-10KG": 90}
+    # More lot units of each size than the warehouse's demo stock without a lot.
+    unlotted = {
+        stock.variant.sku: stock.on_hand - sum(row.on_hand for row in stock.lots.all())
+        for stock in Stock.objects.filter(
+            variant__in=rice_sizes.values(), location__code="DZ-WH"
+        ).select_related("variant")
+    }
+    assert all(stocked[sku] > units for sku, units in unlotted.items())
+    assert lot_packed_quantity(lot_id=rice.pk) == rice.quantity
     assert "creating_class_instance" in [step.biz_step for step in lot_journey(lot=rice)]

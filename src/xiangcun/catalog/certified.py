@@ -1,21 +1,45 @@
 """The one rule of what is certified: a certificate checked by staff (verified), valid on the
-day, vouches for the products it names, and for no other.
+day, vouches for the products it names, and for the harvest lots it is attached to; a
+product counts as certified by a lot's certificate only while that lot is on sale (a lot
+source registered by traceability, which lives above catalog, says which lots are).
 
 Cards, the product page, the search filter and the programme's figures all ask here, so a
-brand's certificate never spreads to a product it does not name.
+brand's certificate never spreads to a product it does not name, nor a lot's certificate to
+the product once that lot is sold out.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
+from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
-from xiangcun.catalog.models import Certification
+from xiangcun.catalog.models import Certification, Product
 
 _Covered = Certification.products.through
+
+# Where lots carry certificates: each source answers rows with a `certification` foreign key
+# and a `product_id`, one per certificate attached to a lot on sale.
+LotCertificateSource = Callable[[], QuerySet[Any, Any]]
+_lot_sources: list[LotCertificateSource] = []
+
+
+def lot_certificates_register(source: LotCertificateSource) -> None:
+    """Traceability tells catalog which certificates the lots on sale carry (once, at start)."""
+    if source not in _lot_sources:
+        _lot_sources.append(source)
+
+
+def _lot_rows(*, on: datetime.date, kind: str | None) -> list[QuerySet[Any, Any]]:
+    rows = [
+        source().filter(valid_certifications_q(on=on, prefix="certification__"))
+        for source in _lot_sources
+    ]
+    return [row.filter(certification__kind=kind) for row in rows] if kind is not None else rows
 
 
 def certification_is_valid(certification: Certification, *, on: datetime.date) -> bool:
@@ -40,11 +64,14 @@ def certified_product_ids_query(
     *, on: datetime.date, kind: str | None = None
 ) -> QuerySet[Any, Any]:
     """The ids of products covered on `on` (of one kind when given), as a subquery for
-    `pk__in=`."""
+    `pk__in=` (rows of `pk`): named by a certificate, or sold from a lot that carries one."""
     rows = _Covered.objects.filter(valid_certifications_q(on=on, prefix="certification__"))
     if kind is not None:
         rows = rows.filter(certification__kind=kind)
-    return rows.values("product_id")
+    covered = Q(pk__in=rows.values("product_id"))
+    for lot_rows in _lot_rows(on=on, kind=kind):
+        covered |= Q(pk__in=lot_rows.values("product_id"))
+    return Product.objects.filter(covered).values("pk")
 
 
 def certified_product_ids(
@@ -54,11 +81,47 @@ def certified_product_ids(
     ids = sorted(set(product_ids))
     found: set[int] = set()
     for start in range(0, len(ids), 900):
-        rows = certified_product_ids_query(on=on, kind=kind).filter(
-            product_id__in=ids[start : start + 900]
-        )
-        found.update(int(row["product_id"]) for row in rows)
+        rows = certified_product_ids_query(on=on, kind=kind).filter(pk__in=ids[start : start + 900])
+        found.update(int(row["pk"]) for row in rows)
     return found
+
+
+def lot_carried_certifications(*, product_id: int, on: datetime.date) -> list[Certification]:
+    """The valid certificates the product's lots on sale carry (not those naming it); one
+    query."""
+    carried = [
+        Q(pk__in=rows.filter(product_id=product_id).values("certification_id"))
+        for rows in _lot_rows(on=on, kind=None)
+    ]
+    if not carried:
+        return []
+    return list(Certification.objects.filter(reduce(operator.or_, carried)).order_by("id"))
+
+
+# Products from `with_lot_certified` carry this: whether a lot of theirs on sale carries a
+# certificate that counts today (so a page of cards needs no query per product).
+LOT_CERTIFIED = "lot_certified_today"
+
+
+def with_lot_certified(rows: QuerySet[Any, Any], *, on: datetime.date) -> QuerySet[Any, Any]:
+    """Products annotated with LOT_CERTIFIED, in the same query."""
+    carried = [
+        Exists(lot_rows.filter(product_id=OuterRef("pk")))
+        for lot_rows in _lot_rows(on=on, kind=None)
+    ]
+    if not carried:
+        flag: Any = Value(False)
+    else:
+        condition = carried[0] if len(carried) == 1 else reduce(operator.or_, carried)
+        flag = Case(When(condition, then=Value(True)), default=Value(False))
+    annotated: QuerySet[Any, Any] = rows.annotate(**{LOT_CERTIFIED: flag})
+    return annotated
+
+
+def valid_certification_ids(*, ids: Iterable[int], on: datetime.date) -> set[int]:
+    """Which of these certificates count on `on`; one query."""
+    rows = Certification.objects.filter(valid_certifications_q(on=on), pk__in=sorted(set(ids)))
+    return set(rows.values_list("pk", flat=True))
 
 
 def certified_products_sql(column: str, *, on: datetime.date) -> tuple[str, list[Any]]:

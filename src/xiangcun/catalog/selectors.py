@@ -93,6 +93,7 @@ def _with_card(
     rows: QuerySet[Product], *, all_photos: bool = False, variants: bool = True
 ) -> QuerySet[Product]:
     photos = ProductPhoto.objects.order_by("position", "id")
+    rows = certified.with_lot_certified(rows, on=timezone.localdate())
     return rows.select_related(
         "seller", "brand", "category__parent", "origin_village__township"
     ).prefetch_related(
@@ -137,19 +138,27 @@ certification_is_valid = certified.certification_is_valid
 certified_product_ids = certified.certified_product_ids
 certified_product_ids_query = certified.certified_product_ids_query
 certified_products_sql = certified.certified_products_sql
+lot_certificates_register = certified.lot_certificates_register
+valid_certification_ids = certified.valid_certification_ids
 
 
 def product_certifications(
     product: Product, *, on: datetime.date | None = None
 ) -> list[Certification]:
     """Certificates that cover this product on a day (today by default): checked by staff,
-    valid that day and naming the product (see `catalog.certified`)."""
+    valid that day and naming the product, or carried by a lot of it on sale (see
+    `catalog.certified`)."""
     day = on or timezone.localdate()
-    return [
+    named = [
         cert
         for cert in product.covering_certifications.all()
         if certification_is_valid(cert, on=day)
     ]
+    seen = {cert.pk for cert in named}
+    if on is None and getattr(product, certified.LOT_CERTIFIED, None) is False:
+        return named  # a card's product: no lot of it on sale carries one (known, no query)
+    carried = certified.lot_carried_certifications(product_id=product.pk, on=day)
+    return named + [cert for cert in carried if cert.pk not in seen]
 
 
 def product_is_certified(product: Product, *, on: datetime.date | None = None) -> bool:

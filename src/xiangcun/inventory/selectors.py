@@ -6,6 +6,7 @@ number of queries whatever the number of rows.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
 
@@ -28,6 +29,7 @@ from xiangcun.inventory.models import (
     Location,
     Reservation,
     Stock,
+    StockLot,
     StockMovement,
 )
 from xiangcun.inventory.types import LowStockItem, StockLine
@@ -72,6 +74,13 @@ def available_by_variant(*, variant_ids: Iterable[int]) -> dict[int, int]:
     for row in rows:
         available[row["variant_id"]] = int(row["total"] or 0)
     return available
+
+
+def lot_ids_in_stock() -> QuerySet[StockLot, Any]:
+    """The ids of harvest lots with units on hand at an active location, as a subquery for
+    `lot_id__in=` (the lots on sale)."""
+    rows = StockLot.objects.filter(on_hand__gt=0, stock__location__is_active=True)
+    return rows.values("lot_id")
 
 
 def stock_can_view(*, user: AnyUser, variant_id: int) -> bool:

@@ -156,8 +156,10 @@ class LotRequiredError(ConflictError):
 
     code = "lot_required"
     default_message = _(
-        "%(product)s is traced, but the stock these units came from has no harvest lot. Ask "
-        "the farm to pack its harvest into stock (Record a harvest, then Pack), then pack "
+        "No harvest lot is left in stock for %(product)s: every harvest recorded for it has "
+        "been sold or is still at the farm. A traced product only leaves with its lot, so this "
+        "order waits. Ask the farm to record its next harvest and pack it into stock (Record "
+        "a harvest, then Pack), or receive the lot the farm packed at the warehouse; then pack "
         "this order."
     )
 

@@ -63,14 +63,13 @@ class InvalidQuantityError(InvalidInputError):
     default_message = _("Enter a whole number of units, 1 or more.")
 
 
-class QuantityOverLimitError(InvalidQuantityError):
-    """More than one order may take of an option (code invalid_quantity, 400), in the words of
-    `quantity_limit_message`."""
+class _QuantityLimitSaid:
+    """Said in the words of `quantity_limit_message`, with the numbers in the details."""
 
     def __init__(
         self, *, variant_id: int, requested: int, available: int, maximum: int, field: str
     ) -> None:
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]  # the error class it is mixed into
             quantity_limit_message(available=available, maximum=maximum),
             field=field,
             variant_id=variant_id,
@@ -80,21 +79,13 @@ class QuantityOverLimitError(InvalidQuantityError):
         )
 
 
-class QuantityOverStockError(InsufficientStockError):
-    """More than is left of an option (code insufficient_stock, 409), in the words of
-    `quantity_limit_message`."""
+class QuantityOverLimitError(_QuantityLimitSaid, InvalidQuantityError):
+    """More than one order may take of an option (code invalid_quantity, 400). Not the same as
+    QuantityOverStockError: a client may retry that one later, never this one."""
 
-    def __init__(
-        self, *, variant_id: int, requested: int, available: int, maximum: int, field: str
-    ) -> None:
-        super().__init__(
-            quantity_limit_message(available=available, maximum=maximum),
-            field=field,
-            variant_id=variant_id,
-            requested=requested,
-            available=available,
-            maximum=maximum,
-        )
+
+class QuantityOverStockError(_QuantityLimitSaid, InsufficientStockError):
+    """More than is left of an option (code insufficient_stock, 409)."""
 
 
 class VariantUnavailableError(InvalidInputError):

@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from xiangcun.accounts.auth import ApiTokenAuth, api_user
 from xiangcun.core.api import ErrorOut, Id, Text
 from xiangcun.core.errors import InvalidInputError
+from xiangcun.core.validators import INT32_MAX
 from xiangcun.payments.errors import PaymentNotFoundError
 from xiangcun.payments.selectors import payment_get
 from xiangcun.servicecenter.errors import InvalidIdempotencyKeyError
@@ -30,7 +31,8 @@ router = Router(auth=ApiTokenAuth())
 
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
 
-Quantity = Annotated[int, Field(ge=1, le=999)]
+# Bounded at the edge only; the per-order limit is the shop's one rule (orders.MAX_QUANTITY).
+Quantity = Annotated[int, Field(ge=1, le=INT32_MAX)]
 Price = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
 
 

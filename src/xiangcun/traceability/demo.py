@@ -32,16 +32,18 @@ class DemoLot:
 
 # Rice, blueberries, honey, tea and pork: one lot each.
 DEMO_LOTS = (
-    DemoLot("DZ-RICE-SZ-5J", 6, Decimal("120"), "jin", "一级", True, "抑制率 8%"),
+    DemoLot("DZ-RICE-SZ-5J", 6, Decimal("3600"), "jin", "一级", True, "抑制率 8%"),
     DemoLot("DZ-BLUE-125X4", 3, Decimal("180"), "jin", "特级", True, "抑制率 5%"),
     DemoLot("DZ-HONEY-500", 8, Decimal("120"), "jar", "", False, "抑制率 3%"),
     DemoLot("DZ-TEA-GREEN-250", 7, Decimal("60"), "jin", "明前特级", True, "抑制率 11%"),
     DemoLot("DZ-PORK-WH-1J", 2, Decimal("160"), "jin", "一级", False, "抑制率 6%"),
 )
-# The rice harvest is recorded the farmer's way (120 斤, no pack size) and packed into three
-# sizes on the evening of the harvest (10 + 70 + 40 斤); the packs go into stock with the lot
-# and are brought to the county warehouse, so the demo's rice orders are packed from it.
-DEMO_RICE_PACKS = {"DZ-RICE-SZ-1J": 10, "DZ-RICE-SZ-5J": 14, "DZ-RICE-SZ-10KG": 2}
+# The rice harvest is recorded the farmer's way (3,600 斤, no pack size) and packed into three
+# sizes on the evening of the harvest (300 + 1,500 + 1,800 斤); the packs go into stock with
+# the lot and are brought to the county warehouse, so the demo's rice orders are packed from
+# it. Each size has more lot units than the demo's other stock of it (`inventory_demo_load`:
+# 60 at the warehouse), so a demo order never finds the rice without a lot (`lot_required`).
+DEMO_RICE_PACKS = {"DZ-RICE-SZ-1J": 300, "DZ-RICE-SZ-5J": 300, "DZ-RICE-SZ-10KG": 90}
 DEMO_INSPECTOR = "县农产品质量安全检测站 杨敏"
 # Packing names an order line; demo journeys have no real order, and 0 is no line's id.
 DEMO_ORDER_LINE_ID = 0

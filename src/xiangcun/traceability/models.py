@@ -117,6 +117,16 @@ class LotCertificate(TimeStampedModel):
     number = models.CharField(_("number"), max_length=60)
     issuer = models.CharField(_("issued by"), max_length=120)
     issued_on = models.DateField(_("issued on"))
+    # The shop's certificate staff checked (catalog), when this one is such a certificate: it
+    # then counts for the badge while the lot is on sale (`catalog.certified`).
+    certification = models.ForeignKey(
+        "catalog.Certification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked certificate"),
+    )
 
     class Meta:
         verbose_name = _("lot certificate")

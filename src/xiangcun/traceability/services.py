@@ -14,9 +14,9 @@ from django.utils.translation import gettext_noop
 
 from xiangcun.accounts.services import sms_queue
 from xiangcun.accounts.types import SMS_TEXT, AnyUser, SmsParams
-from xiangcun.catalog.errors import ProductNotFoundError
-from xiangcun.catalog.selectors import product_get
-from xiangcun.core.validators import text_check, text_field
+from xiangcun.catalog.errors import CertificationNotFoundError, ProductNotFoundError
+from xiangcun.catalog.selectors import certification_get, product_get
+from xiangcun.core.validators import INT64_MAX, text_check, text_field
 from xiangcun.inventory.services import inventory_demo_farm_stock_move
 from xiangcun.regions.selectors import village_exists
 from xiangcun.traceability import selectors
@@ -265,8 +265,12 @@ def lot_certificate_add(
     number: str,
     issuer: str,
     issued_on: datetime.date,
+    certification_id: int | None = None,
 ) -> LotCertificate:
-    """Attach a certificate to a lot, e.g. the 承诺达标合格证 compliance certificate."""
+    """Attach a certificate to a lot, e.g. the 承诺达标合格证 compliance certificate.
+    `certification_id`: the farm's certificate in the catalog that this one is (sent in by
+    the farm, or naming the lot's product); once staff have checked it, it shows as checked
+    on the trace page and counts for the product's badge while the lot is on sale."""
     lot = _lot_locked(lot_id)
     if not lot_may_record(user=actor, seller_id=lot.seller_id):
         raise LotPermissionError
@@ -281,9 +285,31 @@ def lot_certificate_add(
         raise InvalidCertificateError(
             _("The issue date cannot be in the future."), field="issued_on"
         )
+    if certification_id is not None:
+        _certification_check(certification_id, lot=lot)
     return LotCertificate.objects.create(
-        lot=lot, kind=kind, number=number, issuer=issuer, issued_on=issued_on
+        lot=lot,
+        kind=kind,
+        number=number,
+        issuer=issuer,
+        issued_on=issued_on,
+        certification_id=certification_id,
     )
+
+
+def _certification_check(certification_id: object, *, lot: Lot) -> None:
+    """The catalog certificate is the lot's farm's: it sent it in, or it names the product."""
+    if isinstance(certification_id, bool) or not isinstance(certification_id, int):
+        raise InvalidCertificateError(field="certification_id")
+    if not 0 < certification_id <= INT64_MAX:
+        raise InvalidCertificateError(field="certification_id")
+    try:
+        certification = certification_get(certification_id=certification_id)
+    except CertificationNotFoundError:
+        raise InvalidCertificateError(field="certification_id") from None
+    named = {product.pk for product in certification.products.all()}
+    if certification.seller_id != lot.seller_id and lot.product_id not in named:
+        raise InvalidCertificateError(field="certification_id")
 
 
 def _recall_sms_params(*, lot: Lot, order_number: str, reason: str) -> SmsParams:
@@ -433,9 +459,13 @@ def event_receive(
     quantity: Decimal | None = None,
     actor: AnyUser | None = None,
     at: datetime.datetime | None = None,
+    damaged: bool = False,
 ) -> Event:
-    """Goods received at a station or the county warehouse (its SGLN)."""
-    event = epcis_platform.receive(lot, station_id=station_id, quantity=quantity, at=at)
+    """Goods received at a station or the county warehouse (its SGLN); `damaged`: returned
+    units unfit to sell again, recorded on their lot (disposition damaged)."""
+    event = epcis_platform.receive(
+        lot, station_id=station_id, quantity=quantity, at=at, damaged=damaged
+    )
     return _platform_event(lot, event, actor=actor)
 
 

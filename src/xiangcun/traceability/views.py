@@ -19,6 +19,7 @@ from xiangcun.core.forms import form_add_service_error
 from xiangcun.core.language import localized
 from xiangcun.core.pages import page_number, refusal_on_form
 from xiangcun.sellers.selectors import sellers_managed_by
+from xiangcun.traceability.certificates import lot_certificates_checked
 from xiangcun.traceability.errors import LotNotFoundError
 from xiangcun.traceability.forms import HarvestForm, LotPackForm, RecallForm
 from xiangcun.traceability.models import Lot
@@ -66,13 +67,15 @@ def trace_page(request: HttpRequest, gtin: str, lot: str) -> HttpResponse:
         found = lot_by_code(gtin=gtin, code=lot)
     except LotNotFoundError:
         raise Http404 from None
+    certificates = list(found.certificates.all())
     context = {
         "lot": found,
         "unit": _unit_label(found.unit),
         "farmer_name": lot_farmer_name(lot=found),
         "journey": lot_journey(lot=found),
         "inspections": list(found.inspections.all()),
-        "certificates": list(found.certificates.all()),
+        "certificates": certificates,
+        "checked": lot_certificates_checked(certificates=certificates),
         "recalled": found.status == Lot.Status.RECALLED,
         "destroyed": found.status == Lot.Status.DESTROYED,
         # The way back to buy: the product page while it is listed.

@@ -39,13 +39,20 @@ def lots_add(stock: Stock, movement: StockMovement, parts: Iterable[LotPart]) ->
 
 
 def lots_take(
-    stock: Stock, movement: StockMovement, count: int, *, lots_first: bool
+    stock: Stock,
+    movement: StockMovement,
+    count: int,
+    *,
+    lots_first: bool,
+    lot_first: int | None = None,
 ) -> list[LotPart]:
     """Take lot units out with `movement` (the Stock row is locked and its `on_hand` already
-    counts the change), oldest harvest first. `lots_first`: up to `count` lot units (a sale,
-    a transfer); else only as many as the new on-hand count no longer covers (a count)."""
-    rows = list(
-        StockLot.objects.filter(stock=stock, on_hand__gt=0).order_by("harvested_on", "lot_id")
+    counts the change), oldest harvest first (the lot `lot_first` before all others: the
+    lot named at intake). `lots_first`: up to `count` lot units (a sale, a transfer); else
+    only as many as the new on-hand count no longer covers (a count)."""
+    rows = sorted(
+        StockLot.objects.filter(stock=stock, on_hand__gt=0).order_by("harvested_on", "lot_id"),
+        key=lambda row: row.lot_id != lot_first,
     )
     lotted = sum(row.on_hand for row in rows)
     need = min(count, lotted) if lots_first else max(0, lotted - stock.on_hand)

@@ -1,4 +1,5 @@
-"""Stock writes: locations, receiving, counting, transfers, reservations.
+"""Stock writes: locations, receiving, counting, reservations (transfers and intake from a
+farm: `transfer`).
 
 Rules every function keeps:
 - every change to on-hand stock is a StockMovement whose `on_hand_after` is the new count;
@@ -32,13 +33,12 @@ from xiangcun.inventory.errors import (
     ReservationExistsError,
     ReservationExpiredError,
     ReservationNotFoundError,
-    SameLocationError,
     StockBelowReservedError,
     StockPermissionDeniedError,
 )
 from xiangcun.inventory.models import Location, Reservation, Stock, StockMovement
 from xiangcun.inventory.selectors import CHANGE_PERMISSION, location_get, variant_seller
-from xiangcun.inventory.services.lots import lots_add, lots_take, movement_lots
+from xiangcun.inventory.services.lots import lots_add, lots_take
 from xiangcun.inventory.types import LotPart
 from xiangcun.regions.selectors import station_get, stations_list
 from xiangcun.sellers.selectors import seller_can_manage, seller_get, user_has_permission
@@ -122,10 +122,12 @@ def _move(
     reference: str = "",
     release_reserved: int = 0,
     lots_in: Sequence[LotPart] = (),
+    lot_first: int | None = None,
 ) -> StockMovement:
     """Change on-hand stock of a locked row by `change` and record it. `release_reserved`
     units of the reservation are given up in the same update (a sale consumes both). Units
-    that arrive carry `lots_in`; units that leave take their lots with them (`lots`)."""
+    that arrive carry `lots_in`; units that leave take their lots with them (`lots`), the lot
+    `lot_first` before the others."""
     after = stock.on_hand + change
     if after < stock.reserved - release_reserved:
         raise InsufficientStockError(
@@ -153,7 +155,7 @@ def _move(
         lots_add(stock, movement, lots_in)
     else:
         leaving = (StockMovement.Reason.SELL, StockMovement.Reason.TRANSFER_OUT)
-        lots_take(stock, movement, -change, lots_first=reason in leaving)
+        lots_take(stock, movement, -change, lots_first=reason in leaving, lot_first=lot_first)
     return movement
 
 
@@ -277,10 +279,21 @@ def stock_return(
     quantity: int,
     reference: str = "",
     note: str = "",
+    lots: Sequence[LotPart] = (),
 ) -> Stock:
-    """Returned goods fit to sell again go back on hand. Called by orders (no person acting,
-    `actor=None`) or by staff."""
+    """Returned goods fit to sell again go back on hand, on the harvest lots they left with
+    (`lots`: at most `quantity` units in all). Called by orders or logistics (no person
+    acting, `actor=None`) or by staff."""
     quantity = _quantity(quantity)
+    parts = [
+        part
+        for lot in lots
+        for part in _lot_parts(
+            lot_id=lot.lot_id, harvested_on=lot.harvested_on, quantity=_quantity(lot.quantity)
+        )
+    ]
+    if sum(part.quantity for part in parts) > quantity:
+        raise InvalidQuantityError(field="lots")
     location = _usable_location(location_id)
     if actor is not None:
         _write_check(actor=actor, variant_id=variant_id, location=location)
@@ -294,6 +307,7 @@ def stock_return(
         actor=actor,
         note=_text(note, field="note", max_length=NOTE_MAX_LENGTH),
         reference=_text(reference, field="reference", max_length=REFERENCE_MAX_LENGTH),
+        lots_in=parts,
     )
     return stock
 
@@ -320,53 +334,6 @@ def stock_adjust(
             note=note,
         )
     return stock
-
-
-@transaction.atomic
-def stock_transfer(
-    *,
-    actor: AnyUser,
-    variant_id: int,
-    from_location_id: int,
-    to_location_id: int,
-    quantity: int,
-) -> tuple[Stock, Stock]:
-    """Move units that are not held for orders from one location to another, with their
-    harvest lots (oldest harvest first)."""
-    quantity = _quantity(quantity)
-    if from_location_id == to_location_id:
-        raise SameLocationError(field="to_location_id")
-    source = _usable_location(from_location_id)
-    target = _usable_location(to_location_id)
-    _write_check(actor=actor, variant_id=variant_id, location=source)
-    _write_check(actor=actor, variant_id=variant_id, location=target)
-    target_row, _created = Stock.objects.get_or_create(variant_id=variant_id, location_id=target.pk)
-    source_id = (
-        Stock.objects.filter(variant_id=variant_id, location_id=source.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if source_id is None:
-        raise InsufficientStockError(variant_id=variant_id, requested=quantity, available=0)
-    locked = _stocks_locked([source_id, target_row.pk])
-    reference = f"transfer:{source.code}->{target.code}"[:REFERENCE_MAX_LENGTH]
-    # The units carry their lots, oldest harvest first.
-    out = _move(
-        locked[source_id],
-        change=-quantity,
-        reason=StockMovement.Reason.TRANSFER_OUT,
-        actor=actor,
-        reference=reference,
-    )
-    _move(
-        locked[target_row.pk],
-        change=quantity,
-        reason=StockMovement.Reason.TRANSFER_IN,
-        actor=actor,
-        reference=reference,
-        lots_in=movement_lots(out),
-    )
-    return locked[source_id], locked[target_row.pk]
 
 
 @transaction.atomic

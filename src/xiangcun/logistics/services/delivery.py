@@ -16,6 +16,7 @@ from xiangcun.accounts.types import AnyUser
 from xiangcun.core.errors import InvalidInputError
 from xiangcun.core.validators import text_check
 from xiangcun.inventory.services import stock_return
+from xiangcun.inventory.types import LotPart
 from xiangcun.logistics.errors import (
     CashFirstError,
     InvalidDeliveryProofError,
@@ -41,6 +42,7 @@ from xiangcun.logistics.services._common import (
     _uid,
     _warehouse_location_id,
 )
+from xiangcun.logistics.services.packing import _line_lots
 from xiangcun.logistics.types import (
     HANDOVER_ROLES,
     ROAD_ROLES,
@@ -261,8 +263,12 @@ def parcel_return_receive(
     parcel.status = Status.RETURNED
     parcel.save(update_fields=["status", "updated_at"])
     _event(parcel, actor=actor, place=place, note=(note or "").strip()[:200])
+    line_lots = _line_lots([line.order_line for line in packed], parcel.order.number)
     for line in packed:
         units_rejected, reason = refused.get(line.order_line_id, (0, ""))
+        # A lot staff named at packing (units that left stock without one) is the line's.
+        parts = [(lot_id or line.lot_id, units) for lot_id, units in line_lots[line.order_line_id]]
+        restocked, damaged = _returned_lots(parts, line.quantity - units_rejected)
         if line.quantity > units_rejected:
             stock_return(
                 actor=actor,
@@ -271,6 +277,7 @@ def parcel_return_receive(
                 quantity=line.quantity - units_rejected,
                 reference=f"parcel:{parcel.number}",
                 note=gettext("Back in parcel %(number)s") % {"number": parcel.number},
+                lots=[part for part in restocked if part.lot_id is not None],
             )
         if units_rejected:
             _event(
@@ -285,9 +292,36 @@ def parcel_return_receive(
                     "reason": RETURN_REJECT_REASONS[reason],
                 },
             )
-        lot = _lot(line.lot_id)
-        if lot is not None and warehouse is not None:
-            event_receive(
-                lot=lot, station_id=warehouse.id, quantity=Decimal(line.quantity), actor=actor
-            )
+        if warehouse is None:
+            continue
+        for returned, is_damaged in ((restocked, False), (damaged, True)):
+            for part in returned:
+                lot = _lot(part.lot_id)
+                if lot is not None:
+                    event_receive(
+                        lot=lot,
+                        station_id=warehouse.id,
+                        quantity=Decimal(part.quantity),
+                        actor=actor,
+                        damaged=is_damaged,
+                    )
     return parcel
+
+
+def _returned_lots(
+    parts: list[tuple[int | None, int]], restock: int
+) -> tuple[list[LotPart], list[LotPart]]:
+    """A returned line's units by lot, as packed (oldest harvest first): the first `restock`
+    go back into stock on their lots, the rest (rejected) are recorded on theirs as damaged."""
+    restocked: list[LotPart] = []
+    damaged: list[LotPart] = []
+    for lot_id, units in parts:
+        lot = _lot(lot_id)
+        harvested_on = lot.harvested_on if lot is not None else None
+        back = max(0, min(units, restock))
+        restock -= back
+        if back:
+            restocked.append(LotPart(lot_id=lot_id, harvested_on=harvested_on, quantity=back))
+        if units > back:
+            damaged.append(LotPart(lot_id=lot_id, harvested_on=harvested_on, quantity=units - back))
+    return restocked, damaged

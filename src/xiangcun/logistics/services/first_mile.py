@@ -14,7 +14,7 @@ from xiangcun.accounts.selectors import user_roles
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_sellers, variants_for_order
 from xiangcun.core.validators import mobile_normalize, text_check
-from xiangcun.inventory.services import stock_receive
+from xiangcun.inventory.services import stock_intake
 from xiangcun.logistics.errors import (
     InvalidIntakeError,
     InvalidPickupRequestError,
@@ -233,7 +233,9 @@ def intake_record(
     note: str = "",
 ) -> Intake:
     """Goods arrive at the county warehouse and are graded: accepted units go into stock, and
-    the lot (when there is one) gets its receiving and inspection events.
+    the lot (when there is one) gets its receiving and inspection events. Units the farm
+    packed into stock at home are moved from the farm with their lots (inventory's
+    `stock_intake`); only units not yet in stock are added.
 
     The product must be the farm's (`seller_id`) and the lot the farm's, of that product. With
     a pickup, the farm and product are the pickup's, and the pickup must be planned or
@@ -269,8 +271,9 @@ def intake_record(
     )
     lot = _lot(lot_id)
     if accepted_units:
-        # The units go on hand with their harvest lot, so packing finds it.
-        stock_receive(
+        # The units go on hand with their harvest lot, so packing finds it; what the farm
+        # already packed into stock at home moves here (lots and all) instead of counting twice.
+        stock_intake(
             actor=actor,
             variant_id=variant_id,
             location_id=location_id,

@@ -21,10 +21,10 @@ from django.db import IntegrityError, transaction
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog.selectors import variant_availability, variant_on_sale, variants_for_order
 from xiangcun.core.errors import InvalidInputError, NotFoundError
-from xiangcun.core.validators import mobile_normalize
+from xiangcun.core.validators import INT32_MAX, mobile_normalize
 from xiangcun.inventory.errors import InsufficientStockError
-from xiangcun.orders.errors import VariantUnavailableError
-from xiangcun.orders.services import order_confirm_cash, order_place
+from xiangcun.orders.errors import QuantityOverLimitError, VariantUnavailableError
+from xiangcun.orders.services import MAX_QUANTITY, order_confirm_cash, order_place
 from xiangcun.regions.selectors import station_get
 from xiangcun.servicecenter.errors import (
     IdempotencyConflictError,
@@ -42,7 +42,6 @@ from xiangcun.servicecenter.types import AssistedOrderPlaced
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
 MAX_LINES = 50
-MAX_QUANTITY = 999
 PRICE_MAX = Decimal("1000000")
 CENT = Decimal("0.01")
 
@@ -65,10 +64,10 @@ def _lines_checked(lines: object) -> list[tuple[int, int]]:
         variant_id, quantity = line
         if not is_id(variant_id):
             raise VariantUnavailableError(field=f"lines.{index}.variant", variant_id=None)
-        if not is_id(quantity) or quantity > MAX_QUANTITY:
+        if not is_id(quantity) or quantity > INT32_MAX:
             raise InvalidInputError(field=f"lines.{index}.quantity")
         merged[variant_id] = merged.get(variant_id, 0) + quantity
-        if merged[variant_id] > MAX_QUANTITY:
+        if merged[variant_id] > INT32_MAX:
             raise InvalidInputError(field=f"lines.{index}.quantity")
     return list(merged.items())
 
@@ -134,6 +133,15 @@ def _goods_check(lines: list[tuple[int, int]], expected: dict[int, Decimal]) -> 
         variant = variants.get(variant_id)
         on_sale = variant is not None and variant_on_sale(variant)
         units = available.get(variant_id, 0) if on_sale else 0
+        if quantity > MAX_QUANTITY:
+            # The shop's one per-order limit, in the words the shop uses for it.
+            raise QuantityOverLimitError(
+                variant_id=variant_id,
+                requested=quantity,
+                available=units,
+                maximum=min(units, MAX_QUANTITY),
+                field="lines",
+            )
         if units < quantity:
             short.append({"variant": variant_id, "requested": quantity, "available": units})
         if variant is not None and variant_id in expected and variant.price != expected[variant_id]:

@@ -125,14 +125,20 @@ def pack_from_lot(
 
 
 def receive(
-    lot: Lot, *, station_id: int, quantity: Decimal | None, at: datetime.datetime | None = None
+    lot: Lot,
+    *,
+    station_id: int,
+    quantity: Decimal | None,
+    at: datetime.datetime | None = None,
+    damaged: bool = False,
 ) -> dict[str, Any]:
+    """Received at a station; `damaged`: units that came back unfit to sell again."""
     return {
         "type": "ObjectEvent",
         **_time(at),
         "action": "OBSERVE",
         "bizStep": "receiving",
-        "disposition": "in_progress",
+        "disposition": "damaged" if damaged else "in_progress",
         "quantityList": [_quantity(lot, quantity)],
         **_where(station_sgln(station_id)),
     }
