@@ -9,12 +9,13 @@ space-separated terms and finds the products having a term that starts with a gi
   `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
   one character and only the column of each entry (`detail=column`, no positions);
   `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band.
-- PostgreSQL: the band columns are `tsvector`s, and one GIN index covers all four columns;
-  `'p':*` is a prefix query.
+- PostgreSQL: one GIN index covers the eight band columns cast to `tsvector` (an expression
+  index, migration 0007; the row stores the terms once, as text); `col::tsvector @@ 'p':*`
+  is a prefix query the index answers.
 
-Each engine also tests a band of one row for a prefix (SQLite: `instr` on the row's text, which
-is cheap once the row is read; PostgreSQL: `@@` on the row's tsvector), for ranking candidates
-and for walking an index in sort order.
+Each engine also tests a band of one row for a prefix (`instr` / `strpos` of ` p` in the row's
+text, which is cheap once the row is read), for ranking candidates and for walking an index in
+sort order.
 """
 
 from typing import Any
@@ -88,9 +89,9 @@ class PostgresEngine:
 
     def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
         rows = SearchRow._meta.db_table
-        tests = [self.any_band(part) for part in parts]
+        tests = [self._indexed(part) for part in parts]
         if band is not None:
-            tests.append(self.in_band(parts[0], band))
+            tests.append((f"r.{band}::tsvector @@ %s::tsquery", [self._prefix(parts[0])]))
         condition = " AND ".join(sql for sql, _ in tests)
         return f"FROM {rows} r", condition, [p for _, ps in tests for p in ps]
 
@@ -98,16 +99,22 @@ class PostgresEngine:
         _, condition, params = self.matching(parts)
         return condition, params
 
-    def in_band(self, part: str, column: str) -> tuple[str, list[Any]]:
-        return f"r.{column} @@ %s::tsquery", [self._prefix(part)]
+    def _indexed(self, part: str) -> tuple[str, list[Any]]:
+        """A row has a term starting with `part`, written as the GIN index's expressions so
+        the planner can answer it from the index (a bitmap OR of one scan per band)."""
+        query = self._prefix(part)
+        tests = " OR ".join(f"r.{column}::tsvector @@ %s::tsquery" for column in COLUMNS)
+        return f"({tests})", [query] * len(COLUMNS)
+
+    @staticmethod
+    def in_band(part: str, column: str) -> tuple[str, list[Any]]:
+        """A condition on the row `r` itself: a term of this band starts with `part` (the text
+        tested as it is: cheaper than casting it to a tsvector)."""
+        return f"strpos(r.{column}, %s) > 0", [f" {part}"]
 
     def any_band(self, part: str) -> tuple[str, list[Any]]:
-        # One test per band rather than one on their concatenation: the GIN index covers the
-        # four columns (a bitmap OR of four scans of it), and a row tested on its own is not
-        # copied into a joined tsvector first (four times faster per row).
-        query = self._prefix(part)
-        tests = " OR ".join(f"r.{column} @@ %s::tsquery" for column in COLUMNS)
-        return f"({tests})", [query] * len(COLUMNS)
+        tests = [self.in_band(part, column) for column in COLUMNS]
+        return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
 
     @staticmethod
     def hint(index: str) -> str:
