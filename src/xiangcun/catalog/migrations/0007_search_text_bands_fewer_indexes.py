@@ -49,7 +49,16 @@ def _run(schema_editor, statements):
 
 
 def bands_to_text(apps, schema_editor):
-    _run(schema_editor, POSTGRES_FORWARD)
+    # A database migrated afresh already has text bands (0006 adds them as the field is now).
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_name = %s AND column_name = 'band_a'",
+            [ROWS],
+        )
+        found = cursor.fetchone()
+    if found is not None and found[0] == "tsvector":
+        _run(schema_editor, POSTGRES_FORWARD)
 
 
 def bands_to_tsvector(apps, schema_editor):

@@ -75,15 +75,17 @@ def _cut(term: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _terms_cached(text: str) -> frozenset[str]:
+def _terms_cached(text: str, pinyin: bool) -> frozenset[str]:
     tokenizer = _jieba()
     terms: set[str] = set()
     for han, latin in _RUNS.findall(normalise(text)):
         if han:
             terms.update(han)
             for word in tokenizer.cut_for_search(han, HMM=False):
-                full, initials = pinyin_of(word)
                 terms.add(word)
+                if not pinyin:
+                    continue
+                full, initials = pinyin_of(word)
                 if full:
                     terms.add(full)
                 if len(initials) > 1:
@@ -93,9 +95,10 @@ def _terms_cached(text: str) -> frozenset[str]:
     return frozenset(_cut(term) for term in terms)
 
 
-def text_terms(text: str) -> frozenset[str]:
-    """Every term a piece of text is found by."""
-    return _terms_cached(text) if text else frozenset()
+def text_terms(text: str, *, pinyin: bool = True) -> frozenset[str]:
+    """Every term a piece of text is found by; `pinyin=False`: not by the pinyin or initials
+    of its Chinese words (its words, characters and latin words only)."""
+    return _terms_cached(text, pinyin) if text else frozenset()
 
 
 # Runs of this many characters of a name are terms of their own (with pinyin and initials).
