@@ -50,6 +50,8 @@ def _run(schema_editor, statements):
 
 def bands_to_text(apps, schema_editor):
     # A database migrated afresh already has text bands (0006 adds them as the field is now).
+    if schema_editor.connection.vendor != "postgresql":
+        return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT data_type FROM information_schema.columns "

@@ -123,8 +123,8 @@ class NameTerms:
     whole: frozenset[str]
     initials: frozenset[str]
     run_initials: frozenset[str]
-    # The name's last Chinese word (brackets aside), its pinyin and initials: what the goods
-    # are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
+    # The name's last Chinese word (brackets aside), its pinyin and initials, and its last
+    # character and syllable: what the goods are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
     head: frozenset[str] = frozenset()
 
 
@@ -179,6 +179,9 @@ def name_term_groups(name: str) -> NameTerms:
         word = list(tokenizer.cut(last_run, HMM=False))[-1]
         full, word_initials = pinyin_of(word)
         head.update(term for term in (word, full, word_initials) if term)
+        # Its last character and syllable too (蜜 and `mi` of 蜂蜜), so the query `mi` puts
+        # honey above names that only start with it (`miao`).
+        head.update(term for term in (last_run[-1], _syllables(last_run)[-1]) if term)
     cut = {
         kind: frozenset(_cut(term) for term in terms if term)
         for kind, terms in (
