@@ -47,9 +47,9 @@ SQLITE_BACKWARD = [
 # gets them as text here and the index 0007 makes; one migrated before keeps its tsvectors
 # until 0007 converts them.
 POSTGRES_FORWARD = [
-    f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ("
-    + ", ".join(f"(band_{x}::tsvector)" for x in "abcdefgh")
-    + ")",
+    f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ((("
+    + " || ".join(f"band_{x}" for x in "abcdefgh")
+    + ")::tsvector))",
 ]
 POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS catalog_search_gin"]
 

@@ -1,8 +1,9 @@
 """The search index, smaller (issue 16).
 
 - PostgreSQL: the band columns become text (the terms, space-separated, as on SQLite) and the
-  GIN index covers them cast to `tsvector` (an expression index): a tsvector column stored a
-  4-byte entry per term besides the term, and the row is where most of the index's bytes are.
+  GIN index covers them joined and cast to `tsvector` (an expression index with one key per
+  term, whatever its band; the band is tested on the row): a tsvector column stored a 4-byte
+  entry per term besides the term, and the row is where most of the index's bytes are.
   Existing rows keep their terms (converted in place), so no reindex is needed; a
   `xiangcun search_reindex` also leaves out the terms that now go (see tokens.band_texts).
 - Both: the row's own indexes on category and brand go (catalog_row_category and
@@ -28,9 +29,8 @@ POSTGRES_FORWARD = [
         f"COALESCE(' ' || NULLIF(array_to_string(tsvector_to_array({column}), ' '), ''), '')"
         for column in COLUMNS
     ),
-    f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ("
-    + ", ".join(f"({column}::tsvector)" for column in COLUMNS)
-    + ")",
+    # One key per term, whatever its band (the band is tested on the row).
+    f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ((({' || '.join(COLUMNS)})::tsvector))",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS catalog_search_gin",

@@ -9,9 +9,10 @@ space-separated terms and finds the products having a term that starts with a gi
   `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
   one character and only the column of each entry (`detail=column`, no positions);
   `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band.
-- PostgreSQL: one GIN index covers the eight band columns cast to `tsvector` (an expression
-  index, migration 0007; the row stores the terms once, as text); `col::tsvector @@ 'p':*`
-  is a prefix query the index answers.
+- PostgreSQL: one GIN index covers the eight bands joined and cast to `tsvector` (an
+  expression index, migration 0007: the row stores the terms once, as text, and the index
+  has one key per term rather than one per term and band); `ALL_BANDS @@ 'p':*` is a prefix
+  query the index answers, a band being then tested on the row.
 
 Each engine also tests a band of one row for a prefix (`instr` / `strpos` of ` p` in the row's
 text, which is cheap once the row is read), for ranking candidates and for walking an index in
@@ -26,6 +27,9 @@ from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.tokens import COLUMNS
 
 FTS_TABLE = "catalog_search_fts"
+# PostgreSQL: the expression its GIN index `catalog_search_gin` is on (migration 0007), on `r`.
+# Each band's text is empty or starts with a space, so joined they are one list of terms.
+ALL_BANDS = "(" + " || ".join(f"r.{column}" for column in COLUMNS) + ")::tsvector"
 
 
 class SqliteEngine:
@@ -89,22 +93,15 @@ class PostgresEngine:
 
     def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
         rows = SearchRow._meta.db_table
-        tests = [self._indexed(part) for part in parts]
+        tests = [(f"{ALL_BANDS} @@ %s::tsquery", [self._prefix(part)]) for part in parts]
         if band is not None:
-            tests.append((f"r.{band}::tsvector @@ %s::tsquery", [self._prefix(parts[0])]))
+            tests.append(self.in_band(parts[0], band))
         condition = " AND ".join(sql for sql, _ in tests)
         return f"FROM {rows} r", condition, [p for _, ps in tests for p in ps]
 
     def matching_ids(self, parts: list[str]) -> tuple[str, list[Any]]:
         _, condition, params = self.matching(parts)
         return condition, params
-
-    def _indexed(self, part: str) -> tuple[str, list[Any]]:
-        """A row has a term starting with `part`, written as the GIN index's expressions so
-        the planner can answer it from the index (a bitmap OR of one scan per band)."""
-        query = self._prefix(part)
-        tests = " OR ".join(f"r.{column}::tsvector @@ %s::tsquery" for column in COLUMNS)
-        return f"({tests})", [query] * len(COLUMNS)
 
     @staticmethod
     def in_band(part: str, column: str) -> tuple[str, list[Any]]:
