@@ -54,6 +54,25 @@ def test_each_weight_goes_to_the_band_of_the_same_or_next_lower_score() -> None:
     } | dict.fromkeys(("band_a", "band_b", "band_c", "band_g"), "")
 
 
+def test_a_term_that_starts_another_of_its_band_or_a_higher_one_is_left_out() -> None:
+    document = ProductDocument(
+        product_id=1, terms={"蜂蜜": 12, "蜂": 10, "feng": 10, "fengmi": 3, "fm": 3, "fmx": 1,
+                             "mi": 3, "miao": 9, "hong": 15, "hongmi": 15},
+        category_id=1, brand_id=None, seller_id=1, township_id=None, direction="up",
+        min_price=None, listed_at=Product().created_at,
+    )  # fmt: skip
+    texts = band_texts(document)
+    # 蜂 (band_d) starts 蜂蜜 (band_c), `mi` starts `miao` higher up, `hong` starts `hongmi` in
+    # its own band; `feng` stays, since `fengmi` is in a lower band, and so does `fm` (`fmx`).
+    assert texts == {
+        "band_a": " hongmi",
+        "band_c": " 蜂蜜",
+        "band_d": " feng miao",
+        "band_g": " fengmi fm",
+        "band_h": " fmx",
+    } | dict.fromkeys(("band_b", "band_e", "band_f"), "")
+
+
 def test_the_engine_index_follows_edits_and_delisting(
     make_product: Callable[..., Product], committed: Committed, shop: Seller
 ) -> None:
@@ -98,8 +117,10 @@ def test_rank_is_the_sum_of_each_parts_best_band_then_newest(
     Product.objects.filter(pk=older.pk).update(listed_at=older.listed_at - timedelta(days=1))
     search_backend().index_products([older.pk])
     assert _search("雅灰 蜂蜜") == [both.pk, newer.pk, older.pk, described.pk]
-    # One part: the best band only (A for three of them), newest first.
-    assert _search("yahui") == [newer.pk, both.pk, older.pk, described.pk]
+    # One part: the best band only (A for three of them), newest first. A description is
+    # found by its words but not by their pinyin.
+    assert _search("yahui") == [newer.pk, both.pk, older.pk]
+    assert _search("雅灰") == [newer.pk, both.pk, older.pk, described.pk]
 
 
 @pytest.mark.parametrize("walk_rows", [4000, 2, 0])

@@ -352,20 +352,11 @@ class SearchTermField(models.CharField[str, str]):
 class SearchTokensField(models.TextField[str, str]):
     """A product's search terms of one weight band, separated by spaces (each preceded by one).
 
-    PostgreSQL stores them as a `tsvector` (its full-text type: a sorted set of lexemes, given
-    here already cut by our own segmentation, never parsed by a text search configuration);
-    SQLite as text, which the FTS5 table `catalog_search_fts` indexes (see migration 0004).
+    Stored as text on both databases, once: SQLite's FTS5 table `catalog_search_fts` indexes it
+    as external content (migration 0006), PostgreSQL's GIN index `catalog_search_gin` indexes
+    it cast to `tsvector` (an expression index, migration 0007), so the row holds no second,
+    larger copy of the terms (a tsvector adds four bytes per term).
     """
-
-    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
-        if connection.vendor == "postgresql":
-            return "tsvector"
-        return super().db_type(connection)
-
-    def get_placeholder(
-        self, value: object, compiler: object, connection: BaseDatabaseWrapper
-    ) -> str:
-        return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
 
 
 class SearchRow(models.Model):
@@ -380,9 +371,12 @@ class SearchRow(models.Model):
     product = models.OneToOneField(
         Product, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: catalog_row_category and catalog_row_brand start with them.
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     brand = models.ForeignKey(
-        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     seller_id = models.BigIntegerField()
     township_id = models.BigIntegerField(null=True)

@@ -4,10 +4,10 @@
 (the interface it offers is in `interface`; what differs between SQLite and PostgreSQL is in
 `engines`).
 
-The index is one SearchRow per listed product: its terms in four weight bands (see `tokens`)
+The index is one SearchRow per listed product: its terms in eight weight bands (see `tokens`)
 and its filter and sort columns. SQLite indexes the bands with FTS5, PostgreSQL with a GIN
-index on their tsvectors. A query is cut into parts; a product must have, for every part, a
-term starting with it. It ranks by the sum over the parts of the score of the best band
+index on them cast to tsvectors. A query is cut into parts; a product must have, for every
+part, a term starting with it. It ranks by the sum over the parts of the score of the best band
 holding such a term, newest first among equals (then the higher id). `count` is exact up to
 COUNT_CAP.
 

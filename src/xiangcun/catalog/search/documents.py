@@ -6,7 +6,8 @@ built-in index does.
 Weights decide the order of a search (the backend sums, over the query's parts, the weight of
 each part's best matching term, 1..16). A name's words and their full pinyin weigh most, then
 its characters and their syllables and runs of characters, then the pinyin of the whole name,
-then initials; brand, category, synonym and other words (shop, place, description) less.
+then initials; brand, category, synonym and other words (shop, place, description) less; a
+description's Chinese words give no pinyin terms.
 Matching is by prefix, so a shorter latin name term is worth more than a longer one of the same
 kind: what a query matches exactly (`mi` in 丹寨古法红米) outranks what it only starts
 (`mi` of `miao` in 苗银): see `_shorter_is_closer`.
@@ -118,8 +119,13 @@ def _document(product: Product, rules: list[SynonymRule]) -> ProductDocument:
         places += [seller.village.name, seller.village.name_en]
     if seller.township is not None:
         places += [seller.township.name, seller.township.name_en]
-    for text in [*places, product.description, product.description_en]:
+    for text in places:
         other |= text_terms(text)
+    # A description is found by its own words, not by their pinyin (a sixth of the index's
+    # terms for the least weighty of them): pinyin finds a product by its name, category,
+    # brand and place.
+    for text in (product.description, product.description_en):
+        other |= text_terms(text, pinyin=False)
     groups.append((WEIGHT_OTHER, other))
     terms: dict[str, int] = defaultdict(int, _name_weights(product.name, product.name_en))
     for weight, group in groups:

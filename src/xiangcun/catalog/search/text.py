@@ -75,15 +75,17 @@ def _cut(term: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _terms_cached(text: str) -> frozenset[str]:
+def _terms_cached(text: str, pinyin: bool) -> frozenset[str]:
     tokenizer = _jieba()
     terms: set[str] = set()
     for han, latin in _RUNS.findall(normalise(text)):
         if han:
             terms.update(han)
             for word in tokenizer.cut_for_search(han, HMM=False):
-                full, initials = pinyin_of(word)
                 terms.add(word)
+                if not pinyin:
+                    continue
+                full, initials = pinyin_of(word)
                 if full:
                     terms.add(full)
                 if len(initials) > 1:
@@ -93,9 +95,10 @@ def _terms_cached(text: str) -> frozenset[str]:
     return frozenset(_cut(term) for term in terms)
 
 
-def text_terms(text: str) -> frozenset[str]:
-    """Every term a piece of text is found by."""
-    return _terms_cached(text) if text else frozenset()
+def text_terms(text: str, *, pinyin: bool = True) -> frozenset[str]:
+    """Every term a piece of text is found by; `pinyin=False`: not by the pinyin or initials
+    of its Chinese words (its words, characters and latin words only)."""
+    return _terms_cached(text, pinyin) if text else frozenset()
 
 
 # Runs of this many characters of a name are terms of their own (with pinyin and initials).
@@ -120,8 +123,8 @@ class NameTerms:
     whole: frozenset[str]
     initials: frozenset[str]
     run_initials: frozenset[str]
-    # The name's last Chinese word (brackets aside), its pinyin and initials: what the goods
-    # are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
+    # The name's last Chinese word (brackets aside), its pinyin and initials, and its last
+    # character and syllable: what the goods are (红米 in 丹寨古法红米, 腊肉 in 黑毛猪烟熏腊肉).
     head: frozenset[str] = frozenset()
 
 
@@ -176,6 +179,9 @@ def name_term_groups(name: str) -> NameTerms:
         word = list(tokenizer.cut(last_run, HMM=False))[-1]
         full, word_initials = pinyin_of(word)
         head.update(term for term in (word, full, word_initials) if term)
+        # Its last character and syllable too (蜜 and `mi` of 蜂蜜), so the query `mi` puts
+        # honey above names that only start with it (`miao`).
+        head.update(term for term in (last_run[-1], _syllables(last_run)[-1]) if term)
     cut = {
         kind: frozenset(_cut(term) for term in terms if term)
         for kind, terms in (
