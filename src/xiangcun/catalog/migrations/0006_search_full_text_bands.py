@@ -43,9 +43,9 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS catalog_search_fts_update",
     f"DROP TABLE IF EXISTS {FTS}",
 ]
-# The bands are text since migration 0007 (SearchTokensField), so a database migrated afresh
-# gets them as text here and the index 0007 makes; one migrated before keeps its tsvectors
-# until 0007 converts them.
+# The bands are text since migration 0008 (SearchTokensField), so a database migrated afresh
+# gets them as text here and the index 0008 makes; one migrated before keeps its tsvectors
+# until 0008 converts them.
 POSTGRES_FORWARD = [
     f"CREATE INDEX catalog_search_gin ON {ROWS} USING gin ((("
     + " || ".join(f"band_{x}" for x in "abcdefgh")

@@ -69,7 +69,7 @@ def bands_to_tsvector(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0006_search_full_text_bands"),
+        ("catalog", "0007_product_shop_listed_index"),
     ]
 
     operations = [
