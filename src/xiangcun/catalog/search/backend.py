@@ -258,8 +258,8 @@ class DatabaseSearchBackend:
         source, text, text_params = eng.matching(parts, facets=facets)
         conditions = " AND ".join([text, *where])
         condition_params = [*text_params, *params]
-        if not where and eng.indexes_facets:
-            # The full-text index counts alone (its triggers keep it to the rows).
+        if not where:
+            # The full-text index counts alone (on SQLite its triggers keep it to the rows).
             index_only, index_params = eng.index_only(parts, facets)
             count = self._count(index_only, index_params)
         else:
