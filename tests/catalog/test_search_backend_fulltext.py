@@ -150,3 +150,45 @@ def test_engine_syntax_in_the_text_is_just_text(
     hits = search_backend().search(SearchQuery(text=text, sort=sort))
     assert hits.count >= 0
     assert SearchRow.objects.exists()
+
+
+def _passes(row: SearchRow, filters: dict[str, Any]) -> bool:
+    return (
+        ("township_id" not in filters or row.township_id == filters["township_id"])
+        and ("brand_id" not in filters or row.brand_id == filters["brand_id"])
+        and ("direction" not in filters or row.direction == filters["direction"])
+        and ("category_ids" not in filters or row.category_id in filters["category_ids"])
+        and (
+            "price_max" not in filters
+            or (row.min_price is not None and row.min_price <= filters["price_max"])
+        )
+    )
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("text", ["丹寨", "m", "fm"])
+def test_text_with_filters_finds_exactly_the_matches_that_pass_them(
+    demo_catalogue: dict[str, Seller], text: str, sort: str
+) -> None:
+    # On SQLite the index answers township, brand, category and direction itself (facet
+    # terms); the rows still answer price. Either way the same products must come back.
+    services.catalog_demo_generate(count=120)
+    rows = {row.product_id: row for row in SearchRow.objects.all()}
+    some = next(row for row in rows.values() if row.township_id and row.brand_id)
+    cases: list[dict[str, Any]] = [
+        {"township_id": some.township_id},
+        {"brand_id": some.brand_id},
+        {"direction": some.direction, "category_ids": (some.category_id, 10**9)},
+        {"township_id": some.township_id, "price_max": some.min_price},
+    ]
+
+    def found(**filters: Any) -> tuple[int, set[int]]:
+        hits = search_backend().search(SearchQuery(text=text, sort=sort, limit=1000, **filters))
+        return hits.count, set(hits.product_ids)
+
+    count, every = found()
+    assert 0 < count < 1000
+    for filters in cases:
+        expected = {pid for pid in every if _passes(rows[pid], filters)}
+        assert found(**filters) == (len(expected), expected), filters
+    assert found(township_id=10**9) == (0, set())

@@ -354,7 +354,7 @@ class SearchTokensField(models.TextField[str, str]):
 
     Stored as text on both databases, once: SQLite's FTS5 table `catalog_search_fts` indexes it
     as external content (migration 0006), PostgreSQL's GIN index `catalog_search_gin` indexes
-    it cast to `tsvector` (an expression index, migration 0007), so the row holds no second,
+    it cast to `tsvector` (an expression index, migration 0008), so the row holds no second,
     larger copy of the terms (a tsvector adds four bytes per term).
     """
 

@@ -34,7 +34,7 @@ from django.utils import timezone
 from xiangcun.catalog.certified import certified_products_sql
 from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
-from xiangcun.catalog.search.engines import FTS_TABLE, Engine, engine
+from xiangcun.catalog.search.engines import FTS_TABLE, Engine, Facets, engine
 from xiangcun.catalog.search.interface import SearchHits, SearchQuery
 from xiangcun.catalog.search.text import characters_of, query_parts
 from xiangcun.catalog.search.tokens import BANDS, COLUMNS, band_texts, higher_bands
@@ -111,26 +111,47 @@ class DatabaseSearchBackend:
     # --- reading ---------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchHits:
-        where, params = self._filters(query)
         parts = query_parts(query.text)
         if not parts:
+            where, params = self._filters(query)
             hits = self._browse(query, where, params)
         else:
-            hits = self._match(parts, query, where, params)
+            hits = self._match(parts, query)
             if hits.count == 0:
                 # A Chinese word the index never cut out (say 蜂糖 inside 土蜂糖浆) is still
                 # found by its characters, each of which is a term.
                 characters = characters_of(parts)
                 if characters != parts:
-                    hits = self._match(characters, query, where, params)
+                    hits = self._match(characters, query)
         # Results end where the count does, so the last page agrees with it.
         return SearchHits(
             product_ids=hits.product_ids[: max(0, COUNT_CAP - query.offset)], count=hits.count
         )
 
     @staticmethod
-    def _filters(query: SearchQuery, row: str = "r") -> tuple[list[str], list[Any]]:
-        """The filters as conditions on the SearchRow `row`."""
+    def _facets(query: SearchQuery) -> Facets:
+        """The filters an index with facets answers itself (see engines)."""
+        groups: list[tuple[str, ...]] = []
+        if query.category_ids:
+            groups.append(tuple(f"c{category}" for category in query.category_ids))
+        if query.brand_id is not None:
+            groups.append((f"b{query.brand_id}",))
+        if query.township_id is not None:
+            groups.append((f"t{query.township_id}",))
+        if query.direction:
+            groups.append((f"d{query.direction}",))
+        return tuple(groups)
+
+    @classmethod
+    def _filters(cls, query: SearchQuery, row: str = "r") -> tuple[list[str], list[Any]]:
+        """Every filter as a condition on the SearchRow `row`."""
+        where, params = cls._facet_filters(query, row)
+        more, more_params = cls._row_filters(query, row)
+        return [*where, *more], [*params, *more_params]
+
+    @staticmethod
+    def _facet_filters(query: SearchQuery, row: str) -> tuple[list[str], list[Any]]:
+        """The filters `_facets` also gives, as conditions on the row."""
         where: list[str] = []
         params: list[Any] = []
         if query.category_ids:
@@ -146,6 +167,13 @@ class DatabaseSearchBackend:
         if query.direction:
             where.append(f"{row}.direction = %s")
             params.append(query.direction)
+        return where, params
+
+    @staticmethod
+    def _row_filters(query: SearchQuery, row: str) -> tuple[list[str], list[Any]]:
+        """The filters only the row answers: price and certificates."""
+        where: list[str] = []
+        params: list[Any] = []
         if query.price_min is not None:
             where.append(f"{row}.min_price >= %s")
             params.append(query.price_min)
@@ -217,16 +245,23 @@ class DatabaseSearchBackend:
             ids = self._sorted_page(condition, params, query, walk=count > COUNT_CAP)
         return SearchHits(product_ids=ids, count=min(count, COUNT_CAP))
 
-    def _match(
-        self, parts: list[str], query: SearchQuery, where: list[str], params: list[Any]
-    ) -> SearchHits:
+    def _match(self, parts: list[str], query: SearchQuery) -> SearchHits:
         eng = self._engine()
-        source, text, text_params = eng.matching(parts)
+        if eng.indexes_facets:
+            # The index answers the text and the facet filters; the row only price and
+            # certificates.
+            facets = self._facets(query)
+            where, params = self._row_filters(query, "r")
+        else:
+            facets = ()
+            where, params = self._filters(query)
+        source, text, text_params = eng.matching(parts, facets=facets)
         conditions = " AND ".join([text, *where])
         condition_params = [*text_params, *params]
-        if not where and eng.vendor == "sqlite":
-            # Without filters the FTS5 index counts alone (its triggers keep it to the rows).
-            count = self._count(f"FROM {FTS_TABLE} WHERE {text}", text_params)
+        if not where:
+            # The full-text index counts alone (on SQLite its triggers keep it to the rows).
+            index_only, index_params = eng.index_only(parts, facets)
+            count = self._count(index_only, index_params)
         else:
             count = self._count(f"{source} WHERE {conditions}", condition_params)
         shown = min(count, COUNT_CAP)
@@ -236,14 +271,16 @@ class DatabaseSearchBackend:
         if query.sort == "relevance" and count <= RANK_ALL_CAP:
             ids = self._rank_all(parts, query, source, conditions, condition_params)
         elif query.sort == "relevance":
-            ids = self._rank_walk(parts, query, where, params)
+            ids = self._rank_walk(parts, query, facets)
         elif dense:
+            # Walking the sort index tests each row's own columns, the facet filters included.
+            every, every_params = self._filters(query)
             tests = [eng.any_band(part) for part in parts]
-            condition = " AND ".join([*(sql for sql, _ in tests), *where])
-            walk_params = [p for _, ps in tests for p in ps] + params
+            condition = " AND ".join([*(sql for sql, _ in tests), *every])
+            walk_params = [p for _, ps in tests for p in ps] + every_params
             ids = self._sorted_page(condition, walk_params, query, walk=True)
         else:
-            matching, matching_params = eng.matching_ids(parts)
+            matching, matching_params = eng.matching_ids(parts, facets)
             condition = " AND ".join([matching, *where])
             ids = self._sorted_page(condition, [*matching_params, *params], query, walk=False)
         return SearchHits(product_ids=ids, count=shown)
@@ -280,12 +317,11 @@ class DatabaseSearchBackend:
         )
         return [row[0] for row in rows]
 
-    def _rank_walk(
-        self, parts: list[str], query: SearchQuery, where: list[str], params: list[Any]
-    ) -> list[int]:
+    def _rank_walk(self, parts: list[str], query: SearchQuery, facets: Facets) -> list[int]:
         """Many matches in relevance order: the first part's bands best first, each newest
         first, until the page is full."""
         eng = self._engine()
+        where, params = self._filters(query)
         driver, others = parts[0], parts[1:]
         want = query.offset + query.limit
         ids: list[int] = []
@@ -297,15 +333,24 @@ class DatabaseSearchBackend:
             tests.extend(eng.any_band(part) for part in others)
             condition = " AND ".join([*(sql for sql, _ in tests), *where])
             condition_params = [p for _, ps in tests for p in ps] + params
-            ids += self._band_page(parts, column, condition, condition_params, want - len(ids))
+            ids += self._band_page(
+                parts, facets, column, condition, condition_params, want - len(ids)
+            )
             if len(ids) >= want:
                 break
         return ids[query.offset : want]
 
     def _band_page(
-        self, parts: list[str], column: str, condition: str, params: list[Any], want: int
+        self,
+        parts: list[str],
+        facets: Facets,
+        column: str,
+        condition: str,
+        params: list[Any],
+        want: int,
     ) -> list[int]:
-        """The newest `want` rows meeting `condition` (one band of a broad query)."""
+        """The newest `want` rows meeting `condition` (one band of a broad query; `condition`
+        tests the row's own columns for every filter)."""
         eng = self._engine()
         rows_table = SearchRow._meta.db_table
         order = "ORDER BY r.listed_at DESC, r.product_id DESC"
@@ -322,7 +367,7 @@ class DatabaseSearchBackend:
         # broad one is walked on the recency index, newest first, testing each row, no further
         # than its newest WALK_ROWS rows (an index-only seek finds where that is). A walk that
         # fills no page there (the filters keep few) falls back to the FTS5 read.
-        source, text, text_params = eng.matching(parts, band=column)
+        source, text, text_params = eng.matching(parts, band=column, facets=facets)
         entries = self._fetch(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {text} LIMIT %s) e",
             [*text_params, WALK_ROWS + 1],

@@ -5,12 +5,15 @@
 The terms themselves are ours (jieba, pypinyin: see text.py); an engine only stores each band's
 space-separated terms and finds the products having a term that starts with a given part:
 
-- SQLite: the FTS5 table `catalog_search_fts` (migration 0004) indexes the band columns of
-  `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
+- SQLite: the FTS5 table `catalog_search_fts` (migrations 0006, 0009) indexes the band columns
+  of `catalog_searchrow` (external content, kept current by triggers), with a prefix index for
   one character and only the column of each entry (`detail=column`, no positions);
-  `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band.
+  `"p"*` matches a prefix, `{band_a} : "p"*` a prefix in one band. A ninth column, `facets`
+  (migration 0009), holds the row's filter values as terms (`t<township> c<category>
+  b<brand> d<direction>`, written by the triggers), so that text with such a filter is
+  answered by the index alone.
 - PostgreSQL: one GIN index covers the eight bands joined and cast to `tsvector` (an
-  expression index, migration 0007: the row stores the terms once, as text, and the index
+  expression index, migration 0008: the row stores the terms once, as text, and the index
   has one key per term rather than one per term and band); `ALL_BANDS @@ 'p':*` is a prefix
   query the index answers, a band being then tested on the row.
 
@@ -27,36 +30,55 @@ from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.tokens import COLUMNS
 
 FTS_TABLE = "catalog_search_fts"
-# PostgreSQL: the expression its GIN index `catalog_search_gin` is on (migration 0007), on `r`.
+# PostgreSQL: the expression its GIN index `catalog_search_gin` is on (migration 0008), on `r`.
 # Each band's text is empty or starts with a space, so joined they are one list of terms.
 JOINED = "(" + " || ".join(f"r.{column}" for column in COLUMNS) + ")"
 ALL_BANDS = f"{JOINED}::tsvector"
 
 
+# Filters the SQLite index holds as terms: each is a group of alternatives, of which a product
+# must have one (its category is one of a subtree's, say), e.g. (("t4",), ("c1", "c2")).
+Facets = tuple[tuple[str, ...], ...]
+
+
 class SqliteEngine:
     vendor = "sqlite"
+    indexes_facets = True
 
     @staticmethod
     def _fts_prefix(part: str) -> str:
         return '"' + part.replace('"', '""') + '"*'
 
-    def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
-        """(FROM clause, condition, params) for the rows matching every part, read from the
-        full-text index in its order. `band`: the first part must match in that band."""
-        rows = SearchRow._meta.db_table
+    def _expression(self, parts: list[str], band: str | None, facets: Facets) -> str:
         terms = [self._fts_prefix(part) for part in parts]
         if band is not None:
             terms[0] = f"{{{band}}} : {terms[0]}"
-        source = f"FROM {FTS_TABLE} JOIN {rows} r ON r.product_id = {FTS_TABLE}.rowid"
-        return source, f"{FTS_TABLE} MATCH %s", [" AND ".join(terms)]
+        terms.extend(
+            "{facets} : (" + " OR ".join(f'"{term}"' for term in group) + ")" for group in facets
+        )
+        return " AND ".join(terms)
 
-    def matching_ids(self, parts: list[str]) -> tuple[str, list[Any]]:
+    def matching(
+        self, parts: list[str], band: str | None = None, facets: Facets = ()
+    ) -> tuple[str, str, list[Any]]:
+        """(FROM clause, condition, params) for the rows matching every part and facet, read
+        from the full-text index in its order. `band`: the first part must match in it."""
+        rows = SearchRow._meta.db_table
+        source = f"FROM {FTS_TABLE} JOIN {rows} r ON r.product_id = {FTS_TABLE}.rowid"
+        return source, f"{FTS_TABLE} MATCH %s", [self._expression(parts, band, facets)]
+
+    def matching_ids(self, parts: list[str], facets: Facets = ()) -> tuple[str, list[Any]]:
         """A condition on `r`: its product matches every part (as an id set from the index)."""
-        terms = " AND ".join(self._fts_prefix(part) for part in parts)
         return (
             f"r.product_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [terms],
+            [self._expression(parts, None, facets)],
         )
+
+    def index_only(self, parts: list[str], facets: Facets) -> tuple[str, list[Any]]:
+        """(FROM ... WHERE clause, params) reading the full-text index alone, no row."""
+        return f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [
+            self._expression(parts, None, facets)
+        ]
 
     @staticmethod
     def in_band(part: str, column: str) -> tuple[str, list[Any]]:
@@ -86,13 +108,19 @@ class SqliteEngine:
 
 class PostgresEngine:
     vendor = "postgresql"
+    # The filters stay conditions on the row's columns: the planner combines their b-tree
+    # indexes with the GIN index.
+    indexes_facets = False
 
     @staticmethod
     def _prefix(part: str) -> str:
         # Quoted, so the tsquery parser takes the term as it is (no configuration, no stemming).
         return "'" + part.replace("\\", "\\\\").replace("'", "''") + "':*"
 
-    def matching(self, parts: list[str], band: str | None = None) -> tuple[str, str, list[Any]]:
+    def matching(
+        self, parts: list[str], band: str | None = None, facets: Facets = ()
+    ) -> tuple[str, str, list[Any]]:
+        assert not facets, "PostgreSQL's index holds no facets"  # noqa: S101
         rows = SearchRow._meta.db_table
         # The text test first: where the planner reads rows rather than the index (a broad
         # part under a LIMIT), a row that fails it is not cast to a tsvector (tens of us).
@@ -108,9 +136,15 @@ class PostgresEngine:
         condition = " AND ".join(sql for sql, _ in tests)
         return f"FROM {rows} r", condition, [p for _, ps in tests for p in ps]
 
-    def matching_ids(self, parts: list[str]) -> tuple[str, list[Any]]:
-        _, condition, params = self.matching(parts)
+    def matching_ids(self, parts: list[str], facets: Facets = ()) -> tuple[str, list[Any]]:
+        _, condition, params = self.matching(parts, facets=facets)
         return condition, params
+
+    def index_only(self, parts: list[str], facets: Facets) -> tuple[str, list[Any]]:
+        # The GIN index gives row pointers; the rows are read (or skipped with the visibility
+        # map) by the planner as it sees fit.
+        source, condition, params = self.matching(parts, facets=facets)
+        return f"{source} WHERE {condition}", params
 
     @staticmethod
     def in_band(part: str, column: str) -> tuple[str, list[Any]]:
