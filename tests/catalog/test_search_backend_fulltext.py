@@ -192,3 +192,15 @@ def test_text_with_filters_finds_exactly_the_matches_that_pass_them(
         expected = {pid for pid in every if _passes(rows[pid], filters)}
         assert found(**filters) == (len(expected), expected), filters
     assert found(township_id=10**9) == (0, set())
+
+
+def test_text_is_not_found_in_the_facets(
+    make_product: Callable[..., Product], committed: Committed
+) -> None:
+    # The SQLite index holds ` t<township> c<category> b<brand> d<direction>` beside the bands;
+    # a query `dup` or `c1` must find products by their terms, never by those.
+    with committed():
+        make_product(name="雅灰蜂蜜", listed=True)
+    row = SearchRow.objects.get()
+    for text in (f"d{row.direction}", f"c{row.category_id}", f"t{row.township_id}"):
+        assert _search(text) == [], text

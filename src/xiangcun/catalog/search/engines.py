@@ -39,6 +39,8 @@ ALL_BANDS = f"{JOINED}::tsvector"
 # Filters the SQLite index holds as terms: each is a group of alternatives, of which a product
 # must have one (its category is one of a subtree's, say), e.g. (("t4",), ("c1", "c2")).
 Facets = tuple[tuple[str, ...], ...]
+# An FTS5 column filter naming every band (and not the facets).
+BAND_COLUMNS = "{" + " ".join(COLUMNS) + "}"
 
 
 class SqliteEngine:
@@ -50,9 +52,10 @@ class SqliteEngine:
         return '"' + part.replace('"', '""') + '"*'
 
     def _expression(self, parts: list[str], band: str | None, facets: Facets) -> str:
-        terms = [self._fts_prefix(part) for part in parts]
+        # The text is looked for in the bands only: `d` must not match the facet `dup`.
+        terms = [f"{BAND_COLUMNS} : {self._fts_prefix(part)}" for part in parts]
         if band is not None:
-            terms[0] = f"{{{band}}} : {terms[0]}"
+            terms[0] = f"{{{band}}} : {self._fts_prefix(parts[0])}"
         terms.extend(
             "{facets} : (" + " OR ".join(f'"{term}"' for term in group) + ")" for group in facets
         )
