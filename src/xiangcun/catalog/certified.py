@@ -60,17 +60,23 @@ def valid_certifications_q(*, on: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def _covering(*, on: datetime.date, kind: str | None) -> list[QuerySet[Any, Any]]:
+    """Subqueries of `product_id`s covered on `on`: named by a certificate, and sold from a
+    lot that carries one (one per lot source)."""
+    rows = _Covered.objects.filter(valid_certifications_q(on=on, prefix="certification__"))
+    if kind is not None:
+        rows = rows.filter(certification__kind=kind)
+    return [rows.values("product_id")] + [
+        lot_rows.values("product_id") for lot_rows in _lot_rows(on=on, kind=kind)
+    ]
+
+
 def certified_product_ids_query(
     *, on: datetime.date, kind: str | None = None
 ) -> QuerySet[Any, Any]:
     """The ids of products covered on `on` (of one kind when given), as a subquery for
     `pk__in=` (rows of `pk`): named by a certificate, or sold from a lot that carries one."""
-    rows = _Covered.objects.filter(valid_certifications_q(on=on, prefix="certification__"))
-    if kind is not None:
-        rows = rows.filter(certification__kind=kind)
-    covered = Q(pk__in=rows.values("product_id"))
-    for lot_rows in _lot_rows(on=on, kind=kind):
-        covered |= Q(pk__in=lot_rows.values("product_id"))
+    covered = reduce(operator.or_, (Q(pk__in=rows) for rows in _covering(on=on, kind=kind)))
     return Product.objects.filter(covered).values("pk")
 
 
@@ -126,7 +132,14 @@ def valid_certification_ids(*, ids: Iterable[int], on: datetime.date) -> set[int
 
 def certified_products_sql(column: str, *, on: datetime.date) -> tuple[str, list[Any]]:
     """`(sql, params)` of the condition "`column` is a certified product's id" for the search
-    backend's hand-written SQL (for the default database), built from the same query as
-    everything else here."""
-    sql, params = certified_product_ids_query(on=on).query.sql_with_params()
-    return f"{column} IN ({sql})", list(params)
+    backend's hand-written SQL (for the default database), built from the same subqueries as
+    everything else here. One `IN` of their UNION, which the planners can start from (a few
+    certified products, then their rows), where an OR of subqueries or an `IN` of products
+    matching either is tested row by row (50 ms for a category of 18,000 at 100,000)."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for rows in _covering(on=on, kind=None):
+        sql, sql_params = rows.query.sql_with_params()
+        selects.append(sql)
+        params.extend(sql_params)
+    return f"{column} IN ({' UNION '.join(selects)})", params
