@@ -5,8 +5,9 @@
 `engines`).
 
 The index is one SearchRow per listed product: its terms in eight weight bands (see `tokens`)
-and its filter and sort columns. SQLite indexes the bands with FTS5, PostgreSQL with a GIN
-index on them cast to tsvectors. A query is cut into parts; a product must have, for every
+and its filter and sort columns. SQLite indexes the bands with FTS5 (and the township,
+category, brand and direction as facet terms beside them), PostgreSQL with a GIN index on them
+cast to tsvectors. A query is cut into parts; a product must have, for every
 part, a term starting with it. It ranks by the sum over the parts of the score of the best band
 holding such a term, newest first among equals (then the higher id). `count` is exact up to
 COUNT_CAP.
