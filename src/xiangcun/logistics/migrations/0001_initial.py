@@ -6,1108 +6,395 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("catalog", "0001_initial"),
-        ("inventory", "0001_initial"),
-        ("orders", "0002_rounded_amount_checks"),
-        ("regions", "0001_initial"),
-        ("sellers", "0001_initial"),
-        ("traceability", "0001_initial"),
+        ('catalog', '0001_initial'),
+        ('inventory', '0001_initial'),
+        ('orders', '0002_rounded_amount_checks'),
+        ('regions', '0001_initial'),
+        ('sellers', '0001_initial'),
+        ('traceability', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FarmPickup",
+            name='FarmPickup',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("place", models.CharField(max_length=200, verbose_name="where to collect")),
-                (
-                    "latitude",
-                    models.DecimalField(decimal_places=6, max_digits=9, verbose_name="latitude"),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(decimal_places=6, max_digits=9, verbose_name="longitude"),
-                ),
-                ("contact_phone", models.CharField(max_length=11, verbose_name="contact phone")),
-                ("day", models.DateField(verbose_name="day")),
-                (
-                    "window_start_min",
-                    models.PositiveIntegerField(verbose_name="from (minutes after midnight)"),
-                ),
-                (
-                    "window_end_min",
-                    models.PositiveIntegerField(verbose_name="until (minutes after midnight)"),
-                ),
-                ("expected_kg", models.PositiveIntegerField(verbose_name="expected weight (kg)")),
-                ("crates", models.PositiveIntegerField(verbose_name="crates")),
-                (
-                    "needs_cold_chain",
-                    models.BooleanField(default=False, verbose_name="needs cold chain"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("planned", "Planned into a route"),
-                            ("collected", "Collected"),
-                            ("received", "Received at the warehouse"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="requested",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
-                (
-                    "lot",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="traceability.lot",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "seller",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="sellers.seller",
-                    ),
-                ),
-                (
-                    "variant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.variant",
-                    ),
-                ),
-                (
-                    "village",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="regions.village",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('place', models.CharField(max_length=200, verbose_name='where to collect')),
+                ('latitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='latitude')),
+                ('longitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='longitude')),
+                ('contact_phone', models.CharField(max_length=11, verbose_name='contact phone')),
+                ('day', models.DateField(verbose_name='day')),
+                ('window_start_min', models.PositiveIntegerField(verbose_name='from (minutes after midnight)')),
+                ('window_end_min', models.PositiveIntegerField(verbose_name='until (minutes after midnight)')),
+                ('expected_kg', models.PositiveIntegerField(verbose_name='expected weight (kg)')),
+                ('crates', models.PositiveIntegerField(verbose_name='crates')),
+                ('needs_cold_chain', models.BooleanField(default=False, verbose_name='needs cold chain')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('planned', 'Planned into a route'), ('collected', 'Collected'), ('received', 'Received at the warehouse'), ('cancelled', 'Cancelled')], default='requested', max_length=10, verbose_name='status')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('lot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='traceability.lot')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sellers.seller')),
+                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
+                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
             ],
             options={
-                "verbose_name": "farm pickup",
-                "verbose_name_plural": "farm pickups",
-                "ordering": ["day", "window_start_min", "id"],
+                'verbose_name': 'farm pickup',
+                'verbose_name_plural': 'farm pickups',
+                'ordering': ['day', 'window_start_min', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Intake",
+            name='Intake',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "grade",
-                    models.CharField(
-                        choices=[
-                            ("premium", "Premium (特级)"),
-                            ("first", "First grade (一级)"),
-                            ("second", "Second grade (二级)"),
-                        ],
-                        max_length=8,
-                        verbose_name="grade",
-                    ),
-                ),
-                (
-                    "weight_kg",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=9, verbose_name="weight received (kg)"
-                    ),
-                ),
-                ("accepted_units", models.PositiveIntegerField(verbose_name="units accepted")),
-                (
-                    "rejected_units",
-                    models.PositiveIntegerField(default=0, verbose_name="units rejected"),
-                ),
-                (
-                    "reject_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Nothing rejected"),
-                            ("damaged", "Damaged or bruised"),
-                            ("rotten", "Rotten or mouldy"),
-                            ("undersized", "Below size"),
-                            ("pest", "Pest damage"),
-                            ("failed_test", "Failed the residue test"),
-                            ("other", "Other"),
-                        ],
-                        max_length=12,
-                        verbose_name="reject reason",
-                    ),
-                ),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
-                (
-                    "location",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="inventory.location",
-                    ),
-                ),
-                (
-                    "lot",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="traceability.lot",
-                    ),
-                ),
-                (
-                    "pickup",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="intakes",
-                        to="logistics.farmpickup",
-                    ),
-                ),
-                (
-                    "received_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "seller",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="sellers.seller",
-                    ),
-                ),
-                (
-                    "variant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.variant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('grade', models.CharField(choices=[('premium', 'Premium (特级)'), ('first', 'First grade (一级)'), ('second', 'Second grade (二级)')], max_length=8, verbose_name='grade')),
+                ('weight_kg', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='weight received (kg)')),
+                ('accepted_units', models.PositiveIntegerField(verbose_name='units accepted')),
+                ('rejected_units', models.PositiveIntegerField(default=0, verbose_name='units rejected')),
+                ('reject_reason', models.CharField(blank=True, choices=[('', 'Nothing rejected'), ('damaged', 'Damaged or bruised'), ('rotten', 'Rotten or mouldy'), ('undersized', 'Below size'), ('pest', 'Pest damage'), ('failed_test', 'Failed the residue test'), ('other', 'Other')], max_length=12, verbose_name='reject reason')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.location')),
+                ('lot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='traceability.lot')),
+                ('pickup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intakes', to='logistics.farmpickup')),
+                ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sellers.seller')),
+                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
             ],
             options={
-                "verbose_name": "intake",
-                "verbose_name_plural": "intakes",
-                "ordering": ["-id"],
+                'verbose_name': 'intake',
+                'verbose_name_plural': 'intakes',
+                'ordering': ['-id'],
             },
         ),
         migrations.CreateModel(
-            name="PackingTask",
+            name='PackingTask',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "To pack"), ("packed", "Packed")],
-                        default="open",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "packed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="packed at"),
-                ),
-                (
-                    "order",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orders.order",
-                    ),
-                ),
-                (
-                    "packed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('status', models.CharField(choices=[('open', 'To pack'), ('packed', 'Packed')], default='open', max_length=8, verbose_name='status')),
+                ('packed_at', models.DateTimeField(blank=True, null=True, verbose_name='packed at')),
+                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.order')),
+                ('packed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "packing task",
-                "verbose_name_plural": "packing tasks",
-                "ordering": ["status", "id"],
+                'verbose_name': 'packing task',
+                'verbose_name_plural': 'packing tasks',
+                'ordering': ['status', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="PackedLine",
+            name='PackedLine',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
-                (
-                    "lot",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="traceability.lot",
-                    ),
-                ),
-                (
-                    "order_line",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orders.orderline",
-                    ),
-                ),
-                (
-                    "task",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="packed_lines",
-                        to="logistics.packingtask",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
+                ('lot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='traceability.lot')),
+                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline')),
+                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='packed_lines', to='logistics.packingtask')),
             ],
             options={
-                "verbose_name": "packed line",
-                "verbose_name_plural": "packed lines",
+                'verbose_name': 'packed line',
+                'verbose_name_plural': 'packed lines',
             },
         ),
         migrations.CreateModel(
-            name="Parcel",
+            name='Parcel',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "number",
-                    models.CharField(max_length=20, unique=True, verbose_name="parcel number"),
-                ),
-                (
-                    "destination",
-                    models.CharField(
-                        choices=[
-                            ("station", "Village station"),
-                            ("home", "Home"),
-                            ("carrier", "National carrier (outside the county)"),
-                        ],
-                        max_length=8,
-                        verbose_name="destination",
-                    ),
-                ),
-                (
-                    "address_text",
-                    models.CharField(blank=True, max_length=300, verbose_name="address"),
-                ),
-                (
-                    "latitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                ("recipient", models.CharField(max_length=64, verbose_name="recipient")),
-                ("phone", models.CharField(max_length=11, verbose_name="phone")),
-                ("weight_g", models.PositiveIntegerField(verbose_name="weight (g)")),
-                ("crates", models.PositiveIntegerField(default=1, verbose_name="crates")),
-                (
-                    "needs_cold_chain",
-                    models.BooleanField(default=False, verbose_name="needs cold chain"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("packed", "Packed at the warehouse"),
-                            ("in_transit", "On the way"),
-                            ("at_station", "Waiting at the station"),
-                            ("out_for_delivery", "Out for delivery"),
-                            ("collected", "Collected"),
-                            ("delivered", "Delivered"),
-                            ("delivery_failed", "Delivery failed"),
-                            ("with_carrier", "Handed to the carrier"),
-                            ("returning", "Coming back to the warehouse"),
-                            ("returned", "Back at the warehouse"),
-                        ],
-                        default="packed",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("code_salt", models.CharField(blank=True, max_length=16)),
-                ("code_hash", models.CharField(blank=True, db_index=True, max_length=64)),
-                (
-                    "failed_attempts",
-                    models.PositiveIntegerField(default=0, verbose_name="failed deliveries"),
-                ),
-                (
-                    "order",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orders.order",
-                    ),
-                ),
-                (
-                    "station",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="regions.station",
-                    ),
-                ),
-                (
-                    "task",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="parcel",
-                        to="logistics.packingtask",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('number', models.CharField(max_length=20, unique=True, verbose_name='parcel number')),
+                ('destination', models.CharField(choices=[('station', 'Village station'), ('home', 'Home'), ('carrier', 'National carrier (outside the county)')], max_length=8, verbose_name='destination')),
+                ('address_text', models.CharField(blank=True, max_length=300, verbose_name='address')),
+                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('recipient', models.CharField(max_length=64, verbose_name='recipient')),
+                ('phone', models.CharField(max_length=11, verbose_name='phone')),
+                ('weight_g', models.PositiveIntegerField(verbose_name='weight (g)')),
+                ('crates', models.PositiveIntegerField(default=1, verbose_name='crates')),
+                ('needs_cold_chain', models.BooleanField(default=False, verbose_name='needs cold chain')),
+                ('status', models.CharField(choices=[('packed', 'Packed at the warehouse'), ('in_transit', 'On the way'), ('at_station', 'Waiting at the station'), ('out_for_delivery', 'Out for delivery'), ('collected', 'Collected'), ('delivered', 'Delivered'), ('delivery_failed', 'Delivery failed'), ('with_carrier', 'Handed to the carrier'), ('returning', 'Coming back to the warehouse'), ('returned', 'Back at the warehouse')], default='packed', max_length=16, verbose_name='status')),
+                ('code_salt', models.CharField(blank=True, max_length=16)),
+                ('code_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('failed_attempts', models.PositiveIntegerField(default=0, verbose_name='failed deliveries')),
+                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.order')),
+                ('station', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.station')),
+                ('task', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='parcel', to='logistics.packingtask')),
             ],
             options={
-                "verbose_name": "parcel",
-                "verbose_name_plural": "parcels",
-                "ordering": ["-id"],
+                'verbose_name': 'parcel',
+                'verbose_name_plural': 'parcels',
+                'ordering': ['-id'],
             },
         ),
         migrations.CreateModel(
-            name="DeliveryProof",
+            name='DeliveryProof',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("recipient_name", models.CharField(max_length=64, verbose_name="received by")),
-                (
-                    "photo",
-                    models.ImageField(
-                        blank=True, upload_to="logistics/proof/%Y/%m/", verbose_name="photo"
-                    ),
-                ),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
-                ("delivered_at", models.DateTimeField(verbose_name="delivered at")),
-                (
-                    "delivered_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parcel",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="proof",
-                        to="logistics.parcel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('recipient_name', models.CharField(max_length=64, verbose_name='received by')),
+                ('photo', models.ImageField(blank=True, upload_to='logistics/proof/%Y/%m/', verbose_name='photo')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('delivered_at', models.DateTimeField(verbose_name='delivered at')),
+                ('delivered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parcel', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='proof', to='logistics.parcel')),
             ],
             options={
-                "verbose_name": "proof of delivery",
-                "verbose_name_plural": "proofs of delivery",
+                'verbose_name': 'proof of delivery',
+                'verbose_name_plural': 'proofs of delivery',
             },
         ),
         migrations.CreateModel(
-            name="CarrierHandoff",
+            name='CarrierHandoff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "carrier",
-                    models.CharField(
-                        choices=[
-                            ("ems", "China Post EMS"),
-                            ("sf", "SF Express"),
-                            ("jd", "JD Logistics"),
-                            ("zto", "ZTO Express"),
-                            ("yto", "YTO Express"),
-                        ],
-                        max_length=4,
-                        verbose_name="carrier",
-                    ),
-                ),
-                (
-                    "tracking_number",
-                    models.CharField(max_length=32, verbose_name="tracking number"),
-                ),
-                ("handed_at", models.DateTimeField(verbose_name="handed over at")),
-                (
-                    "handed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parcel",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="handoff",
-                        to="logistics.parcel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('carrier', models.CharField(choices=[('ems', 'China Post EMS'), ('sf', 'SF Express'), ('jd', 'JD Logistics'), ('zto', 'ZTO Express'), ('yto', 'YTO Express')], max_length=4, verbose_name='carrier')),
+                ('tracking_number', models.CharField(max_length=32, verbose_name='tracking number')),
+                ('handed_at', models.DateTimeField(verbose_name='handed over at')),
+                ('handed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parcel', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='handoff', to='logistics.parcel')),
             ],
             options={
-                "verbose_name": "carrier hand-off",
-                "verbose_name_plural": "carrier hand-offs",
+                'verbose_name': 'carrier hand-off',
+                'verbose_name_plural': 'carrier hand-offs',
             },
         ),
         migrations.CreateModel(
-            name="ParcelEvent",
+            name='ParcelEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("packed", "Packed at the warehouse"),
-                            ("in_transit", "On the way"),
-                            ("at_station", "Waiting at the station"),
-                            ("out_for_delivery", "Out for delivery"),
-                            ("collected", "Collected"),
-                            ("delivered", "Delivered"),
-                            ("delivery_failed", "Delivery failed"),
-                            ("with_carrier", "Handed to the carrier"),
-                            ("returning", "Coming back to the warehouse"),
-                            ("returned", "Back at the warehouse"),
-                        ],
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("place", models.CharField(blank=True, max_length=80, verbose_name="where")),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
-                (
-                    "created_at",
-                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
-                ),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parcel",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="logistics.parcel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('packed', 'Packed at the warehouse'), ('in_transit', 'On the way'), ('at_station', 'Waiting at the station'), ('out_for_delivery', 'Out for delivery'), ('collected', 'Collected'), ('delivered', 'Delivered'), ('delivery_failed', 'Delivery failed'), ('with_carrier', 'Handed to the carrier'), ('returning', 'Coming back to the warehouse'), ('returned', 'Back at the warehouse')], max_length=16, verbose_name='status')),
+                ('place', models.CharField(blank=True, max_length=80, verbose_name='where')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='logistics.parcel')),
             ],
             options={
-                "verbose_name": "parcel event",
-                "verbose_name_plural": "parcel events",
-                "ordering": ["id"],
+                'verbose_name': 'parcel event',
+                'verbose_name_plural': 'parcel events',
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="PickupGuard",
+            name='PickupGuard',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("failures", models.PositiveIntegerField(default=0)),
-                ("last_failure_at", models.DateTimeField(null=True)),
-                ("locked_until", models.DateTimeField(null=True)),
-                (
-                    "station",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="regions.station",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('failures', models.PositiveIntegerField(default=0)),
+                ('last_failure_at', models.DateTimeField(null=True)),
+                ('locked_until', models.DateTimeField(null=True)),
+                ('station', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.station')),
             ],
             options={
-                "verbose_name": "pickup-code guard",
-                "verbose_name_plural": "pickup-code guards",
+                'verbose_name': 'pickup-code guard',
+                'verbose_name_plural': 'pickup-code guards',
             },
         ),
         migrations.CreateModel(
-            name="RoutePlan",
+            name='RoutePlan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("day", models.DateField(db_index=True, verbose_name="day")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("superseded", "Superseded")],
-                        default="active",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(blank=True, max_length=200, verbose_name="why planned"),
-                ),
-                (
-                    "cost",
-                    models.DecimalField(
-                        decimal_places=2, default=0, max_digits=14, verbose_name="cost"
-                    ),
-                ),
-                ("unassigned", models.JSONField(default=list)),
-                ("matrix", models.JSONField(default=dict)),
-                ("violations", models.JSONField(default=list)),
-                (
-                    "planned_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('day', models.DateField(db_index=True, verbose_name='day')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('superseded', 'Superseded')], default='active', max_length=10, verbose_name='status')),
+                ('reason', models.CharField(blank=True, max_length=200, verbose_name='why planned')),
+                ('cost', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='cost')),
+                ('unassigned', models.JSONField(default=list)),
+                ('matrix', models.JSONField(default=dict)),
+                ('violations', models.JSONField(default=list)),
+                ('planned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "route plan",
-                "verbose_name_plural": "route plans",
-                "ordering": ["-day", "-id"],
+                'verbose_name': 'route plan',
+                'verbose_name_plural': 'route plans',
+                'ordering': ['-day', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Route",
+            name='Route',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("planned", "Planned"),
-                            ("started", "On the road"),
-                            ("finished", "Finished"),
-                        ],
-                        default="planned",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                ("shift_start_min", models.PositiveIntegerField()),
-                ("shift_end_min", models.PositiveIntegerField()),
-                ("start_min", models.FloatField(verbose_name="leaves the depot")),
-                ("end_min", models.FloatField(verbose_name="back at the depot")),
-                ("distance_m", models.PositiveIntegerField(verbose_name="distance (m)")),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="routes",
-                        to="logistics.routeplan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('planned', 'Planned'), ('started', 'On the road'), ('finished', 'Finished')], default='planned', max_length=8, verbose_name='status')),
+                ('shift_start_min', models.PositiveIntegerField()),
+                ('shift_end_min', models.PositiveIntegerField()),
+                ('start_min', models.FloatField(verbose_name='leaves the depot')),
+                ('end_min', models.FloatField(verbose_name='back at the depot')),
+                ('distance_m', models.PositiveIntegerField(verbose_name='distance (m)')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='logistics.routeplan')),
             ],
             options={
-                "verbose_name": "route",
-                "verbose_name_plural": "routes",
-                "ordering": ["plan", "id"],
+                'verbose_name': 'route',
+                'verbose_name_plural': 'routes',
+                'ordering': ['plan', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="RouteStop",
+            name='RouteStop',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sequence", models.PositiveIntegerField()),
-                ("key", models.CharField(max_length=30)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("station", "Village station"),
-                            ("home", "Home delivery"),
-                            ("farm", "Farm pickup"),
-                        ],
-                        max_length=8,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("label", models.CharField(max_length=80, verbose_name="stop")),
-                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
-                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
-                ("latitude", models.DecimalField(decimal_places=6, max_digits=9)),
-                ("longitude", models.DecimalField(decimal_places=6, max_digits=9)),
-                ("window_start_min", models.PositiveIntegerField()),
-                ("window_end_min", models.PositiveIntegerField()),
-                ("service_min", models.PositiveIntegerField()),
-                ("delivery_kg", models.PositiveIntegerField(default=0)),
-                ("pickup_kg", models.PositiveIntegerField(default=0)),
-                ("delivery_crates", models.PositiveIntegerField(default=0)),
-                ("pickup_crates", models.PositiveIntegerField(default=0)),
-                ("arrive_min", models.FloatField()),
-                ("depart_min", models.FloatField()),
-                ("load_after_kg", models.FloatField(default=0)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "To do"),
-                            ("arrived", "Arrived"),
-                            ("done", "Done"),
-                            ("failed", "Could not complete"),
-                        ],
-                        default="pending",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "failure_reason",
-                    models.CharField(blank=True, max_length=200, verbose_name="why not"),
-                ),
-                ("arrived_at", models.DateTimeField(blank=True, null=True)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "pickup",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="stops",
-                        to="logistics.farmpickup",
-                    ),
-                ),
-                (
-                    "route",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stops",
-                        to="logistics.route",
-                    ),
-                ),
-                (
-                    "station",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="regions.station",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sequence', models.PositiveIntegerField()),
+                ('key', models.CharField(max_length=30)),
+                ('kind', models.CharField(choices=[('station', 'Village station'), ('home', 'Home delivery'), ('farm', 'Farm pickup')], max_length=8, verbose_name='kind')),
+                ('label', models.CharField(max_length=80, verbose_name='stop')),
+                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
+                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
+                ('latitude', models.DecimalField(decimal_places=6, max_digits=9)),
+                ('longitude', models.DecimalField(decimal_places=6, max_digits=9)),
+                ('window_start_min', models.PositiveIntegerField()),
+                ('window_end_min', models.PositiveIntegerField()),
+                ('service_min', models.PositiveIntegerField()),
+                ('delivery_kg', models.PositiveIntegerField(default=0)),
+                ('pickup_kg', models.PositiveIntegerField(default=0)),
+                ('delivery_crates', models.PositiveIntegerField(default=0)),
+                ('pickup_crates', models.PositiveIntegerField(default=0)),
+                ('arrive_min', models.FloatField()),
+                ('depart_min', models.FloatField()),
+                ('load_after_kg', models.FloatField(default=0)),
+                ('status', models.CharField(choices=[('pending', 'To do'), ('arrived', 'Arrived'), ('done', 'Done'), ('failed', 'Could not complete')], default='pending', max_length=8, verbose_name='status')),
+                ('failure_reason', models.CharField(blank=True, max_length=200, verbose_name='why not')),
+                ('arrived_at', models.DateTimeField(blank=True, null=True)),
+                ('done_at', models.DateTimeField(blank=True, null=True)),
+                ('pickup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stops', to='logistics.farmpickup')),
+                ('route', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stops', to='logistics.route')),
+                ('station', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.station')),
             ],
             options={
-                "verbose_name": "route stop",
-                "verbose_name_plural": "route stops",
-                "ordering": ["route", "sequence"],
+                'verbose_name': 'route stop',
+                'verbose_name_plural': 'route stops',
+                'ordering': ['route', 'sequence'],
             },
         ),
         migrations.AddField(
-            model_name="parcel",
-            name="route_stop",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="parcels",
-                to="logistics.routestop",
-            ),
+            model_name='parcel',
+            name='route_stop',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='parcels', to='logistics.routestop'),
         ),
         migrations.CreateModel(
-            name="StaffMember",
+            name='StaffMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "job",
-                    models.CharField(
-                        choices=[
-                            ("driver", "Driver"),
-                            ("courier", "Delivery courier"),
-                            ("packer", "Packaging worker"),
-                            ("warehouse", "Warehouse manager"),
-                            ("agent", "Station agent"),
-                        ],
-                        max_length=10,
-                        verbose_name="job",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                (
-                    "station",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="regions.station",
-                        verbose_name="works at",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="logistics_staff",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('job', models.CharField(choices=[('driver', 'Driver'), ('courier', 'Delivery courier'), ('packer', 'Packaging worker'), ('warehouse', 'Warehouse manager'), ('agent', 'Station agent')], max_length=10, verbose_name='job')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('station', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.station', verbose_name='works at')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='logistics_staff', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "staff member",
-                "verbose_name_plural": "staff members",
+                'verbose_name': 'staff member',
+                'verbose_name_plural': 'staff members',
             },
         ),
         migrations.AddField(
-            model_name="route",
-            name="driver",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="routes",
-                to="logistics.staffmember",
-            ),
+            model_name='route',
+            name='driver',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='routes', to='logistics.staffmember'),
         ),
         migrations.CreateModel(
-            name="Vehicle",
+            name='Vehicle',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "plate",
-                    models.CharField(max_length=12, unique=True, verbose_name="number plate"),
-                ),
-                ("name", models.CharField(blank=True, max_length=40, verbose_name="name")),
-                ("capacity_kg", models.PositiveIntegerField(verbose_name="capacity (kg)")),
-                ("capacity_crates", models.PositiveIntegerField(verbose_name="capacity (crates)")),
-                ("cold_chain", models.BooleanField(default=False, verbose_name="cold chain")),
-                (
-                    "cost_per_km",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=8, verbose_name="cost per km (CNY)"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("active", "In service"),
-                            ("broken_down", "Broken down"),
-                            ("retired", "Retired"),
-                        ],
-                        default="active",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "home_station",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="regions.station",
-                        verbose_name="home depot",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('plate', models.CharField(max_length=12, unique=True, verbose_name='number plate')),
+                ('name', models.CharField(blank=True, max_length=40, verbose_name='name')),
+                ('capacity_kg', models.PositiveIntegerField(verbose_name='capacity (kg)')),
+                ('capacity_crates', models.PositiveIntegerField(verbose_name='capacity (crates)')),
+                ('cold_chain', models.BooleanField(default=False, verbose_name='cold chain')),
+                ('cost_per_km', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='cost per km (CNY)')),
+                ('status', models.CharField(choices=[('active', 'In service'), ('broken_down', 'Broken down'), ('retired', 'Retired')], default='active', max_length=12, verbose_name='status')),
+                ('home_station', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.station', verbose_name='home depot')),
             ],
             options={
-                "verbose_name": "vehicle",
-                "verbose_name_plural": "vehicles",
-                "ordering": ["plate"],
+                'verbose_name': 'vehicle',
+                'verbose_name_plural': 'vehicles',
+                'ordering': ['plate'],
             },
         ),
         migrations.CreateModel(
-            name="Shift",
+            name='Shift',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("day", models.DateField(verbose_name="day")),
-                (
-                    "start_min",
-                    models.PositiveIntegerField(verbose_name="starts (minutes after midnight)"),
-                ),
-                (
-                    "end_min",
-                    models.PositiveIntegerField(verbose_name="ends (minutes after midnight)"),
-                ),
-                (
-                    "staff",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="shifts",
-                        to="logistics.staffmember",
-                    ),
-                ),
-                (
-                    "vehicle",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="shifts",
-                        to="logistics.vehicle",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(verbose_name='day')),
+                ('start_min', models.PositiveIntegerField(verbose_name='starts (minutes after midnight)')),
+                ('end_min', models.PositiveIntegerField(verbose_name='ends (minutes after midnight)')),
+                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='logistics.staffmember')),
+                ('vehicle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='shifts', to='logistics.vehicle')),
             ],
             options={
-                "verbose_name": "shift",
-                "verbose_name_plural": "shifts",
-                "ordering": ["day", "start_min"],
+                'verbose_name': 'shift',
+                'verbose_name_plural': 'shifts',
+                'ordering': ['day', 'start_min'],
             },
         ),
         migrations.AddField(
-            model_name="route",
-            name="vehicle",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="routes",
-                to="logistics.vehicle",
-            ),
+            model_name='route',
+            name='vehicle',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routes', to='logistics.vehicle'),
         ),
         migrations.AddConstraint(
-            model_name="farmpickup",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("window_start_min__lt", models.F("window_end_min")),
-                    ("window_end_min__lte", 1440),
-                    ("expected_kg__gt", 0),
-                ),
-                name="logistics_pickup_window_valid",
-            ),
+            model_name='farmpickup',
+            constraint=models.CheckConstraint(condition=models.Q(('window_start_min__lt', models.F('window_end_min')), ('window_end_min__lte', 1440), ('expected_kg__gt', 0)), name='logistics_pickup_window_valid'),
         ),
         migrations.AddConstraint(
-            model_name="intake",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("weight_kg__gt", 0)), name="logistics_intake_weight_positive"
-            ),
+            model_name='intake',
+            constraint=models.CheckConstraint(condition=models.Q(('weight_kg__gt', 0)), name='logistics_intake_weight_positive'),
         ),
         migrations.AddConstraint(
-            model_name="intake",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("rejected_units", 0),
-                    models.Q(("reject_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="logistics_intake_reject_has_reason",
-            ),
+            model_name='intake',
+            constraint=models.CheckConstraint(condition=models.Q(('rejected_units', 0), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='logistics_intake_reject_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="packedline",
-            constraint=models.UniqueConstraint(
-                fields=("task", "order_line"), name="logistics_packed_once"
-            ),
+            model_name='packedline',
+            constraint=models.UniqueConstraint(fields=('task', 'order_line'), name='logistics_packed_once'),
         ),
         migrations.AddConstraint(
-            model_name="carrierhandoff",
-            constraint=models.UniqueConstraint(
-                fields=("carrier", "tracking_number"), name="logistics_tracking_unique"
-            ),
+            model_name='carrierhandoff',
+            constraint=models.UniqueConstraint(fields=('carrier', 'tracking_number'), name='logistics_tracking_unique'),
         ),
         migrations.AddConstraint(
-            model_name="routeplan",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "active")),
-                fields=("day",),
-                name="logistics_one_active_plan_per_day",
-            ),
+            model_name='routeplan',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('day',), name='logistics_one_active_plan_per_day'),
         ),
         migrations.AddConstraint(
-            model_name="routestop",
-            constraint=models.UniqueConstraint(
-                fields=("route", "sequence"), name="logistics_stop_sequence"
-            ),
+            model_name='routestop',
+            constraint=models.UniqueConstraint(fields=('route', 'sequence'), name='logistics_stop_sequence'),
         ),
         migrations.AddConstraint(
-            model_name="routestop",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("window_start_min__lte", models.F("window_end_min")),
-                    ("arrive_min__lte", models.F("depart_min")),
-                ),
-                name="logistics_stop_times_valid",
-            ),
+            model_name='routestop',
+            constraint=models.CheckConstraint(condition=models.Q(('window_start_min__lte', models.F('window_end_min')), ('arrive_min__lte', models.F('depart_min'))), name='logistics_stop_times_valid'),
         ),
         migrations.AddIndex(
-            model_name="parcel",
-            index=models.Index(fields=["station", "status"], name="logistics_p_station_4c7ef0_idx"),
+            model_name='parcel',
+            index=models.Index(fields=['station', 'status'], name='logistics_p_station_4c7ef0_idx'),
         ),
         migrations.AddConstraint(
-            model_name="parcel",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("destination", "station"), _negated=True),
-                    ("station__isnull", False),
-                    _connector="OR",
-                ),
-                name="logistics_parcel_station_destination",
-            ),
+            model_name='parcel',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('destination', 'station'), _negated=True), ('station__isnull', False), _connector='OR'), name='logistics_parcel_station_destination'),
         ),
         migrations.AddConstraint(
-            model_name="parcel",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("weight_g__gt", 0)), name="logistics_parcel_weight_positive"
-            ),
+            model_name='parcel',
+            constraint=models.CheckConstraint(condition=models.Q(('weight_g__gt', 0)), name='logistics_parcel_weight_positive'),
         ),
         migrations.AddConstraint(
-            model_name="vehicle",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("capacity_kg__gt", 0), ("capacity_crates__gt", 0), ("cost_per_km__gte", 0)
-                ),
-                name="logistics_vehicle_capacity_positive",
-            ),
+            model_name='vehicle',
+            constraint=models.CheckConstraint(condition=models.Q(('capacity_kg__gt', 0), ('capacity_crates__gt', 0), ('cost_per_km__gte', 0)), name='logistics_vehicle_capacity_positive'),
         ),
         migrations.AddConstraint(
-            model_name="shift",
-            constraint=models.UniqueConstraint(
-                fields=("staff", "day"), name="logistics_shift_one_per_day"
-            ),
+            model_name='shift',
+            constraint=models.UniqueConstraint(fields=('staff', 'day'), name='logistics_shift_one_per_day'),
         ),
         migrations.AddConstraint(
-            model_name="shift",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("start_min__lt", models.F("end_min")), ("end_min__lte", 1440)),
-                name="logistics_shift_times_valid",
-            ),
+            model_name='shift',
+            constraint=models.CheckConstraint(condition=models.Q(('start_min__lt', models.F('end_min')), ('end_min__lte', 1440)), name='logistics_shift_times_valid'),
         ),
     ]

@@ -36,334 +36,141 @@ def handoffs_to_waybills(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("logistics", "0001_initial"),
+        ('logistics', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="parcelevent",
-            name="carrier_text",
+            model_name='parcelevent',
+            name='carrier_text',
             field=models.CharField(blank=True, max_length=300, verbose_name="carrier's words"),
         ),
         migrations.AddField(
-            model_name="parcelevent",
-            name="code",
-            field=models.CharField(blank=True, max_length=24, verbose_name="tracking step"),
+            model_name='parcelevent',
+            name='code',
+            field=models.CharField(blank=True, max_length=24, verbose_name='tracking step'),
         ),
         migrations.AddField(
-            model_name="parcelevent",
-            name="dedup_key",
+            model_name='parcelevent',
+            name='dedup_key',
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name="parcelevent",
-            name="occurred_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="happened at"),
+            model_name='parcelevent',
+            name='occurred_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='happened at'),
         ),
         migrations.AddField(
-            model_name="parcelevent",
-            name="params",
+            model_name='parcelevent',
+            name='params',
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name="CarrierHandover",
+            name='CarrierHandover',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("carrier", models.CharField(max_length=16, verbose_name="carrier")),
-                ("day", models.DateField(db_index=True, verbose_name="day")),
-                (
-                    "courier_name",
-                    models.CharField(blank=True, max_length=64, verbose_name="courier"),
-                ),
-                (
-                    "signature",
-                    models.FileField(
-                        blank=True, upload_to="logistics/handover/%Y/%m/", verbose_name="signature"
-                    ),
-                ),
-                ("parcel_count", models.PositiveIntegerField(verbose_name="parcels")),
-                ("total_weight_g", models.PositiveIntegerField(verbose_name="total weight (g)")),
-                ("signed_at", models.DateTimeField(verbose_name="handed over at")),
-                (
-                    "handed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('carrier', models.CharField(max_length=16, verbose_name='carrier')),
+                ('day', models.DateField(db_index=True, verbose_name='day')),
+                ('courier_name', models.CharField(blank=True, max_length=64, verbose_name='courier')),
+                ('signature', models.FileField(blank=True, upload_to='logistics/handover/%Y/%m/', verbose_name='signature')),
+                ('parcel_count', models.PositiveIntegerField(verbose_name='parcels')),
+                ('total_weight_g', models.PositiveIntegerField(verbose_name='total weight (g)')),
+                ('signed_at', models.DateTimeField(verbose_name='handed over at')),
+                ('handed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "carrier hand-over",
-                "verbose_name_plural": "carrier hand-overs",
-                "ordering": ["-signed_at", "-id"],
+                'verbose_name': 'carrier hand-over',
+                'verbose_name_plural': 'carrier hand-overs',
+                'ordering': ['-signed_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="CarrierPickupSlot",
+            name='CarrierPickupSlot',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("carrier", models.CharField(max_length=16, unique=True, verbose_name="carrier")),
-                (
-                    "window_start_min",
-                    models.PositiveIntegerField(verbose_name="from (minutes after midnight)"),
-                ),
-                (
-                    "window_end_min",
-                    models.PositiveIntegerField(verbose_name="until (minutes after midnight)"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('carrier', models.CharField(max_length=16, unique=True, verbose_name='carrier')),
+                ('window_start_min', models.PositiveIntegerField(verbose_name='from (minutes after midnight)')),
+                ('window_end_min', models.PositiveIntegerField(verbose_name='until (minutes after midnight)')),
             ],
             options={
-                "verbose_name": "carrier pickup time",
-                "verbose_name_plural": "carrier pickup times",
-                "ordering": ["window_start_min", "carrier"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("window_start_min__lt", models.F("window_end_min")),
-                            ("window_end_min__lte", 1440),
-                        ),
-                        name="logistics_carrier_slot_window_valid",
-                    )
-                ],
+                'verbose_name': 'carrier pickup time',
+                'verbose_name_plural': 'carrier pickup times',
+                'ordering': ['window_start_min', 'carrier'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('window_start_min__lt', models.F('window_end_min')), ('window_end_min__lte', 1440)), name='logistics_carrier_slot_window_valid')],
             },
         ),
         migrations.CreateModel(
-            name="Waybill",
+            name='Waybill',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="created at"
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("carrier", models.CharField(max_length=16, verbose_name="carrier")),
-                ("service", models.CharField(blank=True, max_length=32, verbose_name="service")),
-                (
-                    "via",
-                    models.CharField(
-                        choices=[("kuaidi100", "Kuaidi100"), ("manual", "Typed by staff")],
-                        max_length=10,
-                        verbose_name="made through",
-                    ),
-                ),
-                (
-                    "tracking_number",
-                    models.CharField(blank=True, max_length=32, verbose_name="tracking number"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for the carrier"),
-                            ("created", "Made"),
-                            ("failed", "Could not be made"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
-                ("next_attempt_at", models.DateTimeField(blank=True, db_index=True, null=True)),
-                (
-                    "last_error",
-                    models.CharField(blank=True, max_length=40, verbose_name="last error"),
-                ),
-                ("carrier_task_id", models.CharField(blank=True, max_length=64)),
-                ("label_data", models.JSONField(blank=True, default=dict)),
-                (
-                    "cost",
-                    models.DecimalField(
-                        decimal_places=2, default=0, max_digits=14, verbose_name="carrier charge"
-                    ),
-                ),
-                (
-                    "subscribed",
-                    models.BooleanField(default=False, verbose_name="pushes subscribed"),
-                ),
-                ("last_tracked_at", models.DateTimeField(blank=True, db_index=True, null=True)),
-                ("made_at", models.DateTimeField(blank=True, null=True, verbose_name="made at")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "handover",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="waybills",
-                        to="logistics.carrierhandover",
-                    ),
-                ),
-                (
-                    "parcel",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="waybills",
-                        to="logistics.parcel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('carrier', models.CharField(max_length=16, verbose_name='carrier')),
+                ('service', models.CharField(blank=True, max_length=32, verbose_name='service')),
+                ('via', models.CharField(choices=[('kuaidi100', 'Kuaidi100'), ('manual', 'Typed by staff')], max_length=10, verbose_name='made through')),
+                ('tracking_number', models.CharField(blank=True, max_length=32, verbose_name='tracking number')),
+                ('status', models.CharField(choices=[('pending', 'Waiting for the carrier'), ('created', 'Made'), ('failed', 'Could not be made'), ('cancelled', 'Cancelled')], default='pending', max_length=10, verbose_name='status')),
+                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
+                ('next_attempt_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('last_error', models.CharField(blank=True, max_length=40, verbose_name='last error')),
+                ('carrier_task_id', models.CharField(blank=True, max_length=64)),
+                ('label_data', models.JSONField(blank=True, default=dict)),
+                ('cost', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='carrier charge')),
+                ('subscribed', models.BooleanField(default=False, verbose_name='pushes subscribed')),
+                ('last_tracked_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('made_at', models.DateTimeField(blank=True, null=True, verbose_name='made at')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('handover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='waybills', to='logistics.carrierhandover')),
+                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waybills', to='logistics.parcel')),
             ],
             options={
-                "verbose_name": "waybill",
-                "verbose_name_plural": "waybills",
-                "ordering": ["-id"],
+                'verbose_name': 'waybill',
+                'verbose_name_plural': 'waybills',
+                'ordering': ['-id'],
             },
         ),
         migrations.CreateModel(
-            name="CarrierException",
+            name='CarrierException',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("address_problem", "Address problem"),
-                            ("damaged", "Damaged"),
-                            ("returned", "Being returned"),
-                            ("refused", "Refused by the recipient"),
-                            ("other", "Other problem"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("resolved", "Resolved")],
-                        default="open",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "carrier_text",
-                    models.CharField(blank=True, max_length=300, verbose_name="carrier's words"),
-                ),
-                (
-                    "resolution",
-                    models.CharField(blank=True, max_length=200, verbose_name="what was done"),
-                ),
-                ("resolved_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="reported at"
-                    ),
-                ),
-                (
-                    "event",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="carrier_exception",
-                        to="logistics.parcelevent",
-                    ),
-                ),
-                (
-                    "parcel",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="carrier_exceptions",
-                        to="logistics.parcel",
-                    ),
-                ),
-                (
-                    "resolved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "waybill",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="exceptions",
-                        to="logistics.waybill",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('address_problem', 'Address problem'), ('damaged', 'Damaged'), ('returned', 'Being returned'), ('refused', 'Refused by the recipient'), ('other', 'Other problem')], max_length=16, verbose_name='kind')),
+                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=8, verbose_name='status')),
+                ('carrier_text', models.CharField(blank=True, max_length=300, verbose_name="carrier's words")),
+                ('resolution', models.CharField(blank=True, max_length=200, verbose_name='what was done')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='reported at')),
+                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='carrier_exception', to='logistics.parcelevent')),
+                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='carrier_exceptions', to='logistics.parcel')),
+                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('waybill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exceptions', to='logistics.waybill')),
             ],
             options={
-                "verbose_name": "carrier exception",
-                "verbose_name_plural": "carrier exceptions",
-                "ordering": ["status", "-id"],
+                'verbose_name': 'carrier exception',
+                'verbose_name_plural': 'carrier exceptions',
+                'ordering': ['status', '-id'],
             },
         ),
         migrations.RunPython(handoffs_to_waybills, migrations.RunPython.noop),
         migrations.DeleteModel(
-            name="CarrierHandoff",
+            name='CarrierHandoff',
         ),
         migrations.AddConstraint(
-            model_name="waybill",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["pending", "created"])),
-                fields=("parcel",),
-                name="logistics_one_live_waybill",
-            ),
+            model_name='waybill',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'created'])), fields=('parcel',), name='logistics_one_live_waybill'),
         ),
         migrations.AddConstraint(
-            model_name="waybill",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("tracking_number", ""), _negated=True),
-                fields=("carrier", "tracking_number"),
-                name="logistics_waybill_tracking_unique",
-            ),
+            model_name='waybill',
+            constraint=models.UniqueConstraint(condition=models.Q(('tracking_number', ''), _negated=True), fields=('carrier', 'tracking_number'), name='logistics_waybill_tracking_unique'),
         ),
         migrations.AddConstraint(
-            model_name="waybill",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "created"), _negated=True),
-                    models.Q(("tracking_number", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="logistics_waybill_created_has_number",
-            ),
+            model_name='waybill',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'created'), _negated=True), models.Q(('tracking_number', ''), _negated=True), _connector='OR'), name='logistics_waybill_created_has_number'),
         ),
         migrations.AddIndex(
-            model_name="carrierexception",
-            index=models.Index(
-                fields=["status", "created_at"], name="logistics_c_status_d8642b_idx"
-            ),
+            model_name='carrierexception',
+            index=models.Index(fields=['status', 'created_at'], name='logistics_c_status_d8642b_idx'),
         ),
     ]
