@@ -5,7 +5,8 @@
         .venv/bin/python bench/search_profile.py
 
 Uses the catalogue `search_bench.py` built (run that first; `--data-dir` as given to it).
-Prints per query the median and worst of `--runs` runs of the selector with the products, and
+Prints per query the median and worst of `--runs` runs of the selector the API calls
+(`product_items_search`: the index search and the products as plain values), and
 the median of the index search alone (`product_ids_search`: the backend's statements, no
 cards), then each statement over 1 ms of the last run.
 """
@@ -74,8 +75,10 @@ def main() -> None:
                 with connection.execute_wrapper(timed):
                     page = selectors.product_ids_search(**arguments)
                 index_times.append((time.perf_counter() - started) * 1000)
+                statements.clear()
+                started = time.perf_counter()
                 with connection.execute_wrapper(timed):
-                    selectors.products_search(**arguments)
+                    selectors.product_items_search(**arguments)
                 totals.append((time.perf_counter() - started) * 1000)
             index_ms = statistics.median(index_times)
             print(

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.catalog import selectors, services
+from xiangcun.catalog.cards import VARIANT_FIELDS
 from xiangcun.catalog.models import Brand, Category, Certification, Product, ProductPhoto, Variant
 from xiangcun.catalog.schemas import (
     BrandDetailOut,
@@ -66,22 +67,9 @@ def _photo_out(photo: ProductPhoto) -> ProductPhotoOut:
 
 
 def _variant_out(variant: Variant, available: dict[int, int]) -> dict[str, Any]:
-    return {
-        "id": variant.pk,
-        "sku": variant.sku,
-        "name": variant.name,
-        "name_en": variant.name_en,
-        "unit": variant.unit,
-        "price": variant.price,
-        "net_weight_g": variant.net_weight_g,
-        "shipping_weight_g": variant.shipping_weight_g,
-        "length_cm": variant.length_cm,
-        "width_cm": variant.width_cm,
-        "height_cm": variant.height_cm,
-        "gtin": variant.gtin,
-        "is_active": variant.is_active,
-        "available": available.get(variant.pk, 0),
-    }
+    # The fields of a variant as `cards.product_items` reads them.
+    values = {field: getattr(variant, field) for field in VARIANT_FIELDS}
+    return {**values, "available": available.get(variant.pk, 0)}
 
 
 def _certification_out(cert: Certification) -> CertificationOut:
@@ -96,70 +84,10 @@ def _certification_out(cert: Certification) -> CertificationOut:
     )
 
 
-def _product_fields(
-    product: Product, available: dict[int, int], *, all_variants: bool = False
-) -> dict[str, Any]:
-    village = product.origin_village
-    brand = product.brand
-    photo = selectors.product_first_photo(product)
-    variants = (
-        list(product.variants.all()) if all_variants else selectors.product_active_variants(product)
-    )
-    return {
-        "id": product.pk,
-        "name": product.name,
-        "name_en": product.name_en,
-        "status": product.status,
-        "direction": product.direction,
-        "brand": {"slug": brand.slug, "name": brand.name, "name_en": brand.name_en}
-        if brand
-        else None,
-        "seller": {
-            "id": product.seller.pk,
-            "name": product.seller.name,
-            "name_en": product.seller.name_en,
-        },
-        "category": {
-            "slug": product.category.slug,
-            "name": product.category.name,
-            "name_en": product.category.name_en,
-        },
-        "price": selectors.product_display_price(product),
-        "variants": [_variant_out(variant, available) for variant in variants],
-        "photo": _photo_out(photo) if photo else None,
-        "certified": selectors.product_is_certified(product),
-        "origin_village": {
-            "code": village.code,
-            "name": village.name,
-            "name_en": village.name_en,
-            "township": village.township.name,
-            "township_code": village.township.code,
-        }
-        if village
-        else None,
-        "is_fresh": product.is_fresh,
-        "needs_cold_chain": product.needs_cold_chain,
-        "keep_frozen": product.keep_frozen,
-        "fragile": product.fragile,
-        "keeps_days": product.keeps_days,
-    }
-
-
-def _availability(products: list[Product]) -> dict[int, int]:
-    return selectors.variant_availability(
-        variant_ids=[variant.pk for product in products for variant in product.variants.all()]
-    )
-
-
-def _products_out(products: list[Product]) -> list[dict[str, Any]]:
-    available = _availability(products)
-    return [_product_fields(product, available) for product in products]
-
-
 def _product_detail(product: Product, *, for_manager: bool = False) -> ProductDetailOut:
-    available = _availability([product])
+    (item,) = selectors.product_items(product_ids=[product.pk], all_variants=for_manager)
     return ProductDetailOut(
-        **_product_fields(product, available, all_variants=for_manager),
+        **item,
         description=product.description,
         description_en=product.description_en,
         shelf_life_days=product.shelf_life_days,
@@ -215,7 +143,7 @@ def _relaxed_notice(searched: str) -> str:
     summary="Search listed products (Chinese, pinyin, initials, English) with filters",
 )
 def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[str, Any]:
-    page = selectors.products_search(
+    page = selectors.product_items_search(
         query=filters.q,
         category=filters.category,
         brand=filters.brand,
@@ -229,7 +157,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         page_size=filters.page_size,
     )
     return {
-        "items": _products_out(page.items),
+        "items": page.items,
         "count": page.count,
         "count_capped": page.count_capped,
         "count_text": page.count_text,
@@ -249,7 +177,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
 )
 def product_detail(request: HttpRequest, product_id: int) -> ProductDetailOut:
     user = api_viewer(request)
-    product = selectors.product_get(product_id=product_id, for_user=user)
+    product = selectors.product_get(product_id=product_id, for_user=user, variants=False)
     manager = selectors.product_can_see_unlisted(user=user, product=product)
     return _product_detail(product, for_manager=manager)
 
@@ -260,7 +188,7 @@ def product_detail(request: HttpRequest, product_id: int) -> ProductDetailOut:
     summary="A shop's listed products",
 )
 def seller_products(request: HttpRequest, seller_id: int) -> list[dict[str, Any]]:
-    return _products_out(selectors.products_for_seller(seller_id=seller_id, listed_only=True))
+    return selectors.product_items_for_seller(seller_id=seller_id)
 
 
 @router.get("/brands", response=BrandListOut, summary="Active brands with their certificates")
@@ -279,8 +207,8 @@ def brands(request: HttpRequest) -> BrandListOut:
 def brand_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     brand = selectors.brand_get(slug=slug)
     counts = selectors.brand_counts(brand_ids=[brand.pk])
-    page = selectors.products_search(brand=brand.slug, sort="new")
-    return {**_brand_fields(brand, counts), "products": _products_out(page.items)}
+    page = selectors.product_items_search(brand=brand.slug, sort="new")
+    return {**_brand_fields(brand, counts), "products": page.items}
 
 
 @router.get("/categories", response=CategoryListOut, summary="The category tree")
@@ -306,7 +234,9 @@ def categories(request: HttpRequest) -> CategoryListOut:
 
 
 def _detail_for(request: HttpRequest, product_id: int) -> ProductDetailOut:
-    product = selectors.product_get(product_id=product_id, for_user=api_user(request))
+    product = selectors.product_get(
+        product_id=product_id, for_user=api_user(request), variants=False
+    )
     return _product_detail(product, for_manager=True)
 
 

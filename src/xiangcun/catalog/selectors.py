@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,7 +18,11 @@ from django.utils import timezone
 
 from xiangcun.accounts.types import AnyUser
 from xiangcun.catalog import certified
-from xiangcun.catalog.cards import product_cards
+from xiangcun.catalog.availability import (
+    register_availability_source as register_availability_source,
+)
+from xiangcun.catalog.availability import variant_availability as variant_availability
+from xiangcun.catalog.cards import product_cards, product_items
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
@@ -58,7 +62,6 @@ from xiangcun.core.validators import ids_storable
 from xiangcun.regions.selectors import townships_list
 from xiangcun.sellers.selectors import seller_can_manage
 
-AvailabilitySource = Callable[..., dict[int, int]]
 T = TypeVar("T")
 
 REVIEW_PERMISSION = "catalog.review_product"
@@ -66,24 +69,6 @@ PAGE_SIZE_MAX = 100
 # Past this a page number is a typo or a probe (and its OFFSET would overflow the database).
 PAGE_MAX = 1_000_000
 _FIRST_PHOTO = "first_photo_prefetched"
-
-# Inventory sits above catalog, so it tells us how many units are available by registering
-# `source(*, variant_ids) -> {variant_id: available}` in its AppConfig.ready().
-_availability_source: list[AvailabilitySource] = []
-
-
-def register_availability_source(source: AvailabilitySource) -> None:
-    """Inventory registers the function that answers `variant_availability` (one only)."""
-    _availability_source[:] = [source]
-
-
-def variant_availability(*, variant_ids: Iterable[int]) -> dict[int, int]:
-    """Units available per variant; 0 for every variant until inventory has registered."""
-    ids = list(variant_ids)
-    available = dict.fromkeys(ids, 0)
-    if ids and _availability_source:
-        available.update(_availability_source[0](variant_ids=ids))
-    return available
 
 
 # --- product cards -----------------------------------------------------------------------------
@@ -294,9 +279,16 @@ def _page_of(found: SearchPage[int], items: list[T]) -> SearchPage[T]:
 
 
 def products_search(**filters: Any) -> SearchPage[Product]:
-    """`product_ids_search` (same filters, same checks) with the products, as the API shows."""
+    """`product_ids_search` (same filters, same checks) with the products as models."""
     found = product_ids_search(**filters)
     return _page_of(found, _products_in_order(found.items) if found.items else [])
+
+
+def product_items_search(**filters: Any) -> SearchPage[dict[str, Any]]:
+    """`product_ids_search` (same filters, same checks) with the products as the API shows
+    them (`cards.product_items`: plain values, each variant's stock)."""
+    found = product_ids_search(**filters)
+    return _page_of(found, product_items(product_ids=found.items))
 
 
 def product_cards_search(**filters: Any) -> SearchPage[ProductCard]:
@@ -387,6 +379,12 @@ def products_for_seller(*, seller_id: int, listed_only: bool = False) -> list[Pr
     if listed_only:
         rows = rows.filter(status=Product.Status.LISTED)
     return list(_with_card(rows.order_by("-id")))
+
+
+def product_items_for_seller(*, seller_id: int) -> list[dict[str, Any]]:
+    """A shop's listed products, newest first, as the API shows them (`cards.product_items`)."""
+    rows = Product.objects.filter(seller_id=seller_id, status=Product.Status.LISTED)
+    return product_items(product_ids=rows.order_by("-id").values_list("pk", flat=True))
 
 
 def product_cards_for_seller(
