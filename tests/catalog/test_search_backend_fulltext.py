@@ -204,3 +204,20 @@ def test_text_is_not_found_in_the_facets(
     row = SearchRow.objects.get()
     for text in (f"d{row.direction}", f"c{row.category_id}", f"t{row.township_id}"):
         assert _search(text) == [], text
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("text", ["丹寨", "m", "fm", "蜂蜜"])
+def test_text_with_few_certified_products_tests_their_rows_and_finds_the_same(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch, text: str, sort: str
+) -> None:
+    # Few products are certified: their rows are tested for the text instead of the index's
+    # matches for the certificate. Both plans must give the same page and count.
+    services.catalog_demo_generate(count=120)
+    query = SearchQuery(text=text, sort=sort, certified=True, limit=1000)
+    few = search_backend().search(query)
+    assert few.count > 0, text
+    monkeypatch.setattr(backend.DatabaseSearchBackend, "_certified_few", lambda self: False)
+    assert search_backend().search(query) == few
+    everything = search_backend().search(SearchQuery(text=text, sort=sort, limit=1000))
+    assert set(few.product_ids) < set(everything.product_ids)

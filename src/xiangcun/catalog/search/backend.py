@@ -32,7 +32,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from xiangcun.catalog.certified import certified_products_sql
+from xiangcun.catalog.certified import certified_products_sql, certified_union_sql
 from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
 from xiangcun.catalog.search.engines import FTS_TABLE, Engine, Facets, engine
@@ -246,7 +246,33 @@ class DatabaseSearchBackend:
             ids = self._sorted_page(condition, params, query, walk=count > COUNT_CAP)
         return SearchHits(product_ids=ids, count=min(count, COUNT_CAP))
 
+    def _certified_few(self) -> bool:
+        """Whether products certified today are at most COUNT_CAP (certificates are few)."""
+        union, params = certified_union_sql(on=timezone.localdate())
+        return self._count(f"FROM ({union}) certified", params) <= COUNT_CAP
+
+    def _match_certified(self, parts: list[str], query: SearchQuery) -> SearchHits:
+        """Text with the certified filter when few products are certified: their rows are
+        tested for the text, instead of every match of the text for the certificate (a broad
+        word's thousands of matches for three certified products: 30 ms -> 1 ms)."""
+        eng = self._engine()
+        tests = [eng.any_band(part) for part in parts]
+        where, params = self._filters(query)
+        condition = " AND ".join([*(sql for sql, _ in tests), *where])
+        condition_params = [p for _, ps in tests for p in ps] + params
+        source = f"FROM {SearchRow._meta.db_table} r"
+        count = self._count(f"{source} WHERE {condition}", condition_params)
+        if count == 0 or query.offset >= count:
+            return SearchHits(product_ids=[], count=count)
+        if query.sort == "relevance":
+            ids = self._rank_all(parts, query, source, condition, condition_params)
+        else:
+            ids = self._sorted_page(condition, condition_params, query, walk=False)
+        return SearchHits(product_ids=ids, count=count)
+
     def _match(self, parts: list[str], query: SearchQuery) -> SearchHits:
+        if query.certified and self._certified_few():
+            return self._match_certified(parts, query)
         eng = self._engine()
         if eng.indexes_facets:
             # The index answers the text and the facet filters; the row only price and
