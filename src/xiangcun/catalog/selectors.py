@@ -59,7 +59,7 @@ from xiangcun.catalog.types import (
 )
 from xiangcun.core.types import Page
 from xiangcun.core.validators import ids_storable
-from xiangcun.regions.selectors import townships_list
+from xiangcun.regions.selectors import township_id_for_code
 from xiangcun.sellers.selectors import seller_can_manage
 
 T = TypeVar("T")
@@ -165,10 +165,6 @@ def _category_ids(slug: str) -> tuple[int, ...] | None:
     return tuple(sorted(pk for pk, _ in rows))
 
 
-def _township_id(code: str) -> int | None:
-    return next((t.id for t in townships_list() if t.code == code), None)
-
-
 def _products_in_order(ids: list[int]) -> list[Product]:
     by_id = {product.pk: product for product in _with_card(Product.objects.filter(pk__in=ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -242,7 +238,7 @@ def product_ids_search(
             return empty
     township_id = None
     if township:
-        township_id = _township_id(township)
+        township_id = township_id_for_code(code=township)
         if township_id is None:
             return empty
     relaxed = relaxed_search(

@@ -150,6 +150,14 @@ def village_id_for_code(*, code: str) -> int | None:
     return Village.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
+def township_id_for_code(*, code: str) -> int | None:
+    """The id of the township with this division code, None if there is none (nor a query
+    when the code cannot be one: digits, at most 12)."""
+    if not (code.isascii() and code.isdigit() and len(code) <= 12):
+        return None
+    return Township.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
 def township_exists(*, township_id: int) -> bool:
     return Township.objects.filter(pk=township_id).exists()
 
