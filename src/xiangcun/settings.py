@@ -180,6 +180,9 @@ else:
 # (`catalog.fragments`). Catalogue writes and saves of the rows they show make them stale at
 # once; this bounds only a bulk `update()` made outside the services. 0 turns the cache off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "300"))
+# How long a search's count (capped at 1,000) is kept in the cache for the catalogue as it is
+# (`catalog.search.backend`); a catalogue write makes it stale at once. 0 turns it off.
+SEARCH_COUNT_CACHE_SECONDS = int(os.environ.get("SEARCH_COUNT_CACHE_SECONDS", "300"))
 
 # Background work goes through Django's tasks API. The database queue is the default: it needs
 # nothing beyond the database. With REDIS_URL set, tasks go to Redis and RQ workers instead

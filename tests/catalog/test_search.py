@@ -378,3 +378,27 @@ def test_a_broad_query_of_several_parts_ranks_by_its_first_part(
         expected = _walk_order(query.split())
         assert len(expected) > 3, query
         assert _all_ids(query=query) == expected, query
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_is_kept_until_the_catalogue_changes(
+    make_product: Callable[..., Product], reviewer: User
+) -> None:
+    # Outside a transaction a search's count is kept under the catalogue's version: asked
+    # again, it is not counted again; a product listed since changes the version, and the count.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_product(listed=True, reviewer=reviewer)
+    make_product(name="土蜂蜜 百花", listed=True, reviewer=reviewer)
+    assert selectors.product_ids_search(query="fengmi").count == 2
+    with CaptureQueriesContext(connection) as asked_again:
+        assert selectors.product_ids_search(query="fengmi").count == 2
+    assert not [q for q in asked_again.captured_queries if "COUNT(*)" in q["sql"]]
+    make_product(name="土蜂蜜 枣花", listed=True, reviewer=reviewer)
+    assert selectors.product_ids_search(query="fengmi").count == 3
+    # With the certified filter it is counted every time (lots in stock change it).
+    with CaptureQueriesContext(connection) as certified:
+        selectors.product_ids_search(query="fengmi", certified=True)
+        selectors.product_ids_search(query="fengmi", certified=True)
+    assert len([q for q in certified.captured_queries if "COUNT(*)" in q["sql"]]) >= 2

@@ -14,7 +14,11 @@ COUNT_CAP.
 
 How a query is answered, so that none costs more than a bounded amount of work:
 
-- the count stops at COUNT_CAP + 1 (a LIMIT-ed subquery);
+- the count stops at COUNT_CAP + 1 (a LIMIT-ed subquery), and is kept in the cache under the
+  catalogue's version (`fragments.catalog_version`, which every catalogue write changes) for
+  SEARCH_COUNT_CACHE_SECONDS: a broad word's count reads thousands of index entries, and the
+  same words are asked again and again. Not with the certified filter, which depends on the
+  day and on which lots are in stock, and not inside a transaction, which may not commit;
 - at most COUNT_CAP matches are ranked exactly, all of them (one statement);
 - more than that, in relevance order: the bands of the first part are taken best first, each
   read newest first and stopped at the page (a walk of the recency index that tests each row,
@@ -26,13 +30,17 @@ How a query is answered, so that none costs more than a bounded amount of work:
 - pages beyond COUNT_CAP are not served.
 """
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from xiangcun.catalog.certified import certified_products_sql, certified_union_sql
+from xiangcun.catalog.fragments import catalog_version
 from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
 from xiangcun.catalog.search.engines import FTS_TABLE, Engine, Facets, engine
@@ -194,12 +202,24 @@ class DatabaseSearchBackend:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def _count(self, rows_sql: str, params: list[Any]) -> int:
-        """How many rows `SELECT 1 {rows_sql}` gives, counting no further than COUNT_CAP + 1."""
-        found = self._fetch(
-            f"SELECT COUNT(*) FROM (SELECT 1 {rows_sql} LIMIT %s) c", [*params, COUNT_CAP + 1]
-        )
-        return int(found[0][0])
+    def _count(
+        self, rows_sql: str, params: list[Any], *, cap: int = COUNT_CAP, keep: bool = True
+    ) -> int:
+        """How many rows `SELECT 1 {rows_sql}` gives, counting no further than `cap` + 1; kept
+        in the cache for the catalogue as it is now (see the module's docstring) unless not
+        `keep`."""
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 {rows_sql} LIMIT %s) c"
+        args = [*params, cap + 1]
+        seconds = settings.SEARCH_COUNT_CACHE_SECONDS
+        if not keep or not seconds or connection.in_atomic_block:
+            return int(self._fetch(sql, args)[0][0])
+        raw = repr((connection.vendor, catalog_version(), sql, args))
+        key = "catalog:search-count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+        found = cache.get(key)
+        if found is None:
+            found = int(self._fetch(sql, args)[0][0])
+            cache.set(key, found, seconds)
+        return int(found)
 
     def _sorted_page(
         self, condition: str, params: list[Any], query: SearchQuery, *, walk: bool
@@ -240,7 +260,9 @@ class DatabaseSearchBackend:
     def _browse(self, query: SearchQuery, where: list[str], params: list[Any]) -> SearchHits:
         rows_table = SearchRow._meta.db_table
         condition = " AND ".join(where) if where else "1 = 1"
-        count = self._count(f"FROM {rows_table} r WHERE {condition}", params)
+        count = self._count(
+            f"FROM {rows_table} r WHERE {condition}", params, keep=not query.certified
+        )
         ids: list[int] = []
         if query.offset < min(count, COUNT_CAP):
             ids = self._sorted_page(condition, params, query, walk=count > COUNT_CAP)
@@ -249,7 +271,7 @@ class DatabaseSearchBackend:
     def _certified_few(self) -> bool:
         """Whether products certified today are at most COUNT_CAP (certificates are few)."""
         union, params = certified_union_sql(on=timezone.localdate())
-        return self._count(f"FROM ({union}) certified", params) <= COUNT_CAP
+        return self._count(f"FROM ({union}) certified", params, keep=False) <= COUNT_CAP
 
     def _match_certified(self, parts: list[str], query: SearchQuery) -> SearchHits:
         """Text with the certified filter when few products are certified: their rows are
@@ -261,7 +283,7 @@ class DatabaseSearchBackend:
         condition = " AND ".join([*(sql for sql, _ in tests), *where])
         condition_params = [p for _, ps in tests for p in ps] + params
         source = f"FROM {SearchRow._meta.db_table} r"
-        count = self._count(f"{source} WHERE {condition}", condition_params)
+        count = self._count(f"{source} WHERE {condition}", condition_params, keep=False)
         if count == 0 or query.offset >= count:
             return SearchHits(product_ids=[], count=count)
         if query.sort == "relevance":
@@ -290,7 +312,9 @@ class DatabaseSearchBackend:
             index_only, index_params = eng.index_only(parts, facets)
             count = self._count(index_only, index_params)
         else:
-            count = self._count(f"{source} WHERE {conditions}", condition_params)
+            count = self._count(
+                f"{source} WHERE {conditions}", condition_params, keep=not query.certified
+            )
         shown = min(count, COUNT_CAP)
         if count == 0 or query.offset >= shown:
             return SearchHits(product_ids=[], count=shown)
@@ -395,10 +419,7 @@ class DatabaseSearchBackend:
         # than its newest WALK_ROWS rows (an index-only seek finds where that is). A walk that
         # fills no page there (the filters keep few) falls back to the FTS5 read.
         source, text, text_params = eng.matching(parts, band=column, facets=facets)
-        entries = self._fetch(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {text} LIMIT %s) e",
-            [*text_params, WALK_ROWS + 1],
-        )[0][0]
+        entries = self._count(f"FROM {FTS_TABLE} WHERE {text}", text_params, cap=WALK_ROWS)
         if entries > WALK_ROWS:
             hint = eng.hint("catalog_row_new")
             rows = self._fetch(
