@@ -140,6 +140,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A search's bitmap of a broad word's rows stays exact (not lossy, which re-reads and
+        # re-tests whole pages) up to about a million products: docs/performance.md.
+        work_mem = os.environ.get("PG_WORK_MEM", "32MB")
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -221,3 +221,24 @@ def test_text_with_few_certified_products_tests_their_rows_and_finds_the_same(
     assert search_backend().search(query) == few
     everything = search_backend().search(SearchQuery(text=text, sort=sort, limit=1000))
     assert set(few.product_ids) < set(everything.product_ids)
+
+
+def test_a_broad_text_counted_on_the_rows_gives_the_index_count(
+    demo_catalogue: dict[str, Seller], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL counts text its statistics call broad by testing rows' text; told every text
+    # is broad, the counts must be those of the index (capped, or exact after falling back).
+    services.catalog_demo_generate(count=1400)
+    texts = ["m", "丹寨", "hongmi", "蜡染 丹寨", "zzz"]
+    exact = {text: search_backend().search(SearchQuery(text=text)).count for text in texts}
+    assert exact["m"] == backend.COUNT_CAP
+    assert 0 < exact["hongmi"] < backend.COUNT_CAP
+    search_backend().optimize()  # the statistics (ANALYZE)
+    share = engine().dense_share(["m"])
+    assert share == 0.0 if connection.vendor == "sqlite" else 0.3 < share <= 1.0
+    monkeypatch.setattr(type(engine()), "dense_share", lambda self, parts: 1.0)
+    found = backend.DatabaseSearchBackend()
+    assert found._broad(["m"], SearchQuery(text="m"))
+    assert not found._broad(["hongmi"], SearchQuery(text="hongmi"))
+    assert not found._broad(["m"], SearchQuery(text="m", direction="up"))  # filters: the index
+    assert {text: search_backend().search(SearchQuery(text=text)).count for text in texts} == exact

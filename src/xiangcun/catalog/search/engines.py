@@ -34,6 +34,7 @@ FTS_TABLE = "catalog_search_fts"
 # Each band's text is empty or starts with a space, so joined they are one list of terms.
 JOINED = "(" + " || ".join(f"r.{column}" for column in COLUMNS) + ")"
 ALL_BANDS = f"{JOINED}::tsvector"
+GIN_INDEX = "catalog_search_gin"
 
 
 # Filters the SQLite index holds as terms: each is a group of alternatives, of which a product
@@ -91,6 +92,11 @@ class SqliteEngine:
     def any_band(self, part: str) -> tuple[str, list[Any]]:
         tests = [self.in_band(part, column) for column in COLUMNS]
         return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
+
+    @staticmethod
+    def dense_share(parts: list[str]) -> float:
+        """The share of rows the statistics say match every part (SQLite keeps none: 0)."""
+        return 0.0
 
     @staticmethod
     def hint(index: str) -> str:
@@ -158,6 +164,27 @@ class PostgresEngine:
     def any_band(self, part: str) -> tuple[str, list[Any]]:
         tests = [self.in_band(part, column) for column in COLUMNS]
         return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
+
+    def dense_share(self, parts: list[str]) -> float:
+        """The share of rows that match every part by the statistics ANALYZE keeps of the GIN
+        index's terms (the most common thousand and their shares, as the planner reads them),
+        the parts taken as independent; 0 for a part of no common term. One query."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s",
+                [GIN_INDEX],
+            )
+            row = cursor.fetchone()
+        if row is None or not row[0]:
+            return 0.0
+        terms, shares = row
+        share = 1.0
+        for part in parts:
+            share *= min(
+                1.0, sum(f for t, f in zip(terms, shares, strict=False) if t.startswith(part))
+            )
+        return share
 
     @staticmethod
     def hint(index: str) -> str:
