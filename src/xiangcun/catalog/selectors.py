@@ -22,7 +22,8 @@ from xiangcun.catalog.availability import (
     register_availability_source as register_availability_source,
 )
 from xiangcun.catalog.availability import variant_availability as variant_availability
-from xiangcun.catalog.cards import product_cards, product_items
+from xiangcun.catalog.cards import product_cards
+from xiangcun.catalog.cards import product_items as product_items
 from xiangcun.catalog.errors import (
     BrandNotFoundError,
     CategoryNotFoundError,
