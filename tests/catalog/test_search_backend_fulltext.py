@@ -13,7 +13,7 @@ from xiangcun.catalog import services
 from xiangcun.catalog.models import Product, SearchRow
 from xiangcun.catalog.search import backend
 from xiangcun.catalog.search.documents import ProductDocument
-from xiangcun.catalog.search.engines import engine
+from xiangcun.catalog.search.engines import TextStatistics, engine
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
 from xiangcun.catalog.search.tokens import band_of, band_texts
 from xiangcun.sellers.models import Seller
@@ -234,9 +234,14 @@ def test_a_broad_text_counted_on_the_rows_gives_the_index_count(
     assert exact["m"] == backend.COUNT_CAP
     assert 0 < exact["hongmi"] < backend.COUNT_CAP
     search_backend().optimize()  # the statistics (ANALYZE)
-    share = engine().dense_share(["m"])
-    assert share == 0.0 if connection.vendor == "sqlite" else 0.3 < share <= 1.0
-    monkeypatch.setattr(type(engine()), "dense_share", lambda self, parts: 1.0)
+    share, entries = engine().text_statistics(["m"])
+    if connection.vendor == "sqlite":
+        assert (share, entries) == (0.0, 0.0)
+    else:
+        assert 0.3 < share <= 1.0
+        assert entries > 0.3 * 1400
+    broad = TextStatistics(share=1.0, entries=10.0**9)
+    monkeypatch.setattr(type(engine()), "text_statistics", lambda self, parts: broad)
     found = backend.DatabaseSearchBackend()
     assert found._broad(["m"], SearchQuery(text="m"))
     assert not found._broad(["hongmi"], SearchQuery(text="hongmi"))

@@ -54,14 +54,17 @@ COUNT_CAP = 1000
 # Up to this many matches (at most COUNT_CAP), relevance ranks every match exactly; beyond it,
 # the bands are walked (see `_rank_walk`).
 RANK_ALL_CAP = COUNT_CAP
-# PostgreSQL: where the statistics say at least this share of the rows match a text without
-# filters, its count tests rows' text in the table's order (about 2 us a row) rather than read
-# the GIN index, whose cost grows with every entry of the text's terms (a broad word's: 20-80
-# ms at 1,000,000 products) and whose rows are cast to tsvectors when the planner reads the
-# table instead (30 us a row). It reads no further than three times the rows the share says
-# hold COUNT_CAP + 1 matches, nor than BROAD_ROWS; if they are not there, the index counts.
+# PostgreSQL: a text without filters that the statistics call broad is counted by testing rows'
+# text in the table's order (about 2 us a row: COUNT_CAP + 1 matches need (COUNT_CAP + 1) /
+# share rows) rather than on the GIN index, whose bitmap costs about 0.12 us for every entry
+# of the text's terms (a broad word's 190,000 at 1,000,000 products) and whose rows the planner
+# casts to tsvectors (30 us each) when it reads the table instead. Rows are read where they
+# cost less than the entries (a row about ROW_COST entries), the share is at least BROAD_SHARE,
+# and no further than three times the rows the share says are needed, nor BROAD_ROWS; if the
+# matches are not there, the index counts.
 BROAD_SHARE = 0.05
 BROAD_ROWS = 20_000
+ROW_COST = 16
 # A walk of the recency index for one band of a broad query reads at most this many rows; a
 # band that fills no page within them is read from the full-text index and sorted instead.
 WALK_ROWS = 4000
@@ -243,13 +246,13 @@ class DatabaseSearchBackend:
 
     def _broad(self, parts: list[str], query: SearchQuery) -> bool:
         """Whether more than COUNT_CAP rows match text without filters, found by testing rows'
-        text where the statistics say it is broad (see BROAD_SHARE); False when not found that
-        way."""
+        text where the statistics say that is cheaper (see BROAD_SHARE); False when not found
+        that way."""
         eng = self._engine()
         if self._filters(query)[0]:
             return False
-        share = eng.dense_share(parts)
-        if share <= 0 or share < BROAD_SHARE:
+        share, entries = eng.text_statistics(parts)
+        if share < BROAD_SHARE or (COUNT_CAP + 1) / share * ROW_COST > entries:
             return False
         tests = [eng.any_band(part) for part in parts]
         condition = " AND ".join(sql for sql, _ in tests)

@@ -22,7 +22,8 @@ text, which is cheap once the row is read), for ranking candidates and for walki
 sort order.
 """
 
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -35,6 +36,14 @@ FTS_TABLE = "catalog_search_fts"
 JOINED = "(" + " || ".join(f"r.{column}" for column in COLUMNS) + ")"
 ALL_BANDS = f"{JOINED}::tsvector"
 GIN_INDEX = "catalog_search_gin"
+
+
+class TextStatistics(NamedTuple):
+    """What a database's statistics say of a text: the share of rows matching every part (the
+    parts taken as independent), and the index entries its parts' terms hold in all."""
+
+    share: float
+    entries: float
 
 
 # Filters the SQLite index holds as terms: each is a group of alternatives, of which a product
@@ -94,9 +103,9 @@ class SqliteEngine:
         return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
 
     @staticmethod
-    def dense_share(parts: list[str]) -> float:
-        """The share of rows the statistics say match every part (SQLite keeps none: 0)."""
-        return 0.0
+    def text_statistics(parts: list[str]) -> TextStatistics:
+        """What the statistics say of the text (SQLite keeps none for FTS5: nothing)."""
+        return TextStatistics(share=0.0, entries=0.0)
 
     @staticmethod
     def hint(index: str) -> str:
@@ -165,26 +174,26 @@ class PostgresEngine:
         tests = [self.in_band(part, column) for column in COLUMNS]
         return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
 
-    def dense_share(self, parts: list[str]) -> float:
-        """The share of rows that match every part by the statistics ANALYZE keeps of the GIN
-        index's terms (the most common thousand and their shares, as the planner reads them),
-        the parts taken as independent; 0 for a part of no common term. One query."""
+    def text_statistics(self, parts: list[str]) -> TextStatistics:
+        """What ANALYZE's statistics of the GIN index's terms (the most common thousand and
+        the share of rows holding each, as the planner reads them) say of the text; a part of
+        no common term counts as none. One query."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE schemaname = current_schema() AND tablename = %s",
-                [GIN_INDEX],
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                "FROM pg_stats s JOIN pg_class c ON c.oid = %s::regclass "
+                "WHERE s.schemaname = current_schema() AND s.tablename = %s",
+                [SearchRow._meta.db_table, GIN_INDEX],
             )
             row = cursor.fetchone()
         if row is None or not row[0]:
-            return 0.0
-        terms, shares = row
-        share = 1.0
-        for part in parts:
-            share *= min(
-                1.0, sum(f for t, f in zip(terms, shares, strict=False) if t.startswith(part))
-            )
-        return share
+            return TextStatistics(share=0.0, entries=0.0)
+        terms, shares, rows = row
+        each = [
+            min(1.0, sum(f for t, f in zip(terms, shares, strict=False) if t.startswith(part)))
+            for part in parts
+        ]
+        return TextStatistics(share=math.prod(each), entries=sum(each) * max(0.0, rows))
 
     @staticmethod
     def hint(index: str) -> str:
