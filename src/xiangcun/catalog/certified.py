@@ -74,15 +74,6 @@ def _covering(*, on: datetime.date, kind: str | None) -> list[QuerySet[Any, Any]
     ]
 
 
-def certified_product_ids_query(
-    *, on: datetime.date, kind: str | None = None
-) -> QuerySet[Any, Any]:
-    """The ids of products covered on `on` (of one kind when given), as a subquery for
-    `pk__in=` (rows of `pk`): named by a certificate, or sold from a lot that carries one."""
-    covered = reduce(operator.or_, (Q(pk__in=rows) for rows in _covering(on=on, kind=kind)))
-    return Product.objects.filter(covered).values("pk")
-
-
 def certified_product_ids(
     *, product_ids: Iterable[int], on: datetime.date, kind: str | None = None
 ) -> set[int]:

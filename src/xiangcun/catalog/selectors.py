@@ -122,7 +122,6 @@ def product_first_photo(product: Product) -> ProductPhoto | None:
 # The rule of what is certified (see `catalog.certified`), for other apps and the search backend.
 certification_is_valid = certified.certification_is_valid
 certified_product_ids = certified.certified_product_ids
-certified_product_ids_query = certified.certified_product_ids_query
 certified_products_sql = certified.certified_products_sql
 lot_certificates_register = certified.lot_certificates_register
 valid_certification_ids = certified.valid_certification_ids
