@@ -3,6 +3,7 @@ ranking by summed band scores, and the walked plan agreeing with the exact one."
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from xiangcun.catalog.search import backend
 from xiangcun.catalog.search.documents import ProductDocument
 from xiangcun.catalog.search.engines import TextStatistics, engine
 from xiangcun.catalog.search.interface import SORTS, SearchQuery, search_backend
+from xiangcun.catalog.search.text import query_parts
 from xiangcun.catalog.search.tokens import band_of, band_texts
 from xiangcun.sellers.models import Seller
 
@@ -230,7 +232,17 @@ def test_a_broad_text_counted_on_the_rows_gives_the_index_count(
     # is broad, the counts must be those of the index (capped, or exact after falling back).
     services.catalog_demo_generate(count=1400)
     texts = ["m", "丹寨", "hongmi", "蜡染 丹寨", "zzz"]
+    filters: list[dict[str, Any]] = [{}, {"direction": "up"}, {"price_max": Decimal("60")}]
+
+    def counts() -> list[int]:
+        return [
+            search_backend().search(SearchQuery(text=text, **some)).count
+            for text in texts
+            for some in filters
+        ]
+
     exact = {text: search_backend().search(SearchQuery(text=text)).count for text in texts}
+    every = counts()
     assert exact["m"] == backend.COUNT_CAP
     assert 0 < exact["hongmi"] < backend.COUNT_CAP
     search_backend().optimize()  # the statistics (ANALYZE)
@@ -245,5 +257,11 @@ def test_a_broad_text_counted_on_the_rows_gives_the_index_count(
     found = backend.DatabaseSearchBackend()
     assert found._broad(["m"], SearchQuery(text="m"))
     assert not found._broad(["hongmi"], SearchQuery(text="hongmi"))
-    assert not found._broad(["m"], SearchQuery(text="m", direction="up"))  # filters: the index
-    assert {text: search_backend().search(SearchQuery(text=text)).count for text in texts} == exact
+    assert not found._broad(["m"], SearchQuery(text="m", certified=True))
+    assert counts() == every
+    # Found broad only when more than the cap match, filters or not.
+    said = [found._broad(query_parts(text), SearchQuery(text=text, **some))
+            for text in texts for some in filters]  # fmt: skip
+    assert any(said)
+    capped = [count == backend.COUNT_CAP for count in every]
+    assert all(cap for cap, broad in zip(capped, said, strict=True) if broad)

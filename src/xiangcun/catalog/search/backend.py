@@ -54,14 +54,14 @@ COUNT_CAP = 1000
 # Up to this many matches (at most COUNT_CAP), relevance ranks every match exactly; beyond it,
 # the bands are walked (see `_rank_walk`).
 RANK_ALL_CAP = COUNT_CAP
-# PostgreSQL: a text without filters that the statistics call broad is counted by testing rows'
-# text in the table's order (about 2 us a row: COUNT_CAP + 1 matches need (COUNT_CAP + 1) /
-# share rows) rather than on the GIN index, whose bitmap costs about 0.12 us for every entry
-# of the text's terms (a broad word's 190,000 at 1,000,000 products) and whose rows the planner
-# casts to tsvectors (30 us each) when it reads the table instead. Rows are read where they
-# cost less than the entries (a row about ROW_COST entries), the share is at least BROAD_SHARE,
-# and no further than three times the rows the share says are needed, nor BROAD_ROWS; if the
-# matches are not there, the index counts.
+# PostgreSQL: a text that the statistics call broad is counted by testing rows' text (those the
+# filters keep, in the order the planner reads them; about 2 us a row: COUNT_CAP + 1 matches
+# need (COUNT_CAP + 1) / share rows) rather than on the GIN index, whose bitmap costs about 0.12
+# us for every entry of the text's terms (a broad word's 190,000 at 1,000,000 products) and
+# whose rows the planner casts to tsvectors (30 us each) when it reads the table instead. Rows
+# are read where they cost less than the entries (a row about ROW_COST entries), the share is
+# at least BROAD_SHARE, and no further than three times the rows the share says are needed,
+# nor BROAD_ROWS; if the matches are not there, the index counts.
 BROAD_SHARE = 0.05
 BROAD_ROWS = 20_000
 ROW_COST = 16
@@ -245,21 +245,26 @@ class DatabaseSearchBackend:
         return int(found)
 
     def _broad(self, parts: list[str], query: SearchQuery) -> bool:
-        """Whether more than COUNT_CAP rows match text without filters, found by testing rows'
-        text where the statistics say that is cheaper (see BROAD_SHARE); False when not found
-        that way."""
+        """Whether more than COUNT_CAP rows match, found by testing rows' text where the
+        statistics say that is cheaper (see BROAD_SHARE): the rows the filters keep, in the
+        order the planner reads them (a filter's index, or the table). False when not found
+        that way, and for the certified filter (whose products are few)."""
         eng = self._engine()
-        if self._filters(query)[0]:
+        if query.certified:
             return False
         share, entries = eng.text_statistics(parts)
         if share < BROAD_SHARE or (COUNT_CAP + 1) / share * ROW_COST > entries:
             return False
+        where, params = self._filters(query)
+        kept = f"SELECT * FROM {SearchRow._meta.db_table} r"
+        if where:
+            kept += " WHERE " + " AND ".join(where)
         tests = [eng.any_band(part) for part in parts]
-        condition = " AND ".join(sql for sql, _ in tests)
         found = self._fetch(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT * FROM {SearchRow._meta.db_table} "
-            f"LIMIT %s) r WHERE {condition} LIMIT %s) c",
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({kept} LIMIT %s) r "
+            f"WHERE {' AND '.join(sql for sql, _ in tests)} LIMIT %s) c",
             [
+                *params,
                 min(BROAD_ROWS, int(3 * (COUNT_CAP + 1) / share)),
                 *(p for _, ps in tests for p in ps),
                 COUNT_CAP + 1,
