@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xiangcun.catalog.certified import certified_products_sql, certified_union_sql
-from xiangcun.catalog.fragments import catalog_version
+from xiangcun.catalog.fragments import catalog_changed_on_commit, catalog_version
 from xiangcun.catalog.models import SearchRow
 from xiangcun.catalog.search.documents import ProductDocument, product_documents
 from xiangcun.catalog.search.engines import FTS_TABLE, Engine, Facets, engine
@@ -89,6 +89,7 @@ class DatabaseSearchBackend:
         with transaction.atomic():
             self._delete(ids)
             self._insert(documents)
+            self._changed()
 
     def index_product(self, product_id: int) -> None:
         self.index_products([product_id])
@@ -96,10 +97,19 @@ class DatabaseSearchBackend:
     def remove_product(self, product_id: int) -> None:
         with transaction.atomic():
             self._delete([product_id])
+            self._changed()
 
     def clear(self) -> None:
         with transaction.atomic():
             SearchRow.objects.all().delete()
+            self._changed()
+
+    @staticmethod
+    def _changed() -> None:
+        # The counts kept under the catalogue's version (and the pages) follow the index
+        # itself, however it was written: a task re-indexing for a synonym, say, or a count
+        # kept between a service's commit and its re-index.
+        catalog_changed_on_commit()
 
     def optimize(self) -> None:
         self._engine().optimize()
