@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 
 from xiangcun.accounts.auth import ApiTokenAuth, api_user, api_viewer
 from xiangcun.catalog import selectors, services
-from xiangcun.catalog.cards import VARIANT_FIELDS
+from xiangcun.catalog.cards import VARIANT_FIELDS, photo_urls
 from xiangcun.catalog.models import Brand, Category, Certification, Product, ProductPhoto, Variant
 from xiangcun.catalog.schemas import (
     BrandDetailOut,
@@ -55,15 +55,10 @@ def _url(field: Any) -> str:
 
 
 def _photo_out(photo: ProductPhoto) -> ProductPhotoOut:
-    return ProductPhotoOut(
-        id=photo.pk,
-        image=_url(photo.image),
-        thumbnail=_url(photo.thumbnail),
-        medium=_url(photo.medium),
-        width=photo.width,
-        height=photo.height,
-        alt=photo.alt,
-    )
+    # The same shape as a list's first photo (`cards.photo_urls`).
+    files = {name: getattr(photo, name).name for name in ("image", "thumbnail", "medium")}
+    row = {"id": photo.pk, "width": photo.width, "height": photo.height, "alt": photo.alt}
+    return ProductPhotoOut(**photo_urls({**row, **files}))
 
 
 def _variant_out(variant: Variant, available: dict[int, int]) -> dict[str, Any]:
